@@ -1,0 +1,7 @@
+package dev.mse.attestation.verify;
+
+/** The verifier's decision. */
+public enum Verdict {
+  ACCEPTED,
+  REJECTED
+}

@@ -1,0 +1,13 @@
+package dev.mse.cli;
+
+import dev.mse.cli.quote.QuoteCommand;
+import picocli.CommandLine.Command;
+
+/** {@code mse}: deploy JVM web apps into TEEs and verify, by remote attestation, what runs there. */
+@Command(
+    name = "mse",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Run web applications confidentially in trusted execution environments.",
+    subcommands = {QuoteCommand.class})
+public final class MseCommand {}

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -277,9 +278,18 @@ public final class PcsClient implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The certificates of an issuer chain header. Intel escapes the PEM as RFC 3986 ({@code %20} for
+   * spaces); a server that form-encodes writes {@code +} for the spaces of the armor lines, which
+   * are put back here. Base64's own {@code +} is escaped as {@code %2B} by both.
+   */
   private static List<X509Certificate> chain(String urlEncodedPem, String header)
       throws CollateralFormatException {
-    return CertificateChainReader.read(ByteString.of(percentDecode(urlEncodedPem, header)), header);
+    String pem =
+        new String(percentDecode(urlEncodedPem, header), StandardCharsets.UTF_8)
+            .replace("-----BEGIN+CERTIFICATE-----", "-----BEGIN CERTIFICATE-----")
+            .replace("-----END+CERTIFICATE-----", "-----END CERTIFICATE-----");
+    return CertificateChainReader.read(ByteString.of(pem.getBytes(StandardCharsets.UTF_8)), header);
   }
 
   /**

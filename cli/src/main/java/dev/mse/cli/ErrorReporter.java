@@ -8,8 +8,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns failures into one clear line on stderr and exit code 1. {@code MSE_BACKTRACE=full} adds
- * the stack trace, for bug reports.
+ * Turns failures into one clear line on stderr and exit code 1. {@code MSE_BACKTRACE=full} adds the
+ * stack trace, for bug reports.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
   static final int FAILURE = 1;
@@ -20,7 +20,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     String message =
         e instanceof UserError
             ? e.getMessage()
-            : "unexpected error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            : "unexpected error: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     err.println("mse: " + message);
     if (backtrace()) {
       e.printStackTrace(err);

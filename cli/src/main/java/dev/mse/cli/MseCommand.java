@@ -3,7 +3,9 @@ package dev.mse.cli;
 import dev.mse.cli.quote.QuoteCommand;
 import picocli.CommandLine.Command;
 
-/** {@code mse}: deploy JVM web apps into TEEs and verify, by remote attestation, what runs there. */
+/**
+ * {@code mse}: deploy JVM web apps into TEEs and verify, by remote attestation, what runs there.
+ */
 @Command(
     name = "mse",
     mixinStandardHelpOptions = true,

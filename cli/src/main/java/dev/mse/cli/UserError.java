@@ -1,8 +1,8 @@
 package dev.mse.cli;
 
 /**
- * A failure the user can act on (a missing file, bad input). The CLI prints its message as one
- * line and exits 1, without a stack trace.
+ * A failure the user can act on (a missing file, bad input). The CLI prints its message as one line
+ * and exits 1, without a stack trace.
  */
 public final class UserError extends RuntimeException {
   private static final long serialVersionUID = 1L;

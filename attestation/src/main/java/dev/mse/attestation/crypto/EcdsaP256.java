@@ -80,7 +80,8 @@ public final class EcdsaP256 {
   }
 
   /** Verifies a raw r||s signature (64 bytes) over {@code message}. */
-  public static boolean verifyRaw(ECPublicKeyParameters key, byte[] message, ByteString rawSignature) {
+  public static boolean verifyRaw(
+      ECPublicKeyParameters key, byte[] message, ByteString rawSignature) {
     if (rawSignature.size() != 64) {
       return false;
     }
@@ -91,7 +92,8 @@ public final class EcdsaP256 {
   }
 
   /** Verifies that {@code issuerKey} signed {@code certificate} with ECDSA-SHA256. */
-  public static boolean verifyCertificate(X509Certificate certificate, ECPublicKeyParameters issuerKey) {
+  public static boolean verifyCertificate(
+      X509Certificate certificate, ECPublicKeyParameters issuerKey) {
     try {
       return ECDSA_WITH_SHA256.equals(certificate.getSigAlgOID())
           && verifyDer(issuerKey, certificate.getTBSCertificate(), certificate.getSignature());
@@ -124,7 +126,8 @@ public final class EcdsaP256 {
     }
   }
 
-  private static boolean verify(ECPublicKeyParameters key, byte[] message, BigInteger r, BigInteger s) {
+  private static boolean verify(
+      ECPublicKeyParameters key, byte[] message, BigInteger r, BigInteger s) {
     SHA256Digest digest = new SHA256Digest();
     digest.update(message, 0, message.length);
     byte[] hash = new byte[32];

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * What a verifier accepts, beyond "the evidence is genuine". Default-deny: debug TEEs, simulated
- * TEEs and TDs without SEPT_VE_DISABLE are refused unless the policy says otherwise. An empty
- * list of expected values checks nothing for that measurement.
+ * TEEs and TDs without SEPT_VE_DISABLE are refused unless the policy says otherwise. An empty list
+ * of expected values checks nothing for that measurement.
  */
 public record AppraisalPolicy(
     Sgx sgx,
@@ -59,7 +59,8 @@ public record AppraisalPolicy(
     }
 
     public static Tdx any() {
-      return new Tdx(List.of(), List.of(List.of(), List.of(), List.of(), List.of()), List.of(), true);
+      return new Tdx(
+          List.of(), List.of(List.of(), List.of(), List.of(), List.of()), List.of(), true);
     }
   }
 

@@ -70,7 +70,9 @@ public final class PolicyParser {
             hexList(tdx, "tdx", "mrseam", 48),
             bool(tdx, "tdx", "require_sept_ve_disable", true));
     Set<TcbStatus> statuses =
-        tcb.has("accepted_statuses") ? statuses(tcb.get("accepted_statuses")) : defaults.acceptedStatuses();
+        tcb.has("accepted_statuses")
+            ? statuses(tcb.get("accepted_statuses"))
+            : defaults.acceptedStatuses();
     OptionalInt graceDays = optionalInt(tcb, "tcb", "grace_period_days", 36500);
     return new AppraisalPolicy(
         sgxPolicy,
@@ -96,7 +98,13 @@ public final class PolicyParser {
       for (String key : node.propertyNames()) {
         if (!allowed.contains(key)) {
           throw new PolicyException(
-              "unknown key '" + key + "' in [" + table + "] (known: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+              "unknown key '"
+                  + key
+                  + "' in ["
+                  + table
+                  + "] (known: "
+                  + String.join(", ", new java.util.TreeSet<>(allowed))
+                  + ")");
         }
       }
     }
@@ -125,7 +133,15 @@ public final class PolicyParser {
       }
       if (b.size() != size) {
         throw new PolicyException(
-            name + "." + key + ": expected " + size + " bytes (" + 2 * size + " hex digits), got " + b.size());
+            name
+                + "."
+                + key
+                + ": expected "
+                + size
+                + " bytes ("
+                + 2 * size
+                + " hex digits), got "
+                + b.size());
       }
       out.add(b);
     }
@@ -138,7 +154,10 @@ public final class PolicyParser {
     if (node == null) {
       return OptionalInt.empty();
     }
-    if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0 || node.asInt() > max) {
+    if (!node.isIntegralNumber()
+        || !node.canConvertToInt()
+        || node.asInt() < 0
+        || node.asInt() > max) {
       throw new PolicyException(name + "." + key + " must be a whole number from 0 to " + max);
     }
     return OptionalInt.of(node.asInt());

@@ -5,9 +5,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The identity a simulated platform claims: what its PCK certificate says and which quoting
- * enclave it runs. The values are deliberately unlike any Intel platform (FMSPC {@code
- * 5e5e5e5e5e5e}, a QE signer of all {@code 5e} bytes) so simulated evidence is easy to recognise.
+ * The identity a simulated platform claims: what its PCK certificate says and which quoting enclave
+ * it runs. The values are deliberately unlike any Intel platform (FMSPC {@code 5e5e5e5e5e5e}, a QE
+ * signer of all {@code 5e} bytes) so simulated evidence is easy to recognise.
  */
 public record SimulatedPlatform(
     ByteString fmspc,

@@ -35,10 +35,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A simulated SGX TEE: it makes DCAP v3 quotes in Intel's exact layout, signed through a PCK
- * chain rooted at the mse simulation root, and the collateral (TCB Info, QE Identity, CRLs) to
- * verify them. Verifiers classify its evidence as SIMULATED by that root and reject it unless a
- * policy allows simulation, so it serves tests and local development, never trust.
+ * A simulated SGX TEE: it makes DCAP v3 quotes in Intel's exact layout, signed through a PCK chain
+ * rooted at the mse simulation root, and the collateral (TCB Info, QE Identity, CRLs) to verify
+ * them. Verifiers classify its evidence as SIMULATED by that root and reject it unless a policy
+ * allows simulation, so it serves tests and local development, never trust.
  */
 public final class SimulatedTee {
   /** How long the collateral it issues stays valid. */
@@ -220,7 +220,9 @@ public final class SimulatedTee {
   /** ECDSA-P256-SHA256 with deterministic nonces (RFC 6979), raw r||s. */
   private static byte[] sign(ECPrivateKey key, byte[] message) {
     ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-    signer.init(true, new ParametersWithRandom(new ECPrivateKeyParameters(key.getS(), EcdsaP256.DOMAIN), RANDOM));
+    signer.init(
+        true,
+        new ParametersWithRandom(new ECPrivateKeyParameters(key.getS(), EcdsaP256.DOMAIN), RANDOM));
     BigInteger[] rs = signer.generateSignature(sha256(message));
     return concat(unsigned32(rs[0]), unsigned32(rs[1]));
   }

@@ -39,10 +39,10 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The certificate hierarchy of the simulated TEE, shaped like Intel's: the mse simulation root
- * (its key ships in the jar, so anyone can sign with it: that is why a verifier only ever
- * classifies such evidence as SIMULATED), a PCK CA, a PCK leaf with Intel's SGX extensions, and a
- * TCB signing certificate. Each instance makes fresh CA, PCK and signing keys.
+ * The certificate hierarchy of the simulated TEE, shaped like Intel's: the mse simulation root (its
+ * key ships in the jar, so anyone can sign with it: that is why a verifier only ever classifies
+ * such evidence as SIMULATED), a PCK CA, a PCK leaf with Intel's SGX extensions, and a TCB signing
+ * certificate. Each instance makes fresh CA, PCK and signing keys.
  */
 final class SimulationPki {
   static final String SGX_EXTENSION_OID = "1.2.840.113741.1.13.1";
@@ -70,7 +70,8 @@ final class SimulationPki {
         to = root.getNotAfter().toInstant();
       }
       X500Name rootName = X500Name.getInstance(root.getSubjectX500Principal().getEncoded());
-      X500Name caName = new X500Name("O=mse,OU=SIMULATION ONLY - NOT A TEE,CN=mse Simulated PCK CA");
+      X500Name caName =
+          new X500Name("O=mse,OU=SIMULATION ONLY - NOT A TEE,CN=mse Simulated PCK CA");
       pckCaKeys = newKeyPair();
       pckCa = certificate(rootName, rootKey, caName, pckCaKeys, true, from, to, null);
       pckKeys = newKeyPair();
@@ -162,7 +163,8 @@ final class SimulationPki {
     return X509Codec.certificate(cert.getEncoded());
   }
 
-  private static X509CRL crl(X500Name issuer, PrivateKey key, Instant thisUpdate, Instant nextUpdate)
+  private static X509CRL crl(
+      X500Name issuer, PrivateKey key, Instant thisUpdate, Instant nextUpdate)
       throws GeneralSecurityException, OperatorCreationException {
     var builder = new X509v2CRLBuilder(issuer, Date.from(thisUpdate));
     builder.setNextUpdate(Date.from(nextUpdate));

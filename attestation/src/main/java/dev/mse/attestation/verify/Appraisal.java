@@ -26,10 +26,12 @@ public record Appraisal(
 
   public Appraisal {
     advisoryIds = List.copyOf(advisoryIds);
-    measurements = java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(measurements));
+    measurements =
+        java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(measurements));
     reasons = List.copyOf(reasons);
     if ((verdict == Verdict.ACCEPTED) != reasons.isEmpty()) {
-      throw new IllegalArgumentException("an accepted appraisal has no reasons, a rejected one has some");
+      throw new IllegalArgumentException(
+          "an accepted appraisal has no reasons, a rejected one has some");
     }
   }
 

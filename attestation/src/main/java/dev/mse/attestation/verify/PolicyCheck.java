@@ -56,7 +56,10 @@ final class PolicyCheck {
             "the platform's TCB status is "
                 + status
                 + ", which the policy does not accept (accepted: "
-                + policy.acceptedStatuses().stream().map(TcbStatus::intelName).sorted().collect(Collectors.joining(", "))
+                + policy.acceptedStatuses().stream()
+                    .map(TcbStatus::intelName)
+                    .sorted()
+                    .collect(Collectors.joining(", "))
                 + graceNote(policy, e)
                 + ")");
       }
@@ -67,7 +70,8 @@ final class PolicyCheck {
       if (!unaccepted.isEmpty()) {
         f.fail(
             Check.ADVISORIES,
-            "the platform is affected by advisories the policy does not accept: " + String.join(", ", unaccepted));
+            "the platform is affected by advisories the policy does not accept: "
+                + String.join(", ", unaccepted));
       }
     }
   }
@@ -83,7 +87,9 @@ final class PolicyCheck {
   }
 
   private static String graceNote(AppraisalPolicy policy, TcbEvaluation e) {
-    if (policy.grace().isEmpty() || e.supersededAt().isEmpty() || graceEquivalent(e.status()).isEmpty()) {
+    if (policy.grace().isEmpty()
+        || e.supersededAt().isEmpty()
+        || graceEquivalent(e.status()).isEmpty()) {
       return "";
     }
     return "; the grace period of "
@@ -101,7 +107,9 @@ final class PolicyCheck {
         .ifPresent(
             id -> {
               if (id != r.isvProdId()) {
-                f.fail(Check.MEASUREMENT, "ISVPRODID mismatch: expected " + id + ", got " + r.isvProdId());
+                f.fail(
+                    Check.MEASUREMENT,
+                    "ISVPRODID mismatch: expected " + id + ", got " + r.isvProdId());
               }
             });
     sgx.minIsvSvn()
@@ -112,8 +120,12 @@ final class PolicyCheck {
               }
             });
     AppraisalPolicy.Tdx tdx = policy.tdx();
-    if (!tdx.mrTd().isEmpty() || !tdx.mrSeam().isEmpty() || tdx.rtmrs().stream().anyMatch(l -> !l.isEmpty())) {
-      f.fail(Check.MEASUREMENT, "the policy expects a TD (MRTD, RTMRs or MRSEAM), but the quote comes from an SGX enclave");
+    if (!tdx.mrTd().isEmpty()
+        || !tdx.mrSeam().isEmpty()
+        || tdx.rtmrs().stream().anyMatch(l -> !l.isEmpty())) {
+      f.fail(
+          Check.MEASUREMENT,
+          "the policy expects a TD (MRTD, RTMRs or MRSEAM), but the quote comes from an SGX enclave");
     }
   }
 
@@ -130,12 +142,18 @@ final class PolicyCheck {
     }
     expect("MRSEAM", tdx.mrSeam(), r.mrSeam(), f);
     AppraisalPolicy.Sgx sgx = policy.sgx();
-    if (!sgx.mrEnclave().isEmpty() || !sgx.mrSigner().isEmpty() || sgx.isvProdId().isPresent() || sgx.minIsvSvn().isPresent()) {
-      f.fail(Check.MEASUREMENT, "the policy expects an SGX enclave (MRENCLAVE, MRSIGNER or ISV values), but the quote comes from a TD");
+    if (!sgx.mrEnclave().isEmpty()
+        || !sgx.mrSigner().isEmpty()
+        || sgx.isvProdId().isPresent()
+        || sgx.minIsvSvn().isPresent()) {
+      f.fail(
+          Check.MEASUREMENT,
+          "the policy expects an SGX enclave (MRENCLAVE, MRSIGNER or ISV values), but the quote comes from a TD");
     }
   }
 
-  private static void expect(String name, List<ByteString> accepted, ByteString actual, Findings f) {
+  private static void expect(
+      String name, List<ByteString> accepted, ByteString actual, Findings f) {
     if (!accepted.isEmpty() && !accepted.contains(actual)) {
       f.fail(
           Check.MEASUREMENT,

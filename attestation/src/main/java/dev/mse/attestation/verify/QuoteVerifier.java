@@ -38,15 +38,14 @@ import java.util.Optional;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
- * Verifies an Intel DCAP quote (SGX v3, TDX v4/v5) against collateral, trust anchors, a time and
- * a policy, with the semantics of Intel's Quote Verification Library. It reads top to bottom like
- * Intel's procedure: parse; the PCK chain up to the pinned root; the CRLs; TCB Info and QE
- * Identity with their signing chain; the QE report and the quote signature; the TCB level; then
- * the policy.
+ * Verifies an Intel DCAP quote (SGX v3, TDX v4/v5) against collateral, trust anchors, a time and a
+ * policy, with the semantics of Intel's Quote Verification Library. It reads top to bottom like
+ * Intel's procedure: parse; the PCK chain up to the pinned root; the CRLs; TCB Info and QE Identity
+ * with their signing chain; the QE report and the quote signature; the TCB level; then the policy.
  *
  * <p>Verification does not stop at the first failure: every check whose inputs are available runs,
- * and the appraisal lists every reason, so that one run tells a person everything that is wrong.
- * No exception escapes for bad input.
+ * and the appraisal lists every reason, so that one run tells a person everything that is wrong. No
+ * exception escapes for bad input.
  *
  * <p>Thread-safe. With a {@link VerificationCache}, time-independent checks (signatures, parsing)
  * are done once per distinct input and remembered; time windows and the policy are evaluated on
@@ -99,7 +98,8 @@ public final class QuoteVerifier {
             : quote.isTdx() ? TeeKind.TDX : TeeKind.SGX;
     ECPublicKeyParameters anchorKey = key(anchor.certificate());
 
-    Optional<ECPublicKeyParameters> intermediateKey = chain.intermediate().flatMap(EcdsaP256::publicKey);
+    Optional<ECPublicKeyParameters> intermediateKey =
+        chain.intermediate().flatMap(EcdsaP256::publicKey);
     Optional<ECPublicKeyParameters> leafKey = chain.leaf().flatMap(EcdsaP256::publicKey);
     checkPckChain(chain, anchor, anchorKey, intermediateKey, at, f);
 
@@ -112,7 +112,9 @@ public final class QuoteVerifier {
             c ->
                 f.fail(
                     Check.INTERMEDIATE_NOT_REVOKED,
-                    "the PCK CA certificate (serial " + c.getSerialNumber().toString(16) + ") is revoked by Intel's root CRL"));
+                    "the PCK CA certificate (serial "
+                        + c.getSerialNumber().toString(16)
+                        + ") is revoked by Intel's root CRL"));
     checkPckCrl(collateral, chain, intermediateKey, at, f);
 
     Optional<PckExtensions> pck = chain.leaf().flatMap(leaf -> pckExtensions(leaf, f));
@@ -142,8 +144,7 @@ public final class QuoteVerifier {
                 f,
                 SigningChecks.QE_IDENTITY)
             .flatMap(body -> qeIdentity(body, f));
-    Optional<EnclaveTcbLevel> qeLevel =
-        qeIdentity.flatMap(id -> checkQeIdentity(id, quote, at, f));
+    Optional<EnclaveTcbLevel> qeLevel = qeIdentity.flatMap(id -> checkQeIdentity(id, quote, at, f));
 
     checkQeReport(quote, leafKey, f);
     checkQuoteSignature(quote, f);
@@ -194,8 +195,8 @@ public final class QuoteVerifier {
       Optional<X509Certificate> root) {}
 
   /**
-   * The PEM chain of the certification data, each certificate read on its own so that a damaged
-   * one is named precisely. Parsed chains are cached by the digest of their text.
+   * The PEM chain of the certification data, each certificate read on its own so that a damaged one
+   * is named precisely. Parsed chains are cached by the digest of their text.
    */
   private PckChain readPckChain(Quote quote, Findings f) {
     CertificationData cert = quote.signatureData().certification();
@@ -220,10 +221,13 @@ public final class QuoteVerifier {
     Optional<X509Certificate> intermediate = certs.size() > 1 ? certs.get(1) : Optional.empty();
     Optional<X509Certificate> root = certs.size() > 2 ? certs.getLast() : Optional.empty();
     if (leaf.isEmpty()) {
-      f.fail(Check.PCK_LEAF_ISSUED_BY_INTERMEDIATE, "the PCK certificate in the quote cannot be read");
+      f.fail(
+          Check.PCK_LEAF_ISSUED_BY_INTERMEDIATE, "the PCK certificate in the quote cannot be read");
     }
     if (intermediate.isEmpty()) {
-      f.fail(Check.PCK_INTERMEDIATE_ISSUED_BY_ROOT, "the PCK CA certificate in the quote cannot be read");
+      f.fail(
+          Check.PCK_INTERMEDIATE_ISSUED_BY_ROOT,
+          "the PCK CA certificate in the quote cannot be read");
     }
     return new PckChain(leaf, intermediate, root);
   }
@@ -295,7 +299,9 @@ public final class QuoteVerifier {
               if (!signed && chain.intermediate().isPresent()) {
                 f.fail(
                     Check.PCK_LEAF_ISSUED_BY_INTERMEDIATE,
-                    "the PCK certificate is not signed by the PCK CA '" + cn(chain.intermediate().get()) + "'");
+                    "the PCK certificate is not signed by the PCK CA '"
+                        + cn(chain.intermediate().get())
+                        + "'");
               }
               validity(leaf, at, Check.PCK_LEAF_VALIDITY, "the PCK certificate", f);
             });
@@ -303,7 +309,8 @@ public final class QuoteVerifier {
   }
 
   /** Signature by the issuer's key and name chaining; cached by the digest of both encodings. */
-  private boolean signedBy(X509Certificate child, X509Certificate issuer, ECPublicKeyParameters issuerKey) {
+  private boolean signedBy(
+      X509Certificate child, X509Certificate issuer, ECPublicKeyParameters issuerKey) {
     byte[] pair;
     try {
       pair = concat(child.getEncoded(), issuer.getEncoded());
@@ -327,7 +334,9 @@ public final class QuoteVerifier {
         crl.getIssuerX500Principal().equals(anchor.certificate().getSubjectX500Principal())
             && crlSignedBy(crl, anchorKey);
     if (!trusted) {
-      f.fail(Check.ROOT_CRL_SIGNED_BY_ROOT, "the root CA CRL is not issued and signed by the trusted root");
+      f.fail(
+          Check.ROOT_CRL_SIGNED_BY_ROOT,
+          "the root CA CRL is not issued and signed by the trusted root");
     }
     crlValidity(crl, at, Check.ROOT_CRL_VALIDITY, "the root CA CRL", f);
     return trusted;
@@ -357,13 +366,17 @@ public final class QuoteVerifier {
     }
     boolean signed = intermediateKey.isPresent() && crlSignedBy(crl, intermediateKey.get());
     if (!signed) {
-      f.fail(Check.PCK_CRL_SIGNED_BY_INTERMEDIATE, "the PCK CRL is not signed by the PCK CA '" + cn(ca) + "'");
+      f.fail(
+          Check.PCK_CRL_SIGNED_BY_INTERMEDIATE,
+          "the PCK CRL is not signed by the PCK CA '" + cn(ca) + "'");
     }
     List<X509Certificate> issuerChain = collateral.pckCrlIssuerChain();
     if (!issuerChain.isEmpty() && issuerChain.stream().noneMatch(ca::equals)) {
       f.fail(
           Check.PCK_CRL_ISSUER_CHAIN_CONTAINS_INTERMEDIATE,
-          "the PCK CRL issuer chain of the collateral does not contain the quote's PCK CA '" + cn(ca) + "'");
+          "the PCK CRL issuer chain of the collateral does not contain the quote's PCK CA '"
+              + cn(ca)
+              + "'");
     }
     if (issuerMatches && signed) {
       chain
@@ -373,7 +386,9 @@ public final class QuoteVerifier {
               leaf ->
                   f.fail(
                       Check.PCK_LEAF_NOT_REVOKED,
-                      "the PCK certificate (serial " + leaf.getSerialNumber().toString(16) + ") is revoked"));
+                      "the PCK certificate (serial "
+                          + leaf.getSerialNumber().toString(16)
+                          + ") is revoked"));
     }
   }
 
@@ -410,7 +425,8 @@ public final class QuoteVerifier {
     final Check validity;
     final Check signature;
 
-    SigningChecks(String document, Check issued, Check notRevoked, Check validity, Check signature) {
+    SigningChecks(
+        String document, Check issued, Check notRevoked, Check validity, Check signature) {
       this.document = document;
       this.issued = issued;
       this.notRevoked = notRevoked;
@@ -420,9 +436,9 @@ public final class QuoteVerifier {
   }
 
   /**
-   * Checks the signing certificate (first of the issuer chain) against the pinned root and its
-   * CRL, and the document's signature; returns the signed body when the signature holds. The
-   * chain's own root is never used: the anchor is.
+   * Checks the signing certificate (first of the issuer chain) against the pinned root and its CRL,
+   * and the document's signature; returns the signed body when the signature holds. The chain's own
+   * root is never used: the anchor is.
    */
   private Optional<ByteString> signedCollateral(
       List<X509Certificate> issuerChain,
@@ -436,15 +452,27 @@ public final class QuoteVerifier {
       SigningChecks checks) {
     if (issuerChain.isEmpty()) {
       f.fail(checks.issued, "the collateral has no signing certificate for " + checks.document);
-      f.fail(checks.signature, "the signature of " + checks.document + " cannot be checked without its signing certificate");
+      f.fail(
+          checks.signature,
+          "the signature of "
+              + checks.document
+              + " cannot be checked without its signing certificate");
       return Optional.empty();
     }
     X509Certificate signer = issuerChain.getFirst();
     if (!signedBy(signer, anchor.certificate(), anchorKey)) {
-      f.fail(checks.issued, "the signing certificate of " + checks.document + " ('" + cn(signer) + "') is not signed by the trusted root");
+      f.fail(
+          checks.issued,
+          "the signing certificate of "
+              + checks.document
+              + " ('"
+              + cn(signer)
+              + "') is not signed by the trusted root");
     }
     if (rootCrlTrusted && rootCrl.isRevoked(signer)) {
-      f.fail(checks.notRevoked, "the signing certificate of " + checks.document + " is revoked by the root CRL");
+      f.fail(
+          checks.notRevoked,
+          "the signing certificate of " + checks.document + " is revoked by the root CRL");
     }
     validity(signer, at, checks.validity, "the signing certificate of " + checks.document, f);
     Optional<ECPublicKeyParameters> signerKey = EcdsaP256.publicKey(signer);
@@ -453,10 +481,14 @@ public final class QuoteVerifier {
         signerKey.isPresent()
             && cache.get(
                 "json-signature",
-                concat(body, document.signature().toByteArray(), signerKey.get().getQ().getEncoded(false)),
+                concat(
+                    body,
+                    document.signature().toByteArray(),
+                    signerKey.get().getQ().getEncoded(false)),
                 () -> EcdsaP256.verifyRaw(signerKey.get(), body, document.signature()));
     if (!valid) {
-      f.fail(checks.signature, "the signature of " + checks.document + " does not match its content");
+      f.fail(
+          checks.signature, "the signature of " + checks.document + " does not match its content");
       return Optional.empty();
     }
     return Optional.of(document.body());
@@ -502,7 +534,9 @@ public final class QuoteVerifier {
     try {
       return Optional.of(PckExtensionParser.parse(leaf));
     } catch (PckExtensionException e) {
-      f.fail(Check.PCK_EXTENSIONS, "the PCK certificate's SGX extensions cannot be read: " + e.getMessage());
+      f.fail(
+          Check.PCK_EXTENSIONS,
+          "the PCK certificate's SGX extensions cannot be read: " + e.getMessage());
       return Optional.empty();
     }
   }
@@ -513,21 +547,33 @@ public final class QuoteVerifier {
     if (quote.isTdx() && !(info.isTdx() && info.version() >= 3)) {
       f.fail(
           Check.TCB_INFO_MATCHES_QUOTE,
-          "the quote comes from a TD but the TCB Info is for " + info.id() + " (version " + info.version() + ")");
+          "the quote comes from a TD but the TCB Info is for "
+              + info.id()
+              + " (version "
+              + info.version()
+              + ")");
     } else if (!quote.isTdx() && info.isTdx()) {
-      f.fail(Check.TCB_INFO_MATCHES_QUOTE, "the quote comes from an SGX enclave but the TCB Info is for TDX");
+      f.fail(
+          Check.TCB_INFO_MATCHES_QUOTE,
+          "the quote comes from an SGX enclave but the TCB Info is for TDX");
     }
     pck.ifPresent(
         p -> {
           if (!p.fmspc().equals(info.fmspc())) {
             f.fail(
                 Check.FMSPC_MATCHES,
-                "the TCB Info is for FMSPC " + info.fmspc() + " but the platform's FMSPC is " + p.fmspc());
+                "the TCB Info is for FMSPC "
+                    + info.fmspc()
+                    + " but the platform's FMSPC is "
+                    + p.fmspc());
           }
           if (!p.pceId().equals(info.pceId())) {
             f.fail(
                 Check.PCEID_MATCHES,
-                "the TCB Info is for PCE ID " + info.pceId() + " but the platform's PCE ID is " + p.pceId());
+                "the TCB Info is for PCE ID "
+                    + info.pceId()
+                    + " but the platform's PCE ID is "
+                    + p.pceId());
           }
         });
   }
@@ -535,27 +581,45 @@ public final class QuoteVerifier {
   /** The QE report against its identity; returns the QE's TCB level if one matches. */
   private static Optional<EnclaveTcbLevel> checkQeIdentity(
       QeIdentity identity, Quote quote, Instant at, Findings f) {
-    window(identity.issueDate(), identity.nextUpdate(), at, Check.QE_IDENTITY_VALIDITY, "the QE Identity", f);
+    window(
+        identity.issueDate(),
+        identity.nextUpdate(),
+        at,
+        Check.QE_IDENTITY_VALIDITY,
+        "the QE Identity",
+        f);
     String expectedId = quote.isTdx() ? "TD_QE" : "QE";
     EnclaveReport qe = quote.signatureData().qeReport();
     if (!expectedId.equals(identity.id())) {
       f.fail(
           Check.QE_IDENTITY_MATCH,
-          "the QE Identity is for '" + identity.id() + "' but this quote needs the identity of '" + expectedId + "'");
+          "the QE Identity is for '"
+              + identity.id()
+              + "' but this quote needs the identity of '"
+              + expectedId
+              + "'");
     }
     if (!identity.mrSigner().equals(qe.mrSigner())) {
       f.fail(
           Check.QE_IDENTITY_MATCH,
-          "the quoting enclave's MRSIGNER " + qe.mrSigner() + " is not Intel's " + identity.mrSigner());
+          "the quoting enclave's MRSIGNER "
+              + qe.mrSigner()
+              + " is not Intel's "
+              + identity.mrSigner());
     }
     if (identity.isvProdId() != qe.isvProdId()) {
       f.fail(
           Check.QE_IDENTITY_MATCH,
-          "the quoting enclave's ISVPRODID is " + qe.isvProdId() + ", expected " + identity.isvProdId());
+          "the quoting enclave's ISVPRODID is "
+              + qe.isvProdId()
+              + ", expected "
+              + identity.isvProdId());
     }
     ByteString misc = littleEndian32(qe.miscSelect());
     if (!masked(misc, identity.miscSelectMask()).equals(identity.miscSelect())) {
-      f.fail(Check.QE_IDENTITY_MATCH, "the quoting enclave's MISCSELECT " + misc + " does not match its identity");
+      f.fail(
+          Check.QE_IDENTITY_MATCH,
+          "the quoting enclave's MISCSELECT " + misc + " does not match its identity");
     }
     if (!masked(qe.attributes(), identity.attributesMask()).equals(identity.attributes())) {
       f.fail(
@@ -567,7 +631,9 @@ public final class QuoteVerifier {
 
   private static ByteString littleEndian32(long value) {
     return ByteString.of(
-        new byte[] {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)});
+        new byte[] {
+          (byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)
+        });
   }
 
   private static ByteString masked(ByteString value, ByteString mask) {
@@ -583,11 +649,14 @@ public final class QuoteVerifier {
 
   // ---- QE report and quote signature --------------------------------------------------------
 
-  private static void checkQeReport(Quote quote, Optional<ECPublicKeyParameters> pckKey, Findings f) {
+  private static void checkQeReport(
+      Quote quote, Optional<ECPublicKeyParameters> pckKey, Findings f) {
     var sig = quote.signatureData();
     EnclaveReport qe = sig.qeReport();
-    if (pckKey.isEmpty() || !EcdsaP256.verifyRaw(pckKey.get(), qe.raw().toByteArray(), sig.qeReportSignature())) {
-      f.fail(Check.QE_REPORT_SIGNATURE, "the QE report is not signed by the PCK key of the platform");
+    if (pckKey.isEmpty()
+        || !EcdsaP256.verifyRaw(pckKey.get(), qe.raw().toByteArray(), sig.qeReportSignature())) {
+      f.fail(
+          Check.QE_REPORT_SIGNATURE, "the QE report is not signed by the PCK key of the platform");
     }
     byte[] expected;
     try {
@@ -610,7 +679,9 @@ public final class QuoteVerifier {
     Optional<ECPublicKeyParameters> key = EcdsaP256.publicKeyFromRaw(sig.attestationKey());
     if (key.isEmpty()) {
       f.fail(Check.ATTESTATION_KEY, "the attestation key is not a valid P-256 public key");
-      f.fail(Check.QUOTE_SIGNATURE, "the quote signature cannot be checked without a valid attestation key");
+      f.fail(
+          Check.QUOTE_SIGNATURE,
+          "the quote signature cannot be checked without a valid attestation key");
       return;
     }
     if (!EcdsaP256.verifyRaw(key.get(), quote.signedRegion().toByteArray(), sig.signature())) {
@@ -625,7 +696,8 @@ public final class QuoteVerifier {
         .orElseThrow(() -> new IllegalStateException("a trust anchor without a P-256 key"));
   }
 
-  private static void validity(X509Certificate cert, Instant at, Check check, String what, Findings f) {
+  private static void validity(
+      X509Certificate cert, Instant at, Check check, String what, Findings f) {
     window(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), at, check, what, f);
   }
 
@@ -637,7 +709,8 @@ public final class QuoteVerifier {
     window(crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant(), at, check, what, f);
   }
 
-  private static void window(Instant from, Instant to, Instant at, Check check, String what, Findings f) {
+  private static void window(
+      Instant from, Instant to, Instant at, Check check, String what, Findings f) {
     if (at.isBefore(from)) {
       f.fail(check, what + " is not valid yet at " + at + " (valid from " + from + ")");
     } else if (at.isAfter(to)) {

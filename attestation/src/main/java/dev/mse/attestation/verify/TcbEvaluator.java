@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Matches a platform against Intel's TCB Info and QE Identity with the semantics of Intel's
- * Quote Verification Library (TcbLevelCheck, TdxModuleCheck, TDRelaunchCheck):
+ * Matches a platform against Intel's TCB Info and QE Identity with the semantics of Intel's Quote
+ * Verification Library (TcbLevelCheck, TdxModuleCheck, TDRelaunchCheck):
  *
  * <ul>
  *   <li>the platform level is the first level (highest first) whose 16 SGX components and PCESVN
@@ -27,9 +27,9 @@ import java.util.Set;
  *       (the module's major version) is set, because bytes 0 and 1 are then judged by the TDX
  *       module identity {@code TDX_<version>}. dcap-qvl compares all 16 bytes instead; see
  *       docs/attestation.md;
- *   <li>the module's and the QE's statuses are folded into the platform's: an out-of-date module
- *       or QE makes the platform OutOfDate (or OutOfDateConfigurationNeeded), a revoked one makes
- *       it Revoked;
+ *   <li>the module's and the QE's statuses are folded into the platform's: an out-of-date module or
+ *       QE makes the platform OutOfDate (or OutOfDateConfigurationNeeded), a revoked one makes it
+ *       Revoked;
  *   <li>for TD 1.5 reports, TEE_TCB_SVN2 turns OutOfDate into TDRelaunchAdvised when the TD could
  *       be relaunched on an up-to-date module.
  * </ul>
@@ -48,7 +48,10 @@ public final class TcbEvaluator {
    * @param qeLevel the QE's matched level, empty if no QE level matched
    */
   public static TcbEvaluation evaluate(
-      TcbInfo tcbInfo, PckExtensions pck, Optional<TdReport> td, Optional<EnclaveTcbLevel> qeLevel) {
+      TcbInfo tcbInfo,
+      PckExtensions pck,
+      Optional<TdReport> td,
+      Optional<EnclaveTcbLevel> qeLevel) {
     boolean tdx = td.isPresent() && tcbInfo.isTdx() && tcbInfo.version() >= 3;
     List<TcbLevel> levels = tcbInfo.tcbLevels();
     int sgxIndex = -1;
@@ -70,7 +73,9 @@ public final class TcbEvaluator {
       }
     }
     if (sgxIndex < 0) {
-      return notSupported(qeLevel, "no TCB level of the TCB Info matches the platform's SGX TCB (CPUSVN and PCESVN from its PCK certificate)");
+      return notSupported(
+          qeLevel,
+          "no TCB level of the TCB Info matches the platform's SGX TCB (CPUSVN and PCESVN from its PCK certificate)");
     }
     if (tdx && tdxIndex < 0) {
       return notSupported(qeLevel, "no TCB level of the TCB Info matches the TD's TEE_TCB_SVN");
@@ -91,11 +96,19 @@ public final class TcbEvaluator {
         status = foldModule(status, moduleLevel.get().tcbStatus());
       }
       if (status != TcbStatus.REVOKED && report.teeTcbSvn2().isPresent()) {
-        status = relaunchAdvice(report.teeTcbSvn2().get(), tcbInfo, levels.get(sgxIndex).tcbStatus(), status, moduleLevel, qeLevel);
+        status =
+            relaunchAdvice(
+                report.teeTcbSvn2().get(),
+                tcbInfo,
+                levels.get(sgxIndex).tcbStatus(),
+                status,
+                moduleLevel,
+                qeLevel);
       }
     }
     if (qeLevel.isEmpty()) {
-      return notSupported(qeLevel, "the quoting enclave's ISVSVN is below every level of the QE Identity");
+      return notSupported(
+          qeLevel, "the quoting enclave's ISVSVN is below every level of the QE Identity");
     }
     status = foldQe(status, qeLevel.get().tcbStatus());
 
@@ -157,9 +170,9 @@ public final class TcbEvaluator {
   private record ModuleCheck(Optional<EnclaveTcbLevel> level, Optional<Reason> problem) {}
 
   /**
-   * The TDX module: its signer and attributes must be Intel's, and its ISVSVN (TEE_TCB_SVN[0])
-   * must reach a level of the identity {@code TDX_<TEE_TCB_SVN[1]>}. A module of major version 0
-   * is judged by the TDX TCB components alone.
+   * The TDX module: its signer and attributes must be Intel's, and its ISVSVN (TEE_TCB_SVN[0]) must
+   * reach a level of the identity {@code TDX_<TEE_TCB_SVN[1]>}. A module of major version 0 is
+   * judged by the TDX TCB components alone.
    */
   private static ModuleCheck checkModule(TcbInfo tcbInfo, TdReport report) {
     int version = report.teeTcbSvn().unsignedAt(1);
@@ -167,19 +180,28 @@ public final class TcbEvaluator {
     if (version == 0) {
       return tcbInfo
           .tdxModule()
-          .filter(m -> !signerAndAttributesMatch(m.mrSigner(), m.attributes(), m.attributesMask(), report))
-          .map(m -> new ModuleCheck(Optional.empty(), Optional.of(moduleProblem(moduleMismatch(report, "tdxModule")))))
+          .filter(
+              m ->
+                  !signerAndAttributesMatch(
+                      m.mrSigner(), m.attributes(), m.attributesMask(), report))
+          .map(
+              m ->
+                  new ModuleCheck(
+                      Optional.empty(),
+                      Optional.of(moduleProblem(moduleMismatch(report, "tdxModule")))))
           .orElse(new ModuleCheck(Optional.empty(), Optional.empty()));
     }
     Optional<TdxModuleIdentity> identity = moduleIdentity(tcbInfo, version);
     if (identity.isEmpty()) {
       return new ModuleCheck(
           Optional.empty(),
-          Optional.of(moduleProblem("the TCB Info has no identity for TDX module " + moduleId(version))));
+          Optional.of(
+              moduleProblem("the TCB Info has no identity for TDX module " + moduleId(version))));
     }
     TdxModuleIdentity id = identity.get();
     if (!signerAndAttributesMatch(id.mrSigner(), id.attributes(), id.attributesMask(), report)) {
-      return new ModuleCheck(Optional.empty(), Optional.of(moduleProblem(moduleMismatch(report, id.id()))));
+      return new ModuleCheck(
+          Optional.empty(), Optional.of(moduleProblem(moduleMismatch(report, id.id()))));
     }
     Optional<EnclaveTcbLevel> level = firstLevelAtOrBelow(id.tcbLevels(), isvSvn);
     if (level.isEmpty()) {
@@ -188,7 +210,11 @@ public final class TcbEvaluator {
           Optional.of(
               new Reason(
                   Check.TCB_LEVEL,
-                  "TDX module " + id.id() + " ISVSVN " + isvSvn + " is below every level of its identity")));
+                  "TDX module "
+                      + id.id()
+                      + " ISVSVN "
+                      + isvSvn
+                      + " is below every level of its identity")));
     }
     return new ModuleCheck(level, Optional.empty());
   }
@@ -235,7 +261,8 @@ public final class TcbEvaluator {
         .findFirst();
   }
 
-  private static Optional<EnclaveTcbLevel> firstLevelAtOrBelow(List<EnclaveTcbLevel> levels, int isvSvn) {
+  private static Optional<EnclaveTcbLevel> firstLevelAtOrBelow(
+      List<EnclaveTcbLevel> levels, int isvSvn) {
     return levels.stream().filter(l -> isvSvn >= l.isvSvn()).findFirst();
   }
 
@@ -294,7 +321,8 @@ public final class TcbEvaluator {
             || sgxStatus == TcbStatus.CONFIGURATION_NEEDED
             || sgxStatus == TcbStatus.CONFIGURATION_AND_SW_HARDENING_NEEDED;
     boolean tdxOutOfDate =
-        tdxStatus == TcbStatus.OUT_OF_DATE || tdxStatus == TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
+        tdxStatus == TcbStatus.OUT_OF_DATE
+            || tdxStatus == TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
     boolean moduleOutOfDate =
         moduleLevel.isPresent() && moduleLevel.get().tcbStatus() == TcbStatus.OUT_OF_DATE;
     if (!qeFine || !sgxFine || !tdxOutOfDate || !moduleOutOfDate || tcbInfo.tcbLevels().isEmpty()) {

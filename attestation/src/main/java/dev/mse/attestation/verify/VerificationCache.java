@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 /**
  * Remembers the results of time-independent checks (signatures, certificate chains, parsed
  * collateral) keyed by the SHA-256 of the exact bytes checked, so that verifying many quotes
- * against the same collateral checks each signature once. Time windows and policy are evaluated
- * on every verification; only pure functions of bytes are cached, so a cached answer is always the
+ * against the same collateral checks each signature once. Time windows and policy are evaluated on
+ * every verification; only pure functions of bytes are cached, so a cached answer is always the
  * answer the check would give again.
  */
 public final class VerificationCache {

@@ -5,17 +5,18 @@ import dev.mse.cli.Json;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse quote show QUOTE}: every field of a quote, readable. Verifies nothing. */
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
-    description = "Print every field of a quote (binary, hex or base64). Verifies nothing: see 'mse quote verify'.")
+    description =
+        "Print every field of a quote (binary, hex or base64). Verifies nothing: see 'mse quote verify'.")
 final class QuoteShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -6,7 +6,9 @@ import java.math.BigInteger;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -67,7 +69,31 @@ public final class EcdsaP256 {
     }
   }
 
+  /**
+   * Decoded keys by their encoding. BouncyCastle keeps its multiplication tables on the point
+   * object; a point decoded afresh for every signature costs about 100 µs of table building, more
+   * than the verification itself. Only the decoding is reused: every signature is still checked.
+   */
+  private static final Map<ByteString, Optional<ECPublicKeyParameters>> DECODED =
+      new ConcurrentHashMap<>();
+
+  private static final int MAX_DECODED = 4096;
+
   private static Optional<ECPublicKeyParameters> decodePoint(byte[] encoded) {
+    ByteString key = ByteString.of(encoded);
+    Optional<ECPublicKeyParameters> cached = DECODED.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<ECPublicKeyParameters> decoded = decodeFresh(encoded);
+    if (DECODED.size() >= MAX_DECODED) {
+      DECODED.clear();
+    }
+    DECODED.put(key, decoded);
+    return decoded;
+  }
+
+  private static Optional<ECPublicKeyParameters> decodeFresh(byte[] encoded) {
     try {
       ECPoint point = CURVE.getCurve().decodePoint(encoded);
       if (point.isInfinity() || !point.isValid()) {

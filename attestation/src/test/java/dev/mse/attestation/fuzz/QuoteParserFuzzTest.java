@@ -16,6 +16,11 @@ import java.util.List;
  * parsing, the PCK chain and the PCK extension. Only the documented checked exceptions may come
  * out; any other throwable is a finding. Without {@code JAZZER_FUZZ} this replays the seeds and
  * past findings in {@code QuoteParserFuzzTestInputs}.
+ *
+ * <p>To fuzz one target (Jazzer fuzzes one method per run), from the repository root: {@code
+ * JAZZER_FUZZ=1 JAZZER_MAX_DURATION=2m ./mvnw -pl attestation test
+ * -Dtest='QuoteParserFuzzTest#parse'}. A crash is written to {@code
+ * QuoteParserFuzzTestInputs/<method>/crash-*}; keep it there once fixed, as a regression input.
  */
 class QuoteParserFuzzTest {
 

@@ -202,10 +202,13 @@ public final class QuoteParser {
       ByteReader r, String field, long length, int lengthOffset, String within)
       throws QuoteFormatException {
     if (length > r.remaining()) {
+      // Past the end of the input the file was probably cut short; inside the quote, two length
+      // fields contradict each other.
+      String problem = within.equals(INPUT) ? "truncated quote" : "inconsistent size";
       throw new QuoteFormatException(
           String.format(
-              "inconsistent size: %s length %d (at offset %d) exceeds the %d bytes left in the %s",
-              field, length, lengthOffset, r.remaining(), within));
+              "%s: %s length %d (at offset %d) exceeds the %d bytes left in the %s",
+              problem, field, length, lengthOffset, r.remaining(), within));
     }
   }
 

@@ -171,7 +171,9 @@ public final class PckExtensionParser {
 
   private static int inRange(BigInteger value, String name, int max) throws PckExtensionException {
     if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw new PckExtensionException(name + " is " + value + ", outside 0 to " + max);
+      // Printing a hostile multi-kilobyte integer in decimal would cost more than the parse.
+      String shown = value.bitLength() <= 64 ? value.toString() : value.bitLength() + "-bit value";
+      throw new PckExtensionException(name + " is " + shown + ", outside 0 to " + max);
     }
     return value.intValue();
   }

@@ -53,7 +53,7 @@ public final class QuoteParser {
       ByteReader sig = region(bytes, r, SIGNATURE_DATA, length, lengthOffset, INPUT);
       QuoteSignatureData signatureData =
           header.version() == VERSION_SGX
-              ? sgxSignatureData(bytes, sig)
+              ? sgxSignatureData(sig)
               : tdxSignatureData(bytes, sig, header.version());
       requireConsumed(sig, SIGNATURE_DATA, lengthOffset);
       return new Quote(header, body, signatureData, signedRegion, r.position());
@@ -125,11 +125,11 @@ public final class QuoteParser {
     return ReportBodies.tdReport(r.bytes("TD report", ReportBodies.size(version)), version);
   }
 
-  private static QuoteSignatureData sgxSignatureData(byte[] bytes, ByteReader sig)
+  private static QuoteSignatureData sgxSignatureData(ByteReader sig)
       throws ByteReader.TruncatedException, QuoteFormatException {
     ByteString signature = sig.bytes("quote signature", ECDSA_P256_SIGNATURE_SIZE);
     ByteString attestationKey = sig.bytes("attestation key", ECDSA_P256_KEY_SIZE);
-    QeCertification qe = qeCertification(bytes, sig, SIGNATURE_DATA);
+    QeCertification qe = qeCertification(sig, SIGNATURE_DATA);
     return qe.signatureData(signature, attestationKey, qe.certification().type());
   }
 
@@ -153,13 +153,13 @@ public final class QuoteParser {
     int sizeOffset = sig.position();
     long size = sig.u32("QE report certification data size");
     ByteReader inner = region(bytes, sig, QE_CERTIFICATION, size, sizeOffset, SIGNATURE_DATA);
-    QeCertification qe = qeCertification(bytes, inner, QE_CERTIFICATION);
+    QeCertification qe = qeCertification(inner, QE_CERTIFICATION);
     requireConsumed(inner, QE_CERTIFICATION, sizeOffset);
     return qe.signatureData(signature, attestationKey, type);
   }
 
   /** QE report, its signature, the QE authentication data and the PCK certification data. */
-  private static QeCertification qeCertification(byte[] bytes, ByteReader r, String within)
+  private static QeCertification qeCertification(ByteReader r, String within)
       throws ByteReader.TruncatedException, QuoteFormatException {
     EnclaveReport qeReport = ReportBodies.enclaveReport(r.bytes("QE report", EnclaveReport.SIZE));
     ByteString qeReportSignature = r.bytes("QE report signature", ECDSA_P256_SIGNATURE_SIZE);
@@ -202,10 +202,13 @@ public final class QuoteParser {
       ByteReader r, String field, long length, int lengthOffset, String within)
       throws QuoteFormatException {
     if (length > r.remaining()) {
+      // Past the end of the input the file was probably cut short; inside the quote, two length
+      // fields contradict each other.
+      String problem = within.equals(INPUT) ? "truncated quote" : "inconsistent size";
       throw new QuoteFormatException(
           String.format(
-              "inconsistent size: %s length %d (at offset %d) exceeds the %d bytes left in the %s",
-              field, length, lengthOffset, r.remaining(), within));
+              "%s: %s length %d (at offset %d) exceeds the %d bytes left in the %s",
+              problem, field, length, lengthOffset, r.remaining(), within));
     }
   }
 

@@ -7,6 +7,7 @@ import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.quote.DcapVector;
 import dev.mse.attestation.quote.QuoteCertificates;
 import dev.mse.attestation.testing.TestVectors;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,6 +155,17 @@ class PckExtensionParserTest {
         .hasMessage("PCESVN is 65536, outside 0 to 65535");
     assertRejected(encode(top -> replaced(top, SGX + ".5", new ASN1Enumerated(3))))
         .hasMessage("SGX Type is 3, outside 0 to 2");
+    assertRejected(
+            encode(
+                top ->
+                    withTcb(
+                        top,
+                        tcb ->
+                            replaced(
+                                tcb,
+                                SGX + ".2.2",
+                                new ASN1Integer(BigInteger.ONE.shiftLeft(4000))))))
+        .hasMessage("TCB component 2 is 4001-bit value, outside 0 to 255");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.mse.attestation.testing.TestVectors;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,7 +43,11 @@ class QuoteInputTest {
   void decodesHexInEitherCaseWithWhitespaceAnywhere() throws Exception {
     String hex = HexFormat.of().formatHex(QUOTE);
     String messy =
-        "  0X" + hex.substring(0, 10).toUpperCase() + "\r\n\t" + hex.substring(10) + "\n";
+        "  0X"
+            + hex.substring(0, 10).toUpperCase(Locale.ROOT)
+            + "\r\n\t"
+            + hex.substring(10)
+            + "\n";
 
     assertThat(QuoteInput.decode(messy.getBytes(US_ASCII))).isEqualTo(QUOTE);
   }

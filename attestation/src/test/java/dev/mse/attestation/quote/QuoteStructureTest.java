@@ -109,7 +109,7 @@ class QuoteStructureTest {
   void rejectsSignatureDataLongerThanTheInputWithoutAllocatingIt() {
     assertRejected(withU32(v3(), V3_SIG_LENGTH, 0xffffffffL))
         .hasMessage(
-            "inconsistent size: signature data length 4294967295 (at offset 432)"
+            "truncated quote: signature data length 4294967295 (at offset 432)"
                 + " exceeds the 4164 bytes left in the input");
   }
 

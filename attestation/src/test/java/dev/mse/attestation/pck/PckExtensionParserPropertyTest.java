@@ -11,7 +11,7 @@ import net.jqwik.api.constraints.Size;
 import org.bouncycastle.asn1.ASN1OctetString;
 
 /** Damaged extension values are rejected with a checked exception, never an unchecked one. */
-class PckExtensionParserProperties {
+class PckExtensionParserPropertyTest {
   private static final byte[] REAL = realValue();
 
   @Property

@@ -24,7 +24,7 @@ import net.jqwik.api.constraints.Size;
  * QuoteFormatException}, never anything else. Random bytes rarely get past the version field, so
  * most properties start from the real quotes and damage them.
  */
-class QuoteParserProperties {
+class QuoteParserPropertyTest {
   private static final List<DcapVector> QUOTES = DcapVector.distinctQuotes();
 
   @Provide

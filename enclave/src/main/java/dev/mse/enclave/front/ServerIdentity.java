@@ -1,0 +1,15 @@
+package dev.mse.enclave.front;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/** The key and certificate chain the TLS front presents. */
+public record ServerIdentity(PrivateKey key, List<X509Certificate> chain) {
+  public ServerIdentity {
+    chain = List.copyOf(chain);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a server identity needs a certificate");
+    }
+  }
+}

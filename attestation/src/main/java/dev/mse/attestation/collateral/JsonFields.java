@@ -54,10 +54,6 @@ record JsonFields(JsonNode node, String path) {
     return asObject(required(name), path(name));
   }
 
-  Optional<JsonFields> optionalObject(String name) throws CollateralFormatException {
-    return has(name) ? Optional.of(object(name)) : Optional.empty();
-  }
-
   String string(String name) throws CollateralFormatException {
     return asString(required(name), path(name));
   }

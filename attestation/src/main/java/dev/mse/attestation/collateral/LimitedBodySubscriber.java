@@ -36,8 +36,15 @@ final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
     this.declaredTooLarge = info.headers().firstValueAsLong("content-length").orElse(0) > limit;
   }
 
+  /**
+   * Reads the body of a 200 answer within {@code limit}; discards the body of any other answer, so
+   * that an error page cannot turn a clear status into a size error.
+   */
   static HttpResponse.BodyHandler<byte[]> handler(long limit) {
-    return info -> new LimitedBodySubscriber(limit, info);
+    return info ->
+        info.statusCode() == 200
+            ? new LimitedBodySubscriber(limit, info)
+            : HttpResponse.BodySubscribers.replacing(new byte[0]);
   }
 
   @Override

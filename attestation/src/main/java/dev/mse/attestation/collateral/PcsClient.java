@@ -139,6 +139,11 @@ public final class PcsClient implements AutoCloseable {
     http.close();
   }
 
+  /** Where the root CA CRL is fetched from (for tests of the defaults). */
+  URI rootCaCrlUrl() {
+    return rootCaCrlUrl;
+  }
+
   /** Validates a response body and says until when it is fresh. */
   @FunctionalInterface
   private interface Check {

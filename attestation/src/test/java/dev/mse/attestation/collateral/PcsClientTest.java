@@ -234,6 +234,38 @@ class PcsClientTest {
   }
 
   @Test
+  void anErrorPageLargerThanTheLimitStillReportsItsStatus() {
+    pcs.route(
+        SGX_TCB, new FakePcs.Route(503, new byte[200 * 1024], Map.of(), Duration.ZERO, false));
+
+    assertThatThrownBy(
+            () -> {
+              try (PcsClient client = client().maxResponseBytes(64 * 1024).build()) {
+                client.fetch(SGX_FMSPC, false, "platform");
+              }
+            })
+        .isInstanceOf(PcsException.class)
+        .hasMessageContaining("HTTP 503");
+  }
+
+  @Test
+  void theRootCaCrlComesFromIntelForPcsAndFromRootcacrlForAPccs() {
+    CollateralCache cache = new CollateralCache(cacheDirectory, clock);
+    try (PcsClient intel = PcsClient.builder(cache).build();
+        PcsClient intelWithSlash =
+            PcsClient.builder(cache)
+                .baseUrl(URI.create("https://api.trustedservices.intel.com/"))
+                .build();
+        PcsClient pccs =
+            PcsClient.builder(cache).baseUrl(URI.create("https://pccs.example:8081")).build()) {
+      assertThat(intel.rootCaCrlUrl()).isEqualTo(IntelPcsDefaults.ROOT_CA_CRL_URL);
+      assertThat(intelWithSlash.rootCaCrlUrl()).isEqualTo(IntelPcsDefaults.ROOT_CA_CRL_URL);
+      assertThat(pccs.rootCaCrlUrl())
+          .isEqualTo(URI.create("https://pccs.example:8081/sgx/certification/v4/rootcacrl"));
+    }
+  }
+
+  @Test
   void anOversizeBodyWithoutContentLengthIsStoppedWhileReading() {
     byte[] big = new byte[200 * 1024];
     pcs.route(SGX_TCB, FakePcs.Route.ok(big, Map.of()).chunkedBody());

@@ -32,7 +32,8 @@ public final class X509Codec {
         throw new CertificateException("no certificate found");
       }
       return List.copyOf(out);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // StackOverflowError: deeply nested DER exhausts the JDK parser's recursion.
       throw new CertificateException("malformed certificate: " + e.getMessage(), e);
     }
   }
@@ -54,7 +55,7 @@ public final class X509Codec {
         throw new CRLException("no CRL found");
       }
       return (X509CRL) crl;
-    } catch (CertificateException | RuntimeException e) {
+    } catch (CertificateException | RuntimeException | StackOverflowError e) {
       throw new CRLException("malformed CRL: " + e.getMessage(), e);
     }
   }

@@ -1,6 +1,7 @@
 package dev.mse.attestation.collateral;
 
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.trust.TrustAnchors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,9 +31,9 @@ public final class IntelPcsDefaults {
 
   private IntelPcsDefaults() {}
 
-  /** The Intel SGX Root CA. */
+  /** The Intel SGX Root CA, as pinned by {@link TrustAnchors}. */
   public static X509Certificate rootCa() {
-    return Holder.ROOT;
+    return TrustAnchors.standard().intel().certificate();
   }
 
   /** The Intel SGX TCB Signing certificate (2025–2032 edition). */
@@ -42,12 +43,11 @@ public final class IntelPcsDefaults {
 
   /** The issuer chain of TCB Info and QE identity: TCB Signing, then the root. */
   public static List<X509Certificate> tcbSigningChain() {
-    return List.of(Holder.TCB_SIGNING, Holder.ROOT);
+    return List.of(Holder.TCB_SIGNING, rootCa());
   }
 
   /** Loads the certificates on first use only. */
   private static final class Holder {
-    static final X509Certificate ROOT = load("Intel_SGX_Root_CA.pem");
     static final X509Certificate TCB_SIGNING = load("intel_sgx_tcb_signing.pem");
 
     private static X509Certificate load(String name) {

@@ -1,0 +1,222 @@
+package dev.mse.attestation.ratls;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.collateral.Collateral;
+import dev.mse.attestation.collateral.CollateralBundleReader;
+import dev.mse.attestation.collateral.CollateralFormatException;
+import dev.mse.attestation.crypto.EcdsaP256;
+import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.quote.QuoteFormatException;
+import dev.mse.attestation.quote.QuoteParser;
+import dev.mse.attestation.verify.Appraisal;
+import dev.mse.attestation.verify.QuoteVerifier;
+import dev.mse.attestation.verify.Reason;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+
+/**
+ * Appraises an RA-TLS certificate: the certificate is self-signed by its own P-256 key and valid at
+ * the time; its claims name that key ({@code pubkey-hash} = SHA-256 of the SPKI); the quote's
+ * report data is the SHA-512 of those exact claim bytes; the quote verifies under the policy with
+ * the collateral (given, or from the certificate); and the claims are what the relying party
+ * expects. Together this proves that whoever holds the TLS key is the attested enclave.
+ *
+ * <p>Like {@link QuoteVerifier}, it runs every check whose inputs exist and lists every reason; no
+ * exception escapes for bad input. Thread-safe.
+ */
+public final class RaTlsVerifier {
+  private final QuoteVerifier quotes;
+
+  public RaTlsVerifier(QuoteVerifier quotes) {
+    this.quotes = quotes;
+  }
+
+  /** A verifier with the standard trust anchors that remembers signature checks by digest. */
+  public static RaTlsVerifier standard() {
+    return new RaTlsVerifier(QuoteVerifier.cached());
+  }
+
+  /** Appraises a DER or PEM certificate. */
+  public RaTlsAppraisal verify(
+      byte[] certificate, AppraisalPolicy policy, Instant at, RaTlsOptions options) {
+    try {
+      return verify(X509Codec.certificate(certificate), policy, at, options);
+    } catch (CertificateException e) {
+      return rejected(RaTlsCheck.CERTIFICATE_FORMAT, "the certificate cannot be read: " + e);
+    }
+  }
+
+  public RaTlsAppraisal verify(
+      X509Certificate certificate, AppraisalPolicy policy, Instant at, RaTlsOptions options) {
+    List<RaTlsReason> reasons = new ArrayList<>();
+    checkCertificate(certificate, at, reasons);
+
+    RaTlsEvidence evidence;
+    try {
+      evidence = RaTlsExtensions.read(certificate);
+    } catch (RaTlsFormatException e) {
+      reasons.add(new RaTlsReason(RaTlsCheck.EXTENSIONS, e.getMessage()));
+      return new RaTlsAppraisal(Optional.empty(), Optional.empty(), reasons);
+    }
+    byte[] quote = evidence.evidence().quote().toByteArray();
+    byte[] claimBytes = evidence.evidence().claims().toByteArray();
+    evidence
+        .legacyQuote()
+        .filter(legacy -> !legacy.equals(evidence.evidence().quote()))
+        .ifPresent(
+            legacy ->
+                reasons.add(
+                    new RaTlsReason(
+                        RaTlsCheck.LEGACY_QUOTE,
+                        "the legacy quote extension holds a different quote than the evidence")));
+
+    Optional<AttestationClaims> claims = decodeClaims(claimBytes, reasons);
+    claims.ifPresent(c -> checkClaimsAgainstCertificate(c, certificate, reasons));
+
+    Optional<Appraisal> appraisal =
+        collateral(evidence, options, reasons).map(c -> quotes.verify(quote, c, policy, at));
+    appraisal.ifPresent(
+        a -> {
+          for (Reason r : a.reasons()) {
+            reasons.add(new RaTlsReason(RaTlsCheck.QUOTE, r.message()));
+          }
+        });
+    Optional<ByteString> reportData =
+        appraisal.isPresent() ? appraisal.get().reportData() : reportDataOf(quote);
+    ByteString expected = AttestationClaims.reportDataOf(claimBytes);
+    if (reportData.isEmpty()) {
+      if (appraisal.isEmpty()) {
+        reasons.add(new RaTlsReason(RaTlsCheck.QUOTE, "the quote cannot be read"));
+      }
+    } else if (!reportData.get().equals(expected)) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.REPORT_DATA_BINDING,
+              "the quote's report data is not the SHA-512 of the certificate's claims: the"
+                  + " claims were not made by the quoted enclave"));
+    }
+    claims.ifPresent(c -> ExpectationCheck.check(c, options, reasons));
+    return new RaTlsAppraisal(appraisal, claims, reasons);
+  }
+
+  private static void checkCertificate(
+      X509Certificate cert, Instant at, List<RaTlsReason> reasons) {
+    Optional<ECPublicKeyParameters> key = EcdsaP256.publicKey(cert);
+    if (key.isEmpty()) {
+      reasons.add(new RaTlsReason(RaTlsCheck.KEY, "the certificate's key is not ECDSA P-256"));
+    } else if (!cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal())
+        || !EcdsaP256.verifyCertificate(cert, key.get())) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.SELF_SIGNATURE,
+              "the certificate is not self-signed by its own key (ECDSA-SHA256)"));
+    }
+    try {
+      cert.checkValidity(Date.from(at));
+    } catch (CertificateExpiredException e) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.VALIDITY,
+              "the certificate expired at "
+                  + cert.getNotAfter().toInstant()
+                  + " (now "
+                  + at
+                  + ")"));
+    } catch (CertificateNotYetValidException e) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.VALIDITY,
+              "the certificate is valid only from "
+                  + cert.getNotBefore().toInstant()
+                  + " (now "
+                  + at
+                  + ")"));
+    }
+  }
+
+  private static Optional<AttestationClaims> decodeClaims(
+      byte[] claimBytes, List<RaTlsReason> reasons) {
+    try {
+      return Optional.of(AttestationClaims.decode(claimBytes));
+    } catch (ClaimsFormatException e) {
+      reasons.add(new RaTlsReason(RaTlsCheck.CLAIMS_FORMAT, e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  private static void checkClaimsAgainstCertificate(
+      AttestationClaims claims, X509Certificate cert, List<RaTlsReason> reasons) {
+    ByteString spkiHash = RaTlsCertificate.pubkeyHash(cert.getPublicKey());
+    if (!spkiHash.equals(claims.pubkeyHash())) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.PUBKEY_BINDING,
+              "the claims' pubkey-hash "
+                  + claims.pubkeyHash()
+                  + " is not the SHA-256 of the certificate's key ("
+                  + spkiHash
+                  + "): the attested enclave does not hold this TLS key"));
+    }
+    if (!HostnameCheck.matches(cert, claims.domain())) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.DOMAIN_BINDING,
+              "the certificate's subjectAltName does not name the claimed domain "
+                  + claims.domain()));
+    }
+    if (!cert.getNotAfter().toInstant().equals(claims.expires())) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.EXPIRY_BINDING,
+              "the certificate expires at "
+                  + cert.getNotAfter().toInstant()
+                  + " but the claims say "
+                  + claims.expires()));
+    }
+  }
+
+  private static Optional<Collateral> collateral(
+      RaTlsEvidence evidence, RaTlsOptions options, List<RaTlsReason> reasons) {
+    if (options.collateral().isPresent()) {
+      return options.collateral();
+    }
+    if (evidence.endorsements().isEmpty()) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.COLLATERAL,
+              "no collateral: the certificate has no endorsements extension and none was given"));
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(CollateralBundleReader.read(evidence.endorsements().get()).collateral());
+    } catch (CollateralFormatException e) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.COLLATERAL,
+              "the endorsements extension is not a collateral bundle: " + e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<ByteString> reportDataOf(byte[] quote) {
+    try {
+      return Optional.of(QuoteParser.parse(quote).body().reportData());
+    } catch (QuoteFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static RaTlsAppraisal rejected(RaTlsCheck check, String message) {
+    return new RaTlsAppraisal(
+        Optional.empty(), Optional.empty(), List.of(new RaTlsReason(check, message)));
+  }
+}

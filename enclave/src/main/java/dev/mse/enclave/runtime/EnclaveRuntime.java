@@ -1,0 +1,347 @@
+package dev.mse.enclave.runtime;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.AttestationClaims;
+import dev.mse.attestation.ratls.AttestationClaims.State;
+import dev.mse.enclave.app.AppLauncher;
+import dev.mse.enclave.app.AppLoadException;
+import dev.mse.enclave.app.JarImage;
+import dev.mse.enclave.front.ServerIdentity;
+import dev.mse.enclave.front.SwitchableKeyManager;
+import dev.mse.enclave.front.TlsFront;
+import dev.mse.enclave.tee.TeeBackend;
+import dev.mse.enclave.tee.TeeException;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import dev.mse.protocol.pkg.AppPackage;
+import dev.mse.protocol.pkg.ArchiveContents;
+import dev.mse.protocol.pkg.ArchiveLimits;
+import dev.mse.protocol.pkg.CodeArchiveException;
+import dev.mse.protocol.pkg.CodeArchiveReader;
+import dev.mse.protocol.pkg.PackageIntegrityException;
+import dev.mse.protocol.pkg.PackageKey;
+import dev.mse.protocol.provisioning.ProvisioningException;
+import dev.mse.protocol.provisioning.ProvisioningGate;
+import dev.mse.protocol.provisioning.ProvisioningMessage;
+import dev.mse.protocol.provisioning.SecretSeal;
+import dev.mse.protocol.provisioning.X25519KeyPair;
+import dev.mse.protocol.provisioning.X25519PublicKey;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mse runtime: one app in one TEE. It starts in {@code waiting}, serving RA-TLS and its
+ * evidence; accepts exactly one provisioning message from the owner named in its deployment config;
+ * then decrypts the code in memory, seals its state, starts the app and serves it once the app
+ * answers its healthcheck. After a restart it unseals that state and serves without the owner.
+ * Inputs from the node (config, package) are untrusted: they are only hashed into the claims, which
+ * the owner checks before provisioning.
+ */
+public final class EnclaveRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EnclaveRuntime.class);
+
+  private final RuntimeOptions options;
+  private final TeeBackend tee;
+  private final DeploymentConfig config;
+  private final AppPackage appPackage;
+  private final KeyPair tlsKey;
+  private final X25519KeyPair hpkeKey;
+  private final ProvisioningGate gate;
+  private final EvidenceMaker evidence;
+  private final SwitchableKeyManager identity;
+  private final Optional<StateSealer> sealer;
+  private final AtomicReference<Status> status = new AtomicReference<>();
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("runtime-timer").factory());
+  private final TlsFront front;
+  private volatile AppLauncher.RunningApp app;
+
+  /** The runtime's state and, when failed, why. */
+  public record Status(State state, Optional<String> failure, Optional<ByteString> codeSha256) {}
+
+  private EnclaveRuntime(
+      RuntimeOptions options,
+      TeeBackend tee,
+      DeploymentConfig config,
+      AppPackage appPackage,
+      KeyPair tlsKey,
+      X25519KeyPair hpkeKey,
+      ProvisioningGate gate,
+      Optional<StateSealer> sealer)
+      throws Exception {
+    this.options = options;
+    this.tee = tee;
+    this.config = config;
+    this.appPackage = appPackage;
+    this.tlsKey = tlsKey;
+    this.hpkeKey = hpkeKey;
+    this.gate = gate;
+    this.sealer = sealer;
+    this.evidence =
+        new EvidenceMaker(
+            tee,
+            new EvidenceMaker.Identity(
+                config.appId(),
+                appPackage.packageSha256(),
+                config.sha256(),
+                AttestationClaims.SslOrigin.valueOf(config.sslOrigin().name()),
+                config.domain(),
+                config.expires(),
+                ByteString.of(hpkeKey.publicKey().toByteArray()),
+                options.runtimeVersion()));
+    this.status.set(new Status(State.WAITING, Optional.empty(), Optional.empty()));
+    EvidenceMaker.Evidence first = evidence.certificate(tlsKey, State.WAITING, Optional.empty());
+    this.identity =
+        new SwitchableKeyManager(
+            new ServerIdentity(tlsKey.getPrivate(), List.of(first.certificate())));
+    this.front =
+        TlsFront.start(
+            options.host(), options.port(), identity, new RuntimeHandler(this, options.appPort()));
+  }
+
+  /**
+   * Starts a runtime: from its sealed state when there is one (a restart), else waiting for the
+   * owner.
+   */
+  public static EnclaveRuntime start(
+      RuntimeOptions options, TeeBackend tee, DeploymentConfig config, AppPackage appPackage)
+      throws Exception {
+    Optional<StateSealer> sealer =
+        tee.sealingKey()
+            .map(
+                k ->
+                    new StateSealer(
+                        k, options.stateDir().resolve("state.sealed"), config.sha256()));
+    Optional<SealedState> sealed = sealer.isPresent() ? sealer.get().unseal() : Optional.empty();
+    X25519PublicKey owner = X25519PublicKey.of(config.ownerPublicKey().toByteArray());
+    EnclaveRuntime runtime;
+    if (sealed.isPresent()) {
+      SealedState s = sealed.get();
+      KeyPair tls = tlsKeyPair(s.tlsPrivateKeyPkcs8());
+      X25519KeyPair hpke = X25519KeyPair.fromPrivateKey(s.hpkePrivateKey().toByteArray());
+      ProvisioningGate gate =
+          ProvisioningGate.alreadyProvisioned(
+              hpke, owner, config.appId(), config.sha256(), s.acceptedMessageSha256());
+      runtime = new EnclaveRuntime(options, tee, config, appPackage, tls, hpke, gate, sealer);
+      LOG.info("{}restarting from sealed state", runtime.simulatedPrefix());
+      Provisioned restored =
+          new Provisioned(
+              PackageKey.of(s.codeKey().toByteArray()),
+              s.ownerTlsPrivateKeyPem(),
+              s.ownerSecrets(),
+              s.operatorSecrets());
+      runtime.status.set(new Status(State.INITIALIZING, Optional.empty(), Optional.empty()));
+      Thread.ofPlatform().name("initialize").start(() -> runtime.initialize(restored, false));
+    } else {
+      KeyPair tls = newTlsKey();
+      X25519KeyPair hpke = X25519KeyPair.generate();
+      ProvisioningGate gate = ProvisioningGate.open(hpke, owner, config.appId(), config.sha256());
+      runtime = new EnclaveRuntime(options, tee, config, appPackage, tls, hpke, gate, sealer);
+      runtime.timers.schedule(
+          runtime::provisioningTimedOut,
+          options.provisioningTimeout().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    LOG.info(
+        "{}{} {} for app {} ({}) on port {}, package {}, config {}",
+        runtime.simulatedPrefix(),
+        runtime.status().state().wireName(),
+        tee.name(),
+        config.appName(),
+        config.appId(),
+        runtime.front.port(),
+        appPackage.packageSha256(),
+        config.sha256());
+    return runtime;
+  }
+
+  public Status status() {
+    return status.get();
+  }
+
+  public int port() {
+    return front.port();
+  }
+
+  public TeeBackend tee() {
+    return tee;
+  }
+
+  public DeploymentConfig config() {
+    return config;
+  }
+
+  EvidenceMaker evidence() {
+    return evidence;
+  }
+
+  SwitchableKeyManager identity() {
+    return identity;
+  }
+
+  private String simulatedPrefix() {
+    return tee.simulated() ? "SIMULATED TEE: " : "";
+  }
+
+  /**
+   * Takes the owner's sealed provisioning message. Checks sender, app and config before anything is
+   * written; on success, initialization continues in the background.
+   *
+   * @throws ProvisioningException when the message is not authentic or the runtime is not waiting
+   */
+  synchronized void provision(byte[] sealed, Optional<ByteString> operatorSecrets)
+      throws ProvisioningException {
+    if (status.get().state() != State.WAITING) {
+      throw new ProvisioningException(
+          ProvisioningException.Reason.ALREADY_PROVISIONED,
+          "this enclave is " + status.get().state().wireName() + ", not waiting");
+    }
+    X25519PublicKey owner = X25519PublicKey.of(config.ownerPublicKey().toByteArray());
+    ProvisioningMessage message = gate.accept(sealed);
+    Optional<ByteString> ownerSecrets = message.secretsJson();
+    if (message.sealedSecrets().isPresent()) {
+      ownerSecrets =
+          Optional.of(
+              SecretSeal.open(
+                  message.sealedSecrets().get().toByteArray(), hpkeKey, owner, config.appId()));
+    }
+    Provisioned provisioned =
+        new Provisioned(
+            message.codeKey(), message.ownerTlsPrivateKeyPem(), ownerSecrets, operatorSecrets);
+    status.set(new Status(State.INITIALIZING, Optional.empty(), Optional.empty()));
+    LOG.info("{}provisioned by the owner; initializing", simulatedPrefix());
+    Thread.ofPlatform().name("initialize").start(() -> initialize(provisioned, true));
+  }
+
+  private void initialize(Provisioned message, boolean seal) {
+    try {
+      byte[] archiveBytes;
+      try {
+        archiveBytes = appPackage.decryptCode(message.codeKey());
+      } catch (PackageIntegrityException e) {
+        fail(
+            "the code key does not open the package, or the package was altered: "
+                + e.getMessage());
+        return;
+      }
+      ByteString codeSha256 = ByteString.of(archiveBytes).sha256();
+      ArchiveContents archive;
+      try {
+        archive = CodeArchiveReader.read(archiveBytes, ArchiveLimits.DEFAULT);
+      } catch (CodeArchiveException e) {
+        fail("the code archive cannot be read: " + e.getMessage());
+        return;
+      }
+      SecretsFiles.write(options, message);
+      if (seal && sealer.isPresent()) {
+        sealer
+            .get()
+            .seal(
+                new SealedState(
+                    ByteString.of(tlsKey.getPrivate().getEncoded()),
+                    ByteString.of(hpkeKey.privateKey()),
+                    ByteString.of(message.codeKey().toByteArray()),
+                    message.ownerTlsPrivateKeyPem(),
+                    message.operatorSecrets(),
+                    message.ownerSecrets(),
+                    gate.acceptedDigest().orElseThrow()));
+      }
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      archive.files().forEach((path, bytes) -> files.put(path, bytes.toByteArray()));
+      List<JarImage> classPath = AppLauncher.classPath(files, config.mainJar());
+      app = AppLauncher.start(classPath, Optional.of(config.javaApplication()), options.appPort());
+      app.exit()
+          .whenComplete(
+              (ok, error) -> {
+                if (error != null) {
+                  fail("the app's main method failed: " + error);
+                }
+              });
+      if (!HealthWatch.await(
+          options.appPort(),
+          config.healthcheckEndpoint(),
+          options.healthTimeout(),
+          () -> status.get().state() == State.FAILED)) {
+        fail(
+            "the app did not answer "
+                + config.healthcheckEndpoint()
+                + " within "
+                + options.healthTimeout().toSeconds()
+                + " s");
+        return;
+      }
+      EvidenceMaker.Evidence running =
+          evidence.certificate(tlsKey, State.RUNNING, Optional.of(codeSha256));
+      identity.switchTo(servedIdentity(message, running));
+      status.set(new Status(State.RUNNING, Optional.empty(), Optional.of(codeSha256)));
+      LOG.info("{}running: code {}", simulatedPrefix(), codeSha256);
+    } catch (AppLoadException
+        | IOException
+        | TeeException
+        | GeneralSecurityException
+        | RuntimeException e) {
+      fail(e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  /** The RA-TLS identity, or in owner mode the owner's certificate with the provisioned key. */
+  private ServerIdentity servedIdentity(Provisioned message, EvidenceMaker.Evidence running)
+      throws GeneralSecurityException {
+    if (config.ownerCertificateChain().isPresent() && message.ownerTlsPrivateKeyPem().isPresent()) {
+      return OwnerIdentity.of(
+          config.ownerCertificateChain().get(), message.ownerTlsPrivateKeyPem().get());
+    }
+    return new ServerIdentity(tlsKey.getPrivate(), List.of(running.certificate()));
+  }
+
+  private void fail(String why) {
+    Status now = status.get();
+    if (now.state() == State.FAILED) {
+      return;
+    }
+    status.set(new Status(State.FAILED, Optional.of(why), now.codeSha256()));
+    LOG.error("{}failed: {}", simulatedPrefix(), why);
+  }
+
+  private void provisioningTimedOut() {
+    if (status.get().state() == State.WAITING) {
+      fail("no provisioning within " + options.provisioningTimeout().toMinutes() + " minutes");
+    }
+  }
+
+  private static KeyPair newTlsKey() throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
+  private static KeyPair tlsKeyPair(ByteString pkcs8) throws GeneralSecurityException {
+    PrivateKey key =
+        KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8.toByteArray()));
+    return new KeyPair(EcKeys.publicOf((ECPrivateKey) key), key);
+  }
+
+  /** Stops the front gracefully; the app's threads end with the process. */
+  @Override
+  public void close() throws Exception {
+    timers.shutdownNow();
+    front.close();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.mse.enclave.runtime;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.collateral.CollateralBundle;
+import dev.mse.attestation.ratls.AttestationClaims;
+import dev.mse.attestation.ratls.AttestationClaims.State;
+import dev.mse.attestation.ratls.RaTlsCertificate;
+import dev.mse.enclave.tee.TeeBackend;
+import dev.mse.enclave.tee.TeeException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Makes the runtime's evidence: claims about what it runs, a quote that binds them, and the RA-TLS
+ * certificate that carries both (with the collateral, when the TEE can give it).
+ */
+final class EvidenceMaker {
+  /** What stays the same for the life of the runtime. */
+  record Identity(
+      UUID appId,
+      ByteString packageSha256,
+      ByteString configSha256,
+      AttestationClaims.SslOrigin sslOrigin,
+      String domain,
+      Instant expires,
+      ByteString hpkePublicKey,
+      String runtimeVersion) {}
+
+  /** Claims, the quote over them, and the certificate of the TLS key that carries both. */
+  record Evidence(AttestationClaims claims, ByteString quote, X509Certificate certificate) {}
+
+  private final TeeBackend tee;
+  private final Identity identity;
+
+  EvidenceMaker(TeeBackend tee, Identity identity) {
+    this.tee = tee;
+    this.identity = identity;
+  }
+
+  AttestationClaims claims(
+      PublicKey tlsKey, State state, Optional<ByteString> codeSha256, Optional<ByteString> nonce) {
+    return new AttestationClaims(
+        RaTlsCertificate.pubkeyHash(tlsKey),
+        nonce,
+        identity.appId(),
+        identity.packageSha256(),
+        codeSha256,
+        identity.configSha256(),
+        identity.sslOrigin(),
+        identity.domain(),
+        identity.expires(),
+        identity.hpkePublicKey(),
+        identity.runtimeVersion(),
+        state);
+  }
+
+  ByteString quote(AttestationClaims claims) throws TeeException {
+    return ByteString.of(tee.quote(claims.reportData()));
+  }
+
+  /** A new RA-TLS certificate for {@code tlsKey} in {@code state}. */
+  Evidence certificate(KeyPair tlsKey, State state, Optional<ByteString> codeSha256)
+      throws TeeException {
+    AttestationClaims claims = claims(tlsKey.getPublic(), state, codeSha256, Optional.empty());
+    ByteString quote = quote(claims);
+    var builder = RaTlsCertificate.builder(tlsKey, claims, quote);
+    tee.collateral()
+        .ifPresent(
+            c ->
+                builder.endorsements(
+                    new CollateralBundle(c, Instant.now(), Optional.of("mse simulated TEE"))));
+    return new Evidence(claims, quote, builder.build());
+  }
+
+  Optional<CollateralBundle> collateral() {
+    return tee.collateral()
+        .map(c -> new CollateralBundle(c, Instant.now(), Optional.of("mse simulated TEE")));
+  }
+}

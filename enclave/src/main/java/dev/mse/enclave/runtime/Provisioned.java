@@ -1,0 +1,18 @@
+package dev.mse.enclave.runtime;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.protocol.pkg.PackageKey;
+import java.util.Optional;
+
+/**
+ * What the runtime holds once provisioned, whether from the owner's message or from its sealed
+ * state after a restart.
+ *
+ * @param ownerSecrets secrets only the owner and the enclave can read (sealed on the way)
+ * @param operatorSecrets plain secrets the node operator added to the provisioning request
+ */
+record Provisioned(
+    PackageKey codeKey,
+    Optional<String> ownerTlsPrivateKeyPem,
+    Optional<ByteString> ownerSecrets,
+    Optional<ByteString> operatorSecrets) {}

@@ -1,0 +1,229 @@
+package dev.mse.enclave.runtime;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.collateral.CollateralBundleWriter;
+import dev.mse.attestation.collateral.CollateralFormatException;
+import dev.mse.attestation.ratls.AttestationClaims;
+import dev.mse.enclave.front.AppProxy;
+import dev.mse.protocol.provisioning.ProvisioningException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The runtime's routes. Under {@code /.well-known/mse/}: {@code status}, {@code evidence?nonce=}
+ * (fresh evidence in every state) and {@code provision} (POST, once). Everything else goes to the
+ * app while it runs; before that, an answer with the {@code Mse-Status} header, as MSE's clients
+ * expect.
+ */
+final class RuntimeHandler extends Handler.Wrapper {
+  static final String PREFIX = "/.well-known/mse/";
+  static final String STATUS_HEADER = "Mse-Status";
+  private static final int MAX_PROVISIONING_BODY = 64 * 1024 * 1024;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final EnclaveRuntime runtime;
+
+  RuntimeHandler(EnclaveRuntime runtime, int appPort) {
+    super(new AppProxy(appPort));
+    this.runtime = runtime;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String path = Request.getPathInContext(request);
+    if (path.startsWith(PREFIX)) {
+      return route(path.substring(PREFIX.length()), request, response, callback);
+    }
+    EnclaveRuntime.Status status = runtime.status();
+    return switch (status.state()) {
+      case RUNNING -> super.handle(request, response, callback);
+      case WAITING ->
+          text(
+              response,
+              callback,
+              200,
+              status,
+              "This mse enclave is waiting for its owner to provision it.\n");
+      case INITIALIZING ->
+          text(response, callback, 503, status, "This mse enclave is starting its app.\n");
+      case FAILED ->
+          text(
+              response,
+              callback,
+              500,
+              status,
+              "This mse enclave failed: " + status.failure().orElse("unknown") + "\n");
+    };
+  }
+
+  private boolean route(String route, Request request, Response response, Callback callback)
+      throws IOException {
+    String method = request.getMethod();
+    switch (route) {
+      case "status" -> {
+        return json(response, callback, 200, statusJson());
+      }
+      case "evidence" -> {
+        if (!HttpMethod.GET.is(method)) {
+          return error(response, callback, 405, "use GET");
+        }
+        return evidence(request, response, callback);
+      }
+      case "provision" -> {
+        if (!HttpMethod.POST.is(method)) {
+          return error(response, callback, 405, "use POST");
+        }
+        return provision(request, response, callback);
+      }
+      default -> {
+        return error(response, callback, 404, "no such mse endpoint");
+      }
+    }
+  }
+
+  private ObjectNode statusJson() {
+    EnclaveRuntime.Status s = runtime.status();
+    ObjectNode n = JSON.createObjectNode();
+    n.put("state", s.state().wireName());
+    n.put("tee", runtime.tee().name());
+    n.put("simulated", runtime.tee().simulated());
+    n.put("app_id", runtime.config().appId().toString());
+    n.put("app_name", runtime.config().appName());
+    s.failure().ifPresent(f -> n.put("failure", f));
+    s.codeSha256().ifPresent(c -> n.put("code_sha256", c.hex()));
+    return n;
+  }
+
+  /**
+   * Fresh evidence over the current claims plus the caller's nonce, for the key the front serves
+   * now (the RA-TLS key, or the owner's key in owner mode).
+   */
+  private boolean evidence(Request request, Response response, Callback callback)
+      throws IOException {
+    Fields query = Request.extractQueryParameters(request);
+    Optional<ByteString> nonce = Optional.empty();
+    String nonceHex = query.getValue("nonce");
+    if (nonceHex != null) {
+      try {
+        nonce = Optional.of(ByteString.of(HexFormat.of().parseHex(nonceHex)));
+      } catch (IllegalArgumentException e) {
+        return error(response, callback, 400, "nonce must be hex");
+      }
+      if (nonce.get().size() > AttestationClaims.MAX_NONCE_BYTES) {
+        return error(response, callback, 400, "the nonce is at most 64 bytes");
+      }
+    }
+    EnclaveRuntime.Status s = runtime.status();
+    X509Certificate served = runtime.identity().current().chain().getFirst();
+    AttestationClaims claims =
+        runtime.evidence().claims(served.getPublicKey(), s.state(), s.codeSha256(), nonce);
+    ObjectNode n = JSON.createObjectNode();
+    try {
+      ByteString quote = runtime.evidence().quote(claims);
+      n.put("claims", Base64.getEncoder().encodeToString(claims.encode().toByteArray()));
+      n.put("quote", Base64.getEncoder().encodeToString(quote.toByteArray()));
+      n.put("certificate", pem(served));
+      var collateral = runtime.evidence().collateral();
+      if (collateral.isPresent()) {
+        n.put(
+            "collateral",
+            new String(
+                CollateralBundleWriter.write(collateral.get()).toByteArray(),
+                StandardCharsets.UTF_8));
+      }
+    } catch (dev.mse.enclave.tee.TeeException
+        | CollateralFormatException
+        | CertificateEncodingException e) {
+      return error(response, callback, 500, "cannot make evidence: " + e.getMessage());
+    }
+    return json(response, callback, 200, n);
+  }
+
+  private boolean provision(Request request, Response response, Callback callback)
+      throws IOException {
+    byte[] body;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      body = in.readNBytes(MAX_PROVISIONING_BODY + 1);
+    }
+    if (body.length > MAX_PROVISIONING_BODY) {
+      return error(response, callback, 413, "the provisioning request is larger than 64 MiB");
+    }
+    byte[] sealed;
+    Optional<ByteString> operatorSecrets = Optional.empty();
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (n == null || !n.isObject() || !n.path("sealed_message").isString()) {
+        return error(
+            response,
+            callback,
+            400,
+            "expected {\"sealed_message\": \"<base64>\", \"secrets\": {...}}");
+      }
+      sealed = Base64.getDecoder().decode(n.get("sealed_message").asString());
+      if (n.has("secrets") && !n.get("secrets").isNull()) {
+        operatorSecrets = Optional.of(ByteString.of(JSON.writeValueAsBytes(n.get("secrets"))));
+      }
+    } catch (JacksonException | IllegalArgumentException e) {
+      return error(
+          response,
+          callback,
+          400,
+          "the provisioning request is not valid JSON with a base64 sealed_message");
+    }
+    try {
+      runtime.provision(sealed, operatorSecrets);
+    } catch (ProvisioningException e) {
+      int code = e.reason() == ProvisioningException.Reason.ALREADY_PROVISIONED ? 409 : 403;
+      return error(response, callback, code, e.getMessage());
+    }
+    return json(response, callback, 202, statusJson());
+  }
+
+  private static String pem(X509Certificate cert) throws CertificateEncodingException {
+    return "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(cert.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+  }
+
+  private static boolean text(
+      Response response, Callback callback, int code, EnclaveRuntime.Status status, String body) {
+    response.setStatus(code);
+    response.getHeaders().put(STATUS_HEADER, status.state().wireName());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    return true;
+  }
+
+  private static boolean json(Response response, Callback callback, int code, JsonNode body) {
+    response.setStatus(code);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(body)), callback);
+    return true;
+  }
+
+  private static boolean error(Response response, Callback callback, int code, String message) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("error", message);
+    return json(response, callback, code, n);
+  }
+}

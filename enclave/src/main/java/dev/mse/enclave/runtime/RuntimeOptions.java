@@ -1,0 +1,37 @@
+package dev.mse.enclave.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a runtime is run.
+ *
+ * @param port the TLS port users and the owner reach (0: any free port)
+ * @param appPort the loopback port the app listens on ({@code PORT}, {@code MSE_APP_PORT})
+ * @param stateDir where the sealed state lives (an encrypted mount under Gramine)
+ * @param secretsDir where the secrets files are written for the app: a tmpfs ({@code /dev/shm}
+ *     outside a TEE), so they never reach persistent storage in plaintext
+ */
+public record RuntimeOptions(
+    String host,
+    int port,
+    int appPort,
+    Path stateDir,
+    Path secretsDir,
+    String runtimeVersion,
+    Duration provisioningTimeout,
+    Duration healthTimeout) {
+
+  public static final Duration DEFAULT_PROVISIONING_TIMEOUT = Duration.ofDays(1);
+  public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofMinutes(2);
+
+  /** {@code MSE_SECRETS_PATH}: the plain secrets of the provisioning message. */
+  public Path secretsFile() {
+    return secretsDir.resolve("secrets.json");
+  }
+
+  /** {@code MSE_SEALED_SECRETS_PATH}: the secrets sealed by the owner to this enclave. */
+  public Path sealedSecretsFile() {
+    return secretsDir.resolve("sealed_secrets.json");
+  }
+}

@@ -51,7 +51,8 @@ public final class RaTlsVerifier {
     try {
       return verify(X509Codec.certificate(certificate), policy, at, options);
     } catch (CertificateException e) {
-      return rejected(RaTlsCheck.CERTIFICATE_FORMAT, "the certificate cannot be read: " + e);
+      return rejected(
+          RaTlsCheck.CERTIFICATE_FORMAT, "the certificate cannot be read: " + e.getMessage());
     }
   }
 

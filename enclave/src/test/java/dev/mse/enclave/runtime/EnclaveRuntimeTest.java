@@ -1,0 +1,245 @@
+package dev.mse.enclave.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.ratls.AttestationClaims;
+import dev.mse.attestation.ratls.RaTlsCertificate;
+import dev.mse.attestation.ratls.RaTlsOptions;
+import dev.mse.attestation.ratls.RaTlsSslContexts;
+import dev.mse.attestation.ratls.RaTlsTrustManager;
+import dev.mse.attestation.ratls.RaTlsVerifier;
+import dev.mse.enclave.tee.SimulationBackend;
+import dev.mse.protocol.pkg.PackageKey;
+import dev.mse.protocol.provisioning.ProvisioningMessage;
+import dev.mse.protocol.provisioning.ProvisioningSeal;
+import dev.mse.protocol.provisioning.SecretSeal;
+import dev.mse.protocol.provisioning.X25519KeyPair;
+import dev.mse.protocol.provisioning.X25519PublicKey;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The runtime in this JVM, on loopback: waiting, verified, provisioned, running, restarted. */
+class EnclaveRuntimeTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final ByteString MEASUREMENT = ByteString.fromHex("ab".repeat(32));
+
+  private static SimulationBackend tee(Path work) {
+    return new SimulationBackend(MEASUREMENT, work.resolve("sim.key"), Clock.systemUTC());
+  }
+
+  /** The owner's client: trusts only an enclave whose evidence shows this package and config. */
+  private static HttpClient ownerClient(RuntimeFixture f) {
+    RaTlsTrustManager trust =
+        RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(true))
+            .options(
+                RaTlsOptions.none()
+                    .withAppId(f.appId)
+                    .withPackageSha256(f.appPackage.packageSha256())
+                    .withConfigSha256(f.config.sha256()))
+            .serverName("localhost")
+            .build();
+    return HttpClient.newBuilder()
+        .sslContext(RaTlsSslContexts.client(trust))
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  private static HttpResponse<String> get(HttpClient client, int port, String path)
+      throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> provision(
+      HttpClient client, int port, byte[] sealed, String secretsJson) throws Exception {
+    String body =
+        "{\"sealed_message\":\""
+            + Base64.getEncoder().encodeToString(sealed)
+            + "\""
+            + (secretsJson == null ? "" : ",\"secrets\":" + secretsJson)
+            + "}";
+    return client.send(
+        HttpRequest.newBuilder(
+                URI.create("https://localhost:" + port + "/.well-known/mse/provision"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static AttestationClaims claimsOf(HttpClient client, int port) throws Exception {
+    HttpResponse<String> r = get(client, port, "/.well-known/mse/evidence?nonce=0102");
+    JsonNode n = JSON.readTree(r.body());
+    return AttestationClaims.decode(Base64.getDecoder().decode(n.get("claims").asString()));
+  }
+
+  private static String awaitState(HttpClient client, int port, String wanted) throws Exception {
+    String state = "";
+    for (int i = 0; i < 300 && !state.equals(wanted) && !state.equals("failed"); i++) {
+      state =
+          JSON.readTree(get(client, port, "/.well-known/mse/status").body())
+              .get("state")
+              .asString();
+      if (!state.equals(wanted)) {
+        Thread.sleep(50);
+      }
+    }
+    return state;
+  }
+
+  private static byte[] seal(
+      RuntimeFixture f,
+      X25519KeyPair sender,
+      AttestationClaims claims,
+      PackageKey key,
+      String ownerSecrets) {
+    X25519PublicKey enclave = X25519PublicKey.of(claims.hpkePublicKey().toByteArray());
+    Optional<ByteString> sealedSecrets =
+        ownerSecrets == null
+            ? Optional.empty()
+            : Optional.of(
+                ByteString.of(
+                    SecretSeal.seal(
+                        ownerSecrets.getBytes(StandardCharsets.UTF_8), f.appId, sender, enclave)));
+    return ProvisioningSeal.seal(
+        new ProvisioningMessage(f.appId, key, Optional.empty(), Optional.empty(), sealedSecrets),
+        sender,
+        enclave,
+        claims.configSha256());
+  }
+
+  @Test
+  void waitsIsVerifiedProvisionedRunsAndRestartsFromSealedState(@TempDir Path work)
+      throws Exception {
+    RuntimeFixture f = new RuntimeFixture(work);
+    RuntimeOptions options = f.options(work);
+    int port;
+    try (EnclaveRuntime runtime =
+        EnclaveRuntime.start(options, tee(work), f.config, f.appPackage)) {
+      port = runtime.port();
+      HttpClient owner = ownerClient(f);
+
+      HttpResponse<String> waiting = get(owner, port, "/");
+      assertThat(waiting.statusCode()).isEqualTo(200);
+      assertThat(waiting.headers().firstValue("Mse-Status")).contains("waiting");
+
+      AttestationClaims claims = claimsOf(owner, port);
+      assertThat(claims.state()).isEqualTo(AttestationClaims.State.WAITING);
+      assertThat(claims.nonce()).contains(ByteString.fromHex("0102"));
+      assertThat(claims.packageSha256()).isEqualTo(f.appPackage.packageSha256());
+
+      HttpResponse<String> accepted =
+          provision(
+              owner,
+              port,
+              seal(f, f.owner, claims, f.codeKey, "{\"api_key\":\"s3cret\"}"),
+              "{\"region\":\"eu\"}");
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+      assertThat(awaitState(owner, port, "running")).isEqualTo("running");
+
+      HttpResponse<String> hello = get(owner, port, "/hello");
+      assertThat(hello.statusCode()).isEqualTo(200);
+      assertThat(hello.body())
+          .isEqualTo("hello from the enclave; sealed secrets: {\"api_key\":\"s3cret\"}");
+      assertThat(hello.headers().firstValue("Mse-Status")).isEmpty();
+
+      HttpResponse<String> again =
+          provision(owner, port, seal(f, f.owner, claims, f.codeKey, null), null);
+      assertThat(again.statusCode()).isEqualTo(409);
+    }
+
+    try (EnclaveRuntime restarted =
+        EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
+      HttpClient owner = ownerClient(f);
+      assertThat(awaitState(owner, restarted.port(), "running")).isEqualTo("running");
+      assertThat(get(owner, restarted.port(), "/hello").body()).contains("s3cret");
+    }
+  }
+
+  @Test
+  void refusesAMessageFromAnotherKeyAndKeepsWaiting(@TempDir Path work) throws Exception {
+    RuntimeFixture f = new RuntimeFixture(work);
+    try (EnclaveRuntime runtime =
+        EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
+      HttpClient owner = ownerClient(f);
+      AttestationClaims claims = claimsOf(owner, runtime.port());
+
+      HttpResponse<String> forged =
+          provision(
+              owner,
+              runtime.port(),
+              seal(f, X25519KeyPair.generate(), claims, f.codeKey, null),
+              null);
+
+      assertThat(forged.statusCode()).isEqualTo(403);
+      assertThat(runtime.status().state()).isEqualTo(AttestationClaims.State.WAITING);
+      assertThat(
+              provision(owner, runtime.port(), "garbage".getBytes(StandardCharsets.UTF_8), null)
+                  .statusCode())
+          .isEqualTo(403);
+      assertThat(runtime.status().state()).isEqualTo(AttestationClaims.State.WAITING);
+    }
+  }
+
+  @Test
+  void aWrongCodeKeyFailsAndServesNothingFromTheApp(@TempDir Path work) throws Exception {
+    RuntimeFixture f = new RuntimeFixture(work);
+    try (EnclaveRuntime runtime =
+        EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
+      HttpClient owner = ownerClient(f);
+      AttestationClaims claims = claimsOf(owner, runtime.port());
+
+      assertThat(
+              provision(
+                      owner,
+                      runtime.port(),
+                      seal(f, f.owner, claims, PackageKey.generate(), null),
+                      null)
+                  .statusCode())
+          .isEqualTo(202);
+
+      assertThat(awaitState(owner, runtime.port(), "running")).isEqualTo("failed");
+      HttpResponse<String> r = get(owner, runtime.port(), "/hello");
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.headers().firstValue("Mse-Status")).contains("failed");
+      assertThat(r.body()).contains("the code key does not open the package");
+    }
+  }
+
+  @Test
+  void theServedCertificateVerifiesAndBindsTheTlsKey(@TempDir Path work) throws Exception {
+    RuntimeFixture f = new RuntimeFixture(work);
+    try (EnclaveRuntime runtime =
+        EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
+      X509Certificate served = runtime.identity().current().chain().getFirst();
+      var appraisal =
+          RaTlsVerifier.standard()
+              .verify(
+                  served,
+                  AppraisalPolicy.defaults().withAllowSimulation(true),
+                  Instant.now(),
+                  RaTlsOptions.none().withPackageSha256(f.appPackage.packageSha256()));
+      assertThat(appraisal.accepted()).as(appraisal.describe()).isTrue();
+      assertThat(appraisal.claims().orElseThrow().pubkeyHash())
+          .isEqualTo(RaTlsCertificate.pubkeyHash(served.getPublicKey()));
+      assertThat(appraisal.quote().orElseThrow().measurements())
+          .containsEntry("mrenclave", MEASUREMENT.hex());
+    }
+  }
+}

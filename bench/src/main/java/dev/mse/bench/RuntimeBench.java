@@ -1,0 +1,320 @@
+package dev.mse.bench;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.ratls.AttestationClaims;
+import dev.mse.attestation.ratls.RaTlsOptions;
+import dev.mse.attestation.ratls.RaTlsSslContexts;
+import dev.mse.attestation.ratls.RaTlsTrustManager;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import dev.mse.protocol.deploy.SslOrigin;
+import dev.mse.protocol.pkg.AppPackage;
+import dev.mse.protocol.pkg.CodeArchive;
+import dev.mse.protocol.pkg.PackageKey;
+import dev.mse.protocol.provisioning.ProvisioningMessage;
+import dev.mse.protocol.provisioning.ProvisioningSeal;
+import dev.mse.protocol.provisioning.X25519KeyPair;
+import dev.mse.protocol.provisioning.X25519PublicKey;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The runtime's start, provisioning, proxy throughput and memory, with real processes on loopback
+ * (bench/run-runtime.sh runs it):
+ *
+ * <ol>
+ *   <li>runtime process start → {@code waiting} (RA-TLS served, verified by the owner's client);
+ *   <li>provisioning POST → {@code running} (decrypt, load from memory, app healthy);
+ *   <li>wrk through the TLS front (Jetty TLS, proxy to the app on loopback) against the same app
+ *       serving TLS itself (JDK HttpsServer) in its own JVM, same machine, same run;
+ *   <li>the runtime's RSS with the app loaded and after the load.
+ * </ol>
+ *
+ * Usage: {@code RuntimeBench <runtime dir> <app jar> <work dir> [rounds]}.
+ */
+public final class RuntimeBench {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private RuntimeBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path runtime = Path.of(args[0]);
+    Path appJar = Path.of(args[1]);
+    Path work = Files.createDirectories(Path.of(args[2]));
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+
+    List<Long> toWaiting = new ArrayList<>();
+    List<Long> toRunning = new ArrayList<>();
+    long rss = 0;
+    Process last = null;
+    int lastPort = 0;
+    for (int round = 0; round < rounds; round++) {
+      if (last != null) {
+        stop(last);
+      }
+      Run run = startAndProvision(runtime, appJar, work.resolve("round-" + round));
+      toWaiting.add(run.toWaitingMs);
+      toRunning.add(run.toRunningMs);
+      rss = rssKb(run.process.pid());
+      last = run.process;
+      lastPort = run.port;
+    }
+    System.out.printf(
+        Locale.ROOT, "start -> waiting (ms): %s median %d%n", toWaiting, median(toWaiting));
+    System.out.printf(
+        Locale.ROOT, "provision -> running (ms): %s median %d%n", toRunning, median(toRunning));
+    System.out.printf(Locale.ROOT, "runtime RSS with the app loaded: %d MB%n", rss / 1024);
+
+    Process direct = startDirect(appJar, work);
+    int directPort = DIRECT_PORT;
+    awaitTls(directPort);
+    Wrk front = wrk("https://127.0.0.1:" + lastPort + "/hello");
+    Wrk directTls = wrk("https://127.0.0.1:" + directPort + "/hello");
+    front = wrk("https://127.0.0.1:" + lastPort + "/hello");
+    directTls = wrk("https://127.0.0.1:" + directPort + "/hello");
+    long rssAfter = rssKb(last.pid());
+    System.out.printf(
+        Locale.ROOT, "through the front: %.0f req/s, p99 %.2f ms%n", front.rps, front.p99Ms);
+    System.out.printf(
+        Locale.ROOT,
+        "direct TLS:        %.0f req/s, p99 %.2f ms%n",
+        directTls.rps,
+        directTls.p99Ms);
+    System.out.printf(
+        Locale.ROOT,
+        "throughput ratio %.2f, p99 ratio %.2f%n",
+        front.rps / directTls.rps,
+        front.p99Ms / directTls.p99Ms);
+    System.out.printf(Locale.ROOT, "runtime RSS after the load: %d MB%n", rssAfter / 1024);
+    stop(last);
+    stop(direct);
+  }
+
+  private record Run(Process process, int port, long toWaitingMs, long toRunningMs) {}
+
+  private static final int DIRECT_PORT = 18443;
+
+  private static Run startAndProvision(Path runtime, Path appJar, Path dir) throws Exception {
+    Files.createDirectories(dir);
+    Path code = Files.createDirectories(dir.resolve("code"));
+    Files.copy(appJar, code.resolve("app.jar"));
+    X25519KeyPair owner = X25519KeyPair.generate();
+    PackageKey key = PackageKey.generate();
+    AppPackage pkg =
+        AppPackage.create(
+            "bench", "demo.App", Optional.empty(), "/health", CodeArchive.create(code), key);
+    UUID appId = UUID.randomUUID();
+    DeploymentConfig config =
+        new DeploymentConfig(
+            appId,
+            "bench",
+            "demo.App",
+            Optional.empty(),
+            "/health",
+            SslOrigin.SELF,
+            "localhost",
+            Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
+            ByteString.of(owner.publicKey().toByteArray()),
+            pkg.packageSha256(),
+            Optional.empty());
+    Files.write(dir.resolve("package.tar"), pkg.toBytes());
+    Files.write(dir.resolve("deployment.json"), config.toCanonicalJson());
+    int port = freePort();
+    int appPort = freePort();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC",
+            "-cp",
+            runtime.resolve("mse-enclave.jar") + ":" + runtime.resolve("lib") + "/*",
+            "dev.mse.enclave.runtime.RuntimeMain",
+            "--config",
+            dir.resolve("deployment.json").toString(),
+            "--package",
+            dir.resolve("package.tar").toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port),
+            "--app-port",
+            Integer.toString(appPort),
+            "--state-dir",
+            dir.resolve("state").toString(),
+            "--secrets-dir",
+            dir.resolve("secrets").toString(),
+            "--tee",
+            "simulation");
+    pb.environment().put("PORT", Integer.toString(appPort));
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve("runtime.log").toFile());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(
+                RaTlsSslContexts.client(
+                    RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(true))
+                        .options(
+                            RaTlsOptions.none()
+                                .withPackageSha256(pkg.packageSha256())
+                                .withConfigSha256(config.sha256()))
+                        .serverName("localhost")
+                        .build()))
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    awaitState(client, port, "waiting", p);
+    long toWaiting = (System.nanoTime() - t0) / 1_000_000;
+
+    var evidence = JSON.readTree(get(client, port, "/.well-known/mse/evidence").body());
+    AttestationClaims claims =
+        AttestationClaims.decode(Base64.getDecoder().decode(evidence.get("claims").asString()));
+    byte[] sealed =
+        ProvisioningSeal.seal(
+            new ProvisioningMessage(
+                appId, key, Optional.empty(), Optional.empty(), Optional.empty()),
+            owner,
+            X25519PublicKey.of(claims.hpkePublicKey().toByteArray()),
+            claims.configSha256());
+    long t1 = System.nanoTime();
+    String body = "{\"sealed_message\":\"" + Base64.getEncoder().encodeToString(sealed) + "\"}";
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + port + "/.well-known/mse/provision"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 202) {
+      throw new IllegalStateException("provisioning refused: " + r.body());
+    }
+    awaitState(client, port, "running", p);
+    long toRunning = (System.nanoTime() - t1) / 1_000_000;
+    return new Run(p, port, toWaiting, toRunning);
+  }
+
+  private static Process startDirect(Path appJar, Path work) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC",
+            "-Dserver.port=" + DIRECT_PORT,
+            "-Ddirect.keystore=" + System.getProperty("direct.keystore"),
+            "-jar",
+            appJar.toString());
+    pb.redirectErrorStream(true).redirectOutput(work.resolve("direct.log").toFile());
+    return pb.start();
+  }
+
+  private static void awaitTls(int port) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      try (var s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("the direct TLS app did not start");
+  }
+
+  private static void awaitState(HttpClient client, int port, String state, Process p)
+      throws Exception {
+    for (int i = 0; i < 6000; i++) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the runtime exited");
+      }
+      try {
+        String now =
+            JSON.readTree(get(client, port, "/.well-known/mse/status").body())
+                .get("state")
+                .asString();
+        if (now.equals(state)) {
+          return;
+        }
+        if (now.equals("failed")) {
+          throw new IllegalStateException("the runtime failed");
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      Thread.sleep(5);
+    }
+    throw new IllegalStateException("timed out waiting for " + state);
+  }
+
+  private static HttpResponse<String> get(HttpClient client, int port, String path)
+      throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private record Wrk(double rps, double p99Ms) {}
+
+  private static Wrk wrk(String url) throws Exception {
+    Process p =
+        new ProcessBuilder("wrk", "-t2", "-c64", "-d10s", "--latency", url)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+    Matcher p99 = Pattern.compile("99%\\s+([0-9.]+)(us|ms|s)").matcher(out);
+    if (!rps.find() || !p99.find()) {
+      throw new IllegalStateException("cannot read wrk's output:\n" + out);
+    }
+    double latency = Double.parseDouble(p99.group(1));
+    latency =
+        switch (p99.group(2)) {
+          case "us" -> latency / 1000;
+          case "s" -> latency * 1000;
+          default -> latency;
+        };
+    return new Wrk(Double.parseDouble(rps.group(1)), latency);
+  }
+
+  private static long rssKb(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

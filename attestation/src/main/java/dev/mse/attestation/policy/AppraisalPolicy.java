@@ -43,16 +43,19 @@ public record AppraisalPolicy(
    * Expected TD measurements; any listed value is accepted.
    *
    * @param rtmrs RTMR0 to RTMR3, each a list of accepted values
+   * @param mrServiceTd accepted MRSERVICETD values (TD 1.5; all zero when no service TD is bound)
    */
   public record Tdx(
       List<ByteString> mrTd,
       List<List<ByteString>> rtmrs,
       List<ByteString> mrSeam,
+      List<ByteString> mrServiceTd,
       boolean requireSeptVeDisable) {
     public Tdx {
       mrTd = List.copyOf(mrTd);
       rtmrs = rtmrs.stream().map(List::copyOf).toList();
       mrSeam = List.copyOf(mrSeam);
+      mrServiceTd = List.copyOf(mrServiceTd);
       if (rtmrs.size() != 4) {
         throw new IllegalArgumentException("a TD has four RTMRs");
       }
@@ -60,7 +63,11 @@ public record AppraisalPolicy(
 
     public static Tdx any() {
       return new Tdx(
-          List.of(), List.of(List.of(), List.of(), List.of(), List.of()), List.of(), true);
+          List.of(),
+          List.of(List.of(), List.of(), List.of(), List.of()),
+          List.of(),
+          List.of(),
+          true);
     }
   }
 

@@ -27,7 +27,14 @@ public final class PolicyParser {
           "sgx", Set.of("mrenclave", "mrsigner", "isv_prod_id", "min_isv_svn"),
           "tdx",
               Set.of(
-                  "mrtd", "rtmr0", "rtmr1", "rtmr2", "rtmr3", "mrseam", "require_sept_ve_disable"),
+                  "mrtd",
+                  "rtmr0",
+                  "rtmr1",
+                  "rtmr2",
+                  "rtmr3",
+                  "mrseam",
+                  "mrservicetd",
+                  "require_sept_ve_disable"),
           "tcb",
               Set.of(
                   "accepted_statuses",
@@ -68,6 +75,7 @@ public final class PolicyParser {
             hexList(tdx, "tdx", "mrtd", 48),
             rtmrs,
             hexList(tdx, "tdx", "mrseam", 48),
+            hexList(tdx, "tdx", "mrservicetd", 48),
             bool(tdx, "tdx", "require_sept_ve_disable", true));
     Set<TcbStatus> statuses =
         tcb.has("accepted_statuses")

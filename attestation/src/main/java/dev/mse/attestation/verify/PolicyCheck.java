@@ -141,6 +141,12 @@ final class PolicyCheck {
       expect("RTMR" + i, tdx.rtmrs().get(i), r.rtmrs().get(i), f);
     }
     expect("MRSEAM", tdx.mrSeam(), r.mrSeam(), f);
+    if (!tdx.mrServiceTd().isEmpty() && r.mrServiceTd().isEmpty()) {
+      f.fail(
+          Check.MEASUREMENT,
+          "the policy expects an MRSERVICETD, but the TD report (version 1.0) has none");
+    }
+    r.mrServiceTd().ifPresent(v -> expect("MRSERVICETD", tdx.mrServiceTd(), v, f));
     AppraisalPolicy.Sgx sgx = policy.sgx();
     if (!sgx.mrEnclave().isEmpty()
         || !sgx.mrSigner().isEmpty()

@@ -23,10 +23,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the npm peers (@phala/dcap-qvl in JS, @phala/dcap-qvl-web in WASM) on every real vector
- * and compares their verdict and TCB status with ours. Every disagreement must be one of the
- * explained ones below (and in docs/attestation.md); a new one fails the test. Skipped when the
- * peers are not installed ({@code npm ci --prefix bench/peers}, which .ci/run does).
+ * Runs the npm peers (@phala/dcap-qvl in JS, @phala/dcap-qvl-web in WASM) on every real vector and
+ * compares their verdict and TCB status with ours. Every disagreement must be one of the explained
+ * ones below (and in docs/attestation.md); a new one fails the test. Skipped when the peers are not
+ * installed ({@code npm ci --prefix bench/peers}, which .ci/run does).
  */
 class DifferentialTest {
   private static final Path PEERS = Path.of("..", "bench", "peers").toAbsolutePath().normalize();
@@ -43,7 +43,7 @@ class DifferentialTest {
           "@phala/dcap-qvl-web|tdx/trustee/az-tdx-vtpm_td-quote.bin (+automata 0625)",
               "the WASM peer refuses TDs without SEPT_VE_DISABLE inside its verifier; mse leaves that to the policy (refused by default)",
           "@phala/dcap-qvl|tdx/automata/alibaba_quote_5.dat (+0625)",
-              "dcap-qvl 0.3.9 (JS) rejects this v5 / TD 1.5 quote with 'Invalid mr service td' although MRSERVICETD is all zero and every signature holds",
+              "dcap-qvl's built-in policy requires MRSERVICETD = 0; this TD 1.5 has a service TD bound (MRSERVICETD 383c87d3...). mse verifies it (UpToDate) and reports mrservicetd for the caller's policy",
           "@phala/dcap-qvl-web|tdx/automata/alibaba_quote_5.dat (+0625)",
               "dcap-qvl-web 0.3.3 cannot decode v5 quotes",
           "@phala/dcap-qvl-web|tdx/dcap-qvl/tdx-quote.hex (+tdx_quote_collateral.json)",
@@ -57,7 +57,12 @@ class DifferentialTest {
     all.remove(TcbStatus.TCB_NOT_SUPPORTED);
     return new AppraisalPolicy(
         AppraisalPolicy.Sgx.any(),
-        new AppraisalPolicy.Tdx(List.of(), List.of(List.of(), List.of(), List.of(), List.of()), List.of(), false),
+        new AppraisalPolicy.Tdx(
+            List.of(),
+            List.of(List.of(), List.of(), List.of(), List.of()),
+            List.of(),
+            List.of(),
+            false),
         all,
         Set.of(),
         Duration.ZERO,
@@ -67,10 +72,12 @@ class DifferentialTest {
 
   @Test
   void peersAgreeWithMseOrTheDifferenceIsExplained() throws Exception {
-    assumeTrue(Files.isDirectory(PEERS.resolve("node_modules/@phala/dcap-qvl")), "peers not installed");
+    assumeTrue(
+        Files.isDirectory(PEERS.resolve("node_modules/@phala/dcap-qvl")), "peers not installed");
     Path out = Files.createTempFile("differential", ".json");
     ProcessBuilder run =
-        new ProcessBuilder("node", PEERS.resolve("differential.mjs").toString(), "--json-out", out.toString())
+        new ProcessBuilder(
+                "node", PEERS.resolve("differential.mjs").toString(), "--json-out", out.toString())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .directory(PEERS.toFile());
@@ -78,7 +85,8 @@ class DifferentialTest {
     Process node = run.start();
     assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(node.exitValue()).isZero();
-    JsonNode results = JsonMapper.builder().build().readTree(Files.readString(out, StandardCharsets.UTF_8));
+    JsonNode results =
+        JsonMapper.builder().build().readTree(Files.readString(out, StandardCharsets.UTF_8));
     Files.deleteIfExists(out);
 
     QuoteVerifier verifier = QuoteVerifier.full();
@@ -91,7 +99,8 @@ class DifferentialTest {
       Vector v = DcapVectors.byId(r.get("id").asString());
       Appraisal ours = verifier.verify(v.quote(), v.collateral(), peerLikePolicy(), v.at());
       String peerStatus = r.get("ok").asBoolean() ? r.get("status").asString() : null;
-      String ourStatus = ours.accepted() ? ours.tcbStatus().map(TcbStatus::intelName).orElse(null) : null;
+      String ourStatus =
+          ours.accepted() ? ours.tcbStatus().map(TcbStatus::intelName).orElse(null) : null;
       boolean same =
           (peerStatus == null && ourStatus == null)
               || (peerStatus != null
@@ -100,10 +109,21 @@ class DifferentialTest {
       String key = r.get("peer").asString() + "|" + v.id();
       compared++;
       if (!same && !EXPLAINED.containsKey(key)) {
-        unexplained.add(key + ": peer " + (peerStatus == null ? "rejects (" + r.get("error").asString() + ")" : peerStatus + " " + advisories(r)) + ", mse " + (ourStatus == null ? "rejects " + ours.reasons() : ourStatus + " " + ours.advisoryIds()));
+        unexplained.add(
+            key
+                + ": peer "
+                + (peerStatus == null
+                    ? "rejects (" + r.get("error").asString() + ")"
+                    : peerStatus + " " + advisories(r))
+                + ", mse "
+                + (ourStatus == null
+                    ? "rejects " + ours.reasons()
+                    : ourStatus + " " + ours.advisoryIds()));
       }
       if (same) {
-        assertThat(EXPLAINED).as("explained but no longer different: " + key).doesNotContainKey(key);
+        assertThat(EXPLAINED)
+            .as("explained but no longer different: " + key)
+            .doesNotContainKey(key);
       }
     }
     assertThat(compared).isEqualTo(2 * DcapVectors.all().size());

@@ -21,7 +21,11 @@ final class Policies {
     return new AppraisalPolicy(
         AppraisalPolicy.Sgx.any(),
         new AppraisalPolicy.Tdx(
-            List.of(), List.of(List.of(), List.of(), List.of(), List.of()), List.of(), false),
+            List.of(),
+            List.of(List.of(), List.of(), List.of(), List.of()),
+            List.of(),
+            List.of(),
+            false),
         all,
         Set.of(),
         Duration.ZERO,

@@ -97,4 +97,22 @@ class PolicyCheckTest {
         .isEqualTo(
             "the platform's TCB status is OutOfDate, which the policy does not accept (accepted: SWHardeningNeeded, UpToDate)");
   }
+
+  @Test
+  void pinsTheServiceTdOfATd15() throws Exception {
+    Vector td15 = DcapVectors.byId("tdx/automata/alibaba_quote_5.dat (+0625)");
+    String actual =
+        DcapVectors.byId(td15.id()).expected().get("report").get("mrservicetd").asString();
+
+    assertThat(verify(td15, "[tdx]\nmrservicetd = [\"" + actual + "\"]\n").accepted()).isTrue();
+    assertThat(verify(td15, "[tdx]\nmrservicetd = [\"" + "00".repeat(48) + "\"]\n").reasons())
+        .extracting(Reason::message)
+        .singleElement()
+        .asString()
+        .startsWith("MRSERVICETD mismatch");
+    assertThat(verify(tdx, "[tdx]\nmrservicetd = [\"" + "00".repeat(48) + "\"]\n").reasons())
+        .extracting(Reason::message)
+        .containsExactly(
+            "the policy expects an MRSERVICETD, but the TD report (version 1.0) has none");
+  }
 }

@@ -145,22 +145,30 @@ public record DeploymentConfig(
         throw new DeploymentConfigException("unsupported deployment config version " + version);
       }
       String origin = o.string("ssl_origin");
-      return new DeploymentConfig(
-          UUID.fromString(o.string("app_id")),
-          o.string("app_name"),
-          o.string("java_application"),
-          o.optionalString("main_jar"),
-          o.string("healthcheck_endpoint"),
-          SslOrigin.fromWireName(origin)
-              .orElseThrow(
-                  () ->
-                      new DeploymentConfigException(
-                          "ssl_origin must be self, owner or operator, got '" + origin + "'")),
-          o.string("domain"),
-          Instant.parse(o.string("expires")),
-          hex32(o.string("owner_public_key"), "owner_public_key"),
-          hex32(o.string("package_sha256"), "package_sha256"),
-          o.optionalString("owner_certificate_chain"));
+      DeploymentConfig config =
+          new DeploymentConfig(
+              UUID.fromString(o.string("app_id")),
+              o.string("app_name"),
+              o.string("java_application"),
+              o.optionalString("main_jar"),
+              o.string("healthcheck_endpoint"),
+              SslOrigin.fromWireName(origin)
+                  .orElseThrow(
+                      () ->
+                          new DeploymentConfigException(
+                              "ssl_origin must be self, owner or operator, got '" + origin + "'")),
+              o.string("domain"),
+              Instant.parse(o.string("expires")),
+              hex32(o.string("owner_public_key"), "owner_public_key"),
+              hex32(o.string("package_sha256"), "package_sha256"),
+              o.optionalString("owner_certificate_chain"));
+      // field-level canonical forms too (lowercase UUID, whole-second instant): one value, one
+      // encoding, so config-sha256 is a function of the config
+      if (!java.util.Arrays.equals(config.toCanonicalJson(), json)) {
+        throw new DeploymentConfigException(
+            "invalid deployment config: a field is not in its canonical form");
+      }
+      return config;
     } catch (CanonicalJsonException e) {
       throw new DeploymentConfigException("invalid deployment config: " + e.getMessage(), e);
     } catch (DateTimeParseException e) {

@@ -149,7 +149,7 @@ public final class AppPackage {
     if (entry == null) {
       throw new AppPackageException("the package has no " + name);
     }
-    if (!entry.isFile() || !entry.getName().equals(name)) {
+    if (!DeterministicTar.isRegularFile(entry) || !entry.getName().equals(name)) {
       throw new AppPackageException(
           "expected the regular file " + name + " in the package, found " + entry.getName());
     }

@@ -56,8 +56,8 @@ public final class CodeArchiveReader {
             "the code archive has more than " + limits.maxEntries() + " entries");
       }
       String name = entry.getName();
-      boolean directory = entry.isDirectory();
-      if (!directory && !entry.isFile()) {
+      boolean directory = DeterministicTar.isDirectory(entry);
+      if (!directory && !DeterministicTar.isRegularFile(entry)) {
         throw new CodeArchiveException(
             "the code archive entry " + printable(name) + " is not a regular file or directory");
       }
@@ -78,6 +78,10 @@ public final class CodeArchiveReader {
         }
         directories.add(path);
         continue;
+      }
+      if (fileParents.contains(path)) {
+        throw new CodeArchiveException(
+            "the code archive uses " + printable(path) + " as a directory and a file");
       }
       checkParents(path, files, fileParents);
       long size = entry.getSize();

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Tar entries with nothing that depends on the machine or the moment: mtime 0, uid and gid 0, no
@@ -18,6 +19,18 @@ final class DeterministicTar {
   static final int DIRECTORY_MODE = 040755;
 
   private DeterministicTar() {}
+
+  /** A plain file: type '0' (or the old NUL), not named like a directory. */
+  static boolean isRegularFile(TarArchiveEntry entry) {
+    byte type = entry.getLinkFlag();
+    return (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM)
+        && !entry.getName().endsWith("/");
+  }
+
+  /** A directory: type '5'. */
+  static boolean isDirectory(TarArchiveEntry entry) {
+    return entry.getLinkFlag() == TarConstants.LF_DIR;
+  }
 
   static TarArchiveOutputStream open(OutputStream out) {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());

@@ -92,13 +92,18 @@ public record PackageManifest(
       if (format != FORMAT) {
         throw new AppPackageException("unsupported package manifest format " + format);
       }
-      return new PackageManifest(
-          object.string("name"),
-          object.string("java_application"),
-          object.optionalString("main_jar"),
-          object.string("healthcheck_endpoint"),
-          hex32(object.string("code_sha256"), "code_sha256"),
-          hex32(object.string("salt"), "salt"));
+      PackageManifest manifest =
+          new PackageManifest(
+              object.string("name"),
+              object.string("java_application"),
+              object.optionalString("main_jar"),
+              object.string("healthcheck_endpoint"),
+              hex32(object.string("code_sha256"), "code_sha256"),
+              hex32(object.string("salt"), "salt"));
+      if (!java.util.Arrays.equals(manifest.toCanonicalJson(), json)) {
+        throw new AppPackageException("the package manifest is not in canonical form");
+      }
+      return manifest;
     } catch (CanonicalJsonException e) {
       throw new AppPackageException("invalid package manifest: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

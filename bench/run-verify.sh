@@ -15,7 +15,7 @@ out="$here/bench/results"
 mkdir -p "$out"
 core="${BENCH_CORE:-0}"
 
-if [ "${QUICK:-0}" = 1 ]; then jmh_args=(-wi 3 -w 2s -i 3 -r 2s); iterations=500; else jmh_args=(-wi 5 -w 5s -i 5 -r 5s); iterations=3000; fi
+if [ "${QUICK:-0}" = 1 ]; then jmh_args=(-wi 3 -w 2s -i 3 -r 2s); iterations=500; else jmh_args=(-wi 5 -w 3s -i 5 -r 3s); iterations=2000; fi
 
 echo "== building" >&2
 ./mvnw -B -q -ntp -pl bench -am install -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true

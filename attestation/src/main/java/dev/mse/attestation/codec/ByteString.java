@@ -15,6 +15,9 @@ public final class ByteString implements Comparable<ByteString> {
 
   private final byte[] bytes;
 
+  /** SHA-256 of the bytes, computed on first use: immutable bytes have one digest. */
+  private volatile ByteString sha256;
+
   private ByteString(byte[] bytes) {
     this.bytes = bytes;
   }
@@ -72,11 +75,16 @@ public final class ByteString implements Comparable<ByteString> {
   }
 
   public ByteString sha256() {
-    try {
-      return new ByteString(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always present in the JDK", e);
+    ByteString digest = sha256;
+    if (digest == null) {
+      try {
+        digest = new ByteString(MessageDigest.getInstance("SHA-256").digest(bytes));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is always present in the JDK", e);
+      }
+      sha256 = digest;
     }
+    return digest;
   }
 
   /** Feeds these bytes to a digest or signature without copying them. */

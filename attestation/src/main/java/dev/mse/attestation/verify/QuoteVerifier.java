@@ -208,8 +208,11 @@ public final class QuoteVerifier {
               + "; only type 5 (the PCK certificate chain) can be verified offline");
       return new PckChain(Optional.empty(), Optional.empty(), Optional.empty());
     }
-    byte[] pem = cert.data().toByteArray();
-    List<Optional<X509Certificate>> certs = cache.get("pck-chain", pem, () -> parsePemBlocks(pem));
+    List<Optional<X509Certificate>> certs =
+        cache.get(
+            "pck-chain",
+            () -> List.of(cert.data()),
+            () -> parsePemBlocks(cert.data().toByteArray()));
     if (certs.size() != 3) {
       f.fail(
           Check.PCK_CHAIN_FORMAT,
@@ -311,15 +314,15 @@ public final class QuoteVerifier {
   /** Signature by the issuer's key and name chaining; cached by the digest of both encodings. */
   private boolean signedBy(
       X509Certificate child, X509Certificate issuer, ECPublicKeyParameters issuerKey) {
-    byte[] pair;
+    List<ByteString> pair;
     try {
-      pair = concat(child.getEncoded(), issuer.getEncoded());
+      pair = List.of(Encodings.of(child), Encodings.of(issuer));
     } catch (CertificateEncodingException e) {
       return false;
     }
     return cache.get(
         "cert-signature",
-        pair,
+        () -> pair,
         () ->
             child.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
                 && issuer.getBasicConstraints() >= 0
@@ -393,13 +396,16 @@ public final class QuoteVerifier {
   }
 
   private boolean crlSignedBy(X509CRL crl, ECPublicKeyParameters key) {
-    byte[] encoded;
+    ByteString encoded;
     try {
-      encoded = concat(crl.getEncoded(), key.getQ().getEncoded(false));
+      encoded = Encodings.of(crl);
     } catch (CRLException e) {
       return false;
     }
-    return cache.get("crl-signature", encoded, () -> EcdsaP256.verifyCrl(crl, key));
+    return cache.get(
+        "crl-signature",
+        () -> List.of(encoded, ByteString.of(key.getQ().getEncoded(false))),
+        () -> EcdsaP256.verifyCrl(crl, key));
   }
 
   // ---- TCB Info and QE Identity -------------------------------------------------------------
@@ -476,16 +482,18 @@ public final class QuoteVerifier {
     }
     validity(signer, at, checks.validity, "the signing certificate of " + checks.document, f);
     Optional<ECPublicKeyParameters> signerKey = EcdsaP256.publicKey(signer);
-    byte[] body = document.body().toByteArray();
     boolean valid =
         signerKey.isPresent()
             && cache.get(
                 "json-signature",
-                concat(
-                    body,
-                    document.signature().toByteArray(),
-                    signerKey.get().getQ().getEncoded(false)),
-                () -> EcdsaP256.verifyRaw(signerKey.get(), body, document.signature()));
+                () ->
+                    List.of(
+                        document.body(),
+                        document.signature(),
+                        ByteString.of(signerKey.get().getQ().getEncoded(false))),
+                () ->
+                    EcdsaP256.verifyRaw(
+                        signerKey.get(), document.body().toByteArray(), document.signature()));
     if (!valid) {
       f.fail(
           checks.signature, "the signature of " + checks.document + " does not match its content");
@@ -498,7 +506,7 @@ public final class QuoteVerifier {
     Optional<TcbInfo> parsed =
         cache.get(
             "tcb-info",
-            body.toByteArray(),
+            () -> List.of(body),
             () -> {
               try {
                 return Optional.of(TcbInfoParser.parse(body));
@@ -516,7 +524,7 @@ public final class QuoteVerifier {
     Optional<QeIdentity> parsed =
         cache.get(
             "qe-identity",
-            body.toByteArray(),
+            () -> List.of(body),
             () -> {
               try {
                 return Optional.of(QeIdentityParser.parse(body));
@@ -726,19 +734,5 @@ public final class QuoteVerifier {
       }
     }
     return name;
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    int n = 0;
-    for (byte[] p : parts) {
-      n += p.length;
-    }
-    byte[] out = new byte[n];
-    int o = 0;
-    for (byte[] p : parts) {
-      System.arraycopy(p, 0, out, o, p.length);
-      o += p.length;
-    }
-    return out;
   }
 }

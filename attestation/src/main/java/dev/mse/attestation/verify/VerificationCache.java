@@ -1,6 +1,7 @@
 package dev.mse.attestation.verify;
 
 import dev.mse.attestation.codec.ByteString;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -35,15 +36,16 @@ public final class VerificationCache {
   private record Key(String kind, ByteString digest) {}
 
   /**
-   * The cached value of {@code kind} for the input {@code bytes}, computing it on first use. The
-   * key is the SHA-256 of the bytes, computed only when caching is on.
+   * The cached value of {@code kind} for the inputs {@code parts}, computing it on first use. The
+   * key is the SHA-256 over the parts' SHA-256 digests, which {@link ByteString} computes once per
+   * instance; nothing is hashed when caching is off.
    */
   @SuppressWarnings("unchecked")
-  <T> T get(String kind, byte[] bytes, Supplier<T> compute) {
+  <T> T get(String kind, Supplier<List<ByteString>> parts, Supplier<T> compute) {
     if (!enabled) {
       return compute.get();
     }
-    Key key = new Key(kind, ByteString.of(bytes).sha256());
+    Key key = new Key(kind, digestOf(parts.get()));
     Object cached = entries.get(key);
     if (cached != null) {
       return (T) cached;
@@ -56,6 +58,17 @@ public final class VerificationCache {
     }
     entries.put(key, value);
     return value;
+  }
+
+  private static ByteString digestOf(List<ByteString> parts) {
+    if (parts.size() == 1) {
+      return parts.getFirst().sha256();
+    }
+    byte[] joined = new byte[32 * parts.size()];
+    for (int i = 0; i < parts.size(); i++) {
+      System.arraycopy(parts.get(i).sha256().toByteArray(), 0, joined, 32 * i, 32);
+    }
+    return ByteString.of(joined).sha256();
   }
 
   public int size() {

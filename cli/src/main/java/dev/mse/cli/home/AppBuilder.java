@@ -85,7 +85,10 @@ final class AppBuilder {
       throw new UserError("this Java runtime has no compiler: run mse with a JDK");
     }
     notes.println(
-        "compiling " + javaFiles.size() + (javaFiles.size() == 1 ? " source file" : " source files") + " (release 25)");
+        "compiling "
+            + javaFiles.size()
+            + (javaFiles.size() == 1 ? " source file" : " source files")
+            + " (release 25)");
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     List<String> options =
         new ArrayList<>(

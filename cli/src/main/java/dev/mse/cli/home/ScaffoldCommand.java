@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,15 +24,22 @@ final class ScaffoldCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "the app name (also its directory)")
   String name;
 
+  @Option(
+      names = "--output",
+      defaultValue = ".",
+      paramLabel = "DIR",
+      description = "the directory to create NAME in (default: the current directory)")
+  Path parent;
+
   @Override
   public Integer call() {
     AppRegistry.checkName(name);
-    Path dir = Path.of(name).toAbsolutePath();
+    Path dir = parent.resolve(name).toAbsolutePath().normalize();
     var files = AppTemplate.write(dir, name);
     PrintWriter out = spec.commandLine().getOut();
     out.println("created " + dir);
     files.keySet().forEach(f -> out.println("  " + f));
-    out.println("next: mse home package --project " + name + " --output " + name + "/package");
+    out.println("next: mse home package --project " + dir + " --output " + dir.resolve("package"));
     out.flush();
     return 0;
   }

@@ -1,6 +1,8 @@
 package dev.mse.cli;
 
+import dev.mse.cli.home.HomeCommand;
 import dev.mse.cli.quote.QuoteCommand;
+import dev.mse.cli.runtime.RuntimeCommand;
 import picocli.CommandLine.Command;
 
 /**
@@ -11,5 +13,5 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Run web applications confidentially in trusted execution environments.",
-    subcommands = {QuoteCommand.class})
+    subcommands = {HomeCommand.class, QuoteCommand.class, RuntimeCommand.class})
 public final class MseCommand {}

@@ -1,0 +1,272 @@
+package dev.mse.cli.home;
+
+import dev.mse.cli.UserError;
+import dev.mse.protocol.config.MseToml;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * Builds an app project into the directory that gets packaged: {@code app.jar} at its top and the
+ * libraries under {@code lib/}. A Maven project with its wrapper ({@code pom.xml} and {@code mvnw})
+ * is built with it; anything else has its {@code src/main/java} compiled in this JVM (release 25)
+ * into a reproducible {@code build/app.jar}, with {@code lib/*.jar} of the project on the class
+ * path and packaged beside it.
+ */
+final class AppBuilder {
+  /** The staged code directory, relative to the project. */
+  static final String CODE_DIR = "build/mse-code";
+
+  private static final LocalDateTime FIXED_TIME = LocalDateTime.of(2026, 1, 1, 0, 0);
+
+  private AppBuilder() {}
+
+  /** Builds {@code project}; returns the staged code directory. */
+  static Path build(Path project, MseToml toml, PrintWriter notes) {
+    Path code = project.resolve(CODE_DIR);
+    try {
+      deleteTree(code);
+      Files.createDirectories(code);
+      if (Files.isRegularFile(project.resolve("pom.xml"))
+          && Files.isRegularFile(project.resolve("mvnw"))) {
+        buildWithMaven(project, code, notes);
+      } else {
+        buildWithJdk(project, toml, code, notes);
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot build " + project + ": " + e.getMessage(), e);
+    }
+    return code;
+  }
+
+  private static void buildWithJdk(Path project, MseToml toml, Path code, PrintWriter notes)
+      throws IOException {
+    Path sources = project.resolve("src/main/java");
+    if (!Files.isDirectory(sources)) {
+      throw new UserError(
+          project + " has neither src/main/java nor a Maven wrapper (pom.xml and mvnw) to build");
+    }
+    List<Path> javaFiles = list(sources, ".java");
+    if (javaFiles.isEmpty()) {
+      throw new UserError("no .java file under " + sources);
+    }
+    List<Path> libraries =
+        Files.isDirectory(project.resolve("lib"))
+            ? list(project.resolve("lib"), ".jar")
+            : List.of();
+    Path classes = project.resolve("build/classes");
+    deleteTree(classes);
+    Files.createDirectories(classes);
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    if (compiler == null) {
+      throw new UserError("this Java runtime has no compiler: run mse with a JDK");
+    }
+    notes.println(
+        "compiling "
+            + javaFiles.size()
+            + (javaFiles.size() == 1 ? " source file" : " source files")
+            + " (release 25)");
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "--release", "25", "-encoding", "UTF-8", "-proc:none", "-d", classes.toString()));
+    if (!libraries.isEmpty()) {
+      options.add("-cp");
+      options.add(
+          libraries.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+    }
+    boolean ok;
+    try (StandardJavaFileManager files =
+        compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      ok =
+          compiler
+              .getTask(
+                  null,
+                  files,
+                  diagnostics,
+                  options,
+                  null,
+                  files.getJavaFileObjectsFromPaths(javaFiles))
+              .call();
+    }
+    if (!ok) {
+      String errors =
+          diagnostics.getDiagnostics().stream()
+              .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+              .limit(5)
+              .map(AppBuilder::describe)
+              .collect(Collectors.joining("\n  "));
+      throw new UserError("the app does not compile:\n  " + errors);
+    }
+    TreeMap<String, Path> entries = new TreeMap<>();
+    addTree(classes, entries);
+    Path resources = project.resolve("src/main/resources");
+    if (Files.isDirectory(resources)) {
+      addTree(resources, entries);
+    }
+    Path jar = project.resolve("build/app.jar");
+    writeJar(jar, toml.javaApplication(), entries);
+    Files.copy(jar, code.resolve("app.jar"), StandardCopyOption.REPLACE_EXISTING);
+    copyLibraries(libraries, code);
+  }
+
+  private static String describe(Diagnostic<? extends JavaFileObject> d) {
+    String where =
+        d.getSource() == null
+            ? ""
+            : Path.of(d.getSource().toUri()).getFileName() + ":" + d.getLineNumber() + ": ";
+    return where + d.getMessage(Locale.ROOT);
+  }
+
+  private static void buildWithMaven(Path project, Path code, PrintWriter notes)
+      throws IOException {
+    notes.println("building with " + project.resolve("mvnw"));
+    Path log = Files.createTempFile("mse-build", ".log");
+    try {
+      Process p =
+          new ProcessBuilder(
+                  project.resolve("mvnw").toString(),
+                  "-B",
+                  "-q",
+                  "-DskipTests",
+                  "package",
+                  "dependency:copy-dependencies",
+                  "-DincludeScope=runtime",
+                  "-DoutputDirectory=target/mse-lib")
+              .directory(project.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      int code0 = waitFor(p);
+      if (code0 != 0) {
+        throw new UserError("the Maven build failed (exit " + code0 + "):\n" + LogTail.of(log, 20));
+      }
+    } finally {
+      Files.deleteIfExists(log);
+    }
+    List<Path> jars;
+    try (Stream<Path> s = Files.list(project.resolve("target"))) {
+      jars =
+          s.filter(f -> f.getFileName().toString().endsWith(".jar"))
+              .filter(
+                  f -> {
+                    String n = f.getFileName().toString();
+                    return !n.endsWith("-sources.jar")
+                        && !n.endsWith("-javadoc.jar")
+                        && !n.endsWith("-tests.jar")
+                        && !n.startsWith("original-");
+                  })
+              .sorted()
+              .toList();
+    }
+    if (jars.size() != 1) {
+      throw new UserError(
+          "expected one jar in "
+              + project.resolve("target")
+              + " after the build, found "
+              + jars.size());
+    }
+    Files.copy(jars.getFirst(), code.resolve("app.jar"), StandardCopyOption.REPLACE_EXISTING);
+    Path lib = project.resolve("target/mse-lib");
+    copyLibraries(Files.isDirectory(lib) ? list(lib, ".jar") : List.of(), code);
+  }
+
+  private static int waitFor(Process p) {
+    try {
+      return p.waitFor();
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new UserError("interrupted while building", e);
+    }
+  }
+
+  private static void copyLibraries(List<Path> libraries, Path code) throws IOException {
+    if (libraries.isEmpty()) {
+      return;
+    }
+    Path lib = Files.createDirectories(code.resolve("lib"));
+    for (Path jar : libraries) {
+      Files.copy(jar, lib.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** A jar whose bytes depend only on its content: sorted entries, fixed times. */
+  private static void writeJar(Path jar, String mainClass, TreeMap<String, Path> entries)
+      throws IOException {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+    manifest.getMainAttributes().putValue("Created-By", "mse");
+    try (OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file)) {
+      JarEntry m = new JarEntry("META-INF/MANIFEST.MF");
+      m.setTimeLocal(FIXED_TIME);
+      out.putNextEntry(m);
+      manifest.write(out);
+      out.closeEntry();
+      for (var e : entries.entrySet()) {
+        if (e.getKey().equals("META-INF/MANIFEST.MF")) {
+          continue;
+        }
+        JarEntry entry = new JarEntry(e.getKey());
+        entry.setTimeLocal(FIXED_TIME);
+        out.putNextEntry(entry);
+        Files.copy(e.getValue(), out);
+        out.closeEntry();
+      }
+    }
+  }
+
+  private static void addTree(Path root, TreeMap<String, Path> entries) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path f : s.filter(Files::isRegularFile).toList()) {
+        entries.put(root.relativize(f).toString().replace(File.separatorChar, '/'), f);
+      }
+    }
+  }
+
+  private static List<Path> list(Path root, String suffix) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(Files::isRegularFile)
+          .filter(f -> f.getFileName().toString().endsWith(suffix))
+          .sorted()
+          .toList();
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.mse.cli.home;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code mse home list}. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = "List the apps spawned on this machine, with their state. Role: SGX operator.")
+final class ListCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    List<HomeApp> apps = AppRegistry.list();
+    PrintWriter out = spec.commandLine().getOut();
+    if (apps.isEmpty()) {
+      out.println("no app on this machine ('mse home spawn' starts one)");
+    } else {
+      out.println(
+          String.format("%-20s %-12s %-6s %-24s %s", "NAME", "STATE", "PORT", "STARTED", "SAN"));
+      for (HomeApp app : apps) {
+        out.println(
+            String.format(
+                "%-20s %-12s %-6d %-24s %s%s",
+                app.name(),
+                NodeState.of(app).state(),
+                app.port(),
+                app.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                app.san(),
+                app.simulated() ? " (simulated)" : ""));
+      }
+    }
+    out.flush();
+    return 0;
+  }
+}

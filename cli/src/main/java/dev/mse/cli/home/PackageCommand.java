@@ -1,0 +1,83 @@
+package dev.mse.cli.home;
+
+import dev.mse.cli.UserError;
+import dev.mse.protocol.config.ConfigException;
+import dev.mse.protocol.config.MseToml;
+import dev.mse.protocol.pkg.MseIgnore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mse home package}: build, archive and encrypt the app. */
+@Command(
+    name = "package",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build the project (with its Maven wrapper, or by compiling src/main/java), archive the"
+          + " build output (app.jar, lib/*.jar, minus .mseignore) and encrypt it with a fresh code"
+          + " key. Writes OUT/package_<name>_<unix ns>.tar and its key"
+          + " OUT/package_<name>_<unix ns>.key (mode 0600; also kept in $MSE_CONF_PATH/packages)."
+          + " Makes the owner key pair $MSE_CONF_PATH/owner.key and owner.pub on first use.",
+      "Unlike MSE, the code is always encrypted (there is no --encrypt) and the key is never"
+          + " printed: it only leaves this machine sealed to a verified enclave ('mse home seal').",
+      "Role: code provider."
+    })
+final class PackageCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--project",
+      required = true,
+      paramLabel = "DIR",
+      description = "the app project (holds mse.toml)")
+  Path project;
+
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "OUT",
+      description = "where to write the package and its key")
+  Path output;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = project.toAbsolutePath().normalize();
+    MseToml toml = readToml(dir.resolve(MseToml.FILE_NAME));
+    OwnerKey.loadOrCreate(out);
+    Path code = AppBuilder.build(dir, toml, out);
+    MseIgnore ignore;
+    try {
+      ignore = MseIgnore.load(dir);
+    } catch (IOException e) {
+      throw new UserError(
+          "cannot read " + dir.resolve(MseIgnore.FILE_NAME) + ": " + e.getMessage(), e);
+    }
+    AppPackager.Result r = AppPackager.create(toml, code, ignore, output.toAbsolutePath());
+    out.println("package:        " + r.packageFile());
+    out.println("code key:       " + r.keyFile() + " (keep it secret)");
+    out.println("package sha256: " + r.packageSha256().hex());
+    out.println("code sha256:    " + r.codeSha256().hex());
+    out.println("owner key:      " + OwnerKey.publicFile() + " (give it to the operator)");
+    out.flush();
+    return 0;
+  }
+
+  static MseToml readToml(Path file) {
+    try {
+      return MseToml.read(file);
+    } catch (NoSuchFileException e) {
+      throw new UserError(file + " does not exist", e);
+    } catch (IOException e) {
+      throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (ConfigException e) {
+      throw new UserError(file + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " "), e);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.mse.cli.home;
+
+import dev.mse.cli.runtime.RuntimeDistribution;
+import dev.mse.protocol.pkg.AppPackage;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mse home spawn NAME}: start the runtime for a package on this machine. */
+@Command(
+    name = "spawn",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the mse runtime for a package, as its own process: writes DIR/deployment.json (app"
+          + " id, expiry, domain = --san, the owner key), starts the runtime (log DIR/runtime.log,"
+          + " pid DIR/runtime.pid, sealed state DIR/state), waits until it waits for its owner, and"
+          + " writes its evidence DIR/evidence.json and certificate DIR/ratls.pem for the code"
+          + " provider. Without TEE hardware it uses the simulated TEE, which is not confidential.",
+      "Unlike MSE, the connection to the runtime is verified (its RA-TLS certificate must name"
+          + " this app, package and config). Role: SGX operator."
+    })
+final class SpawnCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "NAME", description = "a name for the app on this machine")
+  String name;
+
+  @Option(
+      names = "--package",
+      required = true,
+      paramLabel = "FILE",
+      description = "the code provider's package")
+  Path packageFile;
+
+  @Option(
+      names = "--san",
+      required = true,
+      paramLabel = "NAME",
+      description = "the app's domain: subject alternative name of its certificate")
+  String san;
+
+  @Option(
+      names = "--port",
+      defaultValue = "443",
+      paramLabel = "N",
+      description = "the TLS port (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(
+      names = "--host",
+      defaultValue = "0.0.0.0",
+      paramLabel = "H",
+      description = "the address to listen on (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(
+      names = "--size",
+      required = true,
+      paramLabel = "MB",
+      description = "enclave memory in MB: a power of two, at least 1024 (the JVM heap gets half)")
+  int size;
+
+  @Option(
+      names = "--days",
+      defaultValue = "365",
+      paramLabel = "N",
+      description = "days until the app expires (default: ${DEFAULT-VALUE})")
+  int days;
+
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "DIR",
+      description = "the app's directory on this machine")
+  Path output;
+
+  @Option(
+      names = "--tee",
+      paramLabel = "TEE",
+      description =
+          "simulation, gramine-sgx or tsm (default: tsm in a confidential VM, gramine-sgx inside"
+              + " Gramine, else simulation)")
+  String tee;
+
+  @Option(
+      names = "--owner-key",
+      paramLabel = "PUBFILE",
+      description = "the code provider's owner.pub (default: $MSE_CONF_PATH/owner.pub)")
+  Path ownerKey;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "1440",
+      paramLabel = "MIN",
+      description =
+          "minutes the runtime waits for its owner's provisioning (default: ${DEFAULT-VALUE})")
+  long timeout;
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "DIR",
+      description = "the runtime distribution (default: as 'mse runtime measurement')")
+  Path runtime;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    AppPackage pkg = VerifyCommand.readPackage(packageFile);
+    String chosenTee = tee;
+    if (chosenTee == null) {
+      Optional<String> detected = Spawner.detectTee();
+      if (detected.isEmpty()) {
+        out.println("no TEE on this machine: using the simulated TEE (not confidential)");
+      }
+      chosenTee = detected.orElse("simulation");
+    } else if (!chosenTee.matches("simulation|gramine-sgx|tsm")) {
+      throw new dev.mse.cli.UserError(
+          "--tee must be simulation, gramine-sgx or tsm, got '" + chosenTee + "'");
+    } else if (chosenTee.equals("simulation")) {
+      out.println("using the simulated TEE (not confidential)");
+    }
+    out.flush();
+    Spawner.Request request =
+        new Spawner.Request(
+            name,
+            packageFile,
+            san,
+            host,
+            port,
+            size,
+            days,
+            output,
+            chosenTee,
+            OwnerKey.readPublic(ownerKey != null ? ownerKey : OwnerKey.publicFile()),
+            RuntimeDistribution.locate(Optional.ofNullable(runtime)),
+            timeout);
+    HomeApp app = Spawner.spawn(request, pkg);
+    out.println("spawned " + app.name() + ": waiting for its owner's provisioning");
+    out.println("  app id:   " + app.appId());
+    out.println("  url:      https://" + app.san() + ":" + app.port() + "/");
+    out.println(
+        "  tee:      " + app.tee() + (app.simulated() ? " (SIMULATED: not confidential)" : ""));
+    out.println("  expires:  " + app.expires());
+    out.println("  evidence: " + app.evidenceFile());
+    out.println("  ratls:    " + app.certificateFile());
+    out.println(
+        "next: give evidence.json to the code provider ('mse home verify'), then 'mse home run "
+            + app.name()
+            + " --sealed-secrets FILE'");
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.mse.cli.home;
+
+import dev.mse.cli.UserError;
+import dev.mse.cli.runtime.RuntimeDistribution;
+import dev.mse.protocol.config.AppFields;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import dev.mse.protocol.deploy.SslOrigin;
+import dev.mse.protocol.pkg.AppPackage;
+import dev.mse.protocol.pkg.PackageManifest;
+import dev.mse.protocol.provisioning.X25519PublicKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Starts a new app on this machine: checks the request, writes the deployment config beside a copy
+ * of the package in the output directory, records the app, starts its runtime, waits until it waits
+ * for its owner, and collects its evidence.
+ */
+final class Spawner {
+  /** How long a new runtime may take to serve its evidence. */
+  static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+  private static final Path TMPFS = Path.of("/dev/shm");
+
+  /** What {@code spawn} was asked. */
+  record Request(
+      String name,
+      Path packageFile,
+      String san,
+      String host,
+      int port,
+      int sizeMb,
+      int days,
+      Path output,
+      String tee,
+      X25519PublicKey owner,
+      RuntimeDistribution runtime,
+      long timeoutMinutes) {}
+
+  private Spawner() {}
+
+  /**
+   * Which TEE to use when none is asked: a confidential VM's TSM if there is one, else simulation.
+   */
+  static Optional<String> detectTee() {
+    if (Files.isDirectory(Path.of("/sys/kernel/config/tsm/report"))) {
+      return Optional.of("tsm");
+    }
+    if (Files.exists(Path.of("/dev/attestation/attestation_type"))) {
+      return Optional.of("gramine-sgx");
+    }
+    return Optional.empty();
+  }
+
+  static void check(Request r) {
+    AppRegistry.checkName(r.name());
+    if (AppRegistry.exists(r.name())) {
+      throw new UserError(
+          "an app named '"
+              + r.name()
+              + "' exists (see 'mse home status "
+              + r.name()
+              + "'; 'mse home stop "
+              + r.name()
+              + " --remove' removes it)");
+    }
+    if (!AppFields.isDomainName(r.san())) {
+      throw new UserError("--san must be a DNS name, got '" + r.san() + "'");
+    }
+    if (r.sizeMb() < 1024 || Integer.bitCount(r.sizeMb()) != 1) {
+      throw new UserError("--size must be a power of two of at least 1024 (MB), got " + r.sizeMb());
+    }
+    if (r.days() < 1) {
+      throw new UserError("--days must be at least 1");
+    }
+    if (r.port() < 1 || r.port() > 65535) {
+      throw new UserError("--port must be between 1 and 65535");
+    }
+    if (!LocalPorts.isFree(r.host(), r.port())) {
+      throw new UserError(
+          "port " + r.port() + " on " + r.host() + " is busy (or cannot be bound by this user)");
+    }
+    if (Files.exists(r.output().resolve("deployment.json"))) {
+      throw new UserError(r.output() + " already holds a spawned app: use another --output");
+    }
+  }
+
+  static HomeApp spawn(Request r, AppPackage pkg) {
+    check(r);
+    PackageManifest m = pkg.manifest();
+    UUID appId = UUID.randomUUID();
+    Instant expires = Instant.now().plus(Duration.ofDays(r.days())).truncatedTo(ChronoUnit.SECONDS);
+    DeploymentConfig config =
+        new DeploymentConfig(
+            appId,
+            m.name(),
+            m.javaApplication(),
+            m.mainJar(),
+            m.healthcheckEndpoint(),
+            SslOrigin.SELF,
+            r.san(),
+            expires,
+            r.owner().bytes(),
+            pkg.packageSha256(),
+            Optional.empty());
+    Path output = r.output().toAbsolutePath().normalize();
+    HomeApp app =
+        new HomeApp(
+            r.name(),
+            appId,
+            output,
+            pkg.packageSha256(),
+            r.san(),
+            r.host(),
+            r.port(),
+            LocalPorts.freeLoopbackPort(),
+            r.sizeMb(),
+            expires,
+            r.tee(),
+            r.runtime().directory(),
+            secretsDir(appId),
+            r.timeoutMinutes(),
+            Instant.now());
+    try {
+      Files.createDirectories(output);
+      Files.write(app.packageFile(), pkg.toBytes());
+      Files.write(app.configFile(), config.toCanonicalJson());
+    } catch (IOException e) {
+      throw new UserError("cannot write into " + output + ": " + e.getMessage(), e);
+    }
+    AppRegistry.save(app);
+    Process process = RuntimeProcess.start(app);
+    LocalNode.awaitState(app, Optional.of(process), Set.of("waiting"), START_TIMEOUT);
+    LocalNode.collectEvidence(app, output);
+    return app;
+  }
+
+  /** The runtime writes the app's secrets files here: memory, not disk. */
+  private static Path secretsDir(UUID appId) {
+    Path base = Files.isDirectory(TMPFS) ? TMPFS : Path.of(System.getProperty("java.io.tmpdir"));
+    return base.resolve("mse-" + appId);
+  }
+}

@@ -1,0 +1,202 @@
+package dev.mse.cli.home;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The code provider's commands that need no runtime: scaffold, package and their errors. */
+class HomeCodeProviderTest {
+  @Test
+  void scaffoldThenPackageWritesAnEncryptedPackageAndAPrivateKey(@TempDir Path work)
+      throws Exception {
+    Path conf = work.resolve("conf");
+    HomeCli.run(conf, "home", "scaffold", "demo", "--output", work.toString()).succeeded();
+    Path project = work.resolve("demo");
+    assertThat(project.resolve("src/main/java/com/example/demo/App.java")).isRegularFile();
+    assertThat(Files.readString(project.resolve("mse.toml")))
+        .contains("name = \"demo\"")
+        .contains("java_application = \"com.example.demo.App\"")
+        .contains("healthcheck_endpoint = \"/health\"")
+        .contains("tests_cmd");
+
+    HomeCli.Run pkg =
+        HomeCli.run(
+                conf,
+                "home",
+                "package",
+                "--project",
+                project.toString(),
+                "--output",
+                work.resolve("out").toString())
+            .succeeded();
+
+    List<Path> files;
+    try (Stream<Path> s = Files.list(work.resolve("out"))) {
+      files = s.sorted().toList();
+    }
+    assertThat(files).hasSize(2);
+    Path key = files.get(0);
+    Path tar = files.get(1);
+    assertThat(key.getFileName().toString()).matches("package_demo_\\d+\\.key");
+    assertThat(tar.getFileName().toString()).matches("package_demo_\\d+\\.tar");
+    assertThat(Files.getPosixFilePermissions(key))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    assertThat(Files.size(key)).isEqualTo(32);
+    assertThat(Files.getPosixFilePermissions(conf.resolve("owner.key")))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    assertThat(conf.resolve("owner.pub")).isRegularFile();
+    assertThat(pkg.out()).contains("package sha256: ").contains(tar.toString());
+    String keyHex = java.util.HexFormat.of().formatHex(Files.readAllBytes(key));
+    assertThat(pkg.out() + pkg.err()).doesNotContain(keyHex);
+    byte[] classBytes =
+        Files.readAllBytes(project.resolve("build/classes/com/example/demo/App.class"));
+    assertThat(Bytes.contains(Files.readAllBytes(tar), classBytes)).isFalse();
+    assertThat(
+            Bytes.contains(
+                Files.readAllBytes(tar), "Hello from demo".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+  }
+
+  @Test
+  void theScaffoldedAppPassesItsOwnSmokeTest(@TempDir Path work) throws Exception {
+    Path conf = work.resolve("conf");
+    HomeCli.run(conf, "home", "scaffold", "smoke", "--output", work.toString()).succeeded();
+    Path project = work.resolve("smoke");
+    HomeCli.run(
+            conf,
+            "home",
+            "package",
+            "--project",
+            project.toString(),
+            "--output",
+            work.resolve("out").toString())
+        .succeeded();
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder app =
+        new ProcessBuilder(java, "-jar", project.resolve("build/app.jar").toString());
+    app.environment().put("PORT", Integer.toString(port));
+    app.environment().put("MSE_SECRETS_PATH", project.resolve("secrets.json").toString());
+    app.redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile());
+    Process server = app.start();
+    try {
+      ProcessBuilder test =
+          new ProcessBuilder(java, "tests/SmokeTest.java").directory(project.toFile());
+      test.environment().put("TEST_REMOTE_URL", "http://127.0.0.1:" + port);
+      test.redirectErrorStream(true).redirectOutput(work.resolve("test.log").toFile());
+      Process smoke = null;
+      for (int attempt = 0; attempt < 50; attempt++) {
+        smoke = test.start();
+        assertThat(smoke.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        if (smoke.exitValue() == 0) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      String log = Files.readString(work.resolve("test.log"));
+      assertThat(smoke.exitValue()).as(log).isZero();
+      assertThat(log).contains("SmokeTest: all passed");
+    } finally {
+      server.destroy();
+      server.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aMalformedMseTomlIsOneLine(@TempDir Path work) throws Exception {
+    Path conf = work.resolve("conf");
+    HomeCli.run(conf, "home", "scaffold", "broken", "--output", work.toString()).succeeded();
+    Path project = work.resolve("broken");
+    Files.writeString(project.resolve("mse.toml"), "name = \"broken\"\njava_application = [1,\n");
+
+    HomeCli.Run run =
+        HomeCli.run(
+                conf,
+                "home",
+                "package",
+                "--project",
+                project.toString(),
+                "--output",
+                work.resolve("out").toString())
+            .failed();
+
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err()).startsWith("mse: ").contains("mse.toml");
+    assertThat(work.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void anUnknownKeyInMseTomlIsNamed(@TempDir Path work) throws Exception {
+    Path conf = work.resolve("conf");
+    HomeCli.run(conf, "home", "scaffold", "typo", "--output", work.toString()).succeeded();
+    Path project = work.resolve("typo");
+    Files.writeString(
+        project.resolve("mse.toml"),
+        Files.readString(project.resolve("mse.toml"))
+            .replace("healthcheck_endpoint", "helthcheck_endpoint"));
+
+    HomeCli.Run run =
+        HomeCli.run(
+                conf,
+                "home",
+                "package",
+                "--project",
+                project.toString(),
+                "--output",
+                work.resolve("out").toString())
+            .failed();
+
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err()).contains("helthcheck_endpoint");
+  }
+
+  @Test
+  void codeThatDoesNotCompileIsReportedWithItsLine(@TempDir Path work) throws Exception {
+    Path conf = work.resolve("conf");
+    HomeCli.run(conf, "home", "scaffold", "bad", "--output", work.toString()).succeeded();
+    Path app = work.resolve("bad/src/main/java/com/example/bad/App.java");
+    Files.writeString(
+        app, Files.readString(app).replace("private App() {}", "private App() { nope(); }"));
+
+    HomeCli.Run run =
+        HomeCli.run(
+                conf,
+                "home",
+                "package",
+                "--project",
+                work.resolve("bad").toString(),
+                "--output",
+                work.resolve("out").toString())
+            .failed();
+
+    assertThat(run.err()).contains("does not compile").contains("App.java:");
+  }
+
+  @Test
+  void scaffoldRefusesAnExistingDirectoryAndABadName(@TempDir Path work) {
+    Path conf = work.resolve("conf");
+    HomeCli.run(conf, "home", "scaffold", "twice", "--output", work.toString()).succeeded();
+    assertThat(
+            HomeCli.run(conf, "home", "scaffold", "twice", "--output", work.toString())
+                .failed()
+                .err())
+        .contains("already exists");
+    assertThat(
+            HomeCli.run(conf, "home", "scaffold", "../evil", "--output", work.toString())
+                .failed()
+                .err())
+        .contains("invalid name");
+  }
+}

@@ -1,6 +1,7 @@
 package dev.mse.enclave.runtime;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.enclave.app.AppLauncher;
@@ -10,7 +11,6 @@ import dev.mse.enclave.front.ServerIdentity;
 import dev.mse.enclave.front.SwitchableKeyManager;
 import dev.mse.enclave.front.TlsFront;
 import dev.mse.enclave.tee.TeeBackend;
-import dev.mse.enclave.tee.TeeException;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.ArchiveContents;
@@ -31,6 +31,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -71,6 +72,7 @@ public final class EnclaveRuntime implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("runtime-timer").factory());
   private final TlsFront front;
+  private final X509Certificate certificate;
   private volatile AppLauncher.RunningApp app;
 
   /** The runtime's state and, when failed, why. */
@@ -84,7 +86,8 @@ public final class EnclaveRuntime implements AutoCloseable {
       KeyPair tlsKey,
       X25519KeyPair hpkeKey,
       ProvisioningGate gate,
-      Optional<StateSealer> sealer)
+      Optional<StateSealer> sealer,
+      Optional<X509Certificate> sealedCertificate)
       throws Exception {
     this.options = options;
     this.tee = tee;
@@ -107,10 +110,13 @@ public final class EnclaveRuntime implements AutoCloseable {
                 ByteString.of(hpkeKey.publicKey().toByteArray()),
                 options.runtimeVersion()));
     this.status.set(new Status(State.WAITING, Optional.empty(), Optional.empty()));
-    EvidenceMaker.Evidence first = evidence.certificate(tlsKey, State.WAITING, Optional.empty());
+    // One RA-TLS certificate for the enclave's whole life, restarts included: clients that
+    // verified and pinned it (curl --cacert ratls.pem) keep working. Its claims describe the
+    // enclave as first attested (state waiting); the live state is in fresh evidence.
+    this.certificate =
+        sealedCertificate.isPresent() ? sealedCertificate.get() : evidence.certificate(tlsKey);
     this.identity =
-        new SwitchableKeyManager(
-            new ServerIdentity(tlsKey.getPrivate(), List.of(first.certificate())));
+        new SwitchableKeyManager(new ServerIdentity(tlsKey.getPrivate(), List.of(certificate)));
     this.front =
         TlsFront.start(
             options.host(), options.port(), identity, new RuntimeHandler(this, options.appPort()));
@@ -139,7 +145,17 @@ public final class EnclaveRuntime implements AutoCloseable {
       ProvisioningGate gate =
           ProvisioningGate.alreadyProvisioned(
               hpke, owner, config.appId(), config.sha256(), s.acceptedMessageSha256());
-      runtime = new EnclaveRuntime(options, tee, config, appPackage, tls, hpke, gate, sealer);
+      runtime =
+          new EnclaveRuntime(
+              options,
+              tee,
+              config,
+              appPackage,
+              tls,
+              hpke,
+              gate,
+              sealer,
+              Optional.of(X509Codec.certificate(s.certificateDer().toByteArray())));
       LOG.info("{}restarting from sealed state", runtime.simulatedPrefix());
       Provisioned restored =
           new Provisioned(
@@ -153,7 +169,9 @@ public final class EnclaveRuntime implements AutoCloseable {
       KeyPair tls = newTlsKey();
       X25519KeyPair hpke = X25519KeyPair.generate();
       ProvisioningGate gate = ProvisioningGate.open(hpke, owner, config.appId(), config.sha256());
-      runtime = new EnclaveRuntime(options, tee, config, appPackage, tls, hpke, gate, sealer);
+      runtime =
+          new EnclaveRuntime(
+              options, tee, config, appPackage, tls, hpke, gate, sealer, Optional.empty());
       runtime.timers.schedule(
           runtime::provisioningTimedOut,
           options.provisioningTimeout().toMillis(),
@@ -256,6 +274,7 @@ public final class EnclaveRuntime implements AutoCloseable {
             .seal(
                 new SealedState(
                     ByteString.of(tlsKey.getPrivate().getEncoded()),
+                    ByteString.of(certificate.getEncoded()),
                     ByteString.of(hpkeKey.privateKey()),
                     ByteString.of(message.codeKey().toByteArray()),
                     message.ownerTlsPrivateKeyPem(),
@@ -287,28 +306,23 @@ public final class EnclaveRuntime implements AutoCloseable {
                 + " s");
         return;
       }
-      EvidenceMaker.Evidence running =
-          evidence.certificate(tlsKey, State.RUNNING, Optional.of(codeSha256));
-      identity.switchTo(servedIdentity(message, running));
+      servedOwnerIdentity(message).ifPresent(identity::switchTo);
       status.set(new Status(State.RUNNING, Optional.empty(), Optional.of(codeSha256)));
       LOG.info("{}running: code {}", simulatedPrefix(), codeSha256);
-    } catch (AppLoadException
-        | IOException
-        | TeeException
-        | GeneralSecurityException
-        | RuntimeException e) {
+    } catch (AppLoadException | IOException | GeneralSecurityException | RuntimeException e) {
       fail(e.getMessage() == null ? e.toString() : e.getMessage());
     }
   }
 
-  /** The RA-TLS identity, or in owner mode the owner's certificate with the provisioned key. */
-  private ServerIdentity servedIdentity(Provisioned message, EvidenceMaker.Evidence running)
+  /** In owner mode, the owner's certificate with the provisioned key; else the RA-TLS one stays. */
+  private Optional<ServerIdentity> servedOwnerIdentity(Provisioned message)
       throws GeneralSecurityException {
     if (config.ownerCertificateChain().isPresent() && message.ownerTlsPrivateKeyPem().isPresent()) {
-      return OwnerIdentity.of(
-          config.ownerCertificateChain().get(), message.ownerTlsPrivateKeyPem().get());
+      return Optional.of(
+          OwnerIdentity.of(
+              config.ownerCertificateChain().get(), message.ownerTlsPrivateKeyPem().get()));
     }
-    return new ServerIdentity(tlsKey.getPrivate(), List.of(running.certificate()));
+    return Optional.empty();
   }
 
   private void fail(String why) {

@@ -30,9 +30,6 @@ final class EvidenceMaker {
       ByteString hpkePublicKey,
       String runtimeVersion) {}
 
-  /** Claims, the quote over them, and the certificate of the TLS key that carries both. */
-  record Evidence(AttestationClaims claims, ByteString quote, X509Certificate certificate) {}
-
   private final TeeBackend tee;
   private final Identity identity;
 
@@ -62,18 +59,13 @@ final class EvidenceMaker {
     return ByteString.of(tee.quote(claims.reportData()));
   }
 
-  /** A new RA-TLS certificate for {@code tlsKey} in {@code state}. */
-  Evidence certificate(KeyPair tlsKey, State state, Optional<ByteString> codeSha256)
-      throws TeeException {
-    AttestationClaims claims = claims(tlsKey.getPublic(), state, codeSha256, Optional.empty());
-    ByteString quote = quote(claims);
-    var builder = RaTlsCertificate.builder(tlsKey, claims, quote);
-    tee.collateral()
-        .ifPresent(
-            c ->
-                builder.endorsements(
-                    new CollateralBundle(c, Instant.now(), Optional.of("mse simulated TEE"))));
-    return new Evidence(claims, quote, builder.build());
+  /** The RA-TLS certificate of {@code tlsKey}, over the claims of a waiting enclave. */
+  X509Certificate certificate(KeyPair tlsKey) throws TeeException {
+    AttestationClaims claims =
+        claims(tlsKey.getPublic(), State.WAITING, Optional.empty(), Optional.empty());
+    var builder = RaTlsCertificate.builder(tlsKey, claims, quote(claims));
+    collateral().ifPresent(builder::endorsements);
+    return builder.build();
   }
 
   Optional<CollateralBundle> collateral() {

@@ -13,11 +13,15 @@ import java.util.Optional;
  * HPKE private keys (so its identity survives a restart), the code key, the owner's TLS key and the
  * secrets, and the digest of the accepted provisioning message (so the gate stays closed).
  *
+ * <p>The RA-TLS certificate is kept too, so the enclave serves the same certificate after a restart
+ * and clients that pinned it keep working.
+ *
  * <p>Encoding: version byte 1, then each field as a 4-byte big-endian length and bytes (length −1
  * for an absent optional field).
  */
 record SealedState(
     ByteString tlsPrivateKeyPkcs8,
+    ByteString certificateDer,
     ByteString hpkePrivateKey,
     ByteString codeKey,
     Optional<String> ownerTlsPrivateKeyPem,
@@ -33,6 +37,7 @@ record SealedState(
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       write(out, Optional.of(tlsPrivateKeyPkcs8));
+      write(out, Optional.of(certificateDer));
       write(out, Optional.of(hpkePrivateKey));
       write(out, Optional.of(codeKey));
       write(
@@ -56,6 +61,7 @@ record SealedState(
       SealedState state =
           new SealedState(
               read(in).orElseThrow(() -> new IOException("no TLS key")),
+              read(in).orElseThrow(() -> new IOException("no certificate")),
               read(in).orElseThrow(() -> new IOException("no HPKE key")),
               read(in).orElseThrow(() -> new IOException("no code key")),
               read(in)

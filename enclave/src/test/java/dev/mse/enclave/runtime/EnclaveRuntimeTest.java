@@ -130,9 +130,11 @@ class EnclaveRuntimeTest {
     RuntimeFixture f = new RuntimeFixture(work);
     RuntimeOptions options = f.options(work);
     int port;
+    X509Certificate certificate;
     try (EnclaveRuntime runtime =
         EnclaveRuntime.start(options, tee(work), f.config, f.appPackage)) {
       port = runtime.port();
+      certificate = runtime.identity().current().chain().getFirst();
       HttpClient owner = ownerClient(f);
 
       HttpResponse<String> waiting = get(owner, port, "/");
@@ -169,6 +171,9 @@ class EnclaveRuntimeTest {
       HttpClient owner = ownerClient(f);
       assertThat(awaitState(owner, restarted.port(), "running")).isEqualTo("running");
       assertThat(get(owner, restarted.port(), "/hello").body()).contains("s3cret");
+      assertThat(restarted.identity().current().chain().getFirst())
+          .as("a restarted enclave serves its sealed certificate")
+          .isEqualTo(certificate);
     }
   }
 

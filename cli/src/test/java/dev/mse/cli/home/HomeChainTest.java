@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.policy.AppraisalPolicy;
-import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -191,10 +189,7 @@ class HomeChainTest {
     ByteString packageSha256 = ByteString.of(Files.readAllBytes(packageFile)).sha256();
     RaTlsTrustManager trust =
         RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(true))
-            .options(
-                RaTlsOptions.none()
-                    .withPackageSha256(packageSha256)
-                    .withStates(EnumSet.of(AttestationClaims.State.RUNNING)))
+            .options(RaTlsOptions.none().withPackageSha256(packageSha256))
             .serverName(SAN)
             .build();
     HttpClient client =
@@ -273,11 +268,16 @@ class HomeChainTest {
     Duration runToRunning = Duration.between(t1, Instant.now());
     assertThat(run.out()).contains("running: https://" + SAN + ":" + port + "/");
 
-    // An app user: curl trusting the certificate the node serves now, after verifying it.
+    // The certificate the code provider verified before provisioning still works: the enclave
+    // serves one RA-TLS certificate for its life.
+    assertThat(curl(cp.resolve("ratls.pem"), port, "/")).contains(marker);
+    // An app user: verifies the certificate the node serves now, then trusts it with curl.
     cli("home", "evidence", "hello", "--output", work.resolve("fresh").toString()).succeeded();
     Path cp2 = work.resolve("cp2");
     assertThat(verify(work.resolve("fresh/evidence.json"), packageFile, cp2).succeeded().out())
-        .contains("state:          running");
+        .contains("package sha256");
+    assertThat(Files.readString(cp2.resolve("ratls.pem")))
+        .isEqualTo(Files.readString(cp.resolve("ratls.pem")));
     assertThat(curl(cp2.resolve("ratls.pem"), port, "/")).contains(marker);
     assertThat(curl(node.resolve("ratls.pem"), port, "/health")).contains("OK");
     assertThat(curl(cp2.resolve("ratls.pem"), port, "/sealed_secrets"))

@@ -50,17 +50,6 @@ public record AttestationClaims(
 
   private static final Pattern RUNTIME = Pattern.compile("[\\x21-\\x7e]{1,64}");
 
-  /** Who holds the TLS certificate's key for the app's users (DESIGN §1). */
-  public enum SslOrigin {
-    SELF,
-    OWNER,
-    OPERATOR;
-
-    public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
   /** The enclave's lifecycle state. */
   public enum State {
     WAITING,

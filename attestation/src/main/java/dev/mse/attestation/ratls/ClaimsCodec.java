@@ -1,7 +1,6 @@
 package dev.mse.attestation.ratls;
 
 import dev.mse.attestation.codec.ByteString;
-import dev.mse.attestation.ratls.AttestationClaims.SslOrigin;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,6 @@ package dev.mse.attestation.ratls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.codec.ByteString;
-import dev.mse.attestation.ratls.AttestationClaims.SslOrigin;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import java.time.Instant;
 import java.util.Arrays;

@@ -3,7 +3,6 @@ package dev.mse.attestation.ratls;
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.CollateralBundle;
 import dev.mse.attestation.policy.AppraisalPolicy;
-import dev.mse.attestation.ratls.AttestationClaims.SslOrigin;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.attestation.sim.SimulatedEnclave;
 import dev.mse.attestation.sim.SimulatedTee;

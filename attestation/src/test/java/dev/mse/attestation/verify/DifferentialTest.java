@@ -11,12 +11,9 @@ import dev.mse.attestation.testing.TestVectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -53,21 +50,7 @@ class DifferentialTest {
 
   /** What dcap-qvl itself refuses: debug TEEs; every TCB status is reported, not judged. */
   private static AppraisalPolicy peerLikePolicy() {
-    EnumSet<TcbStatus> all = EnumSet.allOf(TcbStatus.class);
-    all.remove(TcbStatus.TCB_NOT_SUPPORTED);
-    return new AppraisalPolicy(
-        AppraisalPolicy.Sgx.any(),
-        new AppraisalPolicy.Tdx(
-            List.of(),
-            List.of(List.of(), List.of(), List.of(), List.of()),
-            List.of(),
-            List.of(),
-            false),
-        all,
-        Set.of(),
-        Duration.ZERO,
-        false,
-        false);
+    return Policies.evidenceOnly(false);
   }
 
   @Test

@@ -16,6 +16,11 @@ final class Policies {
    * SEPT_VE_DISABLE: what is left to fail is the evidence itself.
    */
   static AppraisalPolicy evidenceOnly() {
+    return evidenceOnly(true);
+  }
+
+  /** As {@link #evidenceOnly()}, with debug TEEs allowed or not. */
+  static AppraisalPolicy evidenceOnly(boolean allowDebug) {
     EnumSet<TcbStatus> all = EnumSet.allOf(TcbStatus.class);
     all.remove(TcbStatus.TCB_NOT_SUPPORTED);
     return new AppraisalPolicy(
@@ -29,7 +34,7 @@ final class Policies {
         all,
         Set.of(),
         Duration.ZERO,
-        true,
+        allowDebug,
         false);
   }
 }

@@ -1,10 +1,10 @@
 package dev.mse.cli.home;
 
+import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.cli.UserError;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.protocol.config.AppFields;
 import dev.mse.protocol.deploy.DeploymentConfig;
-import dev.mse.protocol.deploy.SslOrigin;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageManifest;
 import dev.mse.protocol.provisioning.X25519PublicKey;

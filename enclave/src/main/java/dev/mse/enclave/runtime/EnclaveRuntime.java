@@ -2,7 +2,6 @@ package dev.mse.enclave.runtime;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
-import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.enclave.app.AppLauncher;
 import dev.mse.enclave.app.AppLoadException;
@@ -104,7 +103,7 @@ public final class EnclaveRuntime implements AutoCloseable {
                 config.appId(),
                 appPackage.packageSha256(),
                 config.sha256(),
-                AttestationClaims.SslOrigin.valueOf(config.sslOrigin().name()),
+                config.sslOrigin(),
                 config.domain(),
                 config.expires(),
                 ByteString.of(hpkeKey.publicKey().toByteArray()),

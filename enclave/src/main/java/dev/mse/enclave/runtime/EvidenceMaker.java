@@ -5,6 +5,7 @@ import dev.mse.attestation.collateral.CollateralBundle;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.attestation.ratls.RaTlsCertificate;
+import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.enclave.tee.TeeBackend;
 import dev.mse.enclave.tee.TeeException;
 import java.security.KeyPair;
@@ -24,7 +25,7 @@ final class EvidenceMaker {
       UUID appId,
       ByteString packageSha256,
       ByteString configSha256,
-      AttestationClaims.SslOrigin sslOrigin,
+      SslOrigin sslOrigin,
       String domain,
       Instant expires,
       ByteString hpkePublicKey,

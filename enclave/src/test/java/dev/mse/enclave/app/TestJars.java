@@ -22,20 +22,21 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /** Compiles small Java sources and packs them with resources into jar bytes, all in memory. */
-final class TestJars {
+public final class TestJars {
   private TestJars() {}
 
   /**
    * @param sources class name → source; @param resources path → text
    */
-  static byte[] jar(Map<String, String> sources, Map<String, String> resources, String mainClass) {
+  public static byte[] jar(
+      Map<String, String> sources, Map<String, String> resources, String mainClass) {
     return jar(sources, Map.of(), resources, mainClass);
   }
 
   /**
    * @param dependencies sources compiled beside {@code sources} but left out of the jar
    */
-  static byte[] jar(
+  public static byte[] jar(
       Map<String, String> sources,
       Map<String, String> dependencies,
       Map<String, String> resources,

@@ -2,8 +2,9 @@ package dev.mse.enclave.runtime;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.ratls.AttestationClaims;
+import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.enclave.app.TestJars;
 import dev.mse.protocol.deploy.DeploymentConfig;
-import dev.mse.protocol.deploy.SslOrigin;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
 import dev.mse.protocol.pkg.PackageKey;

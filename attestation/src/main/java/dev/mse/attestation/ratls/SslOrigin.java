@@ -1,19 +1,19 @@
-package dev.mse.protocol.deploy;
+package dev.mse.attestation.ratls;
 
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where the TLS of an app ends (DESIGN §1): in the enclave with its RA-TLS certificate ({@code
- * self}, zero trust), in the enclave with the owner's CA-issued certificate ({@code owner}), or at
- * the operator's proxy ({@code operator}, for quick tests only; users cannot verify it).
+ * Where the TLS of an app ends (DESIGN §1), and so who holds the key users talk to: the enclave
+ * with its RA-TLS certificate ({@code self}, zero trust), the enclave with the owner's CA-issued
+ * certificate ({@code owner}), or the operator's proxy ({@code operator}, quick tests only).
  */
 public enum SslOrigin {
   SELF,
   OWNER,
   OPERATOR;
 
-  /** The lowercase name used in JSON and on the command line, as in MSE. */
+  /** The lowercase name used in claims, JSON and on the command line, as in MSE. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -4,11 +4,15 @@ import dev.mse.attestation.codec.X509Codec;
 import dev.mse.enclave.front.ServerIdentity;
 import java.io.IOException;
 import java.io.StringReader;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECPrivateKeySpec;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -25,7 +29,7 @@ final class OwnerIdentity {
   static ServerIdentity of(String chainPem, String keyPem) throws GeneralSecurityException {
     List<X509Certificate> chain =
         X509Codec.certificates(chainPem.getBytes(StandardCharsets.US_ASCII));
-    PrivateKey key = privateKey(keyPem);
+    PrivateKey key = privateKey(keyPem, chain.getFirst());
     if (!matches(key, chain.getFirst())) {
       throw new GeneralSecurityException(
           "the owner's private key does not belong to the owner's certificate");
@@ -33,12 +37,26 @@ final class OwnerIdentity {
     return new ServerIdentity(key, chain);
   }
 
-  private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
+  private static PrivateKey privateKey(String pem, X509Certificate cert)
+      throws GeneralSecurityException {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
+        try {
+          return converter.getPrivateKey(pair.getPrivateKeyInfo());
+        } catch (IOException noCurveInKey) {
+          // A SEC1 "EC PRIVATE KEY" may leave out its curve; the certificate names it.
+          if (cert.getPublicKey() instanceof ECPublicKey ec) {
+            BigInteger d =
+                org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(
+                        pair.getPrivateKeyInfo().parsePrivateKey())
+                    .getKey();
+            return KeyFactory.getInstance("EC")
+                .generatePrivate(new ECPrivateKeySpec(d, ec.getParams()));
+          }
+          throw noCurveInKey;
+        }
       }
       if (o instanceof PrivateKeyInfo info) {
         return converter.getPrivateKey(info);

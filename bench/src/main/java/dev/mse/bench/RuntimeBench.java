@@ -140,10 +140,16 @@ public final class RuntimeBench {
     Files.write(dir.resolve("deployment.json"), config.toCanonicalJson());
     int port = freePort();
     int appPort = freePort();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:+UseSerialGC",
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:+UseSerialGC");
+    // Extra JVM options for experiments, e.g. class-data sharing.
+    String extra = System.getenv("RUNTIME_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(
+        List.of(
             "-cp",
             runtime.resolve("mse-enclave.jar") + ":" + runtime.resolve("lib") + "/*",
             "dev.mse.enclave.runtime.RuntimeMain",
@@ -162,7 +168,8 @@ public final class RuntimeBench {
             "--secrets-dir",
             dir.resolve("secrets").toString(),
             "--tee",
-            "simulation");
+            "simulation"));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("PORT", Integer.toString(appPort));
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("runtime.log").toFile());
     long t0 = System.nanoTime();

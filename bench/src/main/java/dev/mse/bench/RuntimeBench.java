@@ -143,7 +143,12 @@ public final class RuntimeBench {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:+UseSerialGC");
-    // Extra JVM options for experiments, e.g. class-data sharing.
+    // The runtime's class-data sharing archive, made at build time; `mse home spawn` uses it too.
+    Path cds = runtime.resolveSibling("runtime-cds").resolve("runtime.jsa");
+    if (Files.isRegularFile(cds)) {
+      command.add("-XX:SharedArchiveFile=" + cds);
+    }
+    // Extra JVM options for experiments.
     String extra = System.getenv("RUNTIME_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));

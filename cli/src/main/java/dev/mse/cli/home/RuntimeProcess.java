@@ -37,6 +37,13 @@ final class RuntimeProcess {
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + Math.max(256, app.sizeMb() / 2) + "m");
+    // The runtime's class-data sharing archive, made at build time by a training run without any
+    // app, mapped read-only (never written: an archive a runtime wrote could capture app classes).
+    // Under Gramine the measured manifest fixes the JVM's command line instead.
+    Path cds = distribution.directory().resolveSibling("runtime-cds").resolve("runtime.jsa");
+    if (!app.tee().equals("gramine-sgx") && Files.isRegularFile(cds)) {
+      command.add("-XX:SharedArchiveFile=" + cds);
+    }
     command.add("-cp");
     command.add(distribution.classPath());
     command.add(RuntimeDistribution.MAIN_CLASS);

@@ -33,7 +33,13 @@ import java.util.UUID;
 public final class RuntimeTraining {
   private RuntimeTraining() {}
 
+  /**
+   * @param args the directory the JVM writes the archive into at exit (made here)
+   */
   public static void main(String[] args) throws Exception {
+    if (args.length == 1) {
+      Files.createDirectories(Path.of(args[0]));
+    }
     Path work = Files.createTempDirectory("mse-training");
     Path code = Files.createDirectories(work.resolve("code"));
     Files.writeString(code.resolve("README.txt"), "training run: no app");

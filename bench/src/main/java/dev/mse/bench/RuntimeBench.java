@@ -142,7 +142,13 @@ public final class RuntimeBench {
     int appPort = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:+UseSerialGC");
+    // What `mse home spawn --size 512` gives the runtime JVM (RuntimeMemory in the CLI).
+    command.addAll(
+        List.of(
+            "-Xmx128m",
+            "-XX:+UseSerialGC",
+            "-XX:ReservedCodeCacheSize=48m",
+            "-XX:MaxDirectMemorySize=64m"));
     // The runtime's class-data sharing archive, made at build time; `mse home spawn` uses it too.
     Path cds = runtime.resolveSibling("runtime-cds").resolve("runtime.jsa");
     if (Files.isRegularFile(cds)) {

@@ -36,7 +36,9 @@ final class RuntimeProcess {
       command.add(SETSID.toString());
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + Math.max(256, app.sizeMb() / 2) + "m");
+    // The runtime and the app share one JVM: a quarter of the enclave size for the heap, capped
+    // code cache and direct buffers, so the process stays well inside the enclave's memory.
+    command.addAll(RuntimeMemory.jvmOptions(app.sizeMb()));
     // The runtime's class-data sharing archive, made at build time by a training run without any
     // app, mapped read-only (never written: an archive a runtime wrote could capture app classes).
     // Under Gramine the measured manifest fixes the JVM's command line instead.

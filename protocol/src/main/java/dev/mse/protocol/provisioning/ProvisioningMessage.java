@@ -46,10 +46,10 @@ public record ProvisioningMessage(
   public static final int MAX_FIELD_LENGTH = 16 * 1024 * 1024;
 
   public ProvisioningMessage {
-    if (ownerTlsPrivateKeyPem.isPresent()
-            && utf8Length(ownerTlsPrivateKeyPem.get()) > MAX_FIELD_LENGTH
-        || secretsJson.isPresent() && secretsJson.get().size() > MAX_FIELD_LENGTH
-        || sealedSecrets.isPresent() && sealedSecrets.get().size() > MAX_FIELD_LENGTH) {
+    if ((ownerTlsPrivateKeyPem.isPresent()
+            && utf8Length(ownerTlsPrivateKeyPem.get()) > MAX_FIELD_LENGTH)
+        || (secretsJson.isPresent() && secretsJson.get().size() > MAX_FIELD_LENGTH)
+        || (sealedSecrets.isPresent() && sealedSecrets.get().size() > MAX_FIELD_LENGTH)) {
       throw new IllegalArgumentException("a provisioning field is larger than 16 MiB");
     }
   }

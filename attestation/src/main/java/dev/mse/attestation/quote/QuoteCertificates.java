@@ -2,10 +2,13 @@ package dev.mse.attestation.quote;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decodes the PCK certificate chain a quote carries. This is separate from {@link QuoteParser}
@@ -13,6 +16,8 @@ import java.util.List;
  * the chain.
  */
 public final class QuoteCertificates {
+  private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
+
   private QuoteCertificates() {}
 
   /** The certificates of the quote's innermost certification data, leaf first as Intel sends it. */
@@ -45,6 +50,32 @@ public final class QuoteCertificates {
           "certification data type 5 holds no readable PCK certificate chain: " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Each certificate of PEM certification data read on its own, in order, empty where a block
+   * cannot be read: the verifier names exactly which certificate of a chain is damaged.
+   */
+  public static List<Optional<X509Certificate>> eachCertificate(ByteString pemText) {
+    String text = new String(withoutTrailingPadding(pemText), StandardCharsets.US_ASCII);
+    List<Optional<X509Certificate>> out = new ArrayList<>();
+    int start = text.indexOf(PEM_BEGIN);
+    while (start >= 0) {
+      int next = text.indexOf(PEM_BEGIN, start + PEM_BEGIN.length());
+      String block = next < 0 ? text.substring(start) : text.substring(start, next);
+      Optional<X509Certificate> parsed;
+      try {
+        parsed =
+            Optional.of(
+                X509Codec.certificate(
+                    block.strip().replace("\0", "").getBytes(StandardCharsets.US_ASCII)));
+      } catch (CertificateException e) {
+        parsed = Optional.empty();
+      }
+      out.add(parsed);
+      start = next;
+    }
+    return List.copyOf(out);
   }
 
   private static byte[] withoutTrailingPadding(ByteString data) {

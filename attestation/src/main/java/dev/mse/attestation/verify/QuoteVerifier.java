@@ -17,13 +17,13 @@ import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.quote.CertificationData;
 import dev.mse.attestation.quote.EnclaveReport;
 import dev.mse.attestation.quote.Quote;
+import dev.mse.attestation.quote.QuoteCertificates;
 import dev.mse.attestation.quote.QuoteFormatException;
 import dev.mse.attestation.quote.QuoteHeader;
 import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.quote.TdReport;
 import dev.mse.attestation.trust.TrustAnchors;
 import dev.mse.attestation.trust.TrustAnchors.Anchor;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CRLException;
@@ -52,8 +52,6 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * every call.
  */
 public final class QuoteVerifier {
-  private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
-
   private final TrustAnchors anchors;
   private final VerificationCache cache;
 
@@ -212,7 +210,7 @@ public final class QuoteVerifier {
         cache.get(
             "pck-chain",
             () -> List.of(cert.data()),
-            () -> parsePemBlocks(cert.data().toByteArray()));
+            () -> QuoteCertificates.eachCertificate(cert.data()));
     if (certs.size() != 3) {
       f.fail(
           Check.PCK_CHAIN_FORMAT,
@@ -233,28 +231,6 @@ public final class QuoteVerifier {
           "the PCK CA certificate in the quote cannot be read");
     }
     return new PckChain(leaf, intermediate, root);
-  }
-
-  private static List<Optional<X509Certificate>> parsePemBlocks(byte[] pem) {
-    String text = new String(pem, StandardCharsets.US_ASCII);
-    List<Optional<X509Certificate>> out = new java.util.ArrayList<>();
-    int start = text.indexOf(PEM_BEGIN);
-    while (start >= 0) {
-      int next = text.indexOf(PEM_BEGIN, start + PEM_BEGIN.length());
-      String block = next < 0 ? text.substring(start) : text.substring(start, next);
-      Optional<X509Certificate> parsed;
-      try {
-        parsed =
-            Optional.of(
-                dev.mse.attestation.codec.X509Codec.certificate(
-                    block.strip().replace("\0", "").getBytes(StandardCharsets.US_ASCII)));
-      } catch (java.security.cert.CertificateException e) {
-        parsed = Optional.empty();
-      }
-      out.add(parsed);
-      start = next;
-    }
-    return List.copyOf(out);
   }
 
   /** The pinned anchor the chain ends at; the Intel root stands in when it ends nowhere known. */

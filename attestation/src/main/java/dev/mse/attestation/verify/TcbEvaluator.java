@@ -93,7 +93,7 @@ public final class TcbEvaluator {
       }
       moduleLevel = module.level();
       if (moduleLevel.isPresent()) {
-        status = foldModule(status, moduleLevel.get().tcbStatus());
+        status = fold(status, moduleLevel.get().tcbStatus());
       }
       if (status != TcbStatus.REVOKED && report.teeTcbSvn2().isPresent()) {
         status =
@@ -110,7 +110,7 @@ public final class TcbEvaluator {
       return notSupported(
           qeLevel, "the quoting enclave's ISVSVN is below every level of the QE Identity");
     }
-    status = foldQe(status, qeLevel.get().tcbStatus());
+    status = fold(status, qeLevel.get().tcbStatus());
 
     Set<String> advisories = new LinkedHashSet<>(platform.advisoryIds());
     moduleLevel.ifPresent(m -> advisories.addAll(m.advisoryIds()));
@@ -264,14 +264,6 @@ public final class TcbEvaluator {
   private static Optional<EnclaveTcbLevel> firstLevelAtOrBelow(
       List<EnclaveTcbLevel> levels, int isvSvn) {
     return levels.stream().filter(l -> isvSvn >= l.isvSvn()).findFirst();
-  }
-
-  private static TcbStatus foldModule(TcbStatus platform, TcbStatus module) {
-    return fold(platform, module);
-  }
-
-  private static TcbStatus foldQe(TcbStatus platform, TcbStatus qe) {
-    return fold(platform, qe);
   }
 
   /** Intel's convergence: an out-of-date or revoked component drags the platform down with it. */

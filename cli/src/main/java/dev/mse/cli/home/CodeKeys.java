@@ -2,7 +2,7 @@ package dev.mse.cli.home;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.cli.ConfigDirectory;
-import dev.mse.cli.Files;
+import dev.mse.cli.UserFiles;
 import dev.mse.protocol.pkg.PackageKey;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -35,6 +35,6 @@ final class CodeKeys {
 
   /** A code key file: 32 raw bytes (as {@code package} writes it) or 64 hex digits. */
   static PackageKey read(Path file) {
-    return PackageKey.of(OwnerKey.key32(Files.read(file, "code key"), file));
+    return PackageKey.of(OwnerKey.key32(UserFiles.read(file, "code key"), file));
   }
 }

@@ -1,9 +1,9 @@
 package dev.mse.cli.home;
 
 import dev.mse.attestation.codec.ByteString;
-import dev.mse.cli.Files;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -77,7 +77,7 @@ record EvidenceFile(
   }
 
   static EvidenceFile read(Path file) {
-    byte[] bytes = Files.read(file, "evidence file");
+    byte[] bytes = UserFiles.read(file, "evidence file");
     try {
       JsonNode n = Json.MAPPER.readTree(bytes);
       JsonNode args = n.required("input_args");

@@ -5,8 +5,8 @@ import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.ClaimsFormatException;
 import dev.mse.attestation.ratls.RaTlsCertificate;
-import dev.mse.cli.Files;
 import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.deploy.DeploymentConfigException;
@@ -34,7 +34,7 @@ final class LocalNode {
 
   static DeploymentConfig config(HomeApp app) {
     try {
-      return DeploymentConfig.parse(Files.read(app.configFile(), "deployment config"));
+      return DeploymentConfig.parse(UserFiles.read(app.configFile(), "deployment config"));
     } catch (DeploymentConfigException e) {
       throw new UserError(app.configFile() + ": " + e.getMessage(), e);
     }
@@ -172,7 +172,7 @@ final class LocalNode {
   /** The certificate in {@code ratls.pem} of the app's output directory. */
   static X509Certificate recordedCertificate(HomeApp app) {
     try {
-      return X509Codec.certificate(Files.read(app.certificateFile(), "certificate"));
+      return X509Codec.certificate(UserFiles.read(app.certificateFile(), "certificate"));
     } catch (CertificateException e) {
       throw new UserError(app.certificateFile() + " is not a certificate: " + e.getMessage(), e);
     }

@@ -1,8 +1,8 @@
 package dev.mse.cli.home;
 
 import dev.mse.cli.ConfigDirectory;
-import dev.mse.cli.Files;
 import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
 import dev.mse.protocol.provisioning.X25519KeyPair;
 import dev.mse.protocol.provisioning.X25519PublicKey;
 import java.nio.charset.StandardCharsets;
@@ -53,12 +53,12 @@ final class OwnerKey {
               + ": 'mse home package' makes one (or set MSE_CONF_PATH to the directory that holds"
               + " it)");
     }
-    return X25519KeyPair.fromPrivateKey(key32(Files.read(file, "owner key"), file));
+    return X25519KeyPair.fromPrivateKey(key32(UserFiles.read(file, "owner key"), file));
   }
 
   /** A public key file: 64 hex digits (as {@code owner.pub}) or 32 raw bytes. */
   static X25519PublicKey readPublic(Path file) {
-    return X25519PublicKey.of(key32(Files.read(file, "owner public key"), file));
+    return X25519PublicKey.of(key32(UserFiles.read(file, "owner public key"), file));
   }
 
   /** 32 key bytes from a file holding them raw or as 64 hex digits. */

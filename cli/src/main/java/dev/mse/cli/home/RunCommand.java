@@ -1,8 +1,8 @@
 package dev.mse.cli.home;
 
-import dev.mse.cli.Files;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +67,8 @@ final class RunCommand implements Callable<Integer> {
     }
     ObjectNode body = Json.object();
     body.put(
-        "sealed_message", Base64.getEncoder().encodeToString(Files.read(sealed, "sealed file")));
+        "sealed_message",
+        Base64.getEncoder().encodeToString(UserFiles.read(sealed, "sealed file")));
     if (secrets != null) {
       body.set("secrets", Json.MAPPER.readTree(SealCommand.readJson(secrets)));
     }

@@ -2,9 +2,9 @@ package dev.mse.cli.home;
 
 import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.ratls.AttestationClaims;
-import dev.mse.cli.Files;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
 import dev.mse.protocol.pkg.PackageKey;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +73,7 @@ final class SealCommand implements Callable<Integer> {
   public Integer call() {
     X509Certificate certificate;
     try {
-      certificate = X509Codec.certificate(Files.read(receiver, "receiver certificate"));
+      certificate = X509Codec.certificate(UserFiles.read(receiver, "receiver certificate"));
     } catch (CertificateException e) {
       throw new UserError(receiver + " is not a certificate: " + e.getMessage(), e);
     }
@@ -91,7 +91,7 @@ final class SealCommand implements Callable<Integer> {
     Optional<byte[]> secrets = Optional.ofNullable(input).map(SealCommand::readJson);
     Optional<String> tlsKey =
         Optional.ofNullable(sslPrivateKey)
-            .map(p -> new String(Files.read(p, "TLS private key"), StandardCharsets.UTF_8));
+            .map(p -> new String(UserFiles.read(p, "TLS private key"), StandardCharsets.UTF_8));
     byte[] sealed = ProvisioningSealer.seal(claims, key, secrets, tlsKey, OwnerKey.load());
     PrivateFiles.write(output.toAbsolutePath(), sealed);
     PrintWriter out = spec.commandLine().getOut();
@@ -105,7 +105,7 @@ final class SealCommand implements Callable<Integer> {
   }
 
   static byte[] readJson(Path file) {
-    byte[] bytes = Files.read(file, "secrets file");
+    byte[] bytes = UserFiles.read(file, "secrets file");
     try {
       Json.MAPPER.readTree(bytes);
     } catch (JacksonException e) {

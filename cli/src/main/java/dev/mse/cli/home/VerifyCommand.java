@@ -5,8 +5,8 @@ import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.policy.PolicyException;
 import dev.mse.attestation.policy.PolicyParser;
 import dev.mse.attestation.ratls.AttestationClaims;
-import dev.mse.cli.Files;
 import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.AppPackageException;
@@ -132,7 +132,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
 
   static AppPackage readPackage(Path file) {
     try {
-      return AppPackage.read(Files.read(file, "package"));
+      return AppPackage.read(UserFiles.read(file, "package"));
     } catch (AppPackageException e) {
       throw new UserError(file + " is not an mse package: " + e.getMessage(), e);
     }
@@ -142,7 +142,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     if (policyChoice != null && policyChoice.policy != null) {
       try {
         return PolicyParser.parse(
-            new String(Files.read(policyChoice.policy, "policy file"), StandardCharsets.UTF_8));
+            new String(UserFiles.read(policyChoice.policy, "policy file"), StandardCharsets.UTF_8));
       } catch (PolicyException e) {
         throw new UserError("policy " + policyChoice.policy + ": " + e.getMessage(), e);
       }

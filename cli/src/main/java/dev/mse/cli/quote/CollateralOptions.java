@@ -15,8 +15,8 @@ import dev.mse.attestation.quote.Quote;
 import dev.mse.attestation.quote.QuoteCertificates;
 import dev.mse.attestation.quote.QuoteFormatException;
 import dev.mse.cli.ConfigDirectory;
-import dev.mse.cli.Files;
 import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -84,20 +84,20 @@ final class CollateralOptions {
   Collateral load(QuoteFile quote, PrintWriter err) {
     try {
       if (bundle != null) {
-        return CollateralReader.read(ByteString.of(Files.read(bundle, "collateral file")));
+        return CollateralReader.read(ByteString.of(UserFiles.read(bundle, "collateral file")));
       }
       if (files != null) {
         List<X509Certificate> chain =
             files.tcbSigningChain == null
                 ? IntelPcsDefaults.tcbSigningChain()
                 : CertificateChainReader.read(
-                    ByteString.of(Files.read(files.tcbSigningChain, "TCB signing chain")),
+                    ByteString.of(UserFiles.read(files.tcbSigningChain, "TCB signing chain")),
                     "--tcb-signing-chain");
         return PcsCollateralReader.read(
-            ByteString.of(Files.read(files.tcbInfo, "TCB Info file")),
-            ByteString.of(Files.read(files.qeIdentity, "QE Identity file")),
-            ByteString.of(Files.read(files.pckCrl, "PCK CRL file")),
-            ByteString.of(Files.read(files.rootCrl, "root CA CRL file")),
+            ByteString.of(UserFiles.read(files.tcbInfo, "TCB Info file")),
+            ByteString.of(UserFiles.read(files.qeIdentity, "QE Identity file")),
+            ByteString.of(UserFiles.read(files.pckCrl, "PCK CRL file")),
+            ByteString.of(UserFiles.read(files.rootCrl, "root CA CRL file")),
             List.of(),
             chain,
             chain);

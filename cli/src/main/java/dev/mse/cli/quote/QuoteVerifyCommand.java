@@ -6,9 +6,9 @@ import dev.mse.attestation.policy.PolicyParser;
 import dev.mse.attestation.verify.Appraisal;
 import dev.mse.attestation.verify.QuoteVerifier;
 import dev.mse.attestation.verify.Reason;
-import dev.mse.cli.Files;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ final class QuoteVerifyCommand implements Callable<Integer> {
     if (policyPath == null) {
       return AppraisalPolicy.defaults();
     }
-    String text = new String(Files.read(policyPath, "policy file"), StandardCharsets.UTF_8);
+    String text = new String(UserFiles.read(policyPath, "policy file"), StandardCharsets.UTF_8);
     try {
       return PolicyParser.parse(text);
     } catch (PolicyException e) {

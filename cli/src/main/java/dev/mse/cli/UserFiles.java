@@ -5,10 +5,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reading the user's files, with errors that name the file and say what is wrong. */
-public final class Files {
+public final class UserFiles {
   private static final long MAX_INPUT = 64L * 1024 * 1024;
 
-  private Files() {}
+  private UserFiles() {}
 
   public static byte[] read(Path path, String what) {
     try {

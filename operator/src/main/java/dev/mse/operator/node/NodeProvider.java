@@ -1,0 +1,30 @@
+package dev.mse.operator.node;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Runs the runtimes of apps. Implementations: {@code LocalNodeProvider} (one runtime process per
+ * app on this host). State changes reach the {@link NodeListener} given at construction.
+ */
+public interface NodeProvider extends AutoCloseable {
+  /** Starts the node of a new app and returns at once; progress goes to the listener. */
+  void start(NodeSpec spec);
+
+  /** Stops the node of an app (graceful, then forced); no-op when it does not run. */
+  void stop(UUID appId);
+
+  /** Where the node's TLS front listens, while it runs. */
+  Optional<InetSocketAddress> address(UUID appId);
+
+  /** The last {@code maxBytes} bytes of the node's output (kept after it stops). */
+  String logTail(UUID appId, int maxBytes);
+
+  /** The node's counters, or {@link NodeMetrics#NONE}. */
+  NodeMetrics metrics(UUID appId);
+
+  /** Stops watching nodes; nodes keep running, so a restarted operator re-attaches to them. */
+  @Override
+  void close();
+}

@@ -12,6 +12,12 @@ public interface NodeProvider extends AutoCloseable {
   /** Starts the node of a new app and returns at once; progress goes to the listener. */
   void start(NodeSpec spec);
 
+  /**
+   * After an operator restart: re-attaches to the app's node if it still runs, else starts it again
+   * (the runtime then serves from its sealed state without the owner).
+   */
+  void resume(NodeSpec spec);
+
   /** Stops the node of an app (graceful, then forced); no-op when it does not run. */
   void stop(UUID appId);
 

@@ -3,6 +3,7 @@ package dev.mse.cli.home;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.cli.UserError;
 import dev.mse.cli.runtime.RuntimeDistribution;
+import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.protocol.config.AppFields;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
@@ -83,7 +84,7 @@ final class Spawner {
     if (r.port() < 1 || r.port() > 65535) {
       throw new UserError("--port must be between 1 and 65535");
     }
-    if (!LocalPorts.isFree(r.host(), r.port())) {
+    if (!LoopbackPorts.isFree(r.host(), r.port())) {
       throw new UserError(
           "port " + r.port() + " on " + r.host() + " is busy (or cannot be bound by this user)");
     }
@@ -120,7 +121,7 @@ final class Spawner {
             r.san(),
             r.host(),
             r.port(),
-            LocalPorts.freeLoopbackPort(),
+            LoopbackPorts.free(),
             r.sizeMb(),
             expires,
             r.tee(),

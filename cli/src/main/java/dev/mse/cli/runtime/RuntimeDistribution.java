@@ -2,8 +2,8 @@ package dev.mse.cli.runtime;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.cli.UserError;
+import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.protocol.runtime.RuntimeMeasurement;
-import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -24,10 +24,10 @@ public final class RuntimeDistribution {
   public static final String ENV = "MSE_RUNTIME_DIR";
 
   /** The runtime jar, at the top of the distribution. */
-  public static final String RUNTIME_JAR = "mse-enclave.jar";
+  public static final String RUNTIME_JAR = RuntimeLaunch.RUNTIME_JAR;
 
   /** The runtime's main class. */
-  public static final String MAIN_CLASS = "dev.mse.enclave.runtime.RuntimeMain";
+  public static final String MAIN_CLASS = RuntimeLaunch.MAIN_CLASS;
 
   private final Path directory;
 
@@ -112,6 +112,6 @@ public final class RuntimeDistribution {
 
   /** The {@code -cp} value that runs the runtime: its jar, then {@code lib/*}. */
   public String classPath() {
-    return directory.resolve(RUNTIME_JAR) + File.pathSeparator + directory.resolve("lib") + "/*";
+    return RuntimeLaunch.classPath(directory);
   }
 }

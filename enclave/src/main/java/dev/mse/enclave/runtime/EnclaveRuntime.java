@@ -305,7 +305,8 @@ public final class EnclaveRuntime implements AutoCloseable {
                 + " s");
         return;
       }
-      servedOwnerIdentity(message).ifPresent(identity::switchTo);
+      servedOwnerIdentity(message)
+          .ifPresent(owner -> identity.serveOwner(owner, List.of(config.domain())));
       status.set(new Status(State.RUNNING, Optional.empty(), Optional.of(codeSha256)));
       LOG.info("{}running: code {}", simulatedPrefix(), codeSha256);
     } catch (AppLoadException | IOException | GeneralSecurityException | RuntimeException e) {

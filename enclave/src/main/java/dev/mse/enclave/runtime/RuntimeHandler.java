@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -117,6 +118,21 @@ final class RuntimeHandler extends Handler.Wrapper {
    * Fresh evidence over the current claims plus the caller's nonce, for the key the front serves
    * now (the RA-TLS key, or the owner's key in owner mode).
    */
+  /**
+   * The certificate this connection's handshake presented: evidence binds the key the client
+   * actually talks to (the owner's, when it asked for the owner's domain; else the RA-TLS key).
+   */
+  private X509Certificate servedCertificate(Request request) {
+    if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData d
+        && d.sslSession() != null
+        && d.sslSession().getLocalCertificates() != null
+        && d.sslSession().getLocalCertificates().length > 0
+        && d.sslSession().getLocalCertificates()[0] instanceof X509Certificate x) {
+      return x;
+    }
+    return runtime.identity().attested().chain().getFirst();
+  }
+
   private boolean evidence(Request request, Response response, Callback callback)
       throws IOException {
     Fields query = Request.extractQueryParameters(request);
@@ -133,7 +149,7 @@ final class RuntimeHandler extends Handler.Wrapper {
       }
     }
     EnclaveRuntime.Status s = runtime.status();
-    X509Certificate served = runtime.identity().current().chain().getFirst();
+    X509Certificate served = servedCertificate(request);
     AttestationClaims claims =
         runtime.evidence().claims(served.getPublicKey(), s.state(), s.codeSha256(), nonce);
     ObjectNode n = JSON.createObjectNode();

@@ -11,7 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Random;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,13 +109,28 @@ class TlsFrontTest {
   }
 
   @Test
-  void aSwitchedIdentityIsServedToNewConnections() throws Exception {
+  void theOwnersIdentityIsServedToClientsAskingForItsDomainOnly() throws Exception {
     SelfSigned next = new SelfSigned();
-    keys.switchTo(next.identity);
+    keys.serveOwner(next.identity, List.of("LocalHost.test"));
 
-    HttpClient trustsNext = HttpClient.newBuilder().sslContext(next.clientContext()).build();
+    SSLParameters sni = new SSLParameters();
+    sni.setServerNames(List.of(new SNIHostName("localhost.test")));
+    HttpClient asksForOwner =
+        HttpClient.newBuilder().sslContext(next.clientContext()).sslParameters(sni).build();
+    // SelfSigned names 127.0.0.1 too, so the JDK's hostname check passes for the owner's cert.
     assertThat(
-            trustsNext
+            asksForOwner
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("https://127.0.0.1:" + front.port() + "/hello"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(200);
+
+    // Without that name (here: no SNI at all), the attested identity is still served.
+    assertThat(
+            client
                 .send(
                     HttpRequest.newBuilder(uri("/hello")).build(),
                     HttpResponse.BodyHandlers.ofString())

@@ -134,7 +134,7 @@ class EnclaveRuntimeTest {
     try (EnclaveRuntime runtime =
         EnclaveRuntime.start(options, tee(work), f.config, f.appPackage)) {
       port = runtime.port();
-      certificate = runtime.identity().current().chain().getFirst();
+      certificate = runtime.identity().attested().chain().getFirst();
       HttpClient owner = ownerClient(f);
 
       HttpResponse<String> waiting = get(owner, port, "/");
@@ -171,7 +171,7 @@ class EnclaveRuntimeTest {
       HttpClient owner = ownerClient(f);
       assertThat(awaitState(owner, restarted.port(), "running")).isEqualTo("running");
       assertThat(get(owner, restarted.port(), "/hello").body()).contains("s3cret");
-      assertThat(restarted.identity().current().chain().getFirst())
+      assertThat(restarted.identity().attested().chain().getFirst())
           .as("a restarted enclave serves its sealed certificate")
           .isEqualTo(certificate);
     }
@@ -232,7 +232,7 @@ class EnclaveRuntimeTest {
     RuntimeFixture f = new RuntimeFixture(work);
     try (EnclaveRuntime runtime =
         EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
-      X509Certificate served = runtime.identity().current().chain().getFirst();
+      X509Certificate served = runtime.identity().attested().chain().getFirst();
       var appraisal =
           RaTlsVerifier.standard()
               .verify(

@@ -34,8 +34,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -104,7 +107,7 @@ class OwnerModeTest {
   @Test
   void servesTheOwnersCertificateOnceProvisioned(@TempDir Path work) throws Exception {
     Issued ca = issue("Owner Test CA", ecKey(), null, true);
-    Issued site = issue("localhost", ecKey(), ca, false);
+    Issued site = issue("app.localhost", ecKey(), ca, false);
     RuntimeFixture f = new RuntimeFixture(work);
     DeploymentConfig config =
         new DeploymentConfig(
@@ -114,7 +117,7 @@ class OwnerModeTest {
             Optional.empty(),
             "/health",
             SslOrigin.OWNER,
-            "localhost",
+            "app.localhost",
             f.config.expires(),
             f.config.ownerPublicKey(),
             f.appPackage.packageSha256(),
@@ -135,7 +138,7 @@ class OwnerModeTest {
                               RaTlsOptions.none()
                                   .withConfigSha256(config.sha256())
                                   .withPackageSha256(f.appPackage.packageSha256()))
-                          .serverName("localhost")
+                          .serverName("app.localhost")
                           .build()))
               .build();
       var evidence =
@@ -188,11 +191,19 @@ class OwnerModeTest {
       tmf.init(trust);
       SSLContext userTls = SSLContext.getInstance("TLS");
       userTls.init(null, tmf.getTrustManagers(), null);
+      // It asks for the app's domain by SNI (as a browser does); the JDK then checks the
+      // certificate's name against it.
+      SSLParameters sni = new SSLParameters();
+      sni.setServerNames(List.of(new SNIHostName("app.localhost")));
       HttpClient user =
-          HttpClient.newBuilder().sslContext(userTls).connectTimeout(Duration.ofSeconds(5)).build();
+          HttpClient.newBuilder()
+              .sslContext(userTls)
+              .sslParameters(sni)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
       HttpResponse<String> hello =
           user.send(
-              HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/hello")).build(),
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/hello")).build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(hello.statusCode()).isEqualTo(200);
       assertThat(hello.body()).startsWith("hello from the enclave");
@@ -203,7 +214,7 @@ class OwnerModeTest {
               user.send(
                       HttpRequest.newBuilder(
                               URI.create(
-                                  "https://localhost:"
+                                  "https://127.0.0.1:"
                                       + port
                                       + "/.well-known/mse/evidence?nonce=aa"))
                           .build(),

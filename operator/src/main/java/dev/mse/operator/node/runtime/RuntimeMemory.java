@@ -1,4 +1,4 @@
-package dev.mse.cli.home;
+package dev.mse.operator.node.runtime;
 
 import java.util.List;
 
@@ -7,10 +7,10 @@ import java.util.List;
  * least 128 MB), code cache and direct buffers are capped. The runtime and the app share the heap;
  * the rest of the enclave holds metaspace, thread stacks and the JVM itself.
  */
-final class RuntimeMemory {
+public final class RuntimeMemory {
   private RuntimeMemory() {}
 
-  static List<String> jvmOptions(int enclaveSizeMb) {
+  public static List<String> jvmOptions(int enclaveSizeMb) {
     return List.of(
         "-Xmx" + heapMb(enclaveSizeMb) + "m",
         "-XX:+UseSerialGC",
@@ -18,7 +18,7 @@ final class RuntimeMemory {
         "-XX:MaxDirectMemorySize=64m");
   }
 
-  static int heapMb(int enclaveSizeMb) {
+  public static int heapMb(int enclaveSizeMb) {
     return Math.max(128, enclaveSizeMb / 4);
   }
 }

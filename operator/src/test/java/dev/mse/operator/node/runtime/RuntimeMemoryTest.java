@@ -1,4 +1,4 @@
-package dev.mse.cli.home;
+package dev.mse.operator.node.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,94 @@
+package dev.mse.operator.node.runtime;
+
+import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.ratls.RaTlsOptions;
+import dev.mse.attestation.ratls.RaTlsSslContexts;
+import dev.mse.attestation.ratls.RaTlsTrustManager;
+import dev.mse.operator.node.NodeMetrics;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Asks a node for its status over RA-TLS that the operator verifies: the certificate must carry the
+ * app id, the package and the deployment config the operator started the node with. The operator
+ * trusts its own nodes no more than anyone else does.
+ */
+public final class NodeStatusClient {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private final HttpClient http;
+  private final URI uri;
+
+  /**
+   * @param port the node's TLS port on loopback
+   * @param config the app's deployment config
+   * @param allowSimulation whether simulated evidence is acceptable (a simulated node)
+   */
+  public NodeStatusClient(int port, DeploymentConfig config, boolean allowSimulation) {
+    RaTlsTrustManager trust =
+        RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(allowSimulation))
+            .options(
+                RaTlsOptions.none()
+                    .withAppId(config.appId())
+                    .withPackageSha256(config.packageSha256())
+                    .withConfigSha256(config.sha256()))
+            .serverName(config.domain())
+            .build();
+    this.http =
+        HttpClient.newBuilder()
+            .sslContext(RaTlsSslContexts.client(trust))
+            .connectTimeout(TIMEOUT)
+            .build();
+    this.uri = URI.create("https://127.0.0.1:" + port + "/.well-known/mse/status");
+  }
+
+  /**
+   * @return the status, or empty when the node does not answer (yet) or answers nonsense
+   */
+  public Optional<NodeStatus> status() throws InterruptedException {
+    HttpResponse<String> r;
+    try {
+      r =
+          http.send(
+              HttpRequest.newBuilder(uri).GET().timeout(TIMEOUT).build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (r.statusCode() != 200) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode n = JSON.readTree(r.body());
+      JsonNode m = n.path("metrics");
+      NodeMetrics metrics =
+          new NodeMetrics(
+              m.path("requests").asLong(0),
+              m.path("average_latency_ms").asDouble(0),
+              m.path("active_connections").asLong(0),
+              0);
+      Optional<String> failure =
+          n.path("failure").isString()
+              ? Optional.of(n.path("failure").asString())
+              : Optional.empty();
+      return Optional.of(new NodeStatus(n.path("state").asString("unknown"), failure, metrics));
+    } catch (JacksonException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stops the client's connections. */
+  public void close() {
+    http.close();
+  }
+}

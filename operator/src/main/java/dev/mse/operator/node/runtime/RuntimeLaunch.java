@@ -1,0 +1,149 @@
+package dev.mse.operator.node.runtime;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One start of the mse runtime as an operating-system process of its own: detached (its own session
+ * when {@code setsid} exists), output appended to {@code logFile}. The command line and environment
+ * hold only paths and ports: the code key reaches the runtime sealed, over TLS. Used by {@code mse
+ * home spawn} and by the operator's local node provider, so both start runtimes the same way.
+ *
+ * @param runtimeDir the runtime distribution ({@value #RUNTIME_JAR} and {@code lib/})
+ * @param configFile the deployment config
+ * @param packageFile the encrypted package
+ * @param host where the TLS front listens
+ * @param port the TLS front's port
+ * @param appPort the loopback port the app listens on
+ * @param stateDir the sealed state
+ * @param secretsDir the tmpfs directory for the app's secrets files
+ * @param dataDir {@code MSE_DATA_DIR}
+ * @param tee simulation, gramine-sgx or tsm
+ * @param sizeMb the enclave size, which sizes the JVM
+ * @param provisioningTimeoutMinutes how long the runtime waits for its owner
+ * @param workDir the process's working directory
+ * @param logFile where its output goes
+ */
+public record RuntimeLaunch(
+    Path runtimeDir,
+    Path configFile,
+    Path packageFile,
+    String host,
+    int port,
+    int appPort,
+    Path stateDir,
+    Path secretsDir,
+    Path dataDir,
+    String tee,
+    int sizeMb,
+    long provisioningTimeoutMinutes,
+    Path workDir,
+    Path logFile) {
+
+  /** The runtime jar, at the top of the distribution. */
+  public static final String RUNTIME_JAR = "mse-enclave.jar";
+
+  /** The runtime's main class; also how a runtime process is recognised by its command line. */
+  public static final String MAIN_CLASS = "dev.mse.enclave.runtime.RuntimeMain";
+
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  /** The {@code -cp} value that runs the runtime of {@code runtimeDir}: its jar, then lib. */
+  public static String classPath(Path runtimeDir) {
+    return runtimeDir.resolve(RUNTIME_JAR) + File.pathSeparator + runtimeDir.resolve("lib") + "/*";
+  }
+
+  /** The full command line. */
+  public List<String> command() {
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(RuntimeMemory.jvmOptions(sizeMb));
+    // The runtime's class-data sharing archive, made at build time by a training run without any
+    // app, mapped read-only (never written: an archive a runtime wrote could capture app classes).
+    // Under Gramine the measured manifest fixes the JVM's command line instead.
+    Path cds = runtimeDir.resolveSibling("runtime-cds").resolve("runtime.jsa");
+    if (!tee.equals("gramine-sgx") && Files.isRegularFile(cds)) {
+      command.add("-XX:SharedArchiveFile=" + cds);
+    }
+    command.add("-cp");
+    command.add(classPath(runtimeDir));
+    command.add(MAIN_CLASS);
+    command.addAll(
+        List.of(
+            "--config",
+            configFile.toString(),
+            "--package",
+            packageFile.toString(),
+            "--port",
+            Integer.toString(port),
+            "--app-port",
+            Integer.toString(appPort),
+            "--state-dir",
+            stateDir.toString(),
+            "--host",
+            host,
+            "--tee",
+            tee,
+            "--secrets-dir",
+            secretsDir.toString(),
+            "--provisioning-timeout",
+            Long.toString(provisioningTimeoutMinutes)));
+    return command;
+  }
+
+  /**
+   * Starts the process.
+   *
+   * @param banner one line written to the log before the runtime's own output
+   */
+  public Process start(String banner) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command()).directory(workDir.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("PORT", Integer.toString(appPort));
+    env.put("MSE_APP_PORT", Integer.toString(appPort));
+    env.put("MSE_SECRETS_PATH", secretsDir.resolve("secrets.json").toString());
+    env.put("MSE_SEALED_SECRETS_PATH", secretsDir.resolve("sealed_secrets.json").toString());
+    env.put("MSE_DATA_DIR", dataDir.toString());
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    Files.createDirectories(stateDir);
+    Files.createDirectories(dataDir);
+    Files.writeString(
+        logFile,
+        banner + " at " + Instant.now() + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    return builder.start();
+  }
+
+  /** True when {@code commandLine} is that of a runtime started with {@code configFile}. */
+  public static boolean isRuntimeOf(String commandLine, Path configFile) {
+    return commandLine.contains(MAIN_CLASS) && commandLine.contains(configFile.toString());
+  }
+
+  /** The process's command line, arguments separated by spaces. */
+  public static String commandLine(ProcessHandle h) {
+    Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
+    try {
+      if (Files.isReadable(proc)) {
+        return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ');
+      }
+    } catch (IOException e) {
+      // Falls back to what the JDK knows.
+    }
+    return h.info().commandLine().orElse("");
+  }
+}

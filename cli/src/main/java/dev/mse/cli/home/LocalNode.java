@@ -1,23 +1,18 @@
 package dev.mse.cli.home;
 
-import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
-import dev.mse.attestation.ratls.AttestationClaims;
-import dev.mse.attestation.ratls.ClaimsFormatException;
-import dev.mse.attestation.ratls.RaTlsCertificate;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
+import dev.mse.cli.enclave.EnclaveClient;
+import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.deploy.DeploymentConfigException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -27,7 +22,6 @@ import tools.jackson.databind.JsonNode;
  * state, and fetching its evidence into {@code evidence.json} and {@code ratls.pem}.
  */
 final class LocalNode {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration POLL = Duration.ofMillis(200);
 
   private LocalNode() {}
@@ -48,7 +42,7 @@ final class LocalNode {
    */
   static JsonNode awaitState(
       HomeApp app, Optional<Process> process, Set<String> wanted, Duration timeout) {
-    NodeClient client = NodeClient.verifying(app, config(app));
+    EnclaveClient client = NodeClient.verifying(app, config(app));
     Instant deadline = Instant.now().plus(timeout);
     String last = "not answering";
     while (Instant.now().isBefore(deadline)) {
@@ -80,7 +74,7 @@ final class LocalNode {
                   + "' failed: "
                   + status.path("failure").asString("no reason given"));
         }
-      } catch (NodeClient.Unreachable e) {
+      } catch (EnclaveClient.Unreachable e) {
         last = e.getMessage();
       }
       sleep(POLL);
@@ -104,45 +98,7 @@ final class LocalNode {
    */
   static EvidenceFile collectEvidence(HomeApp app, java.nio.file.Path directory) {
     DeploymentConfig config = config(app);
-    byte[] nonceBytes = new byte[32];
-    RANDOM.nextBytes(nonceBytes);
-    ByteString nonce = ByteString.of(nonceBytes);
-    NodeClient.Reply reply;
-    try {
-      reply = NodeClient.verifying(app, config).evidence(nonce);
-    } catch (NodeClient.Unreachable e) {
-      throw new UserError(e.getMessage(), e);
-    }
-    if (reply.status() != 200) {
-      throw new UserError(
-          "the runtime refused to give evidence (HTTP " + reply.status() + "): " + reply.body());
-    }
-    JsonNode n = reply.json();
-    String pem = n.path("certificate").asString("");
-    X509Certificate certificate;
-    AttestationClaims claims;
-    ByteString claimBytes;
-    try {
-      certificate = X509Codec.certificate(pem.getBytes(StandardCharsets.US_ASCII));
-      claimBytes = ByteString.of(Base64.getDecoder().decode(n.path("claims").asString("")));
-      claims = AttestationClaims.decode(claimBytes.toByteArray());
-    } catch (CertificateException | ClaimsFormatException | IllegalArgumentException e) {
-      throw new UserError("the runtime's evidence cannot be read: " + e.getMessage(), e);
-    }
-    try {
-      if (!Arrays.equals(certificate.getEncoded(), reply.peer().getEncoded())) {
-        throw new UserError(
-            "the runtime's evidence names another certificate than the one it serves");
-      }
-    } catch (java.security.cert.CertificateEncodingException e) {
-      throw new UserError("the runtime's certificate cannot be encoded", e);
-    }
-    if (!claims.nonce().equals(Optional.of(nonce))) {
-      throw new UserError("the runtime's evidence does not carry the nonce this command sent");
-    }
-    if (!claims.pubkeyHash().equals(RaTlsCertificate.pubkeyHash(certificate.getPublicKey()))) {
-      throw new UserError("the runtime's fresh claims name another TLS key than its certificate");
-    }
+    FreshEvidence fresh = FreshEvidence.fetch(NodeClient.verifying(app, config));
     EvidenceFile evidence =
         new EvidenceFile(
             new EvidenceFile.InputArgs(
@@ -154,18 +110,16 @@ final class LocalNode {
                 app.host(),
                 app.port(),
                 app.tee()),
-            pem,
-            claimBytes,
-            ByteString.of(Base64.getDecoder().decode(n.path("quote").asString(""))),
-            n.path("collateral").isString()
-                ? Optional.of(n.path("collateral").asString())
-                : Optional.empty(),
+            fresh.certificatePem(),
+            fresh.claimBytes(),
+            fresh.quote(),
+            fresh.collateral(),
             new String(config.toCanonicalJson(), StandardCharsets.UTF_8),
             RuntimeDistribution.at(app.runtime(), "the app's record").measurement().hex());
     evidence.write(directory.resolve(app.evidenceFile().getFileName()));
     PrivateFiles.writePublic(
         directory.resolve(app.certificateFile().getFileName()),
-        pem.getBytes(StandardCharsets.US_ASCII));
+        fresh.certificatePem().getBytes(StandardCharsets.US_ASCII));
     return evidence;
   }
 

@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.enclave.EnclaveClient;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
@@ -21,7 +22,7 @@ record NodeState(String state, Optional<String> failure, Optional<Long> pid) {
           status.path("state").asString("unknown"),
           status.has("failure") ? Optional.of(status.get("failure").asString()) : Optional.empty(),
           pid);
-    } catch (NodeClient.Unreachable e) {
+    } catch (EnclaveClient.Unreachable e) {
       return new NodeState("unreachable", Optional.of(e.getMessage()), pid);
     }
   }

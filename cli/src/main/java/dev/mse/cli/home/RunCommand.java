@@ -3,6 +3,7 @@ package dev.mse.cli.home;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
+import dev.mse.cli.enclave.EnclaveClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,12 +73,12 @@ final class RunCommand implements Callable<Integer> {
     if (secrets != null) {
       body.set("secrets", Json.MAPPER.readTree(SealCommand.readJson(secrets)));
     }
-    NodeClient client =
+    EnclaveClient client =
         NodeClient.pinned(app, LocalNode.config(app), LocalNode.recordedCertificate(app));
-    NodeClient.Reply reply;
+    EnclaveClient.Reply reply;
     try {
       reply = client.provision(Json.MAPPER.writeValueAsString(body));
-    } catch (NodeClient.Unreachable e) {
+    } catch (EnclaveClient.Unreachable e) {
       throw new UserError(e.getMessage(), e);
     }
     String reason =

@@ -2,6 +2,7 @@ package dev.mse.cli.home;
 
 import dev.mse.cli.ConfigDirectory;
 import dev.mse.cli.Json;
+import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,13 @@
 package dev.mse.cli.home;
 
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.cli.LogTail;
+import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
+import dev.mse.cli.owner.EvidenceFile;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.deploy.DeploymentConfigException;

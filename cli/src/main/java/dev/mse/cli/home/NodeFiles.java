@@ -1,6 +1,7 @@
 package dev.mse.cli.home;
 
 import dev.mse.cli.UserError;
+import dev.mse.cli.owner.AppBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 

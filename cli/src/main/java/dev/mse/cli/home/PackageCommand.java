@@ -1,6 +1,9 @@
 package dev.mse.cli.home;
 
 import dev.mse.cli.UserError;
+import dev.mse.cli.owner.AppBuilder;
+import dev.mse.cli.owner.AppPackager;
+import dev.mse.cli.owner.OwnerKey;
 import dev.mse.protocol.config.ConfigException;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.pkg.MseIgnore;

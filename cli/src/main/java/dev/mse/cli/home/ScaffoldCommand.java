@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.owner.AppTemplate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.protocol.pkg.AppPackage;
 import java.io.PrintWriter;

@@ -1,7 +1,8 @@
-package dev.mse.cli.home;
+package dev.mse.cli.owner;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.cli.ConfigDirectory;
+import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserFiles;
 import dev.mse.protocol.pkg.PackageKey;
 import java.nio.file.Path;
@@ -12,20 +13,20 @@ import java.util.Optional;
  * sha256>.key} (32 raw bytes, mode 0600), so that {@code mse home seal} finds the key of the
  * package an enclave attests without {@code --code-key}.
  */
-final class CodeKeys {
+public final class CodeKeys {
   private CodeKeys() {}
 
-  static Path file(ByteString packageSha256) {
+  public static Path file(ByteString packageSha256) {
     return ConfigDirectory.path().resolve("packages").resolve(packageSha256.hex() + ".key");
   }
 
-  static void remember(ByteString packageSha256, PackageKey key) {
+  public static void remember(ByteString packageSha256, PackageKey key) {
     PrivateFiles.directory(ConfigDirectory.path());
     PrivateFiles.directory(file(packageSha256).getParent());
     PrivateFiles.write(file(packageSha256), key.toByteArray());
   }
 
-  static Optional<PackageKey> find(ByteString packageSha256) {
+  public static Optional<PackageKey> find(ByteString packageSha256) {
     Path file = file(packageSha256);
     if (!java.nio.file.Files.isRegularFile(file)) {
       return Optional.empty();
@@ -34,7 +35,7 @@ final class CodeKeys {
   }
 
   /** A code key file: 32 raw bytes (as {@code package} writes it) or 64 hex digits. */
-  static PackageKey read(Path file) {
+  public static PackageKey read(Path file) {
     return PackageKey.of(OwnerKey.key32(UserFiles.read(file, "code key"), file));
   }
 }

@@ -1,5 +1,6 @@
-package dev.mse.cli.home;
+package dev.mse.cli.owner;
 
+import dev.mse.cli.LogTail;
 import dev.mse.cli.UserError;
 import dev.mse.protocol.config.MseToml;
 import java.io.File;
@@ -36,16 +37,16 @@ import javax.tools.ToolProvider;
  * into a reproducible {@code build/app.jar}, with {@code lib/*.jar} of the project on the class
  * path and packaged beside it.
  */
-final class AppBuilder {
+public final class AppBuilder {
   /** The staged code directory, relative to the project. */
-  static final String CODE_DIR = "build/mse-code";
+  public static final String CODE_DIR = "build/mse-code";
 
   private static final LocalDateTime FIXED_TIME = LocalDateTime.of(2026, 1, 1, 0, 0);
 
   private AppBuilder() {}
 
   /** Builds {@code project}; returns the staged code directory. */
-  static Path build(Path project, MseToml toml, PrintWriter notes) {
+  public static Path build(Path project, MseToml toml, PrintWriter notes) {
     Path code = project.resolve(CODE_DIR);
     try {
       deleteTree(code);
@@ -259,7 +260,7 @@ final class AppBuilder {
     }
   }
 
-  static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,4 +1,4 @@
-package dev.mse.cli.home;
+package dev.mse.cli;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -8,12 +8,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The last lines of a log file, for error messages. */
-final class LogTail {
+public final class LogTail {
   private static final int MAX_BYTES = 16 * 1024;
 
   private LogTail() {}
 
-  static String of(Path log, int lines) {
+  public static String of(Path log, int lines) {
     try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
       long start = Math.max(0, f.length() - MAX_BYTES);
       byte[] bytes = new byte[(int) (f.length() - start)];

@@ -1,6 +1,7 @@
-package dev.mse.cli.home;
+package dev.mse.cli.owner;
 
 import dev.mse.cli.ConfigDirectory;
+import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
 import dev.mse.protocol.provisioning.X25519KeyPair;
@@ -15,22 +16,22 @@ import java.util.HexFormat;
  * as the only sender an enclave accepts provisioning from; the private key never leaves this
  * machine.
  */
-final class OwnerKey {
-  static final String PRIVATE_FILE = "owner.key";
-  static final String PUBLIC_FILE = "owner.pub";
+public final class OwnerKey {
+  public static final String PRIVATE_FILE = "owner.key";
+  public static final String PUBLIC_FILE = "owner.pub";
 
   private OwnerKey() {}
 
-  static Path privateFile() {
+  public static Path privateFile() {
     return ConfigDirectory.path().resolve(PRIVATE_FILE);
   }
 
-  static Path publicFile() {
+  public static Path publicFile() {
     return ConfigDirectory.path().resolve(PUBLIC_FILE);
   }
 
   /** The owner's key pair; made (and reported on {@code notes}) on first use. */
-  static X25519KeyPair loadOrCreate(java.io.PrintWriter notes) {
+  public static X25519KeyPair loadOrCreate(java.io.PrintWriter notes) {
     if (java.nio.file.Files.exists(privateFile())) {
       return load();
     }
@@ -44,7 +45,7 @@ final class OwnerKey {
   }
 
   /** The owner's existing key pair. */
-  static X25519KeyPair load() {
+  public static X25519KeyPair load() {
     Path file = privateFile();
     if (!java.nio.file.Files.exists(file)) {
       throw new UserError(
@@ -57,12 +58,12 @@ final class OwnerKey {
   }
 
   /** A public key file: 64 hex digits (as {@code owner.pub}) or 32 raw bytes. */
-  static X25519PublicKey readPublic(Path file) {
+  public static X25519PublicKey readPublic(Path file) {
     return X25519PublicKey.of(key32(UserFiles.read(file, "owner public key"), file));
   }
 
   /** 32 key bytes from a file holding them raw or as 64 hex digits. */
-  static byte[] key32(byte[] content, Path file) {
+  public static byte[] key32(byte[] content, Path file) {
     if (content.length == 32) {
       return content;
     }

@@ -1,6 +1,7 @@
-package dev.mse.cli.home;
+package dev.mse.cli.owner;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.pkg.AppPackage;
@@ -20,16 +21,17 @@ import java.util.Optional;
  * written beside it as {@code package_<name>_<unix ns>.key} (32 raw bytes, mode 0600) and kept in
  * the owner's context ({@link CodeKeys}).
  */
-final class AppPackager {
+public final class AppPackager {
   /** The jar the runtime starts first: the build puts the app's jar there. */
-  static final String MAIN_JAR = "app.jar";
+  public static final String MAIN_JAR = "app.jar";
 
   /** What was written. */
-  record Result(Path packageFile, Path keyFile, ByteString packageSha256, ByteString codeSha256) {}
+  public record Result(
+      Path packageFile, Path keyFile, ByteString packageSha256, ByteString codeSha256) {}
 
   private AppPackager() {}
 
-  static Result create(MseToml toml, Path code, MseIgnore ignore, Path output) {
+  public static Result create(MseToml toml, Path code, MseIgnore ignore, Path output) {
     byte[] archive;
     try {
       archive = CodeArchive.create(code, ignore);

@@ -1,6 +1,5 @@
-package dev.mse.cli.home;
+package dev.mse.cli;
 
-import dev.mse.cli.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /** Files only their owner may read: keys (mode 0600) in directories of mode 0700. */
-final class PrivateFiles {
+public final class PrivateFiles {
   private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
   private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
@@ -20,7 +19,7 @@ final class PrivateFiles {
   private PrivateFiles() {}
 
   /** Creates {@code dir} (mode 0700 for the directories it makes). */
-  static void directory(Path dir) {
+  public static void directory(Path dir) {
     try {
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(dir, DIR_MODE);
@@ -34,7 +33,7 @@ final class PrivateFiles {
    * Writes {@code content} to {@code file} with mode 0600 from the first byte: a temporary file
    * made with that mode, then moved into place.
    */
-  static void write(Path file, byte[] content) {
+  public static void write(Path file, byte[] content) {
     Path parent = file.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
@@ -52,7 +51,7 @@ final class PrivateFiles {
   }
 
   /** Writes a file anyone may read (certificates, public keys, evidence). */
-  static void writePublic(Path file, byte[] content) {
+  public static void writePublic(Path file, byte[] content) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);

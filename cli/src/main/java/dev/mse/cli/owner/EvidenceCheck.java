@@ -1,4 +1,4 @@
-package dev.mse.cli.home;
+package dev.mse.cli.owner;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
@@ -35,21 +35,21 @@ import java.util.UUID;
  * code is this package's). The config itself must run this package as its manifest says, and name
  * this owner's key. Every failed check is listed.
  */
-final class EvidenceCheck {
+public final class EvidenceCheck {
   private EvidenceCheck() {}
 
   /** The outcome: accepted when {@link #reasons()} is empty. */
-  record Result(
+  public record Result(
       List<String> reasons,
       Optional<X509Certificate> certificate,
       Optional<AttestationClaims> claims,
       Optional<RaTlsAppraisal> appraisal) {
-    boolean accepted() {
+    public boolean accepted() {
       return reasons.isEmpty();
     }
   }
 
-  static Result check(
+  public static Result check(
       EvidenceFile evidence,
       AppPackage pkg,
       AppraisalPolicy policy,

@@ -1,4 +1,4 @@
-package dev.mse.cli.home;
+package dev.mse.cli.owner;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.ratls.AttestationClaims;
@@ -23,11 +23,11 @@ import java.util.Optional;
  * their {@code config-sha256}. Only that enclave can open it, and it accepts it only from the owner
  * its deployment config names.
  */
-final class ProvisioningSealer {
+public final class ProvisioningSealer {
   private ProvisioningSealer() {}
 
   /** The claims of {@code certificate}, which must name the certificate's own key. */
-  static AttestationClaims claims(X509Certificate certificate) {
+  public static AttestationClaims claims(X509Certificate certificate) {
     AttestationClaims claims;
     try {
       claims =
@@ -43,7 +43,7 @@ final class ProvisioningSealer {
     return claims;
   }
 
-  static byte[] seal(
+  public static byte[] seal(
       AttestationClaims claims,
       PackageKey codeKey,
       Optional<byte[]> secretsJson,

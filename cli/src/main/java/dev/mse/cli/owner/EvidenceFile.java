@@ -1,7 +1,8 @@
-package dev.mse.cli.home;
+package dev.mse.cli.owner;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.cli.Json;
+import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Nothing here is trusted by itself: {@code mse home verify} checks the certificate (which carries
  * its own claims, quote and collateral) against the package and the deployment config.
  */
-record EvidenceFile(
+public record EvidenceFile(
     InputArgs inputArgs,
     String certificatePem,
     ByteString claims,
@@ -38,7 +39,7 @@ record EvidenceFile(
     String runtimeMeasurement) {
 
   /** What the runtime was started with, as MSE recorded it. */
-  record InputArgs(
+  public record InputArgs(
       String subjectAlternativeName,
       long expirationDate,
       int size,
@@ -48,11 +49,11 @@ record EvidenceFile(
       int port,
       String tee) {}
 
-  byte[] deploymentConfigBytes() {
+  public byte[] deploymentConfigBytes() {
     return deploymentConfig.getBytes(StandardCharsets.UTF_8);
   }
 
-  ObjectNode toJson() {
+  public ObjectNode toJson() {
     ObjectNode n = Json.object();
     ObjectNode args = n.putObject("input_args");
     args.put("subject_alternative_name", inputArgs.subjectAlternativeName());
@@ -72,11 +73,11 @@ record EvidenceFile(
     return n;
   }
 
-  void write(Path file) {
+  public void write(Path file) {
     PrivateFiles.writePublic(file, (Json.write(toJson()) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  static EvidenceFile read(Path file) {
+  public static EvidenceFile read(Path file) {
     byte[] bytes = UserFiles.read(file, "evidence file");
     try {
       JsonNode n = Json.MAPPER.readTree(bytes);

@@ -1,4 +1,4 @@
-package dev.mse.cli.home;
+package dev.mse.cli.owner;
 
 import dev.mse.cli.UserError;
 import dev.mse.protocol.config.MseToml;
@@ -17,11 +17,11 @@ import java.util.Optional;
  * with a healthcheck and the two secrets demo endpoints, a smoke test run with {@code java
  * tests/SmokeTest.java}, {@code mse.toml}, {@code .mseignore} and the two secrets files.
  */
-final class AppTemplate {
+public final class AppTemplate {
   private AppTemplate() {}
 
   /** The Java package of the scaffolded app: {@code com.example.<name, letters and digits>}. */
-  static String javaPackage(String name) {
+  public static String javaPackage(String name) {
     String id = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     if (id.isEmpty() || !Character.isLetter(id.charAt(0))) {
       id = "app" + id;
@@ -30,7 +30,7 @@ final class AppTemplate {
   }
 
   /** Writes the app into the new directory {@code dir}; returns the files written, relative. */
-  static Map<String, String> write(Path dir, String name) {
+  public static Map<String, String> write(Path dir, String name) {
     String pkg = javaPackage(name);
     Map<String, String> files = new LinkedHashMap<>();
     MseToml toml =

@@ -1,5 +1,6 @@
 package dev.mse.cli;
 
+import dev.mse.cli.cloud.CloudCommand;
 import dev.mse.cli.home.HomeCommand;
 import dev.mse.cli.quote.QuoteCommand;
 import dev.mse.cli.runtime.RuntimeCommand;
@@ -13,5 +14,5 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Run web applications confidentially in trusted execution environments.",
-    subcommands = {HomeCommand.class, QuoteCommand.class, RuntimeCommand.class})
+    subcommands = {CloudCommand.class, HomeCommand.class, QuoteCommand.class, RuntimeCommand.class})
 public final class MseCommand {}

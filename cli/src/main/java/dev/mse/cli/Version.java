@@ -4,9 +4,16 @@ import picocli.CommandLine.IVersionProvider;
 
 /** The version from the jar's manifest, or "development" when run from classes. */
 public final class Version implements IVersionProvider {
+  /** This build's version. */
+  public static final String VERSION = current();
+
   @Override
   public String[] getVersion() {
+    return new String[] {"mse " + VERSION};
+  }
+
+  private static String current() {
     String v = Version.class.getPackage().getImplementationVersion();
-    return new String[] {"mse " + (v == null ? "development" : v)};
+    return v == null ? "development" : v;
   }
 }

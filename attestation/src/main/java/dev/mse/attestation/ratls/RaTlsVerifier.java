@@ -109,6 +109,51 @@ public final class RaTlsVerifier {
     return new RaTlsAppraisal(appraisal, claims, reasons);
   }
 
+  /**
+   * Appraises fresh evidence (a quote over claims, as {@code /.well-known/mse/evidence?nonce=}
+   * gives) for the certificate a TLS connection served, which may be an RA-TLS certificate or, in
+   * owner mode, the owner's: the quote verifies under the policy with {@code collateral}, its
+   * report data is the SHA-512 of the claims, the claims name the served certificate's key, and
+   * they meet {@code options} (give the nonce sent, so that old evidence cannot be replayed).
+   */
+  public RaTlsAppraisal verifyFresh(
+      X509Certificate served,
+      byte[] quote,
+      byte[] claimBytes,
+      Collateral collateral,
+      AppraisalPolicy policy,
+      Instant at,
+      RaTlsOptions options) {
+    List<RaTlsReason> reasons = new ArrayList<>();
+    Optional<AttestationClaims> claims = decodeClaims(claimBytes, reasons);
+    claims.ifPresent(
+        c -> {
+          ByteString spkiHash = RaTlsCertificate.pubkeyHash(served.getPublicKey());
+          if (!spkiHash.equals(c.pubkeyHash())) {
+            reasons.add(
+                new RaTlsReason(
+                    RaTlsCheck.PUBKEY_BINDING,
+                    "the fresh claims name another key than the served certificate's"));
+          }
+        });
+    Appraisal appraisal = quotes.verify(quote, collateral, policy, at);
+    for (Reason r : appraisal.reasons()) {
+      reasons.add(new RaTlsReason(RaTlsCheck.QUOTE, r.message()));
+    }
+    Optional<ByteString> reportData =
+        appraisal.reportData().isPresent() ? appraisal.reportData() : reportDataOf(quote);
+    if (reportData.isEmpty()) {
+      reasons.add(new RaTlsReason(RaTlsCheck.QUOTE, "the fresh quote cannot be read"));
+    } else if (!reportData.get().equals(AttestationClaims.reportDataOf(claimBytes))) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.REPORT_DATA_BINDING,
+              "the fresh quote's report data is not the SHA-512 of the fresh claims"));
+    }
+    claims.ifPresent(c -> ExpectationCheck.check(c, options, reasons));
+    return new RaTlsAppraisal(Optional.of(appraisal), claims, reasons);
+  }
+
   private static void checkCertificate(
       X509Certificate cert, Instant at, List<RaTlsReason> reasons) {
     Optional<ECPublicKeyParameters> key = EcdsaP256.publicKey(cert);

@@ -4,21 +4,19 @@ import dev.mse.cli.ConfigDirectory;
 import dev.mse.cli.Json;
 import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
+import dev.mse.cli.owner.AppNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 
 /** The apps spawned on this machine: one JSON file each in {@code $MSE_CONF_PATH/home/}. */
 final class AppRegistry {
   /** App names double as file names: letters, digits, '.', '_' and '-', at most 64. */
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
   private AppRegistry() {}
 
   static Path directory() {
@@ -26,13 +24,7 @@ final class AppRegistry {
   }
 
   static String checkName(String name) {
-    if (!NAME.matcher(name).matches()) {
-      throw new UserError(
-          "invalid name '"
-              + name
-              + "': use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    }
-    return name;
+    return AppNames.check(name);
   }
 
   private static Path file(String name) {

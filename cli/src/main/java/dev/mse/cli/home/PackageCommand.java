@@ -1,15 +1,10 @@
 package dev.mse.cli.home;
 
-import dev.mse.cli.UserError;
-import dev.mse.cli.owner.AppBuilder;
 import dev.mse.cli.owner.AppPackager;
 import dev.mse.cli.owner.OwnerKey;
-import dev.mse.protocol.config.ConfigException;
+import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.protocol.config.MseToml;
-import dev.mse.protocol.pkg.MseIgnore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,17 +47,9 @@ final class PackageCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = project.toAbsolutePath().normalize();
-    MseToml toml = readToml(dir.resolve(MseToml.FILE_NAME));
+    MseToml toml = ProjectPackage.readToml(dir.resolve(MseToml.FILE_NAME));
     OwnerKey.loadOrCreate(out);
-    Path code = AppBuilder.build(dir, toml, out);
-    MseIgnore ignore;
-    try {
-      ignore = MseIgnore.load(dir);
-    } catch (IOException e) {
-      throw new UserError(
-          "cannot read " + dir.resolve(MseIgnore.FILE_NAME) + ": " + e.getMessage(), e);
-    }
-    AppPackager.Result r = AppPackager.create(toml, code, ignore, output.toAbsolutePath());
+    AppPackager.Result r = ProjectPackage.create(toml, output, out);
     out.println("package:        " + r.packageFile());
     out.println("code key:       " + r.keyFile() + " (keep it secret)");
     out.println("package sha256: " + r.packageSha256().hex());
@@ -70,17 +57,5 @@ final class PackageCommand implements Callable<Integer> {
     out.println("owner key:      " + OwnerKey.publicFile() + " (give it to the operator)");
     out.flush();
     return 0;
-  }
-
-  static MseToml readToml(Path file) {
-    try {
-      return MseToml.read(file);
-    } catch (NoSuchFileException e) {
-      throw new UserError(file + " does not exist", e);
-    } catch (IOException e) {
-      throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (ConfigException e) {
-      throw new UserError(file + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " "), e);
-    }
   }
 }

@@ -96,7 +96,8 @@ final class SealCommand implements Callable<Integer> {
     Optional<String> tlsKey =
         Optional.ofNullable(sslPrivateKey)
             .map(p -> new String(UserFiles.read(p, "TLS private key"), StandardCharsets.UTF_8));
-    byte[] sealed = ProvisioningSealer.seal(claims, key, secrets, tlsKey, OwnerKey.load());
+    byte[] sealed =
+        ProvisioningSealer.seal(claims, key, Optional.empty(), secrets, tlsKey, OwnerKey.load());
     PrivateFiles.write(output.toAbsolutePath(), sealed);
     PrintWriter out = spec.commandLine().getOut();
     out.println("sealed for the enclave of app " + claims.appId() + " (" + claims.domain() + ")");

@@ -1,9 +1,6 @@
 package dev.mse.cli.home;
 
-import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.policy.AppraisalPolicy;
-import dev.mse.attestation.policy.PolicyException;
-import dev.mse.attestation.policy.PolicyParser;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
@@ -11,14 +8,13 @@ import dev.mse.cli.UserFiles;
 import dev.mse.cli.owner.EvidenceCheck;
 import dev.mse.cli.owner.EvidenceFile;
 import dev.mse.cli.owner.OwnerKey;
-import dev.mse.cli.runtime.RuntimeDistribution;
+import dev.mse.cli.owner.OwnerPolicy;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.AppPackageException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -143,27 +139,9 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private AppraisalPolicy policy() {
-    if (policyChoice != null && policyChoice.policy != null) {
-      try {
-        return PolicyParser.parse(
-            new String(UserFiles.read(policyChoice.policy, "policy file"), StandardCharsets.UTF_8));
-      } catch (PolicyException e) {
-        throw new UserError("policy " + policyChoice.policy + ": " + e.getMessage(), e);
-      }
-    }
-    ByteString measurement = RuntimeDistribution.locate(Optional.ofNullable(runtime)).measurement();
-    AppraisalPolicy defaults = AppraisalPolicy.defaults();
-    return new AppraisalPolicy(
-        new AppraisalPolicy.Sgx(
-            List.of(measurement),
-            List.of(),
-            java.util.OptionalInt.empty(),
-            java.util.OptionalInt.empty()),
-        defaults.tdx(),
-        defaults.acceptedStatuses(),
-        defaults.acceptedAdvisories(),
-        defaults.gracePeriod(),
-        false,
-        policyChoice != null && policyChoice.allowSimulation);
+    boolean allowSimulation = policyChoice != null && policyChoice.allowSimulation;
+    Optional<Path> file =
+        policyChoice == null ? Optional.empty() : Optional.ofNullable(policyChoice.policy);
+    return OwnerPolicy.of(file, Optional.ofNullable(runtime), allowSimulation, true);
   }
 }

@@ -31,17 +31,38 @@ public final class AppTemplate {
 
   /** Writes the app into the new directory {@code dir}; returns the files written, relative. */
   public static Map<String, String> write(Path dir, String name) {
+    return write(dir, name, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * As {@link #write(Path, String)}, with a {@code [cloud]} table naming the project and hardware
+   * (for {@code mse cloud scaffold}).
+   */
+  public static Map<String, String> write(
+      Path dir, String name, Optional<String> project, Optional<String> hardware) {
     String pkg = javaPackage(name);
+    Path absolute = dir.toAbsolutePath();
+    Optional<MseToml.Cloud> cloud =
+        project.map(
+            p ->
+                new MseToml.Cloud(
+                    absolute,
+                    Optional.empty(),
+                    p,
+                    hardware,
+                    Optional.empty(),
+                    Optional.of(absolute.resolve("secrets.json")),
+                    Optional.empty()));
     Map<String, String> files = new LinkedHashMap<>();
     MseToml toml =
         new MseToml(
-            dir.toAbsolutePath(),
+            absolute,
             name,
             pkg + ".App",
             Optional.empty(),
             MseToml.DEFAULT_HEALTHCHECK,
             Optional.of("java tests/SmokeTest.java"),
-            Optional.empty());
+            cloud);
     files.put(MseToml.FILE_NAME, toml.toToml());
     files.put("src/main/java/" + pkg.replace('.', '/') + "/App.java", app(pkg, name));
     files.put("tests/SmokeTest.java", SMOKE_TEST);

@@ -43,18 +43,29 @@ public final class ProvisioningSealer {
     return claims;
   }
 
+  /**
+   * @param secretsJson secrets the app reads at {@code MSE_SECRETS_PATH} (inside the sealed
+   *     message, so the operator never sees them either)
+   * @param secretsToSeal secrets sealed once more to the enclave and app id, for {@code
+   *     MSE_SEALED_SECRETS_PATH}
+   */
   public static byte[] seal(
       AttestationClaims claims,
       PackageKey codeKey,
       Optional<byte[]> secretsJson,
+      Optional<byte[]> secretsToSeal,
       Optional<String> ownerTlsKeyPem,
       X25519KeyPair owner) {
     X25519PublicKey enclave = X25519PublicKey.of(claims.hpkePublicKey().toByteArray());
     Optional<ByteString> sealedSecrets =
-        secretsJson.map(s -> ByteString.of(SecretSeal.seal(s, claims.appId(), owner, enclave)));
+        secretsToSeal.map(s -> ByteString.of(SecretSeal.seal(s, claims.appId(), owner, enclave)));
     ProvisioningMessage message =
         new ProvisioningMessage(
-            claims.appId(), codeKey, ownerTlsKeyPem, Optional.empty(), sealedSecrets);
+            claims.appId(),
+            codeKey,
+            ownerTlsKeyPem,
+            secretsJson.map(ByteString::of),
+            sealedSecrets);
     return ProvisioningSeal.seal(message, owner, enclave, claims.configSha256());
   }
 }

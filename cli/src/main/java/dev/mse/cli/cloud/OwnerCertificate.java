@@ -1,0 +1,122 @@
+package dev.mse.cli.cloud;
+
+import dev.mse.attestation.codec.X509Codec;
+import dev.mse.cli.UserError;
+import dev.mse.cli.UserFiles;
+import dev.mse.protocol.config.MseToml;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/**
+ * The owner's CA-issued certificate and key from {@code [cloud.ssl]}, checked before anything is
+ * uploaded: the chain parses, its leaf names the domain, and the key is the leaf's. The key only
+ * ever leaves this machine inside the message sealed to the verified enclave.
+ *
+ * @param domain the custom domain
+ * @param chainPem the full chain, PEM, as the deployment config carries it
+ * @param leaf the certificate the enclave will serve
+ * @param privateKeyPem the key, PEM
+ */
+record OwnerCertificate(
+    String domain, String chainPem, X509Certificate leaf, String privateKeyPem) {
+
+  static OwnerCertificate read(MseToml.Ssl ssl) {
+    String chainPem =
+        new String(UserFiles.read(ssl.certificate(), "certificate"), StandardCharsets.US_ASCII);
+    String keyPem =
+        new String(UserFiles.read(ssl.privateKey(), "private key"), StandardCharsets.US_ASCII);
+    List<X509Certificate> chain;
+    try {
+      chain = X509Codec.certificates(chainPem.getBytes(StandardCharsets.US_ASCII));
+    } catch (CertificateException e) {
+      throw new UserError(ssl.certificate() + " is not a PEM certificate chain", e);
+    }
+    if (chain.isEmpty()) {
+      throw new UserError(ssl.certificate() + " holds no certificate");
+    }
+    X509Certificate leaf = chain.getFirst();
+    String domain = ssl.domainName().toLowerCase(Locale.ROOT);
+    if (!names(leaf).contains(domain)) {
+      throw new UserError(
+          ssl.certificate() + " is not for " + domain + " (it names " + names(leaf) + ")");
+    }
+    PrivateKey key = privateKey(keyPem, ssl);
+    if (!signs(key, leaf)) {
+      throw new UserError(ssl.privateKey() + " is not the key of " + ssl.certificate());
+    }
+    return new OwnerCertificate(domain, chainPem, leaf, keyPem);
+  }
+
+  Instant notAfter() {
+    return leaf.getNotAfter().toInstant();
+  }
+
+  private static List<String> names(X509Certificate c) {
+    try {
+      var sans = c.getSubjectAlternativeNames();
+      if (sans == null) {
+        return List.of();
+      }
+      return sans.stream()
+          .filter(l -> l.size() == 2 && Integer.valueOf(2).equals(l.get(0)))
+          .map(l -> ((String) l.get(1)).toLowerCase(Locale.ROOT))
+          .toList();
+    } catch (CertificateParsingException e) {
+      return List.of();
+    }
+  }
+
+  private static PrivateKey privateKey(String pem, MseToml.Ssl ssl) {
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      Object o = parser.readObject();
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      if (o instanceof PEMKeyPair pair) {
+        return converter.getPrivateKey(pair.getPrivateKeyInfo());
+      }
+      if (o instanceof PrivateKeyInfo info) {
+        return converter.getPrivateKey(info);
+      }
+      throw new UserError(ssl.privateKey() + " is not an unencrypted PEM private key");
+    } catch (IOException e) {
+      throw new UserError(ssl.privateKey() + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** True when {@code key} makes signatures the certificate's public key accepts. */
+  private static boolean signs(PrivateKey key, X509Certificate leaf) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          case "Ed25519" -> "Ed25519";
+          default -> throw new UserError("unsupported key type " + key.getAlgorithm());
+        };
+    try {
+      byte[] probe = "mse owner key check".getBytes(StandardCharsets.US_ASCII);
+      Signature s = Signature.getInstance(algorithm);
+      s.initSign(key);
+      s.update(probe);
+      byte[] signature = s.sign();
+      Signature v = Signature.getInstance(algorithm);
+      v.initVerify(leaf.getPublicKey());
+      v.update(probe);
+      return v.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.mse.cli.cloud;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.RaTlsOptions;
+import dev.mse.cli.PrivateFiles;
+import dev.mse.cli.UserError;
+import dev.mse.cli.enclave.CapturingTrust;
+import dev.mse.cli.enclave.EnclaveClient;
+import dev.mse.cli.enclave.FreshEvidence;
+import dev.mse.cli.owner.OwnerPolicy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+
+/** {@code mse cloud test APP_ID}: run the app's tests against the deployed app. */
+@Command(
+    name = "test",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the app's tests_cmd (mse.toml) against the deployed app, with TEST_REMOTE_URL set to"
+          + " its URL. In zero-trust mode the enclave is verified first against what you deployed"
+          + " and TEST_CA_CERT names its verified certificate. Java tests resolve the app's"
+          + " domain to the operator's proxy (JDK_JAVA_OPTIONS points the JDK at a hosts file)."
+    })
+final class TestCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "APP_ID", description = "the app's UUID")
+  UUID id;
+
+  @Option(
+      names = "--allow-simulation",
+      description = "accept the mse simulated TEE (tests and demos: not confidential)")
+  boolean allowSimulation;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    AppContext context =
+        AppContext.find(id)
+            .orElseThrow(
+                () -> new UserError("no context for " + id + ": deploy it from this machine"));
+    String testsCmd =
+        context
+            .testsCmd()
+            .orElseThrow(() -> new UserError("mse.toml has no tests_cmd for " + context.name()));
+    JsonNode app = ApiClient.loggedIn().app(id);
+    String url = app.path("url").asString();
+    url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path dir = AppContext.dir(id);
+    ProcessBuilder pb =
+        new ProcessBuilder("sh", "-c", testsCmd)
+            .directory(Path.of(context.testsDir().orElse(".")).toFile())
+            .inheritIO();
+    pb.environment().put("TEST_REMOTE_URL", url);
+    if (context.sslOrigin().equals("self")) {
+      EnclaveClient enclave =
+          new EnclaveClient(
+              "the app at " + context.domain(),
+              context.proxyHost(),
+              context.proxyPort(),
+              Optional.of(context.domain()),
+              CapturingTrust.context());
+      FreshEvidence fresh = FreshEvidence.fetch(enclave);
+      RaTlsOptions options =
+          RaTlsOptions.none()
+              .withNonce(fresh.claims().nonce().orElseThrow())
+              .withAppId(id)
+              .withConfigSha256(
+                  ByteString.of(context.deploymentConfig().getBytes(StandardCharsets.UTF_8))
+                      .sha256())
+              .withCodeSha256(ByteString.of(HexFormat.of().parseHex(context.codeSha256())));
+      if (VerifyCommand.check(
+              context.domain(),
+              fresh,
+              OwnerPolicy.of(Optional.empty(), Optional.empty(), allowSimulation, true),
+              options,
+              Optional.empty(),
+              err)
+          == null) {
+        return 1;
+      }
+      Path cert = dir.resolve("cert.pem");
+      PrivateFiles.writePublic(cert, fresh.certificatePem().getBytes(StandardCharsets.US_ASCII));
+      pb.environment().put("TEST_CA_CERT", cert.toString());
+      out.println("verified the enclave of " + context.domain());
+    }
+    Path hosts = dir.resolve("hosts");
+    PrivateFiles.writePublic(
+        hosts,
+        (address(context.proxyHost()) + " " + context.domain() + "\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    String javaOptions = System.getenv("JDK_JAVA_OPTIONS");
+    pb.environment()
+        .put(
+            "JDK_JAVA_OPTIONS",
+            (javaOptions == null ? "" : javaOptions + " ") + "-Djdk.net.hosts.file=" + hosts);
+    out.println("running: " + testsCmd + " (TEST_REMOTE_URL=" + url + ")");
+    out.flush();
+    int code = pb.start().waitFor();
+    out.println(code == 0 ? "tests passed" : "tests failed (exit " + code + ")");
+    out.flush();
+    return code == 0 ? 0 : 1;
+  }
+
+  private static String address(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new UserError("cannot resolve the operator's proxy " + host, e);
+    }
+  }
+}

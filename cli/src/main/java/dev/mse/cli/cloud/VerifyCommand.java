@@ -1,0 +1,320 @@
+package dev.mse.cli.cloud;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.collateral.Collateral;
+import dev.mse.attestation.collateral.CollateralBundleReader;
+import dev.mse.attestation.collateral.CollateralFormatException;
+import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.ratls.AttestationClaims;
+import dev.mse.attestation.ratls.RaTlsAppraisal;
+import dev.mse.attestation.ratls.RaTlsExtensions;
+import dev.mse.attestation.ratls.RaTlsFormatException;
+import dev.mse.attestation.ratls.RaTlsOptions;
+import dev.mse.attestation.ratls.RaTlsReason;
+import dev.mse.attestation.ratls.RaTlsVerifier;
+import dev.mse.attestation.verify.TeeKind;
+import dev.mse.cli.PrivateFiles;
+import dev.mse.cli.UserError;
+import dev.mse.cli.enclave.CapturingTrust;
+import dev.mse.cli.enclave.EnclaveClient;
+import dev.mse.cli.enclave.FreshEvidence;
+import dev.mse.cli.owner.AppBuilder;
+import dev.mse.cli.owner.OwnerPolicy;
+import dev.mse.cli.owner.ProjectPackage;
+import dev.mse.protocol.config.MseToml;
+import dev.mse.protocol.pkg.CodeArchive;
+import dev.mse.protocol.pkg.CodeArchiveException;
+import dev.mse.protocol.pkg.MseIgnore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mse cloud verify DOMAIN}: what an app's user runs before trusting it. Asks the enclave for
+ * evidence made now, for a random nonce, about the certificate served on that connection, verifies
+ * it (TEE, runtime measurement, TCB, and what the user expects of the app), and only then writes
+ * that certificate to {@code cert.pem} for {@code curl --cacert}.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verify the app at DOMAIN[:PORT] before trusting it, and write its verified certificate to"
+          + " cert.pem (then: curl --cacert cert.pem https://DOMAIN/). No login needed.",
+      "What the code must be: --fingerprint CODE_SHA256 (from the app's owner), or --context"
+          + " FILE (from 'mse cloud context --export') with --code DIR (the app's sources, rebuilt"
+          + " here), or a whole --policy FILE. Without any, only the platform is checked."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "DOMAIN[:PORT]", description = "the app's domain (port default 443)")
+  String target;
+
+  @ArgGroup(exclusive = true)
+  Expectation expectation;
+
+  static final class Expectation {
+    @Option(
+        names = "--fingerprint",
+        paramLabel = "CODE_SHA256",
+        description = "the SHA-256 of the app's code archive")
+    String fingerprint;
+
+    @ArgGroup(exclusive = false)
+    ContextAndCode context;
+  }
+
+  static final class ContextAndCode {
+    @Option(
+        names = "--context",
+        required = true,
+        paramLabel = "FILE",
+        description = "the app's context, as exported by its owner")
+    Path context;
+
+    @Option(
+        names = "--code",
+        paramLabel = "DIR",
+        description = "the app's project (mse.toml and sources), rebuilt here to check the code")
+    Path code;
+  }
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "appraisal policy (TOML)")
+  Path policyFile;
+
+  @Option(
+      names = "--allow-simulation",
+      description = "accept the mse simulated TEE (tests and demos: not confidential)")
+  boolean allowSimulation;
+
+  @Option(
+      names = "--connect",
+      paramLabel = "HOST",
+      description = "connect to HOST instead of resolving DOMAIN (*.localhost is loopback)")
+  String connect;
+
+  @Option(
+      names = "--output",
+      defaultValue = "cert.pem",
+      paramLabel = "FILE",
+      description = "where to write the verified certificate (default: ${DEFAULT-VALUE})")
+  Path output;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Target t = Target.parse(target);
+    String host = connect != null ? connect : t.connectHost();
+    EnclaveClient enclave =
+        new EnclaveClient(
+            "the app at " + t.domain(),
+            host,
+            t.port(),
+            Optional.of(t.domain()),
+            CapturingTrust.context());
+    FreshEvidence fresh = FreshEvidence.fetch(enclave);
+    AppraisalPolicy policy =
+        OwnerPolicy.of(Optional.ofNullable(policyFile), Optional.empty(), allowSimulation, true);
+    RaTlsOptions options = RaTlsOptions.none().withNonce(fresh.claims().nonce().orElseThrow());
+    Optional<AppContext> context = Optional.empty();
+    if (expectation != null && expectation.fingerprint != null) {
+      options = options.withCodeSha256(hex(expectation.fingerprint, "--fingerprint"));
+    } else if (expectation != null && expectation.context != null) {
+      AppContext c = AppContext.read(expectation.context.context);
+      context = Optional.of(c);
+      options =
+          options
+              .withAppId(c.appId())
+              .withPackageSha256(hex(c.packageSha256(), "the context's package_sha256"))
+              .withConfigSha256(
+                  ByteString.of(c.deploymentConfig().getBytes(StandardCharsets.UTF_8)).sha256());
+      ByteString code =
+          expectation.context.code != null
+              ? codeSha256(expectation.context.code, err)
+              : hex(c.codeSha256(), "the context's code_sha256");
+      options = options.withCodeSha256(code);
+    } else {
+      err.println(
+          "mse: warning: no --fingerprint, --context or --policy: the code is not checked, only"
+              + " that an mse enclave serves this certificate");
+    }
+    Verified verified =
+        check(t.domain(), fresh, policy, options, context.map(AppContext::domain), err);
+    if (verified == null) {
+      return 1;
+    }
+    RaTlsAppraisal appraisal = verified.appraisal();
+    AttestationClaims claims = fresh.claims();
+    PrivateFiles.writePublic(output, fresh.certificatePem().getBytes(StandardCharsets.US_ASCII));
+    TeeKind tee = appraisal.quote().orElseThrow().tee();
+    out.println(
+        "verified "
+            + t.domain()
+            + ": "
+            + tee
+            + (tee == TeeKind.SIMULATED ? " (simulated TEE: not confidential)" : ""));
+    appraisal
+        .quote()
+        .orElseThrow()
+        .measurements()
+        .forEach((k, v) -> out.println("  " + k + ": " + v));
+    out.println("  app id:       " + claims.appId());
+    out.println("  trust:        " + claims.sslOrigin().wireName());
+    out.println("  state:        " + claims.state().wireName());
+    claims.codeSha256().ifPresent(c -> out.println("  code sha256:  " + c.hex()));
+    out.println("  expires:      " + claims.expires());
+    out.println("wrote " + output.toAbsolutePath());
+    out.println(
+        "call it: curl --cacert "
+            + output
+            + " https://"
+            + t.domain()
+            + (t.port() == 443 ? "" : ":" + t.port())
+            + "/");
+    out.flush();
+    return 0;
+  }
+
+  /** Fresh evidence that verified, and its appraisal. */
+  record Verified(FreshEvidence fresh, RaTlsAppraisal appraisal) {}
+
+  /**
+   * Verifies {@code fresh} for {@code domain}; prints the reasons and returns null when it fails.
+   *
+   * @param alsoAccepted another name the claims may carry (the context's domain)
+   */
+  static Verified check(
+      String domain,
+      FreshEvidence fresh,
+      AppraisalPolicy policy,
+      RaTlsOptions options,
+      Optional<String> alsoAccepted,
+      PrintWriter err) {
+    RaTlsAppraisal appraisal =
+        RaTlsVerifier.standard()
+            .verifyFresh(
+                fresh.certificate(),
+                fresh.quote().toByteArray(),
+                fresh.claimBytes().toByteArray(),
+                collateral(fresh),
+                policy,
+                Instant.now(),
+                options);
+    AttestationClaims claims = fresh.claims();
+    if (!claims.domain().equalsIgnoreCase(domain)
+        && !alsoAccepted.map(d -> d.equalsIgnoreCase(claims.domain())).orElse(false)) {
+      err.println(
+          "mse: the enclave serves "
+              + claims.domain()
+              + ", not "
+              + domain
+              + ": another app answered");
+      err.flush();
+      return null;
+    }
+    if (!appraisal.accepted()) {
+      err.println("mse: " + domain + " does not verify:");
+      for (RaTlsReason r : appraisal.reasons()) {
+        err.println("  - " + r.check().subject() + ": " + r.message());
+      }
+      err.flush();
+      return null;
+    }
+    return new Verified(fresh, appraisal);
+  }
+
+  private static Collateral collateral(FreshEvidence fresh) {
+    try {
+      if (fresh.collateral().isPresent()) {
+        return CollateralBundleReader.read(
+                ByteString.of(fresh.collateral().get().getBytes(StandardCharsets.UTF_8)))
+            .collateral();
+      }
+      Optional<ByteString> endorsements = RaTlsExtensions.read(fresh.certificate()).endorsements();
+      if (endorsements.isPresent()) {
+        return CollateralBundleReader.read(endorsements.get()).collateral();
+      }
+    } catch (CollateralFormatException e) {
+      throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
+    } catch (RaTlsFormatException e) {
+      // Not an RA-TLS certificate (owner mode): the evidence must carry the collateral.
+    }
+    throw new UserError(
+        "the enclave sent no collateral with its evidence (fetching it from Intel's PCS is not"
+            + " supported yet)");
+  }
+
+  /** The code archive's SHA-256 of the project in {@code dir}, built here as its owner built it. */
+  private static ByteString codeSha256(Path dir, PrintWriter notes) {
+    MseToml toml = ProjectPackage.readToml(dir.resolve(MseToml.FILE_NAME));
+    StringWriter quiet = new StringWriter();
+    Path code = AppBuilder.build(toml.directory(), toml, new PrintWriter(quiet));
+    try {
+      byte[] archive = CodeArchive.create(code, MseIgnore.load(toml.directory()));
+      try {
+        return CodeArchive.sha256(archive);
+      } finally {
+        Arrays.fill(archive, (byte) 0);
+      }
+    } catch (IOException | CodeArchiveException e) {
+      throw new UserError("cannot archive the code of " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ByteString hex(String s, String what) {
+    try {
+      byte[] b = HexFormat.of().parseHex(s.strip().toLowerCase(Locale.ROOT));
+      if (b.length != 32) {
+        throw new UserError(what + " must be 64 hex digits");
+      }
+      return ByteString.of(b);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(what + " must be 64 hex digits", e);
+    }
+  }
+
+  /** DOMAIN[:PORT], and where to connect for it. */
+  record Target(String domain, int port) {
+    static Target parse(String s) {
+      String domain = s;
+      int port = 443;
+      int colon = s.lastIndexOf(':');
+      if (colon > 0) {
+        domain = s.substring(0, colon);
+        try {
+          port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          throw new UserError("'" + s + "' is not DOMAIN or DOMAIN:PORT", e);
+        }
+      }
+      if (domain.startsWith("https://") || domain.contains("/")) {
+        throw new UserError("give the domain without https:// or a path, e.g. app.example.com");
+      }
+      if (port < 1 || port > 65535) {
+        throw new UserError("the port must be between 1 and 65535");
+      }
+      return new Target(domain.toLowerCase(Locale.ROOT), port);
+    }
+
+    /** *.localhost names are loopback (RFC 6761), as browsers and curl treat them. */
+    String connectHost() {
+      return domain.equals("localhost") || domain.endsWith(".localhost") ? "127.0.0.1" : domain;
+    }
+  }
+}

@@ -128,7 +128,7 @@ final class AppEndpoints {
       throw OperatorException.badRequest(
           "invalid_multipart", "The '" + part.getName() + "' part is too large.");
     }
-    try (InputStream in = Content.Source.asInputStream(part.newContentSource())) {
+    try (InputStream in = Content.Source.asInputStream(part.createContentSource())) {
       byte[] b = in.readNBytes(max + 1);
       if (b.length > max) {
         throw OperatorException.badRequest(

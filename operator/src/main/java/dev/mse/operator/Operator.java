@@ -1,0 +1,202 @@
+package dev.mse.operator;
+
+import dev.mse.operator.account.AccountService;
+import dev.mse.operator.account.OAuthLogin;
+import dev.mse.operator.account.ProjectService;
+import dev.mse.operator.api.ApiServer;
+import dev.mse.operator.apps.AppRouteTable;
+import dev.mse.operator.apps.AppService;
+import dev.mse.operator.apps.AppTraffic;
+import dev.mse.operator.apps.HardwareCatalog;
+import dev.mse.operator.apps.NodeEvents;
+import dev.mse.operator.node.NodeListener;
+import dev.mse.operator.node.NodeProvider;
+import dev.mse.operator.proxy.ProxyMetrics;
+import dev.mse.operator.proxy.RouteTable;
+import dev.mse.operator.store.Database;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane, wired: database, accounts, apps, the node provider, the API server and the
+ * expiry task. The SNI proxy is started beside it with {@link #routes()} and {@link #traffic()}.
+ *
+ * <pre>
+ * OperatorConfig config = OperatorConfigParser.read(Path.of("operator.toml"));
+ * try (Operator operator = Operator.start(config, listener -> new LocalNodeProvider(..., listener))) {
+ *   proxy = new SniProxy(..., operator.routes(), operator.traffic());
+ *   ...
+ * }
+ * </pre>
+ */
+public final class Operator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
+
+  /** How often expired apps are stopped and old logs purged. */
+  public static final Duration EXPIRY_PERIOD = Duration.ofSeconds(30);
+
+  private final OperatorConfig config;
+  private final Database db;
+  private final NodeProvider nodes;
+  private final AccountService accounts;
+  private final ProjectService projects;
+  private final AppService apps;
+  private final AppRouteTable routes;
+  private final AppTraffic traffic;
+  private final ApiServer api;
+  private final ScheduledExecutorService expiry;
+
+  private Operator(
+      OperatorConfig config,
+      Database db,
+      NodeProvider nodes,
+      AccountService accounts,
+      ProjectService projects,
+      AppService apps,
+      AppRouteTable routes,
+      AppTraffic traffic,
+      ApiServer api,
+      ScheduledExecutorService expiry) {
+    this.config = config;
+    this.db = db;
+    this.nodes = nodes;
+    this.accounts = accounts;
+    this.projects = projects;
+    this.apps = apps;
+    this.routes = routes;
+    this.traffic = traffic;
+    this.api = api;
+    this.expiry = expiry;
+  }
+
+  /**
+   * Opens the database (migrating it), syncs the hardware offers, builds the node provider with the
+   * operator's listener, resumes every live app, starts the API and the expiry task.
+   *
+   * @param nodeProviders builds the node provider given the listener it must report to
+   */
+  public static Operator start(
+      OperatorConfig config, Function<NodeListener, NodeProvider> nodeProviders) throws Exception {
+    return start(config, nodeProviders, Clock.systemUTC());
+  }
+
+  /** As {@link #start(OperatorConfig, Function)} with a clock (tests). */
+  public static Operator start(
+      OperatorConfig config, Function<NodeListener, NodeProvider> nodeProviders, Clock clock)
+      throws Exception {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new IOException("cannot create the data directory " + config.dataDir(), e);
+    }
+    Database db = Database.open(config.jdbcUrl());
+    NodeProvider nodes = null;
+    ScheduledExecutorService expiry = null;
+    try {
+      HardwareCatalog hardware = new HardwareCatalog(db);
+      hardware.sync(config);
+      AccountService accounts = new AccountService(db, config, clock);
+      ProjectService projects = new ProjectService(db, config, clock);
+      OAuthLogin oauth = new OAuthLogin(db, accounts, clock);
+      NodeEvents events = new NodeEvents();
+      nodes = nodeProviders.apply(events);
+      AppRouteTable routes = new AppRouteTable(config.appsDomain());
+      AppTraffic traffic = new AppTraffic();
+      AppService apps = new AppService(db, config, projects, nodes, events, routes, traffic, clock);
+      apps.resumeAll();
+      ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps);
+      expiry =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().name("operator-expiry").daemon().unstarted(r));
+      expiry.scheduleWithFixedDelay(
+          () -> {
+            try {
+              apps.enforceExpiry();
+            } catch (RuntimeException e) {
+              LOG.warn("expiry check failed: {}", e.getMessage());
+            }
+          },
+          0,
+          EXPIRY_PERIOD.toMillis(),
+          TimeUnit.MILLISECONDS);
+      LOG.info("operator API on {}", api.uri());
+      return new Operator(
+          config, db, nodes, accounts, projects, apps, routes, traffic, api, expiry);
+    } catch (Exception | Error e) {
+      if (expiry != null) {
+        expiry.shutdownNow();
+      }
+      if (nodes != null) {
+        nodes.close();
+      }
+      db.close();
+      throw e;
+    }
+  }
+
+  public OperatorConfig config() {
+    return config;
+  }
+
+  /** The proxy's routes (from memory, rebuilt on every status change). */
+  public RouteTable routes() {
+    return routes;
+  }
+
+  /** Where the proxy reports traffic. */
+  public ProxyMetrics traffic() {
+    return traffic;
+  }
+
+  /** Accounts (create one for a demo: {@code accounts().createAccount(email, password)}). */
+  public AccountService accounts() {
+    return accounts;
+  }
+
+  public ProjectService projects() {
+    return projects;
+  }
+
+  public AppService apps() {
+    return apps;
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  /** The API's base URI. */
+  public URI apiUri() {
+    return api.uri();
+  }
+
+  public int apiPort() {
+    return api.port();
+  }
+
+  /**
+   * Stops the API and the expiry task and closes the provider (nodes keep running) and database.
+   */
+  @Override
+  public void close() throws Exception {
+    expiry.shutdownNow();
+    try {
+      api.close();
+    } finally {
+      try {
+        nodes.close();
+      } finally {
+        db.close();
+      }
+    }
+  }
+}

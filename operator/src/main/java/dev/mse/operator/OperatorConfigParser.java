@@ -1,0 +1,236 @@
+package dev.mse.operator;
+
+import dev.mse.operator.store.HardwareOffer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.toml.TomlMapper;
+
+/**
+ * Reads {@code operator.toml}. Strict like the appraisal policy's parser: an unknown key is an
+ * error, so a typo cannot silently leave a default in place. Every key is optional.
+ *
+ * <pre>
+ * data_dir = "/var/lib/mse-operator"      # relative paths: from the file's directory
+ * database_url = "jdbc:postgresql://db/mse?user=mse&amp;password=…"   # default: H2 in data_dir
+ * apps_domain = "mse.localhost"
+ * sign_up = true
+ * max_lifetime_days = 365
+ * max_package_bytes = 268435456
+ * default_hardware = "4g"
+ * [api]
+ * host = "127.0.0.1"
+ * port = 8080
+ * tls_key_store = "api.p12"               # PKCS#12; absent: plain HTTP
+ * tls_key_store_password = "…"
+ * [proxy]
+ * host = "127.0.0.1"
+ * port = 8443
+ * [[hardware]]                            # absent: 4g and 8g
+ * name = "4g"
+ * memory_mb = 4096
+ * cores = 2
+ * enclave_size_mb = 1024
+ * default_quota = 3
+ * </pre>
+ */
+public final class OperatorConfigParser {
+  private static final TomlMapper TOML = TomlMapper.builder().build();
+  private static final Set<String> TOP =
+      Set.of(
+          "data_dir",
+          "database_url",
+          "apps_domain",
+          "sign_up",
+          "max_lifetime_days",
+          "max_package_bytes",
+          "default_hardware",
+          "api",
+          "proxy",
+          "hardware");
+  private static final Map<String, Set<String>> TABLES =
+      Map.of(
+          "api", Set.of("host", "port", "tls_key_store", "tls_key_store_password"),
+          "proxy", Set.of("host", "port"));
+  private static final Set<String> OFFER =
+      Set.of("name", "memory_mb", "cores", "enclave_size_mb", "default_quota");
+
+  private OperatorConfigParser() {}
+
+  /** Reads a config file; relative paths in it are relative to its directory. */
+  public static OperatorConfig read(Path file) throws OperatorConfigException {
+    String toml;
+    try {
+      toml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new OperatorConfigException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(toml, base == null ? Path.of(".") : base);
+  }
+
+  /** Parses a config; relative paths are resolved against {@code base}. */
+  public static OperatorConfig parse(String toml, Path base) throws OperatorConfigException {
+    JsonNode root;
+    try {
+      root = TOML.readTree(toml);
+    } catch (JacksonException e) {
+      throw new OperatorConfigException(
+          "operator.toml is not valid TOML: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      root = TOML.createObjectNode();
+    }
+    checkKeys(root, TOP, "operator.toml");
+    for (var table : TABLES.entrySet()) {
+      JsonNode node = root.get(table.getKey());
+      if (node != null) {
+        if (!node.isObject()) {
+          throw new OperatorConfigException("[" + table.getKey() + "] must be a table");
+        }
+        checkKeys(node, table.getValue(), "[" + table.getKey() + "]");
+      }
+    }
+    Path dataDir = base.resolve(text(root, "data_dir").orElse("data")).normalize();
+    OperatorConfig d = OperatorConfig.defaults(dataDir);
+    JsonNode api = root.path("api");
+    JsonNode proxy = root.path("proxy");
+    Optional<OperatorConfig.Tls> tls = Optional.empty();
+    Optional<String> keyStore = text(api, "tls_key_store");
+    if (keyStore.isPresent()) {
+      tls =
+          Optional.of(
+              new OperatorConfig.Tls(
+                  base.resolve(keyStore.get()).normalize(),
+                  text(api, "tls_key_store_password").orElse("")));
+    }
+    List<OperatorConfig.Offer> offers =
+        root.has("hardware") ? offers(root.get("hardware")) : d.hardware();
+    try {
+      return new OperatorConfig(
+          dataDir,
+          text(root, "database_url"),
+          text(api, "host").orElse(d.apiHost()),
+          integer(api, "port", 0, 65535).orElse(d.apiPort()),
+          tls,
+          text(root, "apps_domain").orElse(d.appsDomain()).toLowerCase(java.util.Locale.ROOT),
+          text(proxy, "host").orElse(d.proxyHost()),
+          integer(proxy, "port", 1, 65535).orElse(d.proxyPort()),
+          bool(root, "sign_up").orElse(d.signUp()),
+          Duration.ofDays(integer(root, "max_lifetime_days", 1, 36500).orElse(365)),
+          longValue(root, "max_package_bytes").orElse(d.maxPackageBytes()),
+          offers,
+          text(root, "default_hardware").orElse(offers.getFirst().offer().name()));
+    } catch (IllegalArgumentException e) {
+      throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<OperatorConfig.Offer> offers(JsonNode list) throws OperatorConfigException {
+    if (!list.isArray() || list.isEmpty()) {
+      throw new OperatorConfigException("[[hardware]] must be a non-empty array of tables");
+    }
+    List<OperatorConfig.Offer> offers = new ArrayList<>();
+    Set<String> names = new TreeSet<>();
+    for (JsonNode o : list) {
+      if (!o.isObject()) {
+        throw new OperatorConfigException("[[hardware]] must be a non-empty array of tables");
+      }
+      checkKeys(o, OFFER, "[[hardware]]");
+      String name =
+          text(o, "name")
+              .filter(n -> n.matches("[a-z0-9][a-z0-9-]{0,62}"))
+              .orElseThrow(
+                  () ->
+                      new OperatorConfigException(
+                          "[[hardware]] name must be lower-case letters, digits and '-'"));
+      if (!names.add(name)) {
+        throw new OperatorConfigException("[[hardware]] '" + name + "' is defined twice");
+      }
+      offers.add(
+          new OperatorConfig.Offer(
+              new HardwareOffer(
+                  name,
+                  required(o, "memory_mb", name),
+                  required(o, "cores", name),
+                  required(o, "enclave_size_mb", name)),
+              integer(o, "default_quota", 0, 10_000).orElse(0)));
+    }
+    return offers;
+  }
+
+  private static int required(JsonNode o, String key, String offer) throws OperatorConfigException {
+    return integer(o, key, 1, 1 << 24)
+        .orElseThrow(
+            () -> new OperatorConfigException("[[hardware]] '" + offer + "' needs " + key));
+  }
+
+  private static void checkKeys(JsonNode node, Set<String> allowed, String where)
+      throws OperatorConfigException {
+    for (String key : node.propertyNames()) {
+      if (!allowed.contains(key)) {
+        throw new OperatorConfigException(
+            "unknown key '"
+                + key
+                + "' in "
+                + where
+                + " (known: "
+                + String.join(", ", new TreeSet<>(allowed))
+                + ")");
+      }
+    }
+  }
+
+  private static Optional<String> text(JsonNode node, String key) throws OperatorConfigException {
+    JsonNode v = node.get(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isString()) {
+      throw new OperatorConfigException(key + " must be a string");
+    }
+    return Optional.of(v.asString());
+  }
+
+  private static Optional<Boolean> bool(JsonNode node, String key) throws OperatorConfigException {
+    JsonNode v = node.get(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isBoolean()) {
+      throw new OperatorConfigException(key + " must be true or false");
+    }
+    return Optional.of(v.asBoolean());
+  }
+
+  private static Optional<Integer> integer(JsonNode node, String key, int min, int max)
+      throws OperatorConfigException {
+    Optional<Long> v = longValue(node, key);
+    if (v.isPresent() && (v.get() < min || v.get() > max)) {
+      throw new OperatorConfigException(key + " must be between " + min + " and " + max);
+    }
+    return v.map(Long::intValue);
+  }
+
+  private static Optional<Long> longValue(JsonNode node, String key)
+      throws OperatorConfigException {
+    JsonNode v = node.get(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new OperatorConfigException(key + " must be an integer");
+    }
+    return Optional.of(v.asLong());
+  }
+}

@@ -1,0 +1,62 @@
+package dev.mse.operator.api;
+
+import dev.mse.operator.OperatorException;
+import dev.mse.operator.account.AccountService;
+import dev.mse.operator.store.Account;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /users/me}, sign-up and API tokens. */
+final class AccountEndpoints {
+  private final AccountService accounts;
+
+  AccountEndpoints(AccountService accounts) {
+    this.accounts = accounts;
+  }
+
+  List<Endpoint> endpoints() {
+    return List.of(
+        new Endpoint("GET", "/api/v1/users/me", true, this::me),
+        new Endpoint("POST", "/api/v1/accounts", false, this::signUp),
+        new Endpoint("POST", "/api/v1/tokens", true, this::createToken),
+        new Endpoint("GET", "/api/v1/tokens", true, this::listTokens),
+        new Endpoint("DELETE", "/api/v1/tokens/{id}", true, this::deleteToken));
+  }
+
+  private Reply me(Call call) {
+    return Reply.ok(Views.account(call.account()));
+  }
+
+  private Reply signUp(Call call) throws OperatorException {
+    JsonNode body = call.jsonBody();
+    Account account = accounts.signUp(Call.text(body, "email"), Call.text(body, "password"));
+    return Reply.json(201, Views.account(account));
+  }
+
+  private Reply createToken(Call call) throws OperatorException {
+    JsonNode body = call.jsonBody();
+    AccountService.NewToken t = accounts.createToken(call.account().id(), Call.text(body, "name"));
+    return Reply.json(
+        201,
+        new Views.NewTokenView(
+            t.token().id().toString(),
+            t.token().name(),
+            t.secret(),
+            Views.time(t.token().createdAt())));
+  }
+
+  private Reply listTokens(Call call) {
+    return Reply.ok(
+        new Views.Items<>(
+            accounts.tokens(call.account().id()).stream().map(Views::token).toList()));
+  }
+
+  private Reply deleteToken(Call call) throws OperatorException {
+    OperatorException notFound =
+        OperatorException.notFound("token_not_found", "No token with this id.");
+    UUID id = call.pathId("id", notFound);
+    accounts.deleteToken(call.account().id(), id);
+    return Reply.noContent();
+  }
+}

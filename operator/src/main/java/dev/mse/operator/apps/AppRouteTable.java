@@ -1,0 +1,64 @@
+package dev.mse.operator.apps;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.operator.node.NodeProvider;
+import dev.mse.operator.proxy.Route;
+import dev.mse.operator.proxy.RouteTable;
+import dev.mse.operator.store.AppRecord;
+import dev.mse.operator.store.AppStatus;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The proxy's routes, answered from memory and rebuilt from the database on every status change.
+ * Each app in {@code initializing} or {@code running} with a node address has two names: its {@code
+ * domain} (passthrough for self and owner, terminated for operator) and {@code <id>.enclave.<apps
+ * domain>} (always passthrough, so the owner's CLI talks to the enclave itself).
+ */
+public final class AppRouteTable implements RouteTable {
+  private final String appsDomain;
+  private volatile Map<String, Route> routes = Map.of();
+
+  public AppRouteTable(String appsDomain) {
+    this.appsDomain = appsDomain;
+  }
+
+  @Override
+  public Optional<Route> route(String serverName) {
+    return Optional.ofNullable(routes.get(serverName.toLowerCase(Locale.ROOT)));
+  }
+
+  /** The enclave name of an app. */
+  public static String enclaveDomain(java.util.UUID appId, String appsDomain) {
+    return appId + ".enclave." + appsDomain;
+  }
+
+  /** Replaces the routes with those of {@code liveApps}. */
+  void rebuild(List<AppRecord> liveApps, NodeProvider nodes) {
+    Map<String, Route> next = new HashMap<>();
+    for (AppRecord app : liveApps) {
+      if (app.status() != AppStatus.INITIALIZING && app.status() != AppStatus.RUNNING) {
+        continue;
+      }
+      Optional<InetSocketAddress> node = nodes.address(app.id());
+      if (node.isEmpty()) {
+        continue;
+      }
+      ByteString configSha256 = ByteString.of(app.deploymentConfig()).sha256();
+      Route.Mode mode =
+          app.sslOrigin() == SslOrigin.OPERATOR ? Route.Mode.TERMINATE : Route.Mode.PASSTHROUGH;
+      next.put(
+          app.domain().toLowerCase(Locale.ROOT),
+          new Route(app.id(), node.get(), mode, configSha256));
+      next.put(
+          enclaveDomain(app.id(), appsDomain),
+          new Route(app.id(), node.get(), Route.Mode.PASSTHROUGH, configSha256));
+    }
+    routes = Map.copyOf(next);
+  }
+}

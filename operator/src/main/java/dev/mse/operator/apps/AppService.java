@@ -1,0 +1,529 @@
+package dev.mse.operator.apps;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.OperatorException;
+import dev.mse.operator.account.ProjectService;
+import dev.mse.operator.node.NodeMetrics;
+import dev.mse.operator.node.NodeProvider;
+import dev.mse.operator.node.NodeSpec;
+import dev.mse.operator.node.NodeState;
+import dev.mse.operator.store.AppLogTable;
+import dev.mse.operator.store.AppRecord;
+import dev.mse.operator.store.AppStatus;
+import dev.mse.operator.store.AppTable;
+import dev.mse.operator.store.Database;
+import dev.mse.operator.store.HardwareOffer;
+import dev.mse.operator.store.HardwareTable;
+import dev.mse.operator.store.Project;
+import dev.mse.operator.store.ProjectTable;
+import dev.mse.operator.store.Quota;
+import dev.mse.operator.store.StoreException;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import dev.mse.protocol.deploy.DeploymentConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The apps of all projects: deploy, list, status, stop, logs, metrics, and the life cycle the nodes
+ * report. Every check of a deployment runs before anything is written; the row and the package file
+ * appear together or not at all.
+ */
+public final class AppService {
+  /** The tail of a node's output the API returns and the store keeps. */
+  public static final int LOG_BYTES = 64 * 1024;
+
+  /** How long the output of a stopped app is kept. */
+  public static final Duration LOG_RETENTION = Duration.ofDays(4);
+
+  private static final Logger LOG = LoggerFactory.getLogger(AppService.class);
+
+  private final Database db;
+  private final OperatorConfig config;
+  private final ProjectService projects;
+  private final NodeProvider nodes;
+  private final AppRouteTable routes;
+  private final AppTraffic traffic;
+  private final Clock clock;
+  private final Path packages;
+  private final Path uploads;
+
+  public AppService(
+      Database db,
+      OperatorConfig config,
+      ProjectService projects,
+      NodeProvider nodes,
+      NodeEvents events,
+      AppRouteTable routes,
+      AppTraffic traffic,
+      Clock clock) {
+    this.db = db;
+    this.config = config;
+    this.projects = projects;
+    this.nodes = nodes;
+    this.routes = routes;
+    this.traffic = traffic;
+    this.clock = clock;
+    this.packages = config.dataDir().resolve("packages");
+    this.uploads = config.dataDir().resolve("uploads");
+    try {
+      Files.createDirectories(packages);
+      Files.createDirectories(uploads);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + packages, e);
+    }
+    events.attach(this);
+  }
+
+  /** Where uploads are streamed before they are checked (same file system as the packages). */
+  public Path uploadDirectory() {
+    return uploads;
+  }
+
+  /**
+   * Deploys an app. On success the package is at {@code <data>/packages/<id>.tar}, the app is
+   * {@code spawning} and its node is starting; on any failure nothing was written.
+   */
+  public AppRecord deploy(UUID accountId, DeployRequest request) throws OperatorException {
+    DeploymentConfig deployment;
+    byte[] configBytes = request.deploymentConfig();
+    try {
+      deployment = DeploymentConfig.parse(configBytes);
+    } catch (DeploymentConfigException e) {
+      throw OperatorException.badRequest("invalid_deployment_config", sentence(e.getMessage()));
+    }
+    Project project = projects.resolve(accountId, request.project());
+    HardwareOffer hardware =
+        db.read(c -> HardwareTable.byName(c, request.hardware()))
+            .orElseThrow(
+                () ->
+                    OperatorException.badRequest(
+                        "unknown_hardware",
+                        "There is no hardware offer named '" + request.hardware() + "'."));
+    checkPackage(request.packageFile(), deployment);
+    String domain = deployment.domain().toLowerCase(Locale.ROOT);
+    checkDomain(deployment.appId(), deployment.sslOrigin(), domain);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    checkExpiry(deployment, now);
+
+    UUID id = deployment.appId();
+    Path target = packages.resolve(id + ".tar");
+    AppRecord app =
+        new AppRecord(
+            id,
+            deployment.appName(),
+            project.id(),
+            hardware.name(),
+            AppStatus.SPAWNING,
+            deployment.sslOrigin(),
+            domain,
+            configBytes,
+            deployment.packageSha256().hex(),
+            target,
+            deployment.javaApplication(),
+            deployment.healthcheckEndpoint(),
+            now,
+            Optional.empty(),
+            Optional.empty(),
+            deployment.expires(),
+            Optional.empty());
+    AtomicBoolean moved = new AtomicBoolean();
+    try {
+      db.inTransaction(
+          c -> {
+            if (AppTable.idExists(c, id)) {
+              throw OperatorException.conflict(
+                  "app_exists", "An app with id " + id + " already exists.");
+            }
+            Optional<UUID> holder = AppTable.liveHolderOf(c, domain);
+            if (holder.isPresent()) {
+              throw OperatorException.conflict(
+                  "domain_taken", "The domain " + domain + " is used by another running app.");
+            }
+            Quota quota =
+                ProjectTable.lockQuota(c, project.id(), hardware.name())
+                    .orElse(new Quota(hardware.name(), 0, 0));
+            if (quota.used() >= quota.maxApps()) {
+              throw OperatorException.conflict(
+                  "quota_exceeded",
+                  "Project '"
+                      + project.name()
+                      + "' has no '"
+                      + hardware.name()
+                      + "' capacity left ("
+                      + quota.used()
+                      + " of "
+                      + quota.maxApps()
+                      + " in use).");
+            }
+            AppTable.insert(c, app);
+            // last step before commit: a failed move rolls the row back
+            try {
+              Files.move(request.packageFile(), target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+              throw new UncheckedIOException("cannot store the package", e);
+            }
+            moved.set(true);
+            return null;
+          });
+    } catch (OperatorException | RuntimeException e) {
+      if (moved.get()) {
+        deleteQuietly(target);
+      }
+      if (e instanceof StoreException s && s.isUniqueViolation()) {
+        throw OperatorException.conflict("app_exists", "An app with id " + id + " already exists.");
+      }
+      throw e;
+    }
+    LOG.info("app {} ({}) deployed in project {}", id, app.name(), project.id());
+    try {
+      nodes.start(spec(app, hardware));
+    } catch (RuntimeException e) {
+      LOG.warn("app {}: the node did not start: {}", id, e.getMessage());
+      nodeStateChanged(id, NodeState.FAILED, Optional.of("the node could not be started"));
+    }
+    return db.read(c -> AppTable.byId(c, id)).orElse(app);
+  }
+
+  private void checkPackage(Path file, DeploymentConfig deployment) throws OperatorException {
+    try {
+      long size = Files.size(file);
+      if (size > config.maxPackageBytes()) {
+        throw new OperatorException(
+            OperatorException.Kind.TOO_LARGE,
+            "package_too_large",
+            "The package is larger than the " + config.maxPackageBytes() + " bytes allowed.");
+      }
+      ByteString digest = PackageFile.sha256(file);
+      if (!digest.equals(deployment.packageSha256())) {
+        throw OperatorException.badRequest(
+            "package_mismatch",
+            "The package's SHA-256 is not the package_sha256 of the deployment config.");
+      }
+      PackageFile.checkStructure(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the uploaded package", e);
+    }
+  }
+
+  private void checkDomain(UUID id, SslOrigin origin, String domain) throws OperatorException {
+    String ours = id + "." + config.appsDomain();
+    if (domain.equals(ours)) {
+      return;
+    }
+    if (origin != SslOrigin.OWNER) {
+      throw OperatorException.badRequest(
+          "invalid_domain",
+          "With ssl_origin " + origin.wireName() + " the domain must be " + ours + ".");
+    }
+    if (domain.equals(config.appsDomain()) || domain.endsWith("." + config.appsDomain())) {
+      throw OperatorException.badRequest(
+          "invalid_domain",
+          "A custom domain cannot be under "
+              + config.appsDomain()
+              + "; use "
+              + ours
+              + " or your own domain.");
+    }
+  }
+
+  private void checkExpiry(DeploymentConfig deployment, Instant now) throws OperatorException {
+    Instant expires = deployment.expires();
+    if (!expires.isAfter(now)) {
+      throw OperatorException.badRequest(
+          "invalid_expiry", "The expiration date " + iso(expires) + " is in the past.");
+    }
+    if (expires.isAfter(now.plus(config.maxLifetime()))) {
+      throw OperatorException.badRequest(
+          "invalid_expiry",
+          "The expiration date "
+              + iso(expires)
+              + " is more than "
+              + config.maxLifetime().toDays()
+              + " days away, the longest this operator allows.");
+    }
+    if (deployment.ownerCertificateChain().isPresent()) {
+      X509Certificate leaf;
+      try {
+        leaf =
+            X509Codec.certificates(
+                    deployment.ownerCertificateChain().get().getBytes(StandardCharsets.US_ASCII))
+                .getFirst();
+      } catch (CertificateException | RuntimeException e) {
+        throw OperatorException.badRequest(
+            "invalid_deployment_config", "The owner certificate chain cannot be read.");
+      }
+      Instant notAfter = leaf.getNotAfter().toInstant();
+      if (expires.isAfter(notAfter)) {
+        throw OperatorException.badRequest(
+            "invalid_expiry",
+            "The expiration date "
+                + iso(expires)
+                + " is after the owner certificate expires ("
+                + iso(notAfter)
+                + ").");
+      }
+    }
+  }
+
+  /** One of the caller's apps. */
+  public AppRecord get(UUID accountId, UUID appId) throws OperatorException {
+    return db.read(c -> AppTable.byIdForMember(c, accountId, appId))
+        .orElseThrow(AppService::appNotFound);
+  }
+
+  /** The caller's apps, filtered, newest first, one page at a time. */
+  public AppPage list(UUID accountId, AppQuery query) throws OperatorException {
+    if (query.limit() < 1 || query.limit() > AppQuery.MAX_LIMIT) {
+      throw OperatorException.badRequest(
+          "invalid_limit", "limit must be between 1 and " + AppQuery.MAX_LIMIT + ".");
+    }
+    Optional<AppTable.Position> after = Optional.empty();
+    if (query.cursor().isPresent()) {
+      after = Optional.of(decodeCursor(query.cursor().get()));
+    }
+    List<UUID> projectIds = new ArrayList<>();
+    if (query.project().isPresent()) {
+      projectIds.add(projects.resolve(accountId, query.project().get()).id());
+    } else {
+      projects.list(accountId, Optional.empty()).forEach(p -> projectIds.add(p.id()));
+    }
+    Optional<AppTable.Position> from = after;
+    List<AppRecord> rows =
+        db.read(
+            c ->
+                AppTable.list(
+                    c, projectIds, query.name(), query.statuses(), from, query.limit() + 1));
+    if (rows.size() <= query.limit()) {
+      return new AppPage(rows, Optional.empty());
+    }
+    List<AppRecord> page = rows.subList(0, query.limit());
+    AppRecord last = page.getLast();
+    return new AppPage(page, Optional.of(encodeCursor(last)));
+  }
+
+  /** Stops one of the caller's apps (nothing to do if it already ended). */
+  public AppRecord stop(UUID accountId, UUID appId) throws OperatorException {
+    AppRecord app = get(accountId, appId);
+    if (app.status().isLive()) {
+      stopNode(app.id());
+    }
+    return get(accountId, appId);
+  }
+
+  /** The last 64 KiB of the app's output. */
+  public String logs(UUID accountId, UUID appId) throws OperatorException {
+    AppRecord app = get(accountId, appId);
+    if (app.status().isLive()) {
+      return nodes.logTail(appId, LOG_BYTES);
+    }
+    Instant now = clock.instant();
+    if (app.stoppedAt().map(t -> t.plus(LOG_RETENTION).isBefore(now)).orElse(false)) {
+      throw new OperatorException(
+          OperatorException.Kind.GONE,
+          "logs_expired",
+          "The logs of this app were deleted: they are kept 4 days after it stops.");
+    }
+    Optional<AppLogTable.SavedLog> saved = db.read(c -> AppLogTable.byApp(c, appId));
+    return saved.map(AppLogTable.SavedLog::text).orElseGet(() -> nodes.logTail(appId, LOG_BYTES));
+  }
+
+  public AppMetrics metrics(UUID accountId, UUID appId) throws OperatorException {
+    AppRecord app = get(accountId, appId);
+    NodeMetrics node = app.status().isLive() ? nodes.metrics(appId) : NodeMetrics.NONE;
+    AppTraffic.Snapshot proxy = traffic.snapshot(appId);
+    return new AppMetrics(
+        node.requests(),
+        node.averageLatencyMillis(),
+        Math.max(node.activeConnections(), proxy.activeConnections()),
+        proxy.connections(),
+        proxy.bytesIn(),
+        proxy.bytesOut(),
+        node.cpuSeconds());
+  }
+
+  /** Stops the node, saves its output and marks the app stopped. */
+  private void stopNode(UUID appId) {
+    try {
+      nodes.stop(appId);
+    } catch (RuntimeException e) {
+      LOG.warn("app {}: stopping the node failed: {}", appId, e.getMessage());
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    String tail = safeLogTail(appId);
+    db.inTransaction(
+        c -> {
+          AppTable.markStopped(c, appId, now);
+          AppLogTable.save(c, appId, tail, now);
+          return null;
+        });
+    refreshRoutes();
+  }
+
+  /** Status updates from the node provider. */
+  void nodeStateChanged(UUID appId, NodeState state, Optional<String> failure) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    try {
+      switch (state) {
+        case SPAWNING -> {}
+        case WAITING -> db.read(c -> AppTable.markInitializing(c, appId));
+        case RUNNING -> db.read(c -> AppTable.markRunning(c, appId, now));
+        case FAILED -> {
+          String why = failure.orElse("the node failed");
+          String tail = safeLogTail(appId);
+          db.inTransaction(
+              c -> {
+                if (AppTable.markFailed(c, appId, truncate(why, 4000), now)) {
+                  AppLogTable.save(c, appId, tail, now);
+                }
+                return null;
+              });
+        }
+        case STOPPED -> {
+          String tail = safeLogTail(appId);
+          db.inTransaction(
+              c -> {
+                if (AppTable.markStopped(c, appId, now)) {
+                  AppLogTable.save(c, appId, tail, now);
+                }
+                return null;
+              });
+        }
+      }
+      LOG.info("app {}: node {}", appId, state);
+    } catch (RuntimeException e) {
+      LOG.warn("app {}: cannot record node state {}: {}", appId, state, e.getMessage());
+    }
+    refreshRoutes();
+  }
+
+  /** After an operator restart: every live app's node is resumed. */
+  public void resumeAll() {
+    List<AppRecord> live = db.read(AppTable::live);
+    for (AppRecord app : live) {
+      Optional<HardwareOffer> hw = db.read(c -> HardwareTable.byName(c, app.hardware()));
+      if (hw.isEmpty() || !Files.isRegularFile(app.packagePath())) {
+        nodeStateChanged(
+            app.id(), NodeState.FAILED, Optional.of("the package or hardware offer is gone"));
+        continue;
+      }
+      try {
+        nodes.resume(spec(app, hw.get()));
+      } catch (RuntimeException e) {
+        LOG.warn("app {}: resume failed: {}", app.id(), e.getMessage());
+        nodeStateChanged(app.id(), NodeState.FAILED, Optional.of("the node could not be resumed"));
+      }
+    }
+    refreshRoutes();
+  }
+
+  /** Stops apps whose time is up and forgets old logs; run periodically. */
+  public void enforceExpiry() {
+    Instant now = clock.instant();
+    for (AppRecord app : db.read(c -> AppTable.expired(c, now))) {
+      LOG.info("app {} expired at {}", app.id(), app.expiresAt());
+      stopNode(app.id());
+    }
+    db.read(c -> AppLogTable.purge(c, now.minus(LOG_RETENTION)));
+  }
+
+  /** Rebuilds the proxy's routes from the live apps. */
+  public void refreshRoutes() {
+    try {
+      routes.rebuild(db.read(AppTable::live), nodes);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot rebuild routes: {}", e.getMessage());
+    }
+  }
+
+  private NodeSpec spec(AppRecord app, HardwareOffer hardware) {
+    return new NodeSpec(
+        app.id(),
+        app.deploymentConfig(),
+        app.packagePath(),
+        hardware.enclaveSizeMb(),
+        hardware.cores(),
+        app.expiresAt());
+  }
+
+  private String safeLogTail(UUID appId) {
+    try {
+      return nodes.logTail(appId, LOG_BYTES);
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static String encodeCursor(AppRecord last) {
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.createdAt());
+    String raw = micros + ":" + last.id();
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static AppTable.Position decodeCursor(String cursor) throws OperatorException {
+    OperatorException bad =
+        OperatorException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      int colon = raw.indexOf(':');
+      if (colon < 1) {
+        throw bad;
+      }
+      long micros = Long.parseLong(raw.substring(0, colon));
+      UUID id = UUID.fromString(raw.substring(colon + 1));
+      return new AppTable.Position(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), id);
+    } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+      throw bad;
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", file, e.getMessage());
+    }
+  }
+
+  private static String iso(Instant t) {
+    return DateTimeFormatter.ISO_INSTANT.format(t);
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+
+  private static String sentence(String message) {
+    String m = message == null ? "invalid deployment config" : message;
+    String first = m.substring(0, 1).toUpperCase(Locale.ROOT) + m.substring(1);
+    return first.endsWith(".") ? first : first + ".";
+  }
+
+  static OperatorException appNotFound() {
+    return OperatorException.notFound("app_not_found", "No app with this id.");
+  }
+}

@@ -1,0 +1,42 @@
+package dev.mse.operator.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Rows of {@code accounts}. */
+public final class AccountTable {
+  private AccountTable() {}
+
+  /** An account with its stored password hash (a PHC string, never the password). */
+  public record WithHash(Account account, String passwordHash) {}
+
+  public static void insert(Connection c, Account a, String passwordHash) {
+    Jdbc.update(
+        c,
+        "INSERT INTO accounts (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)",
+        a.id(),
+        a.email(),
+        passwordHash,
+        a.createdAt());
+  }
+
+  public static Optional<Account> byId(Connection c, UUID id) {
+    return Jdbc.one(
+        c, "SELECT id, email, created_at FROM accounts WHERE id = ?", AccountTable::account, id);
+  }
+
+  public static Optional<WithHash> byEmail(Connection c, String email) {
+    return Jdbc.one(
+        c,
+        "SELECT id, email, created_at, password_hash FROM accounts WHERE email = ?",
+        rs -> new WithHash(account(rs), rs.getString("password_hash")),
+        email);
+  }
+
+  static Account account(ResultSet rs) throws SQLException {
+    return new Account(Jdbc.uuid(rs, "id"), rs.getString("email"), Jdbc.instant(rs, "created_at"));
+  }
+}

@@ -1,0 +1,210 @@
+package dev.mse.operator.store;
+
+import dev.mse.attestation.ratls.SslOrigin;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Rows of {@code apps}. Lookups for a person take their account and see only their projects. */
+public final class AppTable {
+  private static final String COLUMNS =
+      "a.id, a.name, a.project_id, a.hardware, a.status, a.ssl_origin, a.domain,"
+          + " a.deployment_config, a.package_sha256, a.package_path, a.java_application,"
+          + " a.healthcheck_endpoint, a.created_at, a.ready_at, a.stopped_at, a.expires_at,"
+          + " a.failure";
+  private static final String LIVE = "('spawning', 'initializing', 'running')";
+
+  private AppTable() {}
+
+  public static void insert(Connection c, AppRecord a) {
+    Jdbc.update(
+        c,
+        "INSERT INTO apps (id, name, project_id, hardware, status, ssl_origin, domain,"
+            + " deployment_config, package_sha256, package_path, java_application,"
+            + " healthcheck_endpoint, created_at, ready_at, stopped_at, expires_at, failure)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        a.id(),
+        a.name(),
+        a.projectId(),
+        a.hardware(),
+        a.status().wireName(),
+        a.sslOrigin().wireName(),
+        a.domain(),
+        a.deploymentConfig(),
+        a.packageSha256(),
+        a.packagePath().toString(),
+        a.javaApplication(),
+        a.healthcheckEndpoint(),
+        a.createdAt(),
+        a.readyAt(),
+        a.stoppedAt(),
+        a.expiresAt(),
+        a.failure());
+  }
+
+  public static Optional<AppRecord> byId(Connection c, UUID id) {
+    return Jdbc.one(c, "SELECT " + COLUMNS + " FROM apps a WHERE a.id = ?", AppTable::app, id);
+  }
+
+  /** The app if the account is a member of its project. */
+  public static Optional<AppRecord> byIdForMember(Connection c, UUID accountId, UUID id) {
+    return Jdbc.one(
+        c,
+        "SELECT "
+            + COLUMNS
+            + " FROM apps a JOIN project_members m ON m.project_id = a.project_id"
+            + " WHERE m.account_id = ? AND a.id = ?",
+        AppTable::app,
+        accountId,
+        id);
+  }
+
+  /** Whether any app ever used this id (ids are never reused). */
+  public static boolean idExists(Connection c, UUID id) {
+    return Jdbc.one(c, "SELECT 1 AS x FROM apps WHERE id = ?", rs -> 1, id).isPresent();
+  }
+
+  /** The live app that holds a domain, if any. */
+  public static Optional<UUID> liveHolderOf(Connection c, String domain) {
+    return Jdbc.one(
+        c,
+        "SELECT id FROM apps WHERE domain = ? AND status IN " + LIVE,
+        rs -> Jdbc.uuid(rs, "id"),
+        domain);
+  }
+
+  /** Every live app (operator restart, routes, expiry). */
+  public static List<AppRecord> live(Connection c) {
+    return Jdbc.query(
+        c,
+        "SELECT " + COLUMNS + " FROM apps a WHERE a.status IN " + LIVE + " ORDER BY a.created_at",
+        AppTable::app);
+  }
+
+  /** Live apps whose expiry is at or before {@code now}. */
+  public static List<AppRecord> expired(Connection c, Instant now) {
+    return Jdbc.query(
+        c,
+        "SELECT " + COLUMNS + " FROM apps a WHERE a.status IN " + LIVE + " AND a.expires_at <= ?",
+        AppTable::app,
+        now);
+  }
+
+  /**
+   * A filtered page, newest first, after the {@code after} position (keyset paging on {@code
+   * created_at, id}).
+   *
+   * @param projects the projects to search (already limited to the caller's)
+   */
+  public static List<AppRecord> list(
+      Connection c,
+      List<UUID> projects,
+      Optional<String> name,
+      Set<AppStatus> statuses,
+      Optional<Position> after,
+      int limit) {
+    if (projects.isEmpty()) {
+      return List.of();
+    }
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM apps a WHERE ");
+    List<Object> args = new ArrayList<>();
+    sql.append("a.project_id IN (").append(marks(projects.size())).append(')');
+    args.addAll(projects);
+    if (name.isPresent()) {
+      sql.append(" AND a.name = ?");
+      args.add(name.get());
+    }
+    if (!statuses.isEmpty()) {
+      sql.append(" AND a.status IN (").append(marks(statuses.size())).append(')');
+      statuses.forEach(s -> args.add(s.wireName()));
+    }
+    if (after.isPresent()) {
+      sql.append(" AND (a.created_at < ? OR (a.created_at = ? AND a.id < ?))");
+      args.add(after.get().createdAt());
+      args.add(after.get().createdAt());
+      args.add(after.get().id());
+    }
+    sql.append(" ORDER BY a.created_at DESC, a.id DESC LIMIT ?");
+    args.add(limit);
+    return Jdbc.query(c, sql.toString(), AppTable::app, args.toArray());
+  }
+
+  /** A place in the newest-first order of apps. */
+  public record Position(Instant createdAt, UUID id) {}
+
+  /** Moves a live app to {@code initializing}; false if it is no longer live. */
+  public static boolean markInitializing(Connection c, UUID id) {
+    return Jdbc.update(
+            c,
+            "UPDATE apps SET status = 'initializing' WHERE id = ? AND status IN"
+                + " ('spawning', 'initializing')",
+            id)
+        == 1;
+  }
+
+  public static boolean markRunning(Connection c, UUID id, Instant now) {
+    return Jdbc.update(
+            c,
+            "UPDATE apps SET status = 'running', ready_at = COALESCE(ready_at, ?) WHERE id = ? AND"
+                + " status IN "
+                + LIVE,
+            now,
+            id)
+        == 1;
+  }
+
+  public static boolean markFailed(Connection c, UUID id, String failure, Instant now) {
+    return Jdbc.update(
+            c,
+            "UPDATE apps SET status = 'on_error', failure = ?, stopped_at = ? WHERE id = ? AND"
+                + " status IN "
+                + LIVE,
+            failure,
+            now,
+            id)
+        == 1;
+  }
+
+  public static boolean markStopped(Connection c, UUID id, Instant now) {
+    return Jdbc.update(
+            c,
+            "UPDATE apps SET status = 'stopped', stopped_at = ? WHERE id = ? AND status IN " + LIVE,
+            now,
+            id)
+        == 1;
+  }
+
+  private static String marks(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  static AppRecord app(ResultSet rs) throws SQLException {
+    return new AppRecord(
+        Jdbc.uuid(rs, "id"),
+        rs.getString("name"),
+        Jdbc.uuid(rs, "project_id"),
+        rs.getString("hardware"),
+        AppStatus.fromWireName(rs.getString("status"))
+            .orElseThrow(() -> new SQLException("unknown app status in the database")),
+        SslOrigin.fromWireName(rs.getString("ssl_origin"))
+            .orElseThrow(() -> new SQLException("unknown ssl origin in the database")),
+        rs.getString("domain"),
+        rs.getBytes("deployment_config"),
+        rs.getString("package_sha256"),
+        Path.of(rs.getString("package_path")),
+        rs.getString("java_application"),
+        rs.getString("healthcheck_endpoint"),
+        Jdbc.instant(rs, "created_at"),
+        Jdbc.optionalInstant(rs, "ready_at"),
+        Jdbc.optionalInstant(rs, "stopped_at"),
+        Jdbc.instant(rs, "expires_at"),
+        Jdbc.optionalString(rs, "failure"));
+  }
+}

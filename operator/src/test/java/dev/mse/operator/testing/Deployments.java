@@ -1,0 +1,99 @@
+package dev.mse.operator.testing;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import dev.mse.protocol.pkg.AppPackage;
+import dev.mse.protocol.pkg.PackageKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Real deployment configs and encrypted packages, as the CLI makes them. */
+public final class Deployments {
+  private Deployments() {}
+
+  /** A config and the package it names. */
+  public record Deployment(DeploymentConfig config, byte[] packageBytes) {
+    public byte[] configBytes() {
+      return config.toCanonicalJson();
+    }
+
+    public UUID appId() {
+      return config.appId();
+    }
+  }
+
+  /** A self-signed owner certificate (PEM) valid until {@code notAfter}. */
+  public static String ownerChain(String domain, Instant notAfter) throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair key = g.generateKeyPair();
+    org.bouncycastle.asn1.x500.X500Name name =
+        new org.bouncycastle.asn1.x500.X500Name("CN=" + domain);
+    var builder =
+        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+            name,
+            java.math.BigInteger.valueOf(System.nanoTime()),
+            java.util.Date.from(Instant.now().minus(1, ChronoUnit.HOURS)),
+            java.util.Date.from(notAfter),
+            name,
+            key.getPublic());
+    var signer =
+        new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+            .build(key.getPrivate());
+    byte[] der = builder.build(signer).getEncoded();
+    return "-----BEGIN CERTIFICATE-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(der)
+        + "\n-----END CERTIFICATE-----\n";
+  }
+
+  public static byte[] packageBytes(String name) {
+    return AppPackage.create(
+            name,
+            "com.example.Main",
+            Optional.empty(),
+            "/health",
+            ("code of " + name).getBytes(StandardCharsets.UTF_8),
+            PackageKey.generate())
+        .toBytes();
+  }
+
+  public static Deployment selfMode(String name, String appsDomain) {
+    UUID id = UUID.randomUUID();
+    return deployment(
+        id,
+        name,
+        SslOrigin.SELF,
+        id + "." + appsDomain,
+        Instant.now().plus(30, ChronoUnit.DAYS),
+        Optional.empty());
+  }
+
+  public static Deployment deployment(
+      UUID id,
+      String name,
+      SslOrigin origin,
+      String domain,
+      Instant expires,
+      Optional<String> ownerChain) {
+    byte[] pkg = packageBytes(name);
+    DeploymentConfig config =
+        new DeploymentConfig(
+            id,
+            name,
+            "com.example.Main",
+            Optional.empty(),
+            "/health",
+            origin,
+            domain,
+            expires.truncatedTo(ChronoUnit.SECONDS),
+            ByteString.of(new byte[32]),
+            ByteString.of(pkg).sha256(),
+            ownerChain);
+    return new Deployment(config, pkg);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.mse.operator.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+/**
+ * Copies bytes both ways between a client and a node until both sides are done: one direction on
+ * the calling thread, the other on a new virtual thread. An end of stream on one side becomes a
+ * half-close ({@code shutdownOutput}) of the other, so request-then-response protocols and uploads
+ * that end with a FIN work; an error on either side closes both.
+ *
+ * <p>The idle timeout is shared: a socket read times out every {@code idleTimeout}, and the relay
+ * gives up only when neither direction has moved a byte for that long, so a long download with a
+ * silent client stays open. Buffers are large and copied straight to the other socket, with no
+ * per-byte work.
+ */
+final class Relay {
+  private final Socket client;
+  private final Socket node;
+  private final int bufferSize;
+  private final long idleNanos;
+  private volatile long lastActivity = System.nanoTime();
+
+  Relay(Socket client, Socket node, int bufferSize, Duration idleTimeout) {
+    this.client = client;
+    this.node = node;
+    this.bufferSize = bufferSize;
+    this.idleNanos = idleTimeout.toNanos();
+  }
+
+  /** Bytes moved by a finished relay. */
+  record Counts(long clientToNode, long nodeToClient) {}
+
+  /**
+   * Relays until both directions end, then closes both sockets.
+   *
+   * @param alreadyToNode bytes sent to the node before the relay began (the replayed hello)
+   */
+  Counts run(long alreadyToNode) throws InterruptedException {
+    int idleMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, idleNanos / 1_000_000));
+    long[] back = new long[1];
+    Thread nodeToClient;
+    try {
+      client.setSoTimeout(idleMillis);
+      node.setSoTimeout(idleMillis);
+      nodeToClient = Thread.ofVirtual().start(() -> back[0] = pump(node, client));
+    } catch (IOException | RuntimeException e) {
+      closeBoth();
+      return new Counts(alreadyToNode, 0);
+    }
+    long forward = alreadyToNode + pump(client, node);
+    nodeToClient.join();
+    closeBoth();
+    return new Counts(forward, back[0]);
+  }
+
+  /** Copies {@code from} to {@code to} until an end of stream, idle expiry or error. */
+  private long pump(Socket from, Socket to) {
+    byte[] buffer = new byte[bufferSize];
+    long total = 0;
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      while (true) {
+        int n;
+        try {
+          n = in.read(buffer);
+        } catch (SocketTimeoutException quiet) {
+          if (System.nanoTime() - lastActivity >= idleNanos) {
+            closeBoth(); // idle both ways: end the other direction too
+            return total;
+          }
+          continue;
+        }
+        if (n < 0) {
+          halfClose(to);
+          return total;
+        }
+        out.write(buffer, 0, n);
+        total += n;
+        lastActivity = System.nanoTime();
+      }
+    } catch (IOException | RuntimeException broken) {
+      // a reset or a close from the other direction: nothing left to relay either way
+      closeBoth();
+      return total;
+    }
+  }
+
+  private void halfClose(Socket to) {
+    try {
+      if (!to.isClosed() && !to.isOutputShutdown()) {
+        to.shutdownOutput();
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      closeBoth();
+    }
+  }
+
+  void closeBoth() {
+    closeQuietly(client);
+    closeQuietly(node);
+  }
+
+  static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // closing is best effort; the descriptor is released either way
+    }
+  }
+}

@@ -193,8 +193,14 @@ final class ConnectionHandler {
   private void relay(Socket client, Socket node, Route route, long replayed)
       throws InterruptedException {
     metrics.connectionOpened(route.appId());
-    Relay.Counts counts =
-        new Relay(client, node, config.bufferSize(), config.idleTimeout()).run(replayed);
+    Relay relay = new Relay(client, node, config.bufferSize(), config.idleTimeout());
+    proxy.track(relay);
+    Relay.Counts counts;
+    try {
+      counts = relay.run(replayed);
+    } finally {
+      proxy.untrack(relay);
+    }
     metrics.connectionClosed(route.appId(), counts.clientToNode(), counts.nodeToClient());
   }
 

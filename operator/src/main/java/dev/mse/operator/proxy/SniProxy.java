@@ -32,6 +32,7 @@ public final class SniProxy implements AutoCloseable {
   private final AtomicInteger open = new AtomicInteger();
   private final Map<UUID, Integer> openPerApp = new ConcurrentHashMap<>();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
   private volatile Thread acceptor;
 
@@ -56,6 +57,7 @@ public final class SniProxy implements AutoCloseable {
     }
     server = listening;
     acceptor = Thread.ofPlatform().name("sni-proxy-accept").daemon(true).start(this::acceptLoop);
+    Thread.ofVirtual().name("sni-proxy-idle-sweeper").start(() -> sweep(listening));
     LOG.info(
         "SNI proxy listening on {} (max {} connections, {} per app)",
         listening.getLocalSocketAddress(),
@@ -162,6 +164,32 @@ public final class SniProxy implements AutoCloseable {
     } catch (IOException ignored) {
       // already gone
     }
+  }
+
+  /** Closes relays idle for the idle timeout, until the proxy closes. */
+  private void sweep(ServerSocket listening) {
+    long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1_000);
+    while (!listening.isClosed()) {
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Relay relay : relays) {
+        if (relay.idle(now)) {
+          relay.closeBoth();
+        }
+      }
+    }
+  }
+
+  void track(Relay relay) {
+    relays.add(relay);
+  }
+
+  void untrack(Relay relay) {
+    relays.remove(relay);
   }
 
   /** Takes a slot of {@code app}'s share, or says no. */

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The SNI proxy against nginx's stream ssl_preread, same machine, same run: one TLS backend
+# (nginx, HTTP/1.1 keep-alive, a 13-byte body) measured directly, behind nginx stream
+# (ssl_preread + map on the SNI name) and behind our proxy in passthrough. wrk picks the SNI
+# from the URL host, so wrk runs in a private mount namespace whose /etc/hosts maps the bench
+# name to 127.0.0.1; the real /etc/hosts is never touched.
+# Usage: bench/proxy/run-proxy.sh
+#   env: DURATION=10s CONNECTIONS="50 200 1000" THREADS=2 TARGETS="direct nginx mse"
+#        PROXY_JAVA_OPTS (JVM options for our proxy) SKIP_BUILD=1 (reuse bench/target)
+# Raw output goes to bench/results/proxy.txt; copy the numbers to docs/benchmarks.md by hand.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$here"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-50 200 1000}"
+THREADS="${THREADS:-2}"
+TARGETS="${TARGETS:-direct nginx mse}"
+NAME=app.bench.localhost
+DIRECT=18443 NGINX=18444 MSE=18445
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx-light)
+[ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# package only (never install: ~/.m2 is shared)
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q -ntp -pl bench -am package -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -keyout "$work/key.pem" -out "$work/cert.pem" -subj "/CN=$NAME" \
+  -addext "subjectAltName=DNS:$NAME" 2>/dev/null
+
+mkdir -p "$work/backend" "$work/stream"
+cat > "$work/backend.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $work/backend/nginx.pid;
+error_log $work/backend/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $work/backend; proxy_temp_path $work/backend;
+  fastcgi_temp_path $work/backend; uwsgi_temp_path $work/backend; scgi_temp_path $work/backend;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$DIRECT ssl;
+    ssl_certificate $work/cert.pem;
+    ssl_certificate_key $work/key.pem;
+    location / { default_type text/plain; return 200 "hello, world\n"; }
+  }
+}
+CONF
+cat > "$work/stream.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+daemon off;
+worker_processes auto;
+pid $work/stream/nginx.pid;
+error_log $work/stream/error.log warn;
+events { worker_connections 8192; }
+stream {
+  map \$ssl_preread_server_name \$node {
+    $NAME 127.0.0.1:$DIRECT;
+    default 127.0.0.1:1;
+  }
+  server {
+    listen 127.0.0.1:$NGINX;
+    ssl_preread on;
+    proxy_pass \$node;
+  }
+}
+CONF
+ulimit -n 65536 2>/dev/null || true
+nginx -p "$work/backend" -c "$work/backend.conf" & pids+=($!)
+nginx -p "$work/stream" -c "$work/stream.conf" & pids+=($!)
+stream_pid=$!
+"$JAVA_HOME/bin/java" ${PROXY_JAVA_OPTS:-} -cp bench/target/benchmarks.jar dev.mse.bench.ProxyBench \
+  "$MSE" "$NAME" "$DIRECT" > "$work/proxy.log" 2>&1 & pids+=($!)
+mse_pid=$!
+
+# CPU time (clock ticks) of a process and its children: the proxy's cost per request is the
+# number that survives a machine shared with other work, where req/s alone does not
+cpu_ticks() {
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+for port in $DIRECT $NGINX $MSE; do
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
+
+cp /etc/hosts "$work/hosts"
+echo "127.0.0.1 $NAME" >> "$work/hosts"
+# wrk in a mount namespace where $NAME resolves; no namespace (no privilege): fall back to
+# "localhost", which always resolves but is a less realistic SNI
+if unshare -m sh -c "mount --bind '$work/hosts' /etc/hosts && getent hosts $NAME" >/dev/null 2>&1; then
+  run_wrk() { unshare -m sh -c "mount --bind '$work/hosts' /etc/hosts && exec wrk $*"; }
+else
+  echo "no mount namespace: $NAME cannot resolve here" >&2
+  exit 1
+fi
+
+mkdir -p bench/results
+out=bench/results/proxy.txt
+{
+  echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "# $(nginx -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $(wrk -v 2>&1 | head -1)"
+  echo "# wrk -t$THREADS -c<C> -d$DURATION https://$NAME:<port>/"
+  # warm-up: JIT for the proxy, session caches for everyone
+  run_wrk "-t$THREADS -c50 -d5s https://$NAME:$MSE/" >/dev/null
+  run_wrk "-t$THREADS -c50 -d2s https://$NAME:$NGINX/" >/dev/null
+  tick_us=$((1000000 / $(getconf CLK_TCK)))
+  printf '%-8s %6s %12s %10s %10s %12s  %s\n' target conns req/s p50 p99 proxy-cpu/req errors
+  for c in $CONNECTIONS; do
+    for label in $TARGETS; do
+      case $label in direct) port=$DIRECT ;; nginx) port=$NGINX ;; mse) port=$MSE ;; esac
+      case $label in nginx) cpu_pid=$stream_pid ;; mse) cpu_pid=$mse_pid ;; *) cpu_pid= ;; esac
+      before=$([ -n "$cpu_pid" ] && cpu_ticks "$cpu_pid" || echo 0)
+      r="$(run_wrk "-t$THREADS -c$c -d$DURATION --latency https://$NAME:$port/")"
+      after=$([ -n "$cpu_pid" ] && cpu_ticks "$cpu_pid" || echo 0)
+      requests=$(echo "$r" | awk '/requests in/ {print $1}')
+      per=$(awk -v t=$((after - before)) -v u="$tick_us" -v n="$requests" 'BEGIN { if (t > 0 && n > 0) printf "%.1fus", t * u / n; else print "-" }')
+      rps=$(echo "$r" | awk '/Requests\/sec/ {print $2}')
+      p50=$(echo "$r" | awk '$1=="50%" {print $2}')
+      p99=$(echo "$r" | awk '$1=="99%" {print $2}')
+      errs=$(echo "$r" | awk '/Socket errors/ {gsub(",",""); print "connect="$4",read="$6",write="$8",timeout="$10}')
+      non2xx=$(echo "$r" | awk '/Non-2xx/ {print "non2xx="$4}')
+      printf '%-8s %6s %12s %10s %10s %12s  %s %s\n' "$label" "$c" "$rps" "$p50" "$p99" "$per" "${errs:-0}" "$non2xx"
+    done
+  done
+} | tee "$out"

@@ -1,0 +1,219 @@
+package dev.mse.operator.proxy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One accepted connection, from its ClientHello to the end of the relay. */
+final class ConnectionHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
+  private static final String[] HTTP_1_1 = {"http/1.1"};
+
+  private final ProxyConfig config;
+  private final RouteTable routes;
+  private final UpstreamTrust upstream;
+  private final ProxyMetrics metrics;
+  private final SniProxy proxy;
+  private final ClientHelloParser parser;
+
+  ConnectionHandler(
+      ProxyConfig config,
+      RouteTable routes,
+      UpstreamTrust upstream,
+      ProxyMetrics metrics,
+      SniProxy proxy) {
+    this.config = config;
+    this.routes = routes;
+    this.upstream = upstream;
+    this.metrics = metrics;
+    this.proxy = proxy;
+    this.parser = new ClientHelloParser(config.maxHelloBytes());
+  }
+
+  void serve(Socket client) {
+    SocketAddress peer = client.getRemoteSocketAddress();
+    try {
+      client.setTcpNoDelay(true);
+      ClientHello hello;
+      try {
+        long deadline = System.nanoTime() + config.helloTimeout().toNanos();
+        hello = parser.read(new DeadlineInputStream(client, deadline));
+      } catch (ClientHelloFormatException e) {
+        refuse(
+            client, TlsAlert.DECODE_ERROR, peer, "unreadable ClientHello (" + e.getMessage() + ")");
+        return;
+      } catch (SocketTimeoutException e) {
+        LOG.info("closed {}: no complete ClientHello within {}", peer, config.helloTimeout());
+        return;
+      }
+      Optional<String> name = hello.serverName();
+      if (name.isEmpty()) {
+        refuse(client, TlsAlert.HANDSHAKE_FAILURE, peer, "no server name in the ClientHello");
+        return;
+      }
+      Optional<Route> route = lookup(name.get());
+      if (route.isEmpty()) {
+        refuse(client, TlsAlert.UNRECOGNIZED_NAME, peer, "no app named " + name.get());
+        return;
+      }
+      Route r = route.get();
+      if (!proxy.acquire(r.appId())) {
+        refuse(
+            client, TlsAlert.INTERNAL_ERROR, peer, "app " + r.appId() + " at its connection limit");
+        return;
+      }
+      try {
+        switch (r.mode()) {
+          case PASSTHROUGH -> passthrough(client, hello, r, peer);
+          case TERMINATE -> terminate(client, hello, name.get(), r, peer);
+        }
+      } finally {
+        proxy.release(r.appId());
+      }
+    } catch (IOException e) {
+      LOG.debug("connection from {} ended: {}", peer, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      Relay.closeQuietly(client);
+    }
+  }
+
+  /** The route table is the other teams' code: a failure there refuses one connection only. */
+  private Optional<Route> lookup(String name) {
+    try {
+      return routes.route(name);
+    } catch (RuntimeException e) {
+      LOG.warn("route table failed for {}: {}", name, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private void passthrough(Socket client, ClientHello hello, Route route, SocketAddress peer)
+      throws IOException, InterruptedException {
+    Socket node = new Socket();
+    proxy.track(node);
+    try {
+      try {
+        node.setTcpNoDelay(true);
+        node.connect(route.node(), millis(config.connectTimeout()));
+        node.getOutputStream().write(hello.rawUnsafe());
+      } catch (IOException e) {
+        refuse(
+            client,
+            TlsAlert.INTERNAL_ERROR,
+            peer,
+            "node of app " + route.appId() + " unreachable (" + e.getMessage() + ")");
+        return;
+      }
+      relay(client, node, route, hello.size());
+    } finally {
+      proxy.untrack(node);
+      Relay.closeQuietly(node);
+    }
+  }
+
+  /**
+   * Verifies the node first, then ends the client's TLS: a node that fails RA-TLS verification
+   * costs the client a plaintext alert and never sees a byte of theirs.
+   */
+  private void terminate(
+      Socket client, ClientHello hello, String name, Route route, SocketAddress peer)
+      throws IOException, InterruptedException {
+    if (config.terminate().isEmpty()) {
+      refuse(client, TlsAlert.INTERNAL_ERROR, peer, "TERMINATE route but no operator certificate");
+      return;
+    }
+    SSLSocket node;
+    try {
+      node = verifiedNode(route, name);
+    } catch (IOException | RuntimeException e) {
+      refuse(
+          client,
+          TlsAlert.INTERNAL_ERROR,
+          peer,
+          "node of app " + route.appId() + " refused (" + e.getMessage() + ")");
+      return;
+    }
+    proxy.track(node);
+    try {
+      SSLContext operator = config.terminate().get();
+      SSLSocket front =
+          (SSLSocket)
+              operator
+                  .getSocketFactory()
+                  .createSocket(client, new ByteArrayInputStream(hello.rawUnsafe()), true);
+      SSLParameters parameters = front.getSSLParameters();
+      parameters.setApplicationProtocols(HTTP_1_1);
+      front.setSSLParameters(parameters);
+      front.setSoTimeout(millis(config.helloTimeout()));
+      try {
+        front.startHandshake();
+      } catch (SSLException e) {
+        LOG.info("closed {}: TLS with the client failed ({})", peer, e.getMessage());
+        return;
+      }
+      relay(front, node, route, 0);
+    } finally {
+      proxy.untrack(node);
+      Relay.closeQuietly(node);
+    }
+  }
+
+  private SSLSocket verifiedNode(Route route, String name) throws IOException {
+    SSLContext context = upstream.contextFor(route);
+    SSLSocket node = (SSLSocket) context.getSocketFactory().createSocket();
+    try {
+      node.setTcpNoDelay(true);
+      node.connect(route.node(), millis(config.connectTimeout()));
+      SSLParameters parameters = node.getSSLParameters();
+      parameters.setServerNames(List.of(new SNIHostName(name)));
+      parameters.setApplicationProtocols(HTTP_1_1);
+      node.setSSLParameters(parameters);
+      node.setSoTimeout(millis(config.connectTimeout()));
+      node.startHandshake();
+      return node;
+    } catch (IOException | RuntimeException e) {
+      Relay.closeQuietly(node);
+      throw e;
+    }
+  }
+
+  private void relay(Socket client, Socket node, Route route, long replayed)
+      throws InterruptedException {
+    metrics.connectionOpened(route.appId());
+    Relay relay = new Relay(client, node, config.bufferSize(), config.idleTimeout());
+    proxy.track(relay);
+    Relay.Counts counts;
+    try {
+      counts = relay.run(replayed);
+    } finally {
+      proxy.untrack(relay);
+    }
+    metrics.connectionClosed(route.appId(), counts.clientToNode(), counts.nodeToClient());
+  }
+
+  private static void refuse(Socket client, TlsAlert alert, SocketAddress peer, String why) {
+    LOG.info("refused {}: {}; alert {}", peer, why, alert.description());
+    try {
+      alert.sendQuietly(client.getOutputStream());
+    } catch (IOException gone) {
+      // the client left
+    }
+  }
+
+  private static int millis(java.time.Duration d) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+  }
+}

@@ -1,0 +1,223 @@
+package dev.mse.operator.proxy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's TLS port: reads each connection's ClientHello, finds the app by its SNI name in
+ * the {@link RouteTable} and either relays the TLS bytes untouched to the node ({@link
+ * Route.Mode#PASSTHROUGH}) or ends TLS with the operator's certificate and re-encrypts to the node
+ * over verified RA-TLS ({@link Route.Mode#TERMINATE}).
+ *
+ * <p>One virtual thread per connection (two while relaying), blocking JDK sockets. Connections it
+ * will not serve get a fatal TLS alert and are closed; each refusal is logged on one line with the
+ * reason, never with the client's bytes.
+ */
+public final class SniProxy implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
+
+  private final ProxyConfig config;
+  private final ConnectionHandler handler;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Map<UUID, Integer> openPerApp = new ConcurrentHashMap<>();
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
+  private volatile ServerSocket server;
+  private volatile Thread acceptor;
+
+  public SniProxy(
+      ProxyConfig config, RouteTable routes, UpstreamTrust upstream, ProxyMetrics metrics) {
+    this.config = config;
+    this.handler = new ConnectionHandler(config, routes, upstream, metrics, this);
+  }
+
+  /** Binds the port and starts accepting; returns this, for try-with-resources. */
+  public synchronized SniProxy start() throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    ServerSocket listening = new ServerSocket();
+    try {
+      listening.setReuseAddress(true);
+      listening.bind(config.bind(), config.backlog());
+    } catch (IOException e) {
+      listening.close();
+      throw e;
+    }
+    server = listening;
+    acceptor = Thread.ofPlatform().name("sni-proxy-accept").daemon(true).start(this::acceptLoop);
+    Thread.ofVirtual().name("sni-proxy-idle-sweeper").start(() -> sweep(listening));
+    LOG.info(
+        "SNI proxy listening on {} (max {} connections, {} per app)",
+        listening.getLocalSocketAddress(),
+        config.maxConnections(),
+        config.maxConnectionsPerApp());
+    return this;
+  }
+
+  /** The bound port; with port 0 in the config, the one the system chose. */
+  public int port() {
+    ServerSocket s = server;
+    if (s == null) {
+      throw new IllegalStateException("not started");
+    }
+    return s.getLocalPort();
+  }
+
+  public InetSocketAddress address() {
+    ServerSocket s = server;
+    if (s == null) {
+      throw new IllegalStateException("not started");
+    }
+    return (InetSocketAddress) s.getLocalSocketAddress();
+  }
+
+  /** Connections being served right now. */
+  public int openConnections() {
+    return open.get();
+  }
+
+  /** Stops accepting and closes every connection. */
+  public void stop() {
+    close();
+  }
+
+  @Override
+  public synchronized void close() {
+    ServerSocket s = server;
+    if (s == null) {
+      return;
+    }
+    try {
+      s.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (Socket socket : sockets) {
+        Relay.closeQuietly(socket);
+      }
+      Thread t = acceptor;
+      if (t != null) {
+        try {
+          t.join(5_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private void acceptLoop() {
+    ServerSocket listening = server;
+    Thread.Builder workers = Thread.ofVirtual().name("sni-proxy-", 0);
+    while (!listening.isClosed()) {
+      Socket client;
+      try {
+        client = listening.accept();
+      } catch (SocketException closed) {
+        if (listening.isClosed()) {
+          return;
+        }
+        LOG.warn("accept failed: {}", closed.getMessage());
+        continue;
+      } catch (IOException e) {
+        LOG.warn("accept failed: {}", e.getMessage());
+        continue;
+      }
+      if (open.incrementAndGet() > config.maxConnections()) {
+        open.decrementAndGet();
+        // refused on the accepting thread: an alert into an empty send buffer never blocks
+        refuseOverload(client);
+        continue;
+      }
+      sockets.add(client);
+      workers.start(
+          () -> {
+            try {
+              handler.serve(client);
+            } finally {
+              sockets.remove(client);
+              open.decrementAndGet();
+            }
+          });
+    }
+  }
+
+  private void refuseOverload(Socket client) {
+    LOG.warn(
+        "refused {}: {} connections open, the limit",
+        client.getRemoteSocketAddress(),
+        config.maxConnections());
+    try (client) {
+      TlsAlert.INTERNAL_ERROR.sendQuietly(client.getOutputStream());
+    } catch (IOException ignored) {
+      // already gone
+    }
+  }
+
+  /** Closes relays idle for the idle timeout, until the proxy closes. */
+  private void sweep(ServerSocket listening) {
+    long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1_000);
+    while (!listening.isClosed()) {
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Relay relay : relays) {
+        if (relay.idle(now)) {
+          relay.closeBoth();
+        }
+      }
+    }
+  }
+
+  void track(Relay relay) {
+    relays.add(relay);
+  }
+
+  void untrack(Relay relay) {
+    relays.remove(relay);
+  }
+
+  /** Takes a slot of {@code app}'s share, or says no. */
+  boolean acquire(UUID app) {
+    boolean[] taken = new boolean[1];
+    openPerApp.compute(
+        app,
+        (a, count) -> {
+          int now = count == null ? 0 : count;
+          if (now >= config.maxConnectionsPerApp()) {
+            return count;
+          }
+          taken[0] = true;
+          return now + 1;
+        });
+    return taken[0];
+  }
+
+  void release(UUID app) {
+    openPerApp.computeIfPresent(app, (a, count) -> count == 1 ? null : count - 1);
+  }
+
+  /** Tracks a socket the proxy opened, so {@link #close()} reaches it. */
+  void track(Socket socket) {
+    sockets.add(socket);
+  }
+
+  void untrack(Socket socket) {
+    sockets.remove(socket);
+  }
+}

@@ -1,7 +1,9 @@
 package dev.mse.cli;
 
 import dev.mse.cli.cloud.CloudCommand;
+import dev.mse.cli.demo.DemoCommand;
 import dev.mse.cli.home.HomeCommand;
+import dev.mse.cli.operator.OperatorCommand;
 import dev.mse.cli.quote.QuoteCommand;
 import dev.mse.cli.runtime.RuntimeCommand;
 import picocli.CommandLine.Command;
@@ -14,5 +16,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Run web applications confidentially in trusted execution environments.",
-    subcommands = {CloudCommand.class, HomeCommand.class, QuoteCommand.class, RuntimeCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      CloudCommand.class,
+      HomeCommand.class,
+      OperatorCommand.class,
+      QuoteCommand.class,
+      RuntimeCommand.class
+    })
 public final class MseCommand {}

@@ -16,15 +16,15 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * The saved login ({@code $MSE_CONF_PATH/login.toml}, mode 0600): which operator, as whom, with
  * which API token. The token is the only secret; the operator keeps only its hash.
  *
- * @param baseUrl the operator's API, e.g. {@code http://127.0.0.1:9470}
+ * @param baseUrl the operator's API, e.g. {@code http://127.0.0.1:8080}
  * @param email who logged in
  * @param token the API token
  */
-record CloudLogin(String baseUrl, String email, String token) {
+public record CloudLogin(String baseUrl, String email, String token) {
   static final String FILE = "login.toml";
 
   /** The operator API used when nothing else says: the one {@code mse operator serve} starts. */
-  static final String DEFAULT_BASE_URL = "http://127.0.0.1:9470";
+  static final String DEFAULT_BASE_URL = "http://127.0.0.1:8080";
 
   private static final TomlMapper TOML = TomlMapper.builder().build();
 
@@ -58,7 +58,7 @@ record CloudLogin(String baseUrl, String email, String token) {
             () -> new UserError("not logged in: run 'mse cloud login' (or 'login --token')"));
   }
 
-  void save() {
+  public void save() {
     String toml =
         "base_url = "
             + quote(baseUrl)

@@ -83,7 +83,10 @@ record OwnerCertificate(
   private static PrivateKey privateKey(String pem, MseToml.Ssl ssl) {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      // BouncyCastle converts SEC1 "EC PRIVATE KEY" files too, which the JDK's factories refuse.
+      JcaPEMKeyConverter converter =
+          new JcaPEMKeyConverter()
+              .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
       if (o instanceof PEMKeyPair pair) {
         return converter.getPrivateKey(pair.getPrivateKeyInfo());
       }

@@ -2,6 +2,7 @@ package dev.mse.cli.home;
 
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.runtime.RuntimeDistribution;
+import dev.mse.operator.node.runtime.TeeDetection;
 import dev.mse.protocol.pkg.AppPackage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ final class SpawnCommand implements Callable<Integer> {
     AppPackage pkg = VerifyCommand.readPackage(packageFile);
     String chosenTee = tee;
     if (chosenTee == null) {
-      Optional<String> detected = Spawner.detectTee();
+      Optional<String> detected = TeeDetection.detect();
       if (detected.isEmpty()) {
         out.println("no TEE on this machine: using the simulated TEE (not confidential)");
       }

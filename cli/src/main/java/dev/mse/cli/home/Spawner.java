@@ -47,19 +47,6 @@ final class Spawner {
 
   private Spawner() {}
 
-  /**
-   * Which TEE to use when none is asked: a confidential VM's TSM if there is one, else simulation.
-   */
-  static Optional<String> detectTee() {
-    if (Files.isDirectory(Path.of("/sys/kernel/config/tsm/report"))) {
-      return Optional.of("tsm");
-    }
-    if (Files.exists(Path.of("/dev/attestation/attestation_type"))) {
-      return Optional.of("gramine-sgx");
-    }
-    return Optional.empty();
-  }
-
   static void check(Request r) {
     AppRegistry.checkName(r.name());
     if (AppRegistry.exists(r.name())) {

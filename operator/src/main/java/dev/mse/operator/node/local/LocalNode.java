@@ -52,7 +52,10 @@ final class LocalNode {
   private int restarts;
 
   private LocalNode(
-      LocalNodeProvider.Settings settings, NodeSpec spec, NodeListener listener, NodeRecord record) {
+      LocalNodeProvider.Settings settings,
+      NodeSpec spec,
+      NodeListener listener,
+      NodeRecord record) {
     this.settings = settings;
     this.spec = spec;
     this.listener = listener;
@@ -181,8 +184,7 @@ final class LocalNode {
             case "waiting", "initializing" -> change(NodeState.WAITING, Optional.empty());
             case "running" -> change(NodeState.RUNNING, Optional.empty());
             case "failed" -> {
-              change(
-                  NodeState.FAILED, Optional.of(s.get().failure().orElse("the runtime failed")));
+              change(NodeState.FAILED, Optional.of(s.get().failure().orElse("the runtime failed")));
               terminate();
               return;
             }

@@ -9,8 +9,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the provider remembers about a node on disk ({@code node.json}), so that a restarted operator
- * finds its running runtimes again.
+ * What the provider remembers about a node on disk ({@code node.json}), so that a restarted
+ * operator finds its running runtimes again.
  *
  * @param port the TLS front's loopback port
  * @param appPort the app's loopback port

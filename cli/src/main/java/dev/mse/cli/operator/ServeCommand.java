@@ -1,0 +1,87 @@
+package dev.mse.cli.operator;
+
+import dev.mse.cli.UserError;
+import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.local.LocalOperator;
+import dev.mse.operator.node.runtime.TeeDetection;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mse operator serve}: the operator's service, until stopped. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the operator: the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json, login page"
+          + " at /login/authorize), one runtime process per app on this host, and the SNI proxy."
+          + " Runs until Ctrl-C; nodes keep running and are found again at the next start."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin OperatorOptions options;
+
+  @Option(
+      names = "--tee",
+      paramLabel = "KIND",
+      description = "simulation, gramine-sgx or tsm (default: what this machine has)")
+  String tee;
+
+  @Override
+  public Integer call() throws Exception {
+    if (System.getenv("MSE_LOG_LEVEL") == null
+        && org.slf4j.LoggerFactory.getILoggerFactory()
+            instanceof ch.qos.logback.classic.LoggerContext logs) {
+      // A service's log is its record of what happened: INFO unless asked otherwise.
+      logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
+    }
+    OperatorConfig config = options.resolve();
+    String kind = tee != null ? tee : TeeDetection.detect().orElse("simulation");
+    PrintWriter out = spec.commandLine().getOut();
+    LocalOperator operator;
+    try {
+      operator =
+          LocalOperator.start(new LocalOperator.Settings(config, options.runtimeDir(), kind));
+    } catch (java.net.BindException e) {
+      throw new UserError("a port is busy: " + e.getMessage() + " (--api-port, --proxy-port)", e);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    operator.close();
+                  } catch (Exception e) {
+                    // Exiting anyway.
+                  }
+                  stopped.countDown();
+                }));
+    out.println(
+        "mse operator serving ("
+            + kind
+            + (kind.equals("simulation") ? ": SIMULATED TEE, not confidential" : "")
+            + ")");
+    out.println("  API:      " + operator.apiUri());
+    out.println(
+        "  proxy:    "
+            + config.proxyHost()
+            + ":"
+            + operator.proxyPort()
+            + " (*."
+            + config.appsDomain()
+            + ")");
+    out.println("  data:     " + config.dataDir());
+    out.println("  operator CA (for --untrusted-ssl apps): " + operator.operatorCaFile());
+    out.println("log in: mse cloud login --url " + operator.apiUri());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

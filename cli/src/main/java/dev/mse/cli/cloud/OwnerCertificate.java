@@ -33,6 +33,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  */
 record OwnerCertificate(
     String domain, String chainPem, X509Certificate leaf, String privateKeyPem) {
+  private static final java.security.Provider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
   static OwnerCertificate read(MseToml.Ssl ssl) {
     String chainPem =
@@ -84,9 +86,7 @@ record OwnerCertificate(
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
       // BouncyCastle converts SEC1 "EC PRIVATE KEY" files too, which the JDK's factories refuse.
-      JcaPEMKeyConverter converter =
-          new JcaPEMKeyConverter()
-              .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
       if (o instanceof PEMKeyPair pair) {
         return converter.getPrivateKey(pair.getPrivateKeyInfo());
       }
@@ -103,18 +103,18 @@ record OwnerCertificate(
   private static boolean signs(PrivateKey key, X509Certificate leaf) {
     String algorithm =
         switch (key.getAlgorithm()) {
-          case "EC" -> "SHA256withECDSA";
+          case "EC", "ECDSA" -> "SHA256withECDSA";
           case "RSA" -> "SHA256withRSA";
           case "Ed25519" -> "Ed25519";
           default -> throw new UserError("unsupported key type " + key.getAlgorithm());
         };
     try {
       byte[] probe = "mse owner key check".getBytes(StandardCharsets.US_ASCII);
-      Signature s = Signature.getInstance(algorithm);
+      Signature s = Signature.getInstance(algorithm, BC);
       s.initSign(key);
       s.update(probe);
       byte[] signature = s.sign();
-      Signature v = Signature.getInstance(algorithm);
+      Signature v = Signature.getInstance(algorithm, BC);
       v.initVerify(leaf.getPublicKey());
       v.update(probe);
       return v.verify(signature);

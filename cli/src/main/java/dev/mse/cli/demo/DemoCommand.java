@@ -121,7 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
     int proxyPort = operator.proxyPort();
     say("API " + operator.apiUri() + ", proxy 127.0.0.1:" + proxyPort);
     Optional<String> appId = Optional.empty();
-    CountDownLatch done = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    CountDownLatch cleaned = new CountDownLatch(1);
     try {
       step(
           2,
@@ -246,8 +247,19 @@ public final class DemoCommand implements Callable<Integer> {
       out.println();
       out.println("mse demo runs until Ctrl-C.");
       out.flush();
-      Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
-      done.await();
+      // Ctrl-C: the hook wakes this thread and holds the JVM until the app is stopped.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    interrupted.countDown();
+                    try {
+                      cleaned.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }));
+      interrupted.await();
       return 0;
     } finally {
       out.println("mse demo: stopping");
@@ -256,9 +268,13 @@ public final class DemoCommand implements Callable<Integer> {
         Main.run(
             new String[] {"cloud", "stop", appId.get()}, new PrintWriter(new StringWriter()), err);
       }
-      operator.close();
-      if (dir == null) {
-        AppBuilder.deleteTree(work);
+      try {
+        operator.close();
+        if (dir == null) {
+          AppBuilder.deleteTree(work);
+        }
+      } finally {
+        cleaned.countDown();
       }
     }
   }

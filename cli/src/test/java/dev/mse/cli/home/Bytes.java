@@ -1,10 +1,10 @@
 package dev.mse.cli.home;
 
 /** Byte searches for the "no plaintext here" assertions. */
-final class Bytes {
+public final class Bytes {
   private Bytes() {}
 
-  static boolean contains(byte[] haystack, byte[] needle) {
+  public static boolean contains(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= haystack.length; i++) {
       for (int j = 0; j < needle.length; j++) {

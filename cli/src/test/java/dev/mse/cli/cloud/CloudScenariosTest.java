@@ -1,0 +1,217 @@
+package dev.mse.cli.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mse.cli.Json;
+import dev.mse.cli.home.Bytes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The three trust scenarios end to end, through the real CLI, a real operator, real runtime
+ * processes and the SNI proxy on loopback, with curl as the users' client.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CloudScenariosTest {
+  @TempDir static Path work;
+  private CloudFixture cloud;
+
+  @BeforeAll
+  void startOperator() throws Exception {
+    cloud = new CloudFixture(work);
+  }
+
+  @AfterAll
+  void stopOperator() throws Exception {
+    cloud.close();
+  }
+
+  private JsonNode deploy(Path project, String... extra) throws Exception {
+    String[] args =
+        concat(
+            new String[] {
+              "cloud",
+              "deploy",
+              "--path",
+              project.resolve("mse.toml").toString(),
+              "--allow-simulation",
+              "--json",
+              "-y"
+            },
+            extra);
+    return Json.MAPPER.readTree(cloud.cli(args).succeeded().out());
+  }
+
+  @Test
+  void zeroTrust_usersVerifyThenCallWithTheVerifiedCertificate() throws Exception {
+    Path project = cloud.scaffold("zero");
+    JsonNode app = deploy(project);
+    String domain = app.path("domain").asString();
+    assertThat(app.path("ssl_origin").asString()).isEqualTo("self");
+    String hostPort = domain + ":" + cloud.proxyPort();
+
+    // Without verification, a user can only trust nothing: curl with its CAs refuses.
+    assertThat(CloudFixture.curl("https://" + hostPort + "/").exitCode()).isEqualTo(60);
+
+    Path cert = work.resolve("zero-cert.pem");
+    // A wrong fingerprint is refused, and no certificate is written.
+    cloud
+        .cli(
+            "cloud",
+            "verify",
+            hostPort,
+            "--fingerprint",
+            "00".repeat(32),
+            "--allow-simulation",
+            "--output",
+            cert.toString())
+        .failed();
+    assertThat(cert).doesNotExist();
+    // Simulated evidence is refused unless the user accepts it.
+    cloud.cli("cloud", "verify", hostPort, "--output", cert.toString()).failed();
+    assertThat(cert).doesNotExist();
+
+    CloudFixture.Run verified =
+        cloud
+            .cli(
+                "cloud",
+                "verify",
+                hostPort,
+                "--fingerprint",
+                app.path("code_sha256").asString(),
+                "--allow-simulation",
+                "--output",
+                cert.toString())
+            .succeeded();
+    assertThat(verified.out()).contains("verified " + domain).contains("SIMULATED");
+    CloudFixture.Run hello =
+        CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/").succeeded();
+    assertThat(hello.out()).contains("Hello from zero");
+
+    // The app's own tests, against the deployed app (verified first).
+    cloud.cli("cloud", "test", app.path("app_id").asString(), "--allow-simulation").succeeded();
+
+    assertCodeOnlyEncryptedOnTheOperator(project);
+  }
+
+  @Test
+  void appOwnerTrusted_aClientTrustingTheOwnersCaCallsTheCustomDomain() throws Exception {
+    TestCa ca = new TestCa();
+    Path project = cloud.scaffold("owned");
+    TestCa.Issued issued = ca.issue("shop.example.test", project);
+    Files.writeString(
+        project.resolve("mse.toml"),
+        "\n[cloud.ssl]\ndomain_name = \"shop.example.test\"\nprivate_key = \"privkey.pem\"\n"
+            + "certificate = \"fullchain.pem\"\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    JsonNode app = deploy(project);
+    assertThat(app.path("ssl_origin").asString()).isEqualTo("owner");
+    assertThat(app.path("domain").asString()).isEqualTo("shop.example.test");
+
+    Path caFile = ca.writeCa(work.resolve("owner-ca.pem"));
+    String port = Integer.toString(cloud.proxyPort());
+    CloudFixture.Run hello =
+        CloudFixture.curl(
+                "--cacert",
+                caFile.toString(),
+                "--resolve",
+                "shop.example.test:" + port + ":127.0.0.1",
+                "https://shop.example.test:" + port + "/")
+            .succeeded();
+    assertThat(hello.out()).contains("Hello from owned");
+
+    // The enclave name still serves the RA-TLS certificate: users can verify the enclave.
+    cloud
+        .cli(
+            "cloud",
+            "verify",
+            app.path("enclave_domain").asString() + ":" + port,
+            "--connect",
+            "127.0.0.1",
+            "--context",
+            exportContext(app),
+            "--allow-simulation",
+            "--output",
+            work.resolve("owned-enclave.pem").toString())
+        .succeeded();
+
+    // The owner's private key is nowhere on the operator's side: database, logs, disk, nodes.
+    String keyBody =
+        issued.keyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+    byte[][] secrets = {
+      keyBody.getBytes(StandardCharsets.US_ASCII),
+      issued.keyPem().getBytes(StandardCharsets.US_ASCII)
+    };
+    for (Path f : CloudFixture.files(cloud.config.dataDir())) {
+      byte[] content = Files.readAllBytes(f);
+      for (byte[] secret : secrets) {
+        assertThat(Bytes.contains(content, secret)).as("owner key in %s", f).isFalse();
+      }
+    }
+    assertCodeOnlyEncryptedOnTheOperator(project);
+  }
+
+  @Test
+  void untrustedSsl_aClientTrustingTheOperatorCaCallsTheApp() throws Exception {
+    Path project = cloud.scaffold("quick");
+    CloudFixture.Run run =
+        cloud.cli(
+            "cloud",
+            "deploy",
+            "--path",
+            project.resolve("mse.toml").toString(),
+            "--allow-simulation",
+            "--json",
+            "-y",
+            "--untrusted-ssl");
+    run.succeeded();
+    assertThat(run.err()).contains("--untrusted-ssl");
+    JsonNode app = Json.MAPPER.readTree(run.out());
+    assertThat(app.path("ssl_origin").asString()).isEqualTo("operator");
+    String url = "https://" + app.path("domain").asString() + ":" + cloud.proxyPort() + "/";
+    CloudFixture.Run hello =
+        CloudFixture.curl("--cacert", cloud.operator.operatorCaFile().toString(), url).succeeded();
+    assertThat(hello.out()).contains("Hello from quick");
+    assertCodeOnlyEncryptedOnTheOperator(project);
+  }
+
+  /** Writes the app's context as its owner would share it, for users' --context. */
+  private String exportContext(JsonNode app) throws Exception {
+    Path file = work.resolve(app.path("app_id").asString() + ".json");
+    Files.writeString(file, Json.write(app));
+    return file.toString();
+  }
+
+  /** The compiled class of the app appears in no file of the operator (package, nodes, DB). */
+  private void assertCodeOnlyEncryptedOnTheOperator(Path project) throws Exception {
+    Path classes = project.resolve("build/classes");
+    byte[] classFile;
+    try (var walk = Files.walk(classes)) {
+      classFile =
+          Files.readAllBytes(
+              walk.filter(p -> p.toString().endsWith("App.class")).findFirst().orElseThrow());
+    }
+    byte[] window = Arrays.copyOfRange(classFile, classFile.length / 2, classFile.length / 2 + 48);
+    for (Path f : CloudFixture.files(cloud.config.dataDir())) {
+      byte[] content = Files.readAllBytes(f);
+      assertThat(Bytes.contains(content, window))
+          .as("plaintext class bytes (%s) in %s", HexFormat.of().formatHex(window, 0, 8), f)
+          .isFalse();
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] r = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}

@@ -130,7 +130,8 @@ final class LocalNode {
 
   /** Starts the runtime process (again). */
   void launch() throws IOException {
-    if (!LoopbackPorts.isFree("127.0.0.1", record.port())) {
+    // A restarted runtime keeps its port when it can (its connections of before may linger).
+    if (!LoopbackPorts.isFree("127.0.0.1", record.port(), true)) {
       record = record.withPorts(LoopbackPorts.free(), LoopbackPorts.free());
     }
     RuntimeLaunch launch =
@@ -213,6 +214,8 @@ final class LocalNode {
     LOG.warn("node of app {} stopped; restart {}", spec.appId(), restarts);
     Thread.sleep(Duration.ofMillis(250L * restarts));
     try {
+      // SPAWNING until it answers again: the operator then routes to wherever it now listens.
+      change(NodeState.SPAWNING, Optional.empty());
       launch();
       return true;
     } catch (IOException e) {

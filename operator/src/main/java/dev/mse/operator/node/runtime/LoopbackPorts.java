@@ -10,9 +10,18 @@ import java.net.ServerSocket;
 public final class LoopbackPorts {
   private LoopbackPorts() {}
 
+  /** True when nothing listens on, or lingers at, {@code host:port}. */
   public static boolean isFree(String host, int port) {
+    return isFree(host, port, false);
+  }
+
+  /**
+   * @param reuseAddress ignore connections of an earlier listener still in TIME_WAIT (as a server
+   *     that sets SO_REUSEADDR, like the runtime's, may)
+   */
+  public static boolean isFree(String host, int port, boolean reuseAddress) {
     try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
+      s.setReuseAddress(reuseAddress);
       s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
       return true;
     } catch (IOException e) {

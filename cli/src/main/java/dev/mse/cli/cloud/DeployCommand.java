@@ -213,7 +213,19 @@ final class DeployCommand implements Callable<Integer> {
             proxyPort,
             Optional.of(enclaveDomain),
             RaTlsSslContexts.client(trust));
-    FreshEvidence fresh = FreshEvidence.fetch(enclave);
+    FreshEvidence fresh;
+    try {
+      fresh = FreshEvidence.fetch(enclave);
+    } catch (UserError e) {
+      api.stop(appId);
+      throw new UserError(
+          "the enclave of app "
+              + appId
+              + " does not verify: "
+              + e.getMessage()
+              + "; nothing was sent to it, and the app was stopped (the code stays encrypted)",
+          e);
+    }
     // What the evidence file records as expected: the local runtime's measurement, unless a policy
     // file or --no-verify decides the measurements.
     String measurement =

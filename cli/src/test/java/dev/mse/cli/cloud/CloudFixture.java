@@ -81,6 +81,11 @@ final class CloudFixture implements AutoCloseable {
   }
 
   Run cli(String... args) {
+    return cliIn(conf, args);
+  }
+
+  /** The CLI in-process, with {@code conf} as its configuration directory. */
+  static Run cliIn(Path conf, String... args) {
     String previous = System.getProperty(ConfigDirectory.PROPERTY);
     System.setProperty(ConfigDirectory.PROPERTY, conf.toString());
     try {

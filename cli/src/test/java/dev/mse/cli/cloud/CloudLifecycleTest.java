@@ -124,5 +124,4 @@ class CloudLifecycleTest {
     }
     throw new AssertionError("app " + id + " is " + last + ", not " + wanted);
   }
-
 }

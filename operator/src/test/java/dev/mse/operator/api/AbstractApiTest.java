@@ -19,9 +19,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -455,6 +460,29 @@ abstract class AbstractApiTest {
     assertThat(fx.appRows()).isEqualTo(3);
     assertThat(fx.storedFiles()).isEqualTo(3);
     assertThat(fx.nodes.started).hasSize(3);
+  }
+
+  @Test
+  void concurrentDeploymentsCannotOvershootTheQuota() throws Exception {
+    assertThat(deploy(alice, Deployments.selfMode("a", DOMAIN)).status()).isEqualTo(201);
+    assertThat(deploy(alice, Deployments.selfMode("b", DOMAIN)).status()).isEqualTo(201);
+    List<Deployment> racers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      racers.add(Deployments.selfMode("racer" + i, DOMAIN));
+    }
+    List<Future<Res>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Deployment d : racers) {
+        results.add(pool.submit(() -> deploy(alice, d)));
+      }
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<Res> f : results) {
+      statuses.add(f.get().status());
+    }
+    assertThat(statuses).containsOnly(201, 409).containsOnlyOnce(201);
+    assertThat(fx.appRows()).isEqualTo(3);
+    assertThat(fx.storedFiles()).isEqualTo(3);
   }
 
   @Test

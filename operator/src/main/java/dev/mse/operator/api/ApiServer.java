@@ -2,11 +2,13 @@ package dev.mse.operator.api;
 
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.account.AccountService;
+import dev.mse.operator.account.LoginThrottle;
 import dev.mse.operator.account.OAuthLogin;
 import dev.mse.operator.account.ProjectService;
 import dev.mse.operator.apps.AppService;
 import dev.mse.operator.apps.HardwareCatalog;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -47,10 +49,12 @@ public final class ApiServer implements AutoCloseable {
       ProjectService projects,
       OAuthLogin oauth,
       HardwareCatalog hardware,
-      AppService apps)
+      AppService apps,
+      Clock clock)
       throws Exception {
     ApiHandler handler =
-        new ApiHandler(endpoints(config, accounts, projects, oauth, hardware, apps), accounts);
+        new ApiHandler(
+            endpoints(config, accounts, projects, oauth, hardware, apps, clock), accounts);
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("operator-api");
     pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -86,12 +90,13 @@ public final class ApiServer implements AutoCloseable {
       ProjectService projects,
       OAuthLogin oauth,
       HardwareCatalog hardware,
-      AppService apps) {
+      AppService apps,
+      Clock clock) {
     List<Endpoint> all = new ArrayList<>();
     all.addAll(new AccountEndpoints(accounts).endpoints());
     all.addAll(new CatalogEndpoints(projects, hardware, config).endpoints());
     all.addAll(new AppEndpoints(apps, config).endpoints());
-    all.addAll(new LoginEndpoints(accounts, oauth, config).endpoints());
+    all.addAll(new LoginEndpoints(accounts, oauth, config, new LoginThrottle(clock)).endpoints());
     return all;
   }
 

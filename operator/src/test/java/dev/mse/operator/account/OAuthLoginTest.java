@@ -208,6 +208,21 @@ class OAuthLoginTest {
   }
 
   @Test
+  void tenWrongPasswordsLockTheEmailForFifteenMinutes() throws Exception {
+    String query = authorizeQuery(redirectUri, OAuthLogin.challenge(Secrets.random()), "s");
+    for (int i = 0; i < LoginThrottle.MAX_FAILURES; i++) {
+      assertThat(signIn(query, "alice@example.com", "wrong password!!").statusCode())
+          .isEqualTo(401);
+    }
+    HttpResponse<String> locked = signIn(query, "alice@example.com", OperatorFixture.PASSWORD);
+    assertThat(locked.statusCode()).isEqualTo(429);
+    assertThat(locked.body()).contains("wait 15 minutes");
+    fx.clock.advance(LoginThrottle.WINDOW);
+    assertThat(signIn(query, "alice@example.com", OperatorFixture.PASSWORD).statusCode())
+        .isEqualTo(302);
+  }
+
+  @Test
   void missingCsrfCookieIsRefused() throws Exception {
     Map<String, String> fields = new HashMap<>();
     fields.put("response_type", "code");

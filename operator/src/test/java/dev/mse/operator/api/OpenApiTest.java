@@ -27,7 +27,13 @@ class OpenApiTest {
     }
     Set<String> served =
         ApiServer.endpoints(
-                OperatorConfig.defaults(Path.of("unused")), null, null, null, null, null)
+                OperatorConfig.defaults(Path.of("unused")),
+                null,
+                null,
+                null,
+                null,
+                null,
+                java.time.Clock.systemUTC())
             .stream()
             .map(e -> e.method() + " " + e.template())
             .collect(Collectors.toCollection(TreeSet::new));

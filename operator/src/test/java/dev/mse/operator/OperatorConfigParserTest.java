@@ -68,12 +68,30 @@ class OperatorConfigParserTest {
     assertThat(c.maxLifetime()).isEqualTo(Duration.ofDays(30));
     assertThat(c.maxPackageBytes()).isEqualTo(1000);
     assertThat(c.apiPort()).isEqualTo(9000);
-    assertThat(c.apiTls().orElseThrow().keyStore()).isEqualTo(Path.of("/etc/mse/api.p12"));
+    assertThat(c.apiTls().orElseThrow())
+        .isEqualTo(new OperatorConfig.Tls.KeyStoreFile(Path.of("/etc/mse/api.p12"), "secret"));
     assertThat(c.apiTls().orElseThrow().toString()).doesNotContain("secret");
     assertThat(c.proxyPort()).isEqualTo(443);
     assertThat(c.hardware()).extracting(o -> o.offer().name()).containsExactly("small", "big");
     assertThat(c.hardware().get(0).defaultQuota()).isZero();
     assertThat(c.defaultHardware()).isEqualTo("big");
+  }
+
+  @Test
+  void readsPemFilesForTheApi() throws Exception {
+    OperatorConfig c =
+        OperatorConfigParser.parse(
+            "[api]\ntls_certificate = \"api.pem\"\ntls_private_key = \"/keys/api.key\"", BASE);
+    assertThat(c.apiTls())
+        .contains(
+            new OperatorConfig.Tls.PemFiles(Path.of("/etc/mse/api.pem"), Path.of("/keys/api.key")));
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[api]\ntls_certificate = \"a\"", BASE))
+        .hasMessageContaining("tls_private_key");
+    assertThatThrownBy(
+            () ->
+                OperatorConfigParser.parse(
+                    "[api]\ntls_key_store = \"a\"\ntls_certificate = \"b\"", BASE))
+        .hasMessageContaining("not both");
   }
 
   @Test

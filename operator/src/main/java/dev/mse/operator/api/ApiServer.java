@@ -65,8 +65,17 @@ public final class ApiServer implements AutoCloseable {
     if (config.apiTls().isPresent()) {
       http.addCustomizer(new SecureRequestCustomizer());
       SslContextFactory.Server ssl = new SslContextFactory.Server();
-      ssl.setKeyStorePath(config.apiTls().get().keyStore().toString());
-      ssl.setKeyStorePassword(config.apiTls().get().password());
+      switch (config.apiTls().get()) {
+        case OperatorConfig.Tls.KeyStoreFile k -> {
+          ssl.setKeyStorePath(k.file().toString());
+          ssl.setKeyStorePassword(k.password());
+        }
+        case OperatorConfig.Tls.PemFiles pem -> {
+          PemKeyStore loaded = PemKeyStore.load(pem.certificateChain(), pem.privateKey());
+          ssl.setKeyStore(loaded.keyStore());
+          ssl.setKeyStorePassword(loaded.password());
+        }
+      }
       ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
       connector =
           new ServerConnector(

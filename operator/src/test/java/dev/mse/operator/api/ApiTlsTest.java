@@ -36,6 +36,73 @@ class ApiTlsTest {
   @TempDir Path dir;
 
   @Test
+  void servesTheApiOverTlsFromPemFiles() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair key = g.generateKeyPair();
+    X509Certificate cert = selfSigned(key);
+    Path chain = dir.resolve("api.pem");
+    Path keyFile = dir.resolve("api.key");
+    Files.writeString(chain, pem("CERTIFICATE", cert.getEncoded()));
+    Files.writeString(keyFile, pem("PRIVATE KEY", key.getPrivate().getEncoded()));
+    try (OperatorFixture fx =
+        OperatorFixture.start(
+            TestDatabase.Kind.H2,
+            dir,
+            c -> c.withApiTls(new OperatorConfig.Tls.PemFiles(chain, keyFile)))) {
+      assertDefaultsOverTls(fx, cert);
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
+  private static X509Certificate selfSigned(KeyPair key) throws Exception {
+    X500Name name = new X500Name("CN=operator");
+    var builder =
+        new JcaX509v3CertificateBuilder(
+            name,
+            BigInteger.ONE,
+            Date.from(Instant.now().minus(1, ChronoUnit.HOURS)),
+            Date.from(Instant.now().plus(1, ChronoUnit.DAYS)),
+            name,
+            key.getPublic());
+    builder.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+  }
+
+  private static void assertDefaultsOverTls(OperatorFixture fx, X509Certificate cert)
+      throws Exception {
+    assertThat(fx.operator.apiUri().getScheme()).isEqualTo("https");
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("api", cert);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(fx.operator.apiUri().resolve("/api/v1/defaults")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"apps_domain\":\"mse.localhost\"");
+  }
+
+  @Test
   void servesTheApiOverTlsFromAKeyStore() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -68,7 +135,9 @@ class ApiTlsTest {
 
     try (OperatorFixture fx =
         OperatorFixture.start(
-            TestDatabase.Kind.H2, dir, c -> c.withApiTls(new OperatorConfig.Tls(file, "pw")))) {
+            TestDatabase.Kind.H2,
+            dir,
+            c -> c.withApiTls(new OperatorConfig.Tls.KeyStoreFile(file, "pw")))) {
       assertThat(fx.operator.apiUri().getScheme()).isEqualTo("https");
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);

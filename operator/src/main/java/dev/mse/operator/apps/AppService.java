@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -304,18 +303,25 @@ public final class AppService {
     if (query.cursor().isPresent()) {
       after = Optional.of(decodeCursor(query.cursor().get()));
     }
-    List<UUID> projectIds = new ArrayList<>();
-    if (query.project().isPresent()) {
-      projectIds.add(projects.resolve(accountId, query.project().get()).id());
-    } else {
-      projects.list(accountId, Optional.empty()).forEach(p -> projectIds.add(p.id()));
-    }
+    Optional<UUID> projectId = query.project().flatMap(ProjectService::parseUuid);
+    Optional<String> projectName = projectId.isPresent() ? Optional.empty() : query.project();
     Optional<AppTable.Position> from = after;
     List<AppRecord> rows =
         db.read(
             c ->
                 AppTable.list(
-                    c, projectIds, query.name(), query.statuses(), from, query.limit() + 1));
+                    c,
+                    accountId,
+                    projectId,
+                    projectName,
+                    query.name(),
+                    query.statuses(),
+                    from,
+                    query.limit() + 1));
+    if (rows.isEmpty() && query.project().isPresent()) {
+      // nothing listed: say so if the project itself is not the caller's
+      projects.resolve(accountId, query.project().get());
+    }
     if (rows.size() <= query.limit()) {
       return new AppPage(rows, Optional.empty());
     }

@@ -98,25 +98,40 @@ public final class AppTable {
   }
 
   /**
-   * A filtered page, newest first, after the {@code after} position (keyset paging on {@code
-   * created_at, id}).
+   * A filtered page of the apps an account can see, newest first, after the {@code after} position
+   * (keyset paging on {@code created_at, id}). One query: membership, project and filters are all
+   * in its WHERE clause.
    *
-   * @param projects the projects to search (already limited to the caller's)
+   * @param projectId only this project
+   * @param projectName only projects with this name
    */
   public static List<AppRecord> list(
       Connection c,
-      List<UUID> projects,
+      UUID accountId,
+      Optional<UUID> projectId,
+      Optional<String> projectName,
       Optional<String> name,
       Set<AppStatus> statuses,
       Optional<Position> after,
       int limit) {
-    if (projects.isEmpty()) {
-      return List.of();
-    }
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM apps a WHERE ");
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(COLUMNS)
+            .append(" FROM apps a JOIN project_members m ON m.project_id = a.project_id");
     List<Object> args = new ArrayList<>();
-    sql.append("a.project_id IN (").append(marks(projects.size())).append(')');
-    args.addAll(projects);
+    if (projectName.isPresent()) {
+      sql.append(" JOIN projects p ON p.id = a.project_id");
+    }
+    sql.append(" WHERE m.account_id = ?");
+    args.add(accountId);
+    if (projectId.isPresent()) {
+      sql.append(" AND a.project_id = ?");
+      args.add(projectId.get());
+    }
+    if (projectName.isPresent()) {
+      sql.append(" AND p.name = ?");
+      args.add(projectName.get());
+    }
     if (name.isPresent()) {
       sql.append(" AND a.name = ?");
       args.add(name.get());

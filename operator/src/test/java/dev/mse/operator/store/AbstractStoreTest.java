@@ -151,7 +151,16 @@ abstract class AbstractStoreTest {
       Optional<AppTable.Position> from = after;
       List<AppRecord> page =
           db.read(
-              c -> AppTable.list(c, List.of(project.id()), Optional.empty(), Set.of(), from, 7));
+              c ->
+                  AppTable.list(
+                      c,
+                      alice.id(),
+                      Optional.of(project.id()),
+                      Optional.empty(),
+                      Optional.empty(),
+                      Set.of(),
+                      from,
+                      7));
       page.forEach(a -> seen.add(a.id()));
       if (page.size() < 7) {
         break;
@@ -169,7 +178,9 @@ abstract class AbstractStoreTest {
             c ->
                 AppTable.list(
                     c,
-                    List.of(project.id()),
+                    alice.id(),
+                    Optional.empty(),
+                    Optional.of("default"),
                     Optional.of("app1"),
                     Set.of(AppStatus.RUNNING),
                     Optional.empty(),
@@ -177,6 +188,19 @@ abstract class AbstractStoreTest {
     assertThat(filtered)
         .allMatch(a -> a.name().equals("app1") && a.status() == AppStatus.RUNNING)
         .isNotEmpty();
+    List<AppRecord> strangers =
+        db.read(
+            c ->
+                AppTable.list(
+                    c,
+                    UUID.randomUUID(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Set.of(),
+                    Optional.empty(),
+                    100));
+    assertThat(strangers).isEmpty();
     var v8 = db.read(c -> AppTable.byIdForMember(c, UUID.randomUUID(), first.id()));
     assertThat(v8).isEmpty();
   }

@@ -85,8 +85,9 @@ public final class AppService {
     this.routes = routes;
     this.traffic = traffic;
     this.clock = clock;
-    this.packages = config.dataDir().resolve("packages");
-    this.uploads = config.dataDir().resolve("uploads");
+    // absolute: node providers may run the runtime from another working directory
+    this.packages = config.dataDir().toAbsolutePath().resolve("packages");
+    this.uploads = config.dataDir().toAbsolutePath().resolve("uploads");
     try {
       Files.createDirectories(packages);
       Files.createDirectories(uploads);
@@ -178,6 +179,7 @@ public final class AppService {
                       + " in use).");
             }
             AppTable.insert(c, app);
+            AppTable.claimDomain(c, app);
             // last step before commit: a failed move rolls the row back
             try {
               Files.move(request.packageFile(), target, StandardCopyOption.ATOMIC_MOVE);
@@ -192,7 +194,13 @@ public final class AppService {
         deleteQuietly(target);
       }
       if (e instanceof StoreException s && s.isUniqueViolation()) {
-        throw OperatorException.conflict("app_exists", "An app with id " + id + " already exists.");
+        // a concurrent deployment won the id or the domain between our checks and our insert
+        if (db.read(c -> AppTable.idExists(c, id))) {
+          throw OperatorException.conflict(
+              "app_exists", "An app with id " + id + " already exists.");
+        }
+        throw OperatorException.conflict(
+            "domain_taken", "The domain " + domain + " is used by another running app.");
       }
       throw e;
     }

@@ -23,6 +23,19 @@ public final class AppTable {
 
   private AppTable() {}
 
+  /**
+   * Claims the app's domain for as long as it lives; a second live claim of the same domain is a
+   * unique violation ({@link StoreException#isUniqueViolation()}), even between concurrent
+   * deployments.
+   */
+  public static void claimDomain(Connection c, AppRecord a) {
+    Jdbc.update(c, "INSERT INTO domain_claims (domain, app_id) VALUES (?, ?)", a.domain(), a.id());
+  }
+
+  private static void releaseDomain(Connection c, UUID appId) {
+    Jdbc.update(c, "DELETE FROM domain_claims WHERE app_id = ?", appId);
+  }
+
   public static void insert(Connection c, AppRecord a) {
     Jdbc.update(
         c,
@@ -175,25 +188,38 @@ public final class AppTable {
         == 1;
   }
 
+  /** Moves a live app to {@code on_error} and releases its domain; run it in a transaction. */
   public static boolean markFailed(Connection c, UUID id, String failure, Instant now) {
-    return Jdbc.update(
-            c,
-            "UPDATE apps SET status = 'on_error', failure = ?, stopped_at = ? WHERE id = ? AND"
-                + " status IN "
-                + LIVE,
-            failure,
-            now,
-            id)
-        == 1;
+    boolean changed =
+        Jdbc.update(
+                c,
+                "UPDATE apps SET status = 'on_error', failure = ?, stopped_at = ? WHERE id = ? AND"
+                    + " status IN "
+                    + LIVE,
+                failure,
+                now,
+                id)
+            == 1;
+    if (changed) {
+      releaseDomain(c, id);
+    }
+    return changed;
   }
 
+  /** Moves a live app to {@code stopped} and releases its domain; run it in a transaction. */
   public static boolean markStopped(Connection c, UUID id, Instant now) {
-    return Jdbc.update(
-            c,
-            "UPDATE apps SET status = 'stopped', stopped_at = ? WHERE id = ? AND status IN " + LIVE,
-            now,
-            id)
-        == 1;
+    boolean changed =
+        Jdbc.update(
+                c,
+                "UPDATE apps SET status = 'stopped', stopped_at = ? WHERE id = ? AND status IN "
+                    + LIVE,
+                now,
+                id)
+            == 1;
+    if (changed) {
+      releaseDomain(c, id);
+    }
+    return changed;
   }
 
   private static String marks(int n) {

@@ -586,6 +586,36 @@ abstract class AbstractApiTest {
   }
 
   @Test
+  void concurrentDeploymentsCannotShareADomain() throws Exception {
+    Instant expires = Instant.now().plus(5, ChronoUnit.DAYS);
+    String chain = Deployments.ownerChain("shop.example.com", expires.plus(1, ChronoUnit.DAYS));
+    List<ApiClient> clients =
+        List.of(alice, fx.signedIn("bob@example.com"), fx.signedIn("carol@example.com"));
+    List<Future<Res>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ApiClient client : clients) {
+        Deployment d =
+            Deployments.deployment(
+                UUID.randomUUID(),
+                "shop",
+                SslOrigin.OWNER,
+                "shop.example.com",
+                expires,
+                Optional.of(chain));
+        results.add(pool.submit(() -> deploy(client, d)));
+      }
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (Future<Res> f : results) {
+      Res r = f.get();
+      outcomes.add(r.status() == 201 ? "201" : r.status() + " " + r.errorCode());
+    }
+    assertThat(outcomes).containsOnlyOnce("201").containsOnly("201", "409 domain_taken");
+    assertThat(fx.appRows()).isEqualTo(1);
+    assertThat(fx.storedFiles()).isEqualTo(1);
+  }
+
+  @Test
   void refusesAReusedAppIdAndKeepsTheFirstPackage() throws Exception {
     Deployment d = Deployments.selfMode("hello", DOMAIN);
     assertThat(deploy(alice, d).status()).isEqualTo(201);

@@ -243,6 +243,57 @@ abstract class AbstractStoreTest {
   }
 
   @Test
+  void aDomainIsClaimedByOneLiveAppAtATime() {
+    AppRecord first = app("a", AppStatus.RUNNING, t0);
+    AppRecord second =
+        new AppRecord(
+            UUID.randomUUID(),
+            "b",
+            project.id(),
+            "4g",
+            AppStatus.SPAWNING,
+            SslOrigin.OWNER,
+            first.domain(),
+            first.deploymentConfig(),
+            first.packageSha256(),
+            first.packagePath(),
+            first.javaApplication(),
+            first.healthcheckEndpoint(),
+            t0,
+            Optional.empty(),
+            Optional.empty(),
+            first.expiresAt(),
+            Optional.empty());
+    db.inTransaction(
+        c -> {
+          AppTable.insert(c, first);
+          AppTable.claimDomain(c, first);
+          return null;
+        });
+    assertThatThrownBy(
+            () ->
+                db.inTransaction(
+                    c -> {
+                      AppTable.insert(c, second);
+                      AppTable.claimDomain(c, second);
+                      return null;
+                    }))
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.isUniqueViolation()).isTrue());
+    var rolledBack = db.read(c -> AppTable.idExists(c, second.id()));
+    assertThat(rolledBack).isFalse();
+    db.inTransaction(c -> AppTable.markStopped(c, first.id(), t0.plusSeconds(1)));
+    db.inTransaction(
+        c -> {
+          AppTable.insert(c, second);
+          AppTable.claimDomain(c, second);
+          return null;
+        });
+    var holder = db.read(c -> AppTable.liveHolderOf(c, first.domain()));
+    assertThat(holder).contains(second.id());
+  }
+
+  @Test
   void logsAreSavedReplacedAndPurged() {
     AppRecord a = app("a", AppStatus.STOPPED, t0);
     db.inTransaction(

@@ -395,34 +395,32 @@ class SniProxyTest {
     CountDownLatch allOpen = new CountDownLatch(n);
     CountDownLatch done = new CountDownLatch(n);
     AtomicLong failures = new AtomicLong();
-    List<Thread> threads = new ArrayList<>();
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      threads.add(
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
-                      s.setSoTimeout(20_000);
-                      OutputStream out = s.getOutputStream();
-                      out.write(helloBytes);
-                      out.write(payload);
-                      InputStream in = s.getInputStream();
-                      byte[] back = in.readNBytes(helloBytes.length + payload.length);
-                      allOpen.countDown();
-                      // every connection stays open until all are: a thousand at once
-                      allOpen.await(20, TimeUnit.SECONDS);
-                      if (!java.util.Arrays.equals(
-                          back, ClientHelloParserTest.concat(helloBytes, payload))) {
-                        failures.incrementAndGet();
-                      }
-                    } catch (Exception e) {
-                      failures.incrementAndGet();
-                      allOpen.countDown();
-                    } finally {
-                      done.countDown();
-                    }
-                  }));
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+                  s.setSoTimeout(20_000);
+                  OutputStream out = s.getOutputStream();
+                  out.write(helloBytes);
+                  out.write(payload);
+                  InputStream in = s.getInputStream();
+                  byte[] back = in.readNBytes(helloBytes.length + payload.length);
+                  allOpen.countDown();
+                  // every connection stays open until all are: a thousand at once
+                  allOpen.await(20, TimeUnit.SECONDS);
+                  if (!java.util.Arrays.equals(
+                      back, ClientHelloParserTest.concat(helloBytes, payload))) {
+                    failures.incrementAndGet();
+                  }
+                } catch (Exception e) {
+                  failures.incrementAndGet();
+                  allOpen.countDown();
+                } finally {
+                  done.countDown();
+                }
+              });
     }
     assertThat(done.await(25, TimeUnit.SECONDS)).isTrue();
     long millis = (System.nanoTime() - start) / 1_000_000;

@@ -224,8 +224,9 @@ final class ConnectionHandler {
     try {
       alert.sendQuietly(client.getOutputStream());
       client.shutdownOutput();
-      client.setSoTimeout(REFUSAL_DRAIN_MILLIS);
-      InputStream in = client.getInputStream();
+      // one deadline for the whole drain: a client trickling bytes cannot hold the thread
+      InputStream in =
+          new DeadlineInputStream(client, System.nanoTime() + REFUSAL_DRAIN_MILLIS * 1_000_000L);
       byte[] discard = new byte[4096];
       long left = MAX_REFUSAL_DRAIN;
       int n;

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SniProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
+  private static final long ACCEPT_BACKOFF_MILLIS = 50;
 
   private final ProxyConfig config;
   private final ConnectionHandler handler;
@@ -143,7 +144,13 @@ public final class SniProxy implements AutoCloseable {
       } catch (ClosedChannelException closed) {
         return;
       } catch (IOException e) {
+        // typically out of descriptors: pause rather than spin on a failing accept
         LOG.warn("accept failed: {}", e.getMessage());
+        try {
+          Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
         continue;
       }
       Socket client = channel.socket();

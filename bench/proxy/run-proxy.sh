@@ -5,7 +5,7 @@
 # from the URL host, so wrk runs in a private mount namespace whose /etc/hosts maps the bench
 # name to 127.0.0.1; the real /etc/hosts is never touched.
 # Usage: bench/proxy/run-proxy.sh
-#   env: DURATION=10s CONNECTIONS="50 200 1000" THREADS=2 TARGETS="direct nginx mse"
+#   env: DURATION=10s CONNECTIONS="50 200 1000" THREADS=2 TARGETS="direct nginx mse" ROUNDS=1
 #        PROXY_JAVA_OPTS (JVM options for our proxy) SKIP_BUILD=1 (reuse bench/target)
 # Raw output goes to bench/results/proxy.txt; copy the numbers to docs/benchmarks.md by hand.
 set -euo pipefail
@@ -16,6 +16,7 @@ DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-50 200 1000}"
 THREADS="${THREADS:-2}"
 TARGETS="${TARGETS:-direct nginx mse}"
+ROUNDS="${ROUNDS:-1}"
 NAME=app.bench.localhost
 DIRECT=18443 NGINX=18444 MSE=18445
 
@@ -125,6 +126,7 @@ out=bench/results/proxy.txt
   run_wrk "-t$THREADS -c50 -d2s https://$NAME:$NGINX/" >/dev/null
   tick_us=$((1000000 / $(getconf CLK_TCK)))
   printf '%-8s %6s %12s %10s %10s %12s  %s\n' target conns req/s p50 p99 proxy-cpu/req errors
+  for round in $(seq "$ROUNDS"); do
   for c in $CONNECTIONS; do
     for label in $TARGETS; do
       case $label in direct) port=$DIRECT ;; nginx) port=$NGINX ;; mse) port=$MSE ;; esac
@@ -141,5 +143,6 @@ out=bench/results/proxy.txt
       non2xx=$(echo "$r" | awk '/Non-2xx/ {print "non2xx="$4}')
       printf '%-8s %6s %12s %10s %10s %12s  %s %s\n' "$label" "$c" "$rps" "$p50" "$p99" "$per" "${errs:-0}" "$non2xx"
     done
+  done
   done
 } | tee "$out"

@@ -113,7 +113,7 @@ public final class Operator implements AutoCloseable {
       AppTraffic traffic = new AppTraffic();
       AppService apps = new AppService(db, config, projects, nodes, events, routes, traffic, clock);
       apps.resumeAll();
-      ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps);
+      ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps, clock);
       expiry =
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().name("operator-expiry").daemon().unstarted(r));

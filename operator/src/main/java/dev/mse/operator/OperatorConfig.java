@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param databaseUrl a JDBC URL (PostgreSQL in production); empty: H2 in {@code dataDir}
  * @param apiHost the API's bind address (loopback by default)
  * @param apiPort the API's port (0: any free port)
- * @param apiTls the API's TLS key store; empty: plain HTTP
+ * @param apiTls the API's TLS identity (key store or PEM files); empty: plain HTTP
  * @param appsDomain apps are {@code <id>.<appsDomain>}, enclaves {@code <id>.enclave.<appsDomain>}
  * @param proxyHost where users reach the SNI proxy (for URLs and the CLI)
  * @param proxyPort the SNI proxy's port
@@ -41,17 +41,28 @@ public record OperatorConfig(
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
-  /**
-   * A PKCS#12 (or JKS) key store for the API's TLS.
-   *
-   * @param keyStore the file
-   * @param password its password (also the key's)
-   */
-  public record Tls(Path keyStore, String password) {
-    @Override
-    public String toString() {
-      return "Tls[" + keyStore + "]";
+  /** Where the API's TLS identity comes from. */
+  public sealed interface Tls {
+    /**
+     * A PKCS#12 (or JKS) key store.
+     *
+     * @param file the key store
+     * @param password its password (also the key's)
+     */
+    record KeyStoreFile(Path file, String password) implements Tls {
+      @Override
+      public String toString() {
+        return "KeyStoreFile[" + file + "]";
+      }
     }
+
+    /**
+     * PEM files, as most certificate tools write them.
+     *
+     * @param certificateChain the certificate, then its issuers
+     * @param privateKey the key (PKCS#8, or SEC1 / PKCS#1), unencrypted
+     */
+    record PemFiles(Path certificateChain, Path privateKey) implements Tls {}
   }
 
   /** A hardware offer and how many live apps of it each project may run by default. */

@@ -31,8 +31,9 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * [api]
  * host = "127.0.0.1"
  * port = 8080
- * tls_key_store = "api.p12"               # PKCS#12; absent: plain HTTP
+ * tls_key_store = "api.p12"               # PKCS#12; absent (and no PEM): plain HTTP
  * tls_key_store_password = "…"
+ * # or: tls_certificate = "api.pem" and tls_private_key = "api.key"
  * [proxy]
  * host = "127.0.0.1"
  * port = 8443
@@ -60,7 +61,14 @@ public final class OperatorConfigParser {
           "hardware");
   private static final Map<String, Set<String>> TABLES =
       Map.of(
-          "api", Set.of("host", "port", "tls_key_store", "tls_key_store_password"),
+          "api",
+              Set.of(
+                  "host",
+                  "port",
+                  "tls_key_store",
+                  "tls_key_store_password",
+                  "tls_certificate",
+                  "tls_private_key"),
           "proxy", Set.of("host", "port"));
   private static final Set<String> OFFER =
       Set.of("name", "memory_mb", "cores", "enclave_size_mb", "default_quota");
@@ -105,15 +113,7 @@ public final class OperatorConfigParser {
     OperatorConfig d = OperatorConfig.defaults(dataDir);
     JsonNode api = root.path("api");
     JsonNode proxy = root.path("proxy");
-    Optional<OperatorConfig.Tls> tls = Optional.empty();
-    Optional<String> keyStore = text(api, "tls_key_store");
-    if (keyStore.isPresent()) {
-      tls =
-          Optional.of(
-              new OperatorConfig.Tls(
-                  base.resolve(keyStore.get()).normalize(),
-                  text(api, "tls_key_store_password").orElse("")));
-    }
+    Optional<OperatorConfig.Tls> tls = tls(api, base);
     List<OperatorConfig.Offer> offers =
         root.has("hardware") ? offers(root.get("hardware")) : d.hardware();
     try {
@@ -134,6 +134,33 @@ public final class OperatorConfigParser {
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }
+  }
+
+  private static Optional<OperatorConfig.Tls> tls(JsonNode api, Path base)
+      throws OperatorConfigException {
+    Optional<String> keyStore = text(api, "tls_key_store");
+    Optional<String> certificate = text(api, "tls_certificate");
+    Optional<String> key = text(api, "tls_private_key");
+    if (keyStore.isPresent() && (certificate.isPresent() || key.isPresent())) {
+      throw new OperatorConfigException(
+          "[api] takes either tls_key_store or tls_certificate and tls_private_key, not both");
+    }
+    if (keyStore.isPresent()) {
+      return Optional.of(
+          new OperatorConfig.Tls.KeyStoreFile(
+              base.resolve(keyStore.get()).normalize(),
+              text(api, "tls_key_store_password").orElse("")));
+    }
+    if (certificate.isPresent() != key.isPresent()) {
+      throw new OperatorConfigException(
+          "[api] needs both tls_certificate and tls_private_key for PEM files");
+    }
+    if (certificate.isPresent()) {
+      return Optional.of(
+          new OperatorConfig.Tls.PemFiles(
+              base.resolve(certificate.get()).normalize(), base.resolve(key.get()).normalize()));
+    }
+    return Optional.empty();
   }
 
   private static List<OperatorConfig.Offer> offers(JsonNode list) throws OperatorConfigException {

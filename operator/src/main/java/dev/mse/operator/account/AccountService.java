@@ -146,14 +146,19 @@ public final class AccountService {
     Optional<Account> account =
         db.read(
             c -> {
-              Optional<ApiToken> t = TokenTable.byHash(c, Secrets.sha256Hex(token));
-              if (t.isEmpty() || t.get().expiresAt().filter(e -> !e.isAfter(now)).isPresent()) {
+              Optional<TokenTable.Owned> found =
+                  TokenTable.byHashWithAccount(c, Secrets.sha256Hex(token));
+              if (found.isEmpty()) {
                 return Optional.empty();
               }
-              if (t.get().lastUsedAt().filter(u -> u.plus(TOUCH_INTERVAL).isAfter(now)).isEmpty()) {
-                TokenTable.touch(c, t.get().id(), now);
+              ApiToken t = found.get().token();
+              if (t.expiresAt().filter(e -> !e.isAfter(now)).isPresent()) {
+                return Optional.empty();
               }
-              return AccountTable.byId(c, t.get().accountId());
+              if (t.lastUsedAt().filter(u -> u.plus(TOUCH_INTERVAL).isAfter(now)).isEmpty()) {
+                TokenTable.touch(c, t.id(), now);
+              }
+              return Optional.of(found.get().account());
             });
     return account.orElseThrow(
         () ->

@@ -2,11 +2,13 @@ package dev.mse.operator.api;
 
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.account.AccountService;
+import dev.mse.operator.account.LoginThrottle;
 import dev.mse.operator.account.OAuthLogin;
 import dev.mse.operator.account.ProjectService;
 import dev.mse.operator.apps.AppService;
 import dev.mse.operator.apps.HardwareCatalog;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -47,10 +49,12 @@ public final class ApiServer implements AutoCloseable {
       ProjectService projects,
       OAuthLogin oauth,
       HardwareCatalog hardware,
-      AppService apps)
+      AppService apps,
+      Clock clock)
       throws Exception {
     ApiHandler handler =
-        new ApiHandler(endpoints(config, accounts, projects, oauth, hardware, apps), accounts);
+        new ApiHandler(
+            endpoints(config, accounts, projects, oauth, hardware, apps, clock), accounts);
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("operator-api");
     pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -61,8 +65,17 @@ public final class ApiServer implements AutoCloseable {
     if (config.apiTls().isPresent()) {
       http.addCustomizer(new SecureRequestCustomizer());
       SslContextFactory.Server ssl = new SslContextFactory.Server();
-      ssl.setKeyStorePath(config.apiTls().get().keyStore().toString());
-      ssl.setKeyStorePassword(config.apiTls().get().password());
+      switch (config.apiTls().get()) {
+        case OperatorConfig.Tls.KeyStoreFile k -> {
+          ssl.setKeyStorePath(k.file().toString());
+          ssl.setKeyStorePassword(k.password());
+        }
+        case OperatorConfig.Tls.PemFiles pem -> {
+          PemKeyStore loaded = PemKeyStore.load(pem.certificateChain(), pem.privateKey());
+          ssl.setKeyStore(loaded.keyStore());
+          ssl.setKeyStorePassword(loaded.password());
+        }
+      }
       ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
       connector =
           new ServerConnector(
@@ -86,12 +99,13 @@ public final class ApiServer implements AutoCloseable {
       ProjectService projects,
       OAuthLogin oauth,
       HardwareCatalog hardware,
-      AppService apps) {
+      AppService apps,
+      Clock clock) {
     List<Endpoint> all = new ArrayList<>();
     all.addAll(new AccountEndpoints(accounts).endpoints());
     all.addAll(new CatalogEndpoints(projects, hardware, config).endpoints());
     all.addAll(new AppEndpoints(apps, config).endpoints());
-    all.addAll(new LoginEndpoints(accounts, oauth, config).endpoints());
+    all.addAll(new LoginEndpoints(accounts, oauth, config, new LoginThrottle(clock)).endpoints());
     return all;
   }
 

@@ -3,6 +3,7 @@ package dev.mse.operator.api;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorException;
 import dev.mse.operator.account.AccountService;
+import dev.mse.operator.account.LoginThrottle;
 import dev.mse.operator.account.OAuthLogin;
 import dev.mse.operator.account.Secrets;
 import dev.mse.operator.store.Account;
@@ -42,11 +43,14 @@ final class LoginEndpoints {
   private final AccountService accounts;
   private final OAuthLogin oauth;
   private final OperatorConfig config;
+  private final LoginThrottle throttle;
 
-  LoginEndpoints(AccountService accounts, OAuthLogin oauth, OperatorConfig config) {
+  LoginEndpoints(
+      AccountService accounts, OAuthLogin oauth, OperatorConfig config, LoginThrottle throttle) {
     this.accounts = accounts;
     this.oauth = oauth;
     this.config = config;
+    this.throttle = throttle;
   }
 
   List<Endpoint> endpoints() {
@@ -108,7 +112,20 @@ final class LoginEndpoints {
         return page(true, params, Secrets.random(), Optional.of(e.getMessage()), 400);
       }
     } else {
+      if (!throttle.allowed(email)) {
+        return page(
+            false,
+            params,
+            Secrets.random(),
+            Optional.of("Too many wrong passwords for this email; wait 15 minutes and try again."),
+            429);
+      }
       account = accounts.authenticate(email, password);
+      if (account.isEmpty()) {
+        throttle.failed(email);
+      } else {
+        throttle.succeeded(email);
+      }
     }
     if (account.isEmpty()) {
       return page(false, params, Secrets.random(), Optional.of("Wrong email or password."), 401);

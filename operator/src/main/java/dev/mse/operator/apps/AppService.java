@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -86,8 +85,9 @@ public final class AppService {
     this.routes = routes;
     this.traffic = traffic;
     this.clock = clock;
-    this.packages = config.dataDir().resolve("packages");
-    this.uploads = config.dataDir().resolve("uploads");
+    // absolute: node providers may run the runtime from another working directory
+    this.packages = config.dataDir().toAbsolutePath().resolve("packages");
+    this.uploads = config.dataDir().toAbsolutePath().resolve("uploads");
     try {
       Files.createDirectories(packages);
       Files.createDirectories(uploads);
@@ -179,6 +179,7 @@ public final class AppService {
                       + " in use).");
             }
             AppTable.insert(c, app);
+            AppTable.claimDomain(c, app);
             // last step before commit: a failed move rolls the row back
             try {
               Files.move(request.packageFile(), target, StandardCopyOption.ATOMIC_MOVE);
@@ -193,7 +194,13 @@ public final class AppService {
         deleteQuietly(target);
       }
       if (e instanceof StoreException s && s.isUniqueViolation()) {
-        throw OperatorException.conflict("app_exists", "An app with id " + id + " already exists.");
+        // a concurrent deployment won the id or the domain between our checks and our insert
+        if (db.read(c -> AppTable.idExists(c, id))) {
+          throw OperatorException.conflict(
+              "app_exists", "An app with id " + id + " already exists.");
+        }
+        throw OperatorException.conflict(
+            "domain_taken", "The domain " + domain + " is used by another running app.");
       }
       throw e;
     }
@@ -304,18 +311,25 @@ public final class AppService {
     if (query.cursor().isPresent()) {
       after = Optional.of(decodeCursor(query.cursor().get()));
     }
-    List<UUID> projectIds = new ArrayList<>();
-    if (query.project().isPresent()) {
-      projectIds.add(projects.resolve(accountId, query.project().get()).id());
-    } else {
-      projects.list(accountId, Optional.empty()).forEach(p -> projectIds.add(p.id()));
-    }
+    Optional<UUID> projectId = query.project().flatMap(ProjectService::parseUuid);
+    Optional<String> projectName = projectId.isPresent() ? Optional.empty() : query.project();
     Optional<AppTable.Position> from = after;
     List<AppRecord> rows =
         db.read(
             c ->
                 AppTable.list(
-                    c, projectIds, query.name(), query.statuses(), from, query.limit() + 1));
+                    c,
+                    accountId,
+                    projectId,
+                    projectName,
+                    query.name(),
+                    query.statuses(),
+                    from,
+                    query.limit() + 1));
+    if (rows.isEmpty() && query.project().isPresent()) {
+      // nothing listed: say so if the project itself is not the caller's
+      projects.resolve(accountId, query.project().get());
+    }
     if (rows.size() <= query.limit()) {
       return new AppPage(rows, Optional.empty());
     }

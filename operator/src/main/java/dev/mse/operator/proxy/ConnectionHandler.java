@@ -2,9 +2,13 @@ package dev.mse.operator.proxy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
@@ -19,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class ConnectionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
   private static final String[] HTTP_1_1 = {"http/1.1"};
+  private static final int REFUSAL_DRAIN_MILLIS = 500;
+  private static final long MAX_REFUSAL_DRAIN = 64 * 1024;
 
   private final ProxyConfig config;
   private final RouteTable routes;
@@ -41,7 +47,8 @@ final class ConnectionHandler {
     this.parser = new ClientHelloParser(config.maxHelloBytes());
   }
 
-  void serve(Socket client) {
+  void serve(SocketChannel channel) {
+    Socket client = channel.socket();
     SocketAddress peer = client.getRemoteSocketAddress();
     try {
       client.setTcpNoDelay(true);
@@ -75,7 +82,7 @@ final class ConnectionHandler {
       }
       try {
         switch (r.mode()) {
-          case PASSTHROUGH -> passthrough(client, hello, r, peer);
+          case PASSTHROUGH -> passthrough(channel, hello, r, peer);
           case TERMINATE -> terminate(client, hello, name.get(), r, peer);
         }
       } finally {
@@ -100,27 +107,33 @@ final class ConnectionHandler {
     }
   }
 
-  private void passthrough(Socket client, ClientHello hello, Route route, SocketAddress peer)
+  private void passthrough(SocketChannel client, ClientHello hello, Route route, SocketAddress peer)
       throws IOException, InterruptedException {
-    Socket node = new Socket();
-    proxy.track(node);
+    SocketChannel node = SocketChannel.open();
+    proxy.track(node.socket());
     try {
       try {
-        node.setTcpNoDelay(true);
-        node.connect(route.node(), millis(config.connectTimeout()));
-        node.getOutputStream().write(hello.rawUnsafe());
+        node.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        node.socket().connect(route.node(), millis(config.connectTimeout()));
+        ByteBuffer replay = ByteBuffer.wrap(hello.rawUnsafe());
+        while (replay.hasRemaining()) {
+          node.write(replay);
+        }
       } catch (IOException e) {
         refuse(
-            client,
+            client.socket(),
             TlsAlert.INTERNAL_ERROR,
             peer,
             "node of app " + route.appId() + " unreachable (" + e.getMessage() + ")");
         return;
       }
-      relay(client, node, route, hello.size());
+      relay(
+          new ChannelRelay(client, node, proxy.nextLoop(), config.idleTimeout()),
+          route,
+          hello.size());
     } finally {
-      proxy.untrack(node);
-      Relay.closeQuietly(node);
+      proxy.untrack(node.socket());
+      node.close();
     }
   }
 
@@ -164,7 +177,7 @@ final class ConnectionHandler {
         LOG.info("closed {}: TLS with the client failed ({})", peer, e.getMessage());
         return;
       }
-      relay(front, node, route, 0);
+      relay(new StreamRelay(front, node, config.bufferSize(), config.idleTimeout()), route, 0);
     } finally {
       proxy.untrack(node);
       Relay.closeQuietly(node);
@@ -190,10 +203,8 @@ final class ConnectionHandler {
     }
   }
 
-  private void relay(Socket client, Socket node, Route route, long replayed)
-      throws InterruptedException {
+  private void relay(Relay relay, Route route, long replayed) throws InterruptedException {
     metrics.connectionOpened(route.appId());
-    Relay relay = new Relay(client, node, config.bufferSize(), config.idleTimeout());
     proxy.track(relay);
     Relay.Counts counts;
     try {
@@ -204,12 +215,26 @@ final class ConnectionHandler {
     metrics.connectionClosed(route.appId(), counts.clientToNode(), counts.nodeToClient());
   }
 
+  /**
+   * Sends the alert, then reads what the client still sends until it closes (briefly, boundedly):
+   * closing a socket with unread input resets it, and a reset can overtake the alert.
+   */
   private static void refuse(Socket client, TlsAlert alert, SocketAddress peer, String why) {
     LOG.info("refused {}: {}; alert {}", peer, why, alert.description());
     try {
       alert.sendQuietly(client.getOutputStream());
+      client.shutdownOutput();
+      // one deadline for the whole drain: a client trickling bytes cannot hold the thread
+      InputStream in =
+          new DeadlineInputStream(client, System.nanoTime() + REFUSAL_DRAIN_MILLIS * 1_000_000L);
+      byte[] discard = new byte[4096];
+      long left = MAX_REFUSAL_DRAIN;
+      int n;
+      while (left > 0 && (n = in.read(discard)) >= 0) {
+        left -= n;
+      }
     } catch (IOException gone) {
-      // the client left
+      // the client left, or took too long to: the close that follows ends it
     }
   }
 

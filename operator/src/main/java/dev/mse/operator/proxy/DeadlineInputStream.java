@@ -36,7 +36,7 @@ final class DeadlineInputStream extends InputStream {
     long left = deadlineNanos - System.nanoTime();
     long millis = left / 1_000_000;
     if (millis <= 0) {
-      throw new SocketTimeoutException("ClientHello deadline passed");
+      throw new SocketTimeoutException("deadline passed");
     }
     socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
   }

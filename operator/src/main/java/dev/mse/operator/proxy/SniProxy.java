@@ -3,9 +3,11 @@ package dev.mse.operator.proxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,12 +22,15 @@ import org.slf4j.LoggerFactory;
  * Route.Mode#PASSTHROUGH}) or ends TLS with the operator's certificate and re-encrypts to the node
  * over verified RA-TLS ({@link Route.Mode#TERMINATE}).
  *
- * <p>One virtual thread per connection (two while relaying), blocking JDK sockets. Connections it
- * will not serve get a fatal TLS alert and are closed; each refusal is logged on one line with the
- * reason, never with the client's bytes.
+ * <p>One virtual thread per connection with blocking JDK sockets for the ClientHello, the route and
+ * the connection to the node; passthrough bytes then move on a few selector threads ({@link
+ * RelayLoop}, one per core), TERMINATE's plaintext on virtual threads ({@link StreamRelay}).
+ * Connections it will not serve get a fatal TLS alert and are closed; each refusal is logged on one
+ * line with the reason, never with the client's bytes.
  */
 public final class SniProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
+  private static final long ACCEPT_BACKOFF_MILLIS = 50;
 
   private final ProxyConfig config;
   private final ConnectionHandler handler;
@@ -33,7 +38,10 @@ public final class SniProxy implements AutoCloseable {
   private final Map<UUID, Integer> openPerApp = new ConcurrentHashMap<>();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
-  private volatile ServerSocket server;
+  private final AtomicInteger nextLoop = new AtomicInteger();
+  private volatile ServerSocketChannel server;
+  private volatile InetSocketAddress bound;
+  private volatile RelayLoop[] loops;
   private volatile Thread acceptor;
 
   public SniProxy(
@@ -47,20 +55,26 @@ public final class SniProxy implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    ServerSocket listening = new ServerSocket();
+    ServerSocketChannel listening = ServerSocketChannel.open();
     try {
-      listening.setReuseAddress(true);
+      listening.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       listening.bind(config.bind(), config.backlog());
     } catch (IOException e) {
       listening.close();
       throw e;
     }
+    RelayLoop[] relayLoops = new RelayLoop[Runtime.getRuntime().availableProcessors()];
+    for (int i = 0; i < relayLoops.length; i++) {
+      relayLoops[i] = new RelayLoop("sni-proxy-relay-" + i, config.bufferSize());
+    }
+    loops = relayLoops;
+    bound = (InetSocketAddress) listening.getLocalAddress();
     server = listening;
     acceptor = Thread.ofPlatform().name("sni-proxy-accept").daemon(true).start(this::acceptLoop);
     Thread.ofVirtual().name("sni-proxy-idle-sweeper").start(() -> sweep(listening));
     LOG.info(
         "SNI proxy listening on {} (max {} connections, {} per app)",
-        listening.getLocalSocketAddress(),
+        bound,
         config.maxConnections(),
         config.maxConnectionsPerApp());
     return this;
@@ -68,19 +82,15 @@ public final class SniProxy implements AutoCloseable {
 
   /** The bound port; with port 0 in the config, the one the system chose. */
   public int port() {
-    ServerSocket s = server;
-    if (s == null) {
-      throw new IllegalStateException("not started");
-    }
-    return s.getLocalPort();
+    return address().getPort();
   }
 
   public InetSocketAddress address() {
-    ServerSocket s = server;
-    if (s == null) {
+    InetSocketAddress a = bound;
+    if (a == null) {
       throw new IllegalStateException("not started");
     }
-    return (InetSocketAddress) s.getLocalSocketAddress();
+    return a;
   }
 
   /** Connections being served right now. */
@@ -95,7 +105,7 @@ public final class SniProxy implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    ServerSocket s = server;
+    ServerSocketChannel s = server;
     if (s == null) {
       return;
     }
@@ -104,8 +114,14 @@ public final class SniProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      for (Relay relay : relays) {
+        relay.closeBoth();
+      }
       for (Socket socket : sockets) {
         Relay.closeQuietly(socket);
+      }
+      for (RelayLoop loop : loops) {
+        loop.close();
       }
       Thread t = acceptor;
       if (t != null) {
@@ -119,22 +135,25 @@ public final class SniProxy implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    ServerSocket listening = server;
+    ServerSocketChannel listening = server;
     Thread.Builder workers = Thread.ofVirtual().name("sni-proxy-", 0);
-    while (!listening.isClosed()) {
-      Socket client;
+    while (listening.isOpen()) {
+      SocketChannel channel;
       try {
-        client = listening.accept();
-      } catch (SocketException closed) {
-        if (listening.isClosed()) {
+        channel = listening.accept();
+      } catch (ClosedChannelException closed) {
+        return;
+      } catch (IOException e) {
+        // typically out of descriptors: pause rather than spin on a failing accept
+        LOG.warn("accept failed: {}", e.getMessage());
+        try {
+          Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+        } catch (InterruptedException interrupted) {
           return;
         }
-        LOG.warn("accept failed: {}", closed.getMessage());
-        continue;
-      } catch (IOException e) {
-        LOG.warn("accept failed: {}", e.getMessage());
         continue;
       }
+      Socket client = channel.socket();
       if (open.incrementAndGet() > config.maxConnections()) {
         open.decrementAndGet();
         // refused on the accepting thread: an alert into an empty send buffer never blocks
@@ -145,7 +164,7 @@ public final class SniProxy implements AutoCloseable {
       workers.start(
           () -> {
             try {
-              handler.serve(client);
+              handler.serve(channel);
             } finally {
               sockets.remove(client);
               open.decrementAndGet();
@@ -167,9 +186,9 @@ public final class SniProxy implements AutoCloseable {
   }
 
   /** Closes relays idle for the idle timeout, until the proxy closes. */
-  private void sweep(ServerSocket listening) {
+  private void sweep(ServerSocketChannel listening) {
     long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1_000);
-    while (!listening.isClosed()) {
+    while (listening.isOpen()) {
       try {
         Thread.sleep(period);
       } catch (InterruptedException e) {
@@ -182,6 +201,12 @@ public final class SniProxy implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The selector loop for the next passthrough relay, round robin. */
+  RelayLoop nextLoop() {
+    RelayLoop[] all = loops;
+    return all[Math.floorMod(nextLoop.getAndIncrement(), all.length)];
   }
 
   void track(Relay relay) {

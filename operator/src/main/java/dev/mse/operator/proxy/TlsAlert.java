@@ -21,26 +21,26 @@ enum TlsAlert {
   private static final int CONTENT_ALERT = 21;
   private static final int LEVEL_FATAL = 2;
 
-  private final byte[] record;
+  private final int description;
 
   TlsAlert(int description) {
-    // record version 3.3 (TLS 1.2): what TLS 1.3 servers put on every record too
-    this.record = new byte[] {CONTENT_ALERT, 3, 3, 0, 2, LEVEL_FATAL, (byte) description};
+    this.description = description;
   }
 
   int description() {
-    return record[6] & 0xff;
+    return description;
   }
 
   /** The alert record, ready to write. */
   byte[] record() {
-    return record.clone();
+    // record version 3.3 (TLS 1.2): what TLS 1.3 servers put on every record too
+    return new byte[] {CONTENT_ALERT, 3, 3, 0, 2, LEVEL_FATAL, (byte) description};
   }
 
   /** Writes the alert; a client that has gone already is not an error worth reporting. */
   void sendQuietly(OutputStream out) {
     try {
-      out.write(record);
+      out.write(record());
       out.flush();
     } catch (IOException gone) {
       // the client closed first: nothing to tell it

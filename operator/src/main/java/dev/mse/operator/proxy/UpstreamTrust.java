@@ -17,8 +17,8 @@ public interface UpstreamTrust {
       };
 
   /**
-   * @return a TLS client context whose trust managers accept exactly the nodes allowed to serve
-   *     {@code route}
+   * Returns a TLS client context whose trust managers accept exactly the nodes allowed to serve
+   * {@code route}.
    */
   SSLContext contextFor(Route route);
 }

@@ -23,6 +23,19 @@ public final class AppTable {
 
   private AppTable() {}
 
+  /**
+   * Claims the app's domain for as long as it lives; a second live claim of the same domain is a
+   * unique violation ({@link StoreException#isUniqueViolation()}), even between concurrent
+   * deployments.
+   */
+  public static void claimDomain(Connection c, AppRecord a) {
+    Jdbc.update(c, "INSERT INTO domain_claims (domain, app_id) VALUES (?, ?)", a.domain(), a.id());
+  }
+
+  private static void releaseDomain(Connection c, UUID appId) {
+    Jdbc.update(c, "DELETE FROM domain_claims WHERE app_id = ?", appId);
+  }
+
   public static void insert(Connection c, AppRecord a) {
     Jdbc.update(
         c,
@@ -98,25 +111,40 @@ public final class AppTable {
   }
 
   /**
-   * A filtered page, newest first, after the {@code after} position (keyset paging on {@code
-   * created_at, id}).
+   * A filtered page of the apps an account can see, newest first, after the {@code after} position
+   * (keyset paging on {@code created_at, id}). One query: membership, project and filters are all
+   * in its WHERE clause.
    *
-   * @param projects the projects to search (already limited to the caller's)
+   * @param projectId only this project
+   * @param projectName only projects with this name
    */
   public static List<AppRecord> list(
       Connection c,
-      List<UUID> projects,
+      UUID accountId,
+      Optional<UUID> projectId,
+      Optional<String> projectName,
       Optional<String> name,
       Set<AppStatus> statuses,
       Optional<Position> after,
       int limit) {
-    if (projects.isEmpty()) {
-      return List.of();
-    }
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM apps a WHERE ");
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(COLUMNS)
+            .append(" FROM apps a JOIN project_members m ON m.project_id = a.project_id");
     List<Object> args = new ArrayList<>();
-    sql.append("a.project_id IN (").append(marks(projects.size())).append(')');
-    args.addAll(projects);
+    if (projectName.isPresent()) {
+      sql.append(" JOIN projects p ON p.id = a.project_id");
+    }
+    sql.append(" WHERE m.account_id = ?");
+    args.add(accountId);
+    if (projectId.isPresent()) {
+      sql.append(" AND a.project_id = ?");
+      args.add(projectId.get());
+    }
+    if (projectName.isPresent()) {
+      sql.append(" AND p.name = ?");
+      args.add(projectName.get());
+    }
     if (name.isPresent()) {
       sql.append(" AND a.name = ?");
       args.add(name.get());
@@ -160,25 +188,38 @@ public final class AppTable {
         == 1;
   }
 
+  /** Moves a live app to {@code on_error} and releases its domain; run it in a transaction. */
   public static boolean markFailed(Connection c, UUID id, String failure, Instant now) {
-    return Jdbc.update(
-            c,
-            "UPDATE apps SET status = 'on_error', failure = ?, stopped_at = ? WHERE id = ? AND"
-                + " status IN "
-                + LIVE,
-            failure,
-            now,
-            id)
-        == 1;
+    boolean changed =
+        Jdbc.update(
+                c,
+                "UPDATE apps SET status = 'on_error', failure = ?, stopped_at = ? WHERE id = ? AND"
+                    + " status IN "
+                    + LIVE,
+                failure,
+                now,
+                id)
+            == 1;
+    if (changed) {
+      releaseDomain(c, id);
+    }
+    return changed;
   }
 
+  /** Moves a live app to {@code stopped} and releases its domain; run it in a transaction. */
   public static boolean markStopped(Connection c, UUID id, Instant now) {
-    return Jdbc.update(
-            c,
-            "UPDATE apps SET status = 'stopped', stopped_at = ? WHERE id = ? AND status IN " + LIVE,
-            now,
-            id)
-        == 1;
+    boolean changed =
+        Jdbc.update(
+                c,
+                "UPDATE apps SET status = 'stopped', stopped_at = ? WHERE id = ? AND status IN "
+                    + LIVE,
+                now,
+                id)
+            == 1;
+    if (changed) {
+      releaseDomain(c, id);
+    }
+    return changed;
   }
 
   private static String marks(int n) {

@@ -24,7 +24,9 @@ public final class Database implements AutoCloseable {
   public static String h2Url(Path dataDir) {
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("operator")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+        // deployments queue on a project's quota row; H2's default of one second is too short
+        + ";LOCK_TIMEOUT=10000";
   }
 
   /** Opens and migrates the database at {@code jdbcUrl} (H2 or PostgreSQL). */

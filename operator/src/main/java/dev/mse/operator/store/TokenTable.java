@@ -37,6 +37,26 @@ public final class TokenTable {
         tokenSha256);
   }
 
+  /** The token with its account, in one round trip (every API request asks this). */
+  public static Optional<Owned> byHashWithAccount(Connection c, String tokenSha256) {
+    return Jdbc.one(
+        c,
+        "SELECT t.id, t.account_id, t.name, t.created_at, t.last_used_at, t.expires_at,"
+            + " a.email, a.created_at AS account_created_at FROM api_tokens t JOIN accounts a ON"
+            + " a.id = t.account_id WHERE t.token_sha256 = ?",
+        rs ->
+            new Owned(
+                token(rs),
+                new Account(
+                    Jdbc.uuid(rs, "account_id"),
+                    rs.getString("email"),
+                    Jdbc.instant(rs, "account_created_at"))),
+        tokenSha256);
+  }
+
+  /** A token and the account it belongs to. */
+  public record Owned(ApiToken token, Account account) {}
+
   public static List<ApiToken> ofAccount(Connection c, UUID accountId) {
     return Jdbc.query(
         c,

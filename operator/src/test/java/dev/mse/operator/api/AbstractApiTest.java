@@ -19,9 +19,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -458,6 +463,29 @@ abstract class AbstractApiTest {
   }
 
   @Test
+  void concurrentDeploymentsCannotOvershootTheQuota() throws Exception {
+    assertThat(deploy(alice, Deployments.selfMode("a", DOMAIN)).status()).isEqualTo(201);
+    assertThat(deploy(alice, Deployments.selfMode("b", DOMAIN)).status()).isEqualTo(201);
+    List<Deployment> racers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      racers.add(Deployments.selfMode("racer" + i, DOMAIN));
+    }
+    List<Future<Res>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Deployment d : racers) {
+        results.add(pool.submit(() -> deploy(alice, d)));
+      }
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<Res> f : results) {
+      statuses.add(f.get().status());
+    }
+    assertThat(statuses).containsOnly(201, 409).containsOnlyOnce(201);
+    assertThat(fx.appRows()).isEqualTo(3);
+    assertThat(fx.storedFiles()).isEqualTo(3);
+  }
+
+  @Test
   void refusesExpiryInThePastOrBeyondTheLimit() throws Exception {
     UUID id = UUID.randomUUID();
     Deployment past =
@@ -555,6 +583,36 @@ abstract class AbstractApiTest {
     // once the first app stops, the domain is free again
     alice.postEmpty("/api/v1/apps/" + first.appId() + "/stop");
     assertThat(deploy(bob, second).status()).isEqualTo(201);
+  }
+
+  @Test
+  void concurrentDeploymentsCannotShareADomain() throws Exception {
+    Instant expires = Instant.now().plus(5, ChronoUnit.DAYS);
+    String chain = Deployments.ownerChain("shop.example.com", expires.plus(1, ChronoUnit.DAYS));
+    List<ApiClient> clients =
+        List.of(alice, fx.signedIn("bob@example.com"), fx.signedIn("carol@example.com"));
+    List<Future<Res>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ApiClient client : clients) {
+        Deployment d =
+            Deployments.deployment(
+                UUID.randomUUID(),
+                "shop",
+                SslOrigin.OWNER,
+                "shop.example.com",
+                expires,
+                Optional.of(chain));
+        results.add(pool.submit(() -> deploy(client, d)));
+      }
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (Future<Res> f : results) {
+      Res r = f.get();
+      outcomes.add(r.status() == 201 ? "201" : r.status() + " " + r.errorCode());
+    }
+    assertThat(outcomes).containsOnlyOnce("201").containsOnly("201", "409 domain_taken");
+    assertThat(fx.appRows()).isEqualTo(1);
+    assertThat(fx.storedFiles()).isEqualTo(1);
   }
 
   @Test

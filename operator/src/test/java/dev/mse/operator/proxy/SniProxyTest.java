@@ -170,6 +170,71 @@ class SniProxyTest {
     assertThat(answer).isEqualTo("got " + (helloBytes.length + 5000));
   }
 
+  @Test
+  void passthroughKeepsEveryByteForASlowReader() throws Exception {
+    int size = 24 * 1024 * 1024;
+    TestBackend backend =
+        closeLater(
+            TestBackend.plain(
+                s -> {
+                  s.getInputStream()
+                      .readNBytes(hello().serverName("slow-reader.apps.test").records().length);
+                  byte[] chunk = new byte[64 * 1024];
+                  for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = (byte) i;
+                  }
+                  OutputStream out = s.getOutputStream();
+                  for (int sent = 0; sent < size; sent += chunk.length) {
+                    out.write(chunk);
+                  }
+                }));
+    Route r = route("slow-reader.apps.test", backend, Route.Mode.PASSTHROUGH, CONFIG);
+    SniProxy proxy = proxy(config().withBufferSize(16 * 1024));
+
+    Socket client = connect(proxy);
+    client.getOutputStream().write(hello().serverName("slow-reader.apps.test").records());
+    InputStream in = client.getInputStream();
+    byte[] buffer = new byte[4096];
+    long received = 0;
+    boolean ordered = true;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      for (int i = 0; i < n; i++) {
+        ordered &= buffer[i] == (byte) ((received + i) % (64 * 1024));
+      }
+      received += n;
+      if (received < 2 * 1024 * 1024) {
+        Thread.sleep(1); // slower than the node at first: the proxy must hold back, not drop
+      }
+    }
+    assertThat(received).isEqualTo(size);
+    assertThat(ordered).isTrue();
+    client.close(); // the node's end was a half-close: the relay ends when the client's side does
+    assertThat(metrics.awaitClosed(r.appId()).out()).isEqualTo(size);
+  }
+
+  @Test
+  void closingTheProxyEndsOpenConnections() throws Exception {
+    TestBackend backend = closeLater(TestBackend.plain(TestBackend::echo));
+    route("open.apps.test", backend, Route.Mode.PASSTHROUGH, CONFIG);
+    SniProxy proxy = proxy(config());
+    Socket client = connect(proxy);
+    byte[] helloBytes = hello().serverName("open.apps.test").records();
+    client.getOutputStream().write(helloBytes);
+    assertThat(client.getInputStream().readNBytes(helloBytes.length)).isEqualTo(helloBytes);
+
+    proxy.close();
+
+    int read;
+    try {
+      read = client.getInputStream().read();
+    } catch (IOException reset) {
+      read = -1;
+    }
+    assertThat(read).isEqualTo(-1);
+    assertThat(proxy.openConnections()).isZero();
+  }
+
   // --- refusals ---
 
   @Test
@@ -395,34 +460,32 @@ class SniProxyTest {
     CountDownLatch allOpen = new CountDownLatch(n);
     CountDownLatch done = new CountDownLatch(n);
     AtomicLong failures = new AtomicLong();
-    List<Thread> threads = new ArrayList<>();
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      threads.add(
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
-                      s.setSoTimeout(20_000);
-                      OutputStream out = s.getOutputStream();
-                      out.write(helloBytes);
-                      out.write(payload);
-                      InputStream in = s.getInputStream();
-                      byte[] back = in.readNBytes(helloBytes.length + payload.length);
-                      allOpen.countDown();
-                      // every connection stays open until all are: a thousand at once
-                      allOpen.await(20, TimeUnit.SECONDS);
-                      if (!java.util.Arrays.equals(
-                          back, ClientHelloParserTest.concat(helloBytes, payload))) {
-                        failures.incrementAndGet();
-                      }
-                    } catch (Exception e) {
-                      failures.incrementAndGet();
-                      allOpen.countDown();
-                    } finally {
-                      done.countDown();
-                    }
-                  }));
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+                  s.setSoTimeout(20_000);
+                  OutputStream out = s.getOutputStream();
+                  out.write(helloBytes);
+                  out.write(payload);
+                  InputStream in = s.getInputStream();
+                  byte[] back = in.readNBytes(helloBytes.length + payload.length);
+                  allOpen.countDown();
+                  // every connection stays open until all are: a thousand at once
+                  allOpen.await(20, TimeUnit.SECONDS);
+                  if (!java.util.Arrays.equals(
+                      back, ClientHelloParserTest.concat(helloBytes, payload))) {
+                    failures.incrementAndGet();
+                  }
+                } catch (Exception e) {
+                  failures.incrementAndGet();
+                  allOpen.countDown();
+                } finally {
+                  done.countDown();
+                }
+              });
     }
     assertThat(done.await(25, TimeUnit.SECONDS)).isTrue();
     long millis = (System.nanoTime() - start) / 1_000_000;

@@ -1,0 +1,119 @@
+package dev.mse.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OperatorConfigParserTest {
+  private static final Path BASE = Path.of("/etc/mse");
+
+  @Test
+  void emptyFileGivesTheDefaults() throws Exception {
+    OperatorConfig c = OperatorConfigParser.parse("", BASE);
+    assertThat(c.dataDir()).isEqualTo(Path.of("/etc/mse/data"));
+    assertThat(c.databaseUrl()).isEmpty();
+    assertThat(c.jdbcUrl())
+        .startsWith("jdbc:h2:file:/etc/mse/data/operator;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+    assertThat(c.apiHost()).isEqualTo("127.0.0.1");
+    assertThat(c.appsDomain()).isEqualTo("mse.localhost");
+    assertThat(c.signUp()).isTrue();
+    assertThat(c.maxLifetime()).isEqualTo(Duration.ofDays(365));
+    assertThat(c.maxPackageBytes()).isEqualTo(256L * 1024 * 1024);
+    assertThat(c.hardware()).hasSize(2);
+    assertThat(c.hardware().getFirst().offer().enclaveSizeMb()).isEqualTo(1024);
+    assertThat(c.hardware().getFirst().defaultQuota()).isEqualTo(3);
+    assertThat(c.defaultHardware()).isEqualTo("4g");
+  }
+
+  @Test
+  void readsEveryKey() throws Exception {
+    OperatorConfig c =
+        OperatorConfigParser.parse(
+            """
+            data_dir = "/var/lib/mse"
+            database_url = "jdbc:postgresql://db/mse"
+            apps_domain = "Apps.Example.com"
+            sign_up = false
+            max_lifetime_days = 30
+            max_package_bytes = 1000
+            default_hardware = "big"
+            [api]
+            host = "0.0.0.0"
+            port = 9000
+            tls_key_store = "api.p12"
+            tls_key_store_password = "secret"
+            [proxy]
+            host = "proxy.example.com"
+            port = 443
+            [[hardware]]
+            name = "small"
+            memory_mb = 1024
+            cores = 1
+            enclave_size_mb = 256
+            [[hardware]]
+            name = "big"
+            memory_mb = 65536
+            cores = 16
+            enclave_size_mb = 32768
+            default_quota = 1
+            """,
+            BASE);
+    assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/mse"));
+    assertThat(c.databaseUrl()).contains("jdbc:postgresql://db/mse");
+    assertThat(c.appsDomain()).isEqualTo("apps.example.com");
+    assertThat(c.signUp()).isFalse();
+    assertThat(c.maxLifetime()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.maxPackageBytes()).isEqualTo(1000);
+    assertThat(c.apiPort()).isEqualTo(9000);
+    assertThat(c.apiTls().orElseThrow())
+        .isEqualTo(new OperatorConfig.Tls.KeyStoreFile(Path.of("/etc/mse/api.p12"), "secret"));
+    assertThat(c.apiTls().orElseThrow().toString()).doesNotContain("secret");
+    assertThat(c.proxyPort()).isEqualTo(443);
+    assertThat(c.hardware()).extracting(o -> o.offer().name()).containsExactly("small", "big");
+    assertThat(c.hardware().get(0).defaultQuota()).isZero();
+    assertThat(c.defaultHardware()).isEqualTo("big");
+  }
+
+  @Test
+  void readsPemFilesForTheApi() throws Exception {
+    OperatorConfig c =
+        OperatorConfigParser.parse(
+            "[api]\ntls_certificate = \"api.pem\"\ntls_private_key = \"/keys/api.key\"", BASE);
+    assertThat(c.apiTls())
+        .contains(
+            new OperatorConfig.Tls.PemFiles(Path.of("/etc/mse/api.pem"), Path.of("/keys/api.key")));
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[api]\ntls_certificate = \"a\"", BASE))
+        .hasMessageContaining("tls_private_key");
+    assertThatThrownBy(
+            () ->
+                OperatorConfigParser.parse(
+                    "[api]\ntls_key_store = \"a\"\ntls_certificate = \"b\"", BASE))
+        .hasMessageContaining("not both");
+  }
+
+  @Test
+  void unknownKeysAndBadValuesAreErrorsThatNameTheKey() {
+    assertThatThrownBy(() -> OperatorConfigParser.parse("sign_upp = true", BASE))
+        .isInstanceOf(OperatorConfigException.class)
+        .hasMessageContaining("sign_upp");
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[api]\nprot = 1", BASE))
+        .hasMessageContaining("prot");
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[api]\nport = \"x\"", BASE))
+        .hasMessageContaining("port");
+    assertThatThrownBy(
+            () ->
+                OperatorConfigParser.parse(
+                    "[[hardware]]\nname = \"a\"\nmemory_mb = 1\ncores = 1\nenclave_size_mb = 1\nfoo = 2",
+                    BASE))
+        .hasMessageContaining("foo");
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[[hardware]]\nname = \"a\"", BASE))
+        .hasMessageContaining("memory_mb");
+    assertThatThrownBy(() -> OperatorConfigParser.parse("default_hardware = \"64g\"", BASE))
+        .hasMessageContaining("64g");
+    assertThatThrownBy(() -> OperatorConfigParser.parse("= broken", BASE))
+        .hasMessageContaining("TOML");
+  }
+}

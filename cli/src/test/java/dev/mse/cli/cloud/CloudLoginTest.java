@@ -1,0 +1,157 @@
+package dev.mse.cli.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mse.cli.ConfigDirectory;
+import dev.mse.cli.Main;
+import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.local.LocalOperator;
+import dev.mse.operator.node.runtime.LoopbackPorts;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mse cloud login} in a browser: the CLI listens on a loopback port, the browser (here an
+ * HTTP client with cookies that fills the operator's form as a person would) logs in on the
+ * operator's page and is redirected to the CLI with a code that only the CLI can exchange.
+ */
+class CloudLoginTest {
+  private static final Pattern HIDDEN =
+      Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"");
+
+  @TempDir Path work;
+
+  @Test
+  void browserLoginSavesATokenOnlyTheOwnerCanRead() throws Exception {
+    OperatorConfig config =
+        OperatorConfig.defaults(work.resolve("operator"))
+            .withApi("127.0.0.1", LoopbackPorts.free())
+            .withProxy("127.0.0.1", LoopbackPorts.free());
+    try (LocalOperator operator =
+        LocalOperator.start(
+            new LocalOperator.Settings(config, CloudFixture.RUNTIME, "simulation"))) {
+      operator.operator().accounts().createAccount("person@example.test", "a long passphrase");
+      String base = "http://127.0.0.1:" + config.apiPort();
+      Path conf = work.resolve("conf");
+      StringWriter out = new StringWriter();
+      CompletableFuture<Integer> login =
+          CompletableFuture.supplyAsync(
+              () -> {
+                System.setProperty(ConfigDirectory.PROPERTY, conf.toString());
+                try {
+                  return Main.run(
+                      new String[] {"cloud", "login", "--url", base, "--no-browser"},
+                      new PrintWriter(out, true),
+                      new PrintWriter(new StringWriter(), true));
+                } finally {
+                  System.clearProperty(ConfigDirectory.PROPERTY);
+                }
+              });
+      String page = awaitLoginUrl(out);
+      assertThat(page).contains("code_challenge_method=S256").contains("redirect_uri=");
+
+      HttpClient browser =
+          HttpClient.newBuilder()
+              .cookieHandler(new CookieManager())
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
+      HttpResponse<String> form =
+          browser.send(HttpRequest.newBuilder(URI.create(page)).build(), ofString());
+      assertThat(form.statusCode()).isEqualTo(200);
+      Map<String, String> fields = new LinkedHashMap<>();
+      Matcher m = HIDDEN.matcher(form.body());
+      while (m.find()) {
+        fields.put(m.group(1), m.group(2).replace("&amp;", "&"));
+      }
+      fields.put("email", "person@example.test");
+      fields.put("password", "a long passphrase");
+      HttpResponse<String> posted =
+          browser.send(
+              HttpRequest.newBuilder(URI.create(base + "/login/authorize"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(form(fields)))
+                  .build(),
+              ofString());
+      assertThat(posted.statusCode()).isIn(302, 303);
+      String callback = posted.headers().firstValue("Location").orElseThrow();
+      assertThat(URI.create(callback).getHost()).isEqualTo("127.0.0.1");
+      HttpResponse<String> landed =
+          browser.send(HttpRequest.newBuilder(URI.create(callback)).build(), ofString());
+      assertThat(landed.body()).contains("logged in");
+
+      assertThat(login.get()).isZero();
+      assertThat(out.toString()).contains("logged in to " + base + " as person@example.test");
+      Path saved = conf.resolve("login.toml");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
+          .isEqualTo("rw-------");
+      assertThat(Files.readString(saved)).contains("token = \"mse_");
+
+      // Replaying the code (say, from the browser's history) gives nothing.
+      String code =
+          URLDecoder.decode(
+              callback.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
+      HttpResponse<String> replay =
+          browser.send(
+              HttpRequest.newBuilder(URI.create(base + "/login/token"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "grant_type=authorization_code&client_id=mse-cli&code="
+                              + URLEncoder.encode(code, StandardCharsets.UTF_8)
+                              + "&code_verifier=guess&redirect_uri="
+                              + URLEncoder.encode(
+                                  callback.replaceAll("\\?.*", ""), StandardCharsets.UTF_8)))
+                  .build(),
+              ofString());
+      assertThat(replay.statusCode()).isBetween(400, 499);
+    }
+  }
+
+  private static String awaitLoginUrl(StringWriter out) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (Instant.now().isBefore(deadline)) {
+      for (String line : out.toString().split("\n")) {
+        if (line.strip().startsWith("http") && line.contains("/login/authorize")) {
+          return line.strip();
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the CLI printed no login page: " + out);
+  }
+
+  private static String form(Map<String, String> fields) {
+    StringBuilder b = new StringBuilder();
+    fields.forEach(
+        (k, v) ->
+            b.append(b.isEmpty() ? "" : "&")
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return b.toString();
+  }
+
+  private static HttpResponse.BodyHandler<String> ofString() {
+    return HttpResponse.BodyHandlers.ofString();
+  }
+}

@@ -14,13 +14,13 @@ import org.bouncycastle.util.IPAddress;
  * case-insensitively, IP addresses by value), no wildcards and no CN fallback: mse certificates
  * always carry exactly their app's name in the SAN (RFC 6125 §6.4).
  */
-final class HostnameCheck {
+public final class HostnameCheck {
   private static final int DNS_NAME = 2;
   private static final int IP_ADDRESS = 7;
 
   private HostnameCheck() {}
 
-  static boolean matches(X509Certificate certificate, String host) {
+  public static boolean matches(X509Certificate certificate, String host) {
     String wanted = normalize(host);
     if (wanted.isEmpty()) {
       return false;

@@ -1,10 +1,12 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.UserFiles;
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.TeeDetection;
 import dev.mse.protocol.pkg.AppPackage;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -97,6 +99,15 @@ final class SpawnCommand implements Callable<Integer> {
   Path ownerKey;
 
   @Option(
+      names = "--certificate",
+      paramLabel = "FULLCHAIN",
+      description =
+          "app owner's mode: the owner's CA-issued certificate chain (PEM) for --san. The enclave"
+              + " serves it, with the key the code provider seals to it ('seal"
+              + " --ssl-private-key'), to clients asking for --san; RA-TLS to everyone else")
+  Path certificate;
+
+  @Option(
       names = "--timeout",
       defaultValue = "1440",
       paramLabel = "MIN",
@@ -141,11 +152,16 @@ final class SpawnCommand implements Callable<Integer> {
             chosenTee,
             OwnerKey.readPublic(ownerKey != null ? ownerKey : OwnerKey.publicFile()),
             RuntimeDistribution.locate(Optional.ofNullable(runtime)),
-            timeout);
+            timeout,
+            Optional.ofNullable(certificate)
+                .map(c -> new String(UserFiles.read(c, "certificate"), StandardCharsets.US_ASCII)));
     HomeApp app = Spawner.spawn(request, pkg);
     out.println("spawned " + app.name() + ": waiting for its owner's provisioning");
     out.println("  app id:   " + app.appId());
     out.println("  url:      https://" + app.san() + ":" + app.port() + "/");
+    if (certificate != null) {
+      out.println("  trust:    the owner's certificate for " + app.san() + " (RA-TLS otherwise)");
+    }
     out.println(
         "  tee:      " + app.tee() + (app.simulated() ? " (SIMULATED: not confidential)" : ""));
     out.println("  expires:  " + app.expires());

@@ -1,5 +1,7 @@
 package dev.mse.cli.home;
 
+import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.ratls.HostnameCheck;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.cli.UserError;
 import dev.mse.cli.runtime.RuntimeDistribution;
@@ -10,11 +12,15 @@ import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageManifest;
 import dev.mse.protocol.provisioning.X25519PublicKey;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -43,7 +49,8 @@ final class Spawner {
       String tee,
       X25519PublicKey owner,
       RuntimeDistribution runtime,
-      long timeoutMinutes) {}
+      long timeoutMinutes,
+      Optional<String> ownerCertificateChain) {}
 
   private Spawner() {}
 
@@ -85,6 +92,18 @@ final class Spawner {
     PackageManifest m = pkg.manifest();
     UUID appId = UUID.randomUUID();
     Instant expires = Instant.now().plus(Duration.ofDays(r.days())).truncatedTo(ChronoUnit.SECONDS);
+    if (r.ownerCertificateChain().isPresent()) {
+      X509Certificate leaf = ownerLeaf(r.ownerCertificateChain().get(), r.san());
+      Instant notAfter = leaf.getNotAfter().toInstant();
+      if (expires.isAfter(notAfter)) {
+        throw new UserError(
+            "--days "
+                + r.days()
+                + " runs past the certificate's expiry ("
+                + notAfter
+                + "): give fewer days");
+      }
+    }
     DeploymentConfig config =
         new DeploymentConfig(
             appId,
@@ -92,12 +111,12 @@ final class Spawner {
             m.javaApplication(),
             m.mainJar(),
             m.healthcheckEndpoint(),
-            SslOrigin.SELF,
+            r.ownerCertificateChain().isPresent() ? SslOrigin.OWNER : SslOrigin.SELF,
             r.san(),
             expires,
             r.owner().bytes(),
             pkg.packageSha256(),
-            Optional.empty());
+            r.ownerCertificateChain());
     Path output = r.output().toAbsolutePath().normalize();
     HomeApp app =
         new HomeApp(
@@ -128,6 +147,23 @@ final class Spawner {
     LocalNode.awaitState(app, Optional.of(process), Set.of("waiting"), START_TIMEOUT);
     LocalNode.collectEvidence(app, output);
     return app;
+  }
+
+  /** The chain's first certificate, which must name {@code san}. */
+  private static X509Certificate ownerLeaf(String chainPem, String san) {
+    List<X509Certificate> chain;
+    try {
+      chain = X509Codec.certificates(chainPem.getBytes(StandardCharsets.US_ASCII));
+    } catch (CertificateException e) {
+      throw new UserError("--certificate is not a PEM certificate chain: " + e.getMessage(), e);
+    }
+    if (chain.isEmpty()) {
+      throw new UserError("--certificate holds no certificate");
+    }
+    if (!HostnameCheck.matches(chain.getFirst(), san)) {
+      throw new UserError("--certificate is not for --san " + san);
+    }
+    return chain.getFirst();
   }
 
   /** The runtime writes the app's secrets files here: memory, not disk. */

@@ -24,11 +24,11 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A test certificate authority that issues an app owner's certificate for a custom domain. */
-final class TestCa {
+public final class TestCa {
   private final KeyPair caKey;
   final X509Certificate ca;
 
-  TestCa() throws Exception {
+  public TestCa() throws Exception {
     caKey = ecKey();
     X500Name name = new X500Name("CN=mse test owner CA");
     ca =
@@ -47,9 +47,9 @@ final class TestCa {
   }
 
   /** Issued files: the full chain and the key, PEM. */
-  record Issued(Path chain, Path key, String keyPem) {}
+  public record Issued(Path chain, Path key, String keyPem) {}
 
-  Issued issue(String domain, Path dir) throws Exception {
+  public Issued issue(String domain, Path dir) throws Exception {
     KeyPair key = ecKey();
     X509Certificate leaf =
         new JcaX509CertificateConverter()
@@ -79,7 +79,7 @@ final class TestCa {
     return new Issued(chain, keyFile, keyPem);
   }
 
-  Path writeCa(Path file) throws Exception {
+  public Path writeCa(Path file) throws Exception {
     Files.writeString(file, pem(ca));
     return file;
   }

@@ -18,7 +18,9 @@ THREADS="${THREADS:-2}"
 TARGETS="${TARGETS:-direct nginx mse}"
 ROUNDS="${ROUNDS:-1}"
 NAME=app.bench.localhost
-DIRECT=18443 NGINX=18444 MSE=18445
+# free ports chosen now: fixed ones collide with other benchmarks on a shared machine
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+DIRECT=$(free_port) NGINX=$(free_port) MSE=$(free_port)
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -102,6 +104,9 @@ cpu_ticks() {
 }
 for port in $DIRECT $NGINX $MSE; do
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
+for p in "${pids[@]}"; do
+  kill -0 "$p" 2>/dev/null || { echo "a server did not start (pid $p)" >&2; exit 1; }
 done
 
 cp /etc/hosts "$work/hosts"

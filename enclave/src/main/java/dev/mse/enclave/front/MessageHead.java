@@ -1,7 +1,9 @@
 package dev.mse.enclave.front;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Collects the head of one HTTP/1.1 message (start line and header fields, up to the empty line)
@@ -78,14 +80,25 @@ final class MessageHead {
 
   /** The start line and the header lines, line ends stripped. */
   String[] lines() throws FramingException {
-    String text = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-    String[] lines = text.split("\r?\n");
-    for (int i = 1; i < lines.length; i++) {
-      if (!lines[i].isEmpty() && (lines[i].charAt(0) == ' ' || lines[i].charAt(0) == '\t')) {
-        throw new FramingException("folded header lines are not accepted");
+    List<String> lines = new ArrayList<>(16);
+    int start = 0;
+    for (int i = 0; i < length; i++) {
+      if (bytes[i] != '\n') {
+        continue;
       }
+      int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
+      if (end > start) {
+        if (!lines.isEmpty() && (bytes[start] == ' ' || bytes[start] == '\t')) {
+          throw new FramingException("folded header lines are not accepted");
+        }
+        lines.add(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1));
+      }
+      start = i + 1;
     }
-    return lines;
+    if (lines.isEmpty()) {
+      throw new FramingException("an empty message head");
+    }
+    return lines.toArray(String[]::new);
   }
 
   /**

@@ -44,8 +44,8 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
   private final Object answeredSignal = new Object();
   private volatile ByteBuffer handedOver;
   private volatile boolean handingOver;
-  private Socket app;
-  private Thread responses;
+  private volatile Socket app;
+  private volatile Thread responses;
 
   AppRelay(EndPoint endPoint, Connector connector, AppRelayFactory factory) {
     super(endPoint, connector.getExecutor());
@@ -65,6 +65,10 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
   public void onClose(Throwable cause) {
     super.onClose(cause);
     factory.closed(this);
+    if (!handingOver) {
+      // The client is gone (or timed out): nothing may keep waiting on the app for it.
+      closeApp();
+    }
   }
 
   @Override

@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * come.
  */
 final class RequestStream {
-  static final int MAX_HEAD = 64 * 1024;
+  /** Jetty's default request head limit: heads above it are handed over and answered 431 there. */
+  static final int MAX_HEAD = 8 * 1024;
 
   /** Why {@link #feed} stopped. */
   enum Next {

@@ -8,7 +8,8 @@ import java.util.Queue;
  * full. The bytes themselves pass to the client untouched and unheld.
  */
 final class ResponseStream {
-  private final MessageHead head = new MessageHead(RequestStream.MAX_HEAD);
+  private static final int MAX_HEAD = 64 * 1024;
+  private final MessageHead head = new MessageHead(MAX_HEAD);
   private final Queue<Exchange> pending;
   private MessageBody body;
   private Exchange current;

@@ -160,6 +160,30 @@ class AppRelayTest {
   }
 
   @Test
+  void headAnswersUpgradesTheAppIgnoresAndOversizedHeadsKeepTheFramingRight() throws Exception {
+    try (RawHttp c = new RawHttp(tls.clientContext(), front.port())) {
+      c.send("HEAD /hello?n=1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      RawHttp.Response head = c.read(true);
+      c.send(
+          "GET /hello?n=2 HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\n"
+              + "Upgrade: websocket\r\n\r\n");
+      RawHttp.Response notUpgraded = c.read();
+      RawHttp.Response runtime = c.get1("/.well-known/mse/status");
+      c.send(
+          "GET /hello?n=3 HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+              + "x".repeat(10_000)
+              + "\r\n\r\n");
+      RawHttp.Response big = c.read();
+
+      // The answers that follow show the relay knew the HEAD answer had no body.
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(notUpgraded.body()).startsWith("hello n=2");
+      assertThat(runtime.body()).isEqualTo("runtime /.well-known/mse/status");
+      assertThat(big.status()).isEqualTo(431);
+    }
+  }
+
+  @Test
   void nothingReachesTheAppBeforeItRuns() throws Exception {
     running.set(false);
     try (RawHttp c = new RawHttp(tls.clientContext(), front.port())) {

@@ -46,6 +46,11 @@ final class RawHttp implements AutoCloseable {
 
   /** Reads one response: Content-Length or chunked body. */
   Response read() throws IOException {
+    return read(false);
+  }
+
+  /** Reads one response, with no body when it answers a HEAD request. */
+  Response read(boolean head) throws IOException {
     String status = line();
     if (status == null) {
       throw new IOException("closed");
@@ -56,7 +61,9 @@ final class RawHttp implements AutoCloseable {
       headers.put(l.substring(0, colon).toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+    if (head) {
+      // No body follows, whatever the fields say.
+    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       for (int size = Integer.parseInt(line().strip(), 16); size > 0; ) {
         body.write(in.readNBytes(size));
         line();

@@ -3,6 +3,7 @@ package dev.mse.enclave.front;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -34,7 +35,7 @@ final class RequestStream {
   private final Predicate<String> relays;
   private final Consumer<Exchange> sent;
   private final byte[] forwarded;
-  private final java.util.function.BooleanSupplier closing;
+  private final BooleanSupplier closing;
   private MessageBody body;
   private Exchange awaiting;
   private boolean tunnel;
@@ -51,7 +52,7 @@ final class RequestStream {
       Predicate<String> relays,
       Consumer<Exchange> sent,
       String forwarded,
-      java.util.function.BooleanSupplier closing) {
+      BooleanSupplier closing) {
     this.relays = relays;
     this.sent = sent;
     this.forwarded = forwarded.getBytes(StandardCharsets.ISO_8859_1);

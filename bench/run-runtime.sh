@@ -8,7 +8,8 @@ cd "$here"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
-./mvnw -B -q -ntp -pl bench,enclave -am install -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true
+# package, not install: the reactor resolves the modules, and ~/.m2 stays untouched.
+./mvnw -B -q -ntp -pl bench,enclave -am package -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/classes" bench/results

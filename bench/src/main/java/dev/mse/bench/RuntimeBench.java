@@ -38,14 +38,16 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The runtime's start, provisioning, proxy throughput and memory, with real processes on loopback
+ * The runtime's start, provisioning, front throughput and memory, with real processes on loopback
  * (bench/run-runtime.sh runs it):
  *
  * <ol>
  *   <li>runtime process start → {@code waiting} (RA-TLS served, verified by the owner's client);
  *   <li>provisioning POST → {@code running} (decrypt, load from memory, app healthy);
- *   <li>wrk through the TLS front (Jetty TLS, proxy to the app on loopback) against the same app
- *       serving TLS itself (JDK HttpsServer) in its own JVM, same machine, same run;
+ *   <li>wrk through the TLS front (Jetty TLS; HTTP/1.1 relayed to the app on loopback, or proxied
+ *       with {@code RUNTIME_JAVA_OPTS=-Dmse.front.relay=false}) against the same app serving TLS
+ *       itself (JDK HttpsServer) in its own JVM, same machine, same run, alternating in {@code
+ *       PAIRS} pairs (default 3), with the CPU time each serving process spent per request;
  *   <li>the runtime's RSS with the app loaded and after the load.
  * </ol>
  *
@@ -94,21 +96,48 @@ public final class RuntimeBench {
             "https://127.0.0.1:" + directPort + "/hello")) {
       System.out.printf(Locale.ROOT, "warm-up %s: %.0f req/s%n", url, wrk(url).rps);
     }
-    Wrk front = wrk("https://127.0.0.1:" + lastPort + "/hello");
-    Wrk directTls = wrk("https://127.0.0.1:" + directPort + "/hello");
+    // Front and direct alternate in pairs, so that load from elsewhere on the machine hits both
+    // alike; the ratios are per pair and their medians are reported.
+    int pairs = Integer.parseInt(System.getenv().getOrDefault("PAIRS", "3"));
+    List<Double> throughputRatios = new ArrayList<>();
+    List<Double> p99Ratios = new ArrayList<>();
+    for (int pair = 0; pair < pairs; pair++) {
+      String load = loadAverage();
+      long cpu0 = cpuMs(last.pid());
+      Wrk front = wrk("https://127.0.0.1:" + lastPort + "/hello");
+      long cpu1 = cpuMs(last.pid());
+      long cpu2 = cpuMs(direct.pid());
+      Wrk directTls = wrk("https://127.0.0.1:" + directPort + "/hello");
+      long cpu3 = cpuMs(direct.pid());
+      // CPU time per request of the serving process: less sensitive to a busy machine than rates.
+      System.out.printf(
+          Locale.ROOT,
+          "pair %d CPU per request: runtime (front + app) %.1f µs, direct app %.1f µs%n",
+          pair + 1,
+          (cpu1 - cpu0) * 1000.0 / (front.rps * 10),
+          (cpu3 - cpu2) * 1000.0 / (directTls.rps * 10));
+      throughputRatios.add(front.rps / directTls.rps);
+      p99Ratios.add(front.p99Ms / directTls.p99Ms);
+      System.out.printf(
+          Locale.ROOT,
+          "pair %d (load %s): front %.0f req/s p99 %.2f ms; direct %.0f req/s p99 %.2f ms;"
+              + " ratios %.2f, p99 %.2f%n",
+          pair + 1,
+          load,
+          front.rps,
+          front.p99Ms,
+          directTls.rps,
+          directTls.p99Ms,
+          front.rps / directTls.rps,
+          front.p99Ms / directTls.p99Ms);
+    }
     long rssAfter = rssKb(last.pid());
     System.out.printf(
-        Locale.ROOT, "through the front: %.0f req/s, p99 %.2f ms%n", front.rps, front.p99Ms);
-    System.out.printf(
         Locale.ROOT,
-        "direct TLS:        %.0f req/s, p99 %.2f ms%n",
-        directTls.rps,
-        directTls.p99Ms);
-    System.out.printf(
-        Locale.ROOT,
-        "throughput ratio %.2f, p99 ratio %.2f%n",
-        front.rps / directTls.rps,
-        front.p99Ms / directTls.p99Ms);
+        "median throughput ratio %.2f, median p99 ratio %.2f (load now %s)%n",
+        medianOf(throughputRatios),
+        medianOf(p99Ratios),
+        loadAverage());
     System.out.printf(Locale.ROOT, "runtime RSS after the load: %d MB%n", rssAfter / 1024);
     stop(last);
     stop(direct);
@@ -327,6 +356,24 @@ public final class RuntimeBench {
     if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
     }
+  }
+
+  private static double medianOf(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** User and system CPU time of a process so far, in ms (from /proc, 100 ticks a second). */
+  private static long cpuMs(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+  }
+
+  /** The 1-minute load average, to say how busy the machine was. */
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
   }
 
   private static long median(List<Long> values) {

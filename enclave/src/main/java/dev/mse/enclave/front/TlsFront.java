@@ -2,6 +2,8 @@ package dev.mse.enclave.front;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -19,23 +21,45 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The runtime's one TLS port (Jetty 12, virtual threads): HTTP/2 and HTTP/1.1 by ALPN, with the
- * identity of a {@link SwitchableKeyManager}. TLS ends here, inside the TEE.
+ * identity of a {@link SwitchableKeyManager}. TLS ends here, inside the TEE. With an {@link
+ * AppRoute}, HTTP/1.1 connections are relayed to the app as bytes ({@link AppRelay}) while it runs;
+ * the rest (HTTP/2, the runtime's routes, everything before the app runs) goes to {@code handler}.
  */
 public final class TlsFront implements AutoCloseable {
+  private static final Duration GRACE = Duration.ofSeconds(5);
   private final Server server;
   private final ServerConnector connector;
+  private final Optional<AppRelayFactory> relay;
 
-  private TlsFront(Server server, ServerConnector connector) {
+  private TlsFront(Server server, ServerConnector connector, Optional<AppRelayFactory> relay) {
     this.server = server;
     this.connector = connector;
+    this.relay = relay;
   }
 
   /**
-   * Starts serving {@code handler} on {@code host:port} (port 0: any free port).
+   * Starts serving {@code handler} on {@code host:port} (port 0: any free port), no relay.
    *
    * @throws Exception when the port cannot be bound or TLS cannot be set up
    */
   public static TlsFront start(String host, int port, SwitchableKeyManager keys, Handler handler)
+      throws Exception {
+    return start(host, port, keys, handler, Optional.empty(), new FrontMetrics());
+  }
+
+  /**
+   * Starts serving on {@code host:port} (port 0: any free port): HTTP/1.1 relayed to {@code app}
+   * when given, the rest by {@code handler}; client connections counted in {@code metrics}.
+   *
+   * @throws Exception when the port cannot be bound or TLS cannot be set up
+   */
+  public static TlsFront start(
+      String host,
+      int port,
+      SwitchableKeyManager keys,
+      Handler handler,
+      Optional<AppRoute> app,
+      FrontMetrics metrics)
       throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("front");
@@ -59,7 +83,10 @@ public final class TlsFront implements AutoCloseable {
     alpn.setDefaultProtocol(http11.getProtocol());
     SslConnectionFactory ssl = new SslConnectionFactory(tls, alpn.getProtocol());
 
-    ServerConnector connector = new ServerConnector(server, ssl, alpn, h2, http11);
+    Optional<AppRelayFactory> relay = app.map(route -> new AppRelayFactory(http11, route, metrics));
+    ServerConnector connector =
+        new ServerConnector(server, ssl, alpn, h2, relay.isPresent() ? relay.get() : http11);
+    connector.addBean(metrics);
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(60_000);
@@ -67,7 +94,7 @@ public final class TlsFront implements AutoCloseable {
     server.setHandler(handler);
     server.setStopTimeout(5_000);
     server.start();
-    return new TlsFront(server, connector);
+    return new TlsFront(server, connector, relay);
   }
 
   private static SSLContext sslContext(SwitchableKeyManager keys) throws GeneralSecurityException {
@@ -81,9 +108,15 @@ public final class TlsFront implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** Stops gracefully: in-flight requests get up to five seconds to finish. */
+  /**
+   * Stops gracefully: relayed connections close once the app answered what they carry, then Jetty's
+   * in-flight requests get up to five seconds to finish.
+   */
   @Override
   public void close() throws Exception {
+    if (relay.isPresent()) {
+      relay.get().drain(GRACE);
+    }
     server.stop();
   }
 }

@@ -6,6 +6,8 @@ import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.enclave.app.AppLauncher;
 import dev.mse.enclave.app.AppLoadException;
 import dev.mse.enclave.app.JarImage;
+import dev.mse.enclave.front.AppRoute;
+import dev.mse.enclave.front.FrontMetrics;
 import dev.mse.enclave.front.ServerIdentity;
 import dev.mse.enclave.front.SwitchableKeyManager;
 import dev.mse.enclave.front.TlsFront;
@@ -116,9 +118,21 @@ public final class EnclaveRuntime implements AutoCloseable {
         sealedCertificate.isPresent() ? sealedCertificate.get() : evidence.certificate(tlsKey);
     this.identity =
         new SwitchableKeyManager(new ServerIdentity(tlsKey.getPrivate(), List.of(certificate)));
+    FrontMetrics metrics = new FrontMetrics();
+    // HTTP/1.1 app traffic is relayed as bytes once the app runs; the rest goes to the handler.
+    // -Dmse.front.relay=false proxies everything instead (equally safe, slower): for comparisons.
+    Optional<AppRoute> app =
+        Boolean.parseBoolean(System.getProperty("mse.front.relay", "true"))
+            ? Optional.of(new AppRoute(options.appPort(), () -> status().state() == State.RUNNING))
+            : Optional.empty();
     this.front =
         TlsFront.start(
-            options.host(), options.port(), identity, new RuntimeHandler(this, options.appPort()));
+            options.host(),
+            options.port(),
+            identity,
+            new RuntimeHandler(this, options.appPort(), metrics),
+            app,
+            metrics);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.mse.attestation.collateral.CollateralBundleWriter;
 import dev.mse.attestation.collateral.CollateralFormatException;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.enclave.front.AppProxy;
+import dev.mse.enclave.front.FrontMetrics;
 import dev.mse.protocol.provisioning.ProvisioningException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,10 +43,12 @@ final class RuntimeHandler extends Handler.Wrapper {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final EnclaveRuntime runtime;
+  private final FrontMetrics metrics;
 
-  RuntimeHandler(EnclaveRuntime runtime, int appPort) {
+  RuntimeHandler(EnclaveRuntime runtime, int appPort, FrontMetrics metrics) {
     super(new AppProxy(appPort));
     this.runtime = runtime;
+    this.metrics = metrics;
   }
 
   @Override
@@ -56,7 +59,7 @@ final class RuntimeHandler extends Handler.Wrapper {
     }
     EnclaveRuntime.Status status = runtime.status();
     return switch (status.state()) {
-      case RUNNING -> super.handle(request, response, callback);
+      case RUNNING -> super.handle(request, response, counted(callback));
       case WAITING ->
           text(
               response,
@@ -73,6 +76,18 @@ final class RuntimeHandler extends Handler.Wrapper {
               500,
               status,
               "This mse enclave failed: " + status.failure().orElse("unknown") + "\n");
+    };
+  }
+
+  /** Counts a proxied request (HTTP/2, or HTTP/1.1 the relay did not take) once it completed. */
+  private Callback counted(Callback callback) {
+    long start = System.nanoTime();
+    return new Callback.Nested(callback) {
+      @Override
+      public void succeeded() {
+        metrics.answered(start);
+        super.succeeded();
+      }
     };
   }
 
@@ -111,6 +126,11 @@ final class RuntimeHandler extends Handler.Wrapper {
     n.put("app_name", runtime.config().appName());
     s.failure().ifPresent(f -> n.put("failure", f));
     s.codeSha256().ifPresent(c -> n.put("code_sha256", c.hex()));
+    FrontMetrics.Snapshot m = metrics.snapshot();
+    ObjectNode counted = n.putObject("metrics");
+    counted.put("requests", m.requests());
+    counted.put("average_latency_ms", Math.round(m.averageLatencyMs() * 1000) / 1000.0);
+    counted.put("active_connections", m.activeConnections());
     return n;
   }
 

@@ -45,18 +45,20 @@ class EnclaveRuntimeTest {
 
   /** The owner's client: trusts only an enclave whose evidence shows this package and config. */
   private static HttpClient ownerClient(RuntimeFixture f) {
-    RaTlsTrustManager trust =
-        RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(true))
-            .options(
-                RaTlsOptions.none()
-                    .withAppId(f.appId)
-                    .withPackageSha256(f.appPackage.packageSha256())
-                    .withConfigSha256(f.config.sha256()))
-            .serverName("localhost")
-            .build();
     return HttpClient.newBuilder()
-        .sslContext(RaTlsSslContexts.client(trust))
+        .sslContext(RaTlsSslContexts.client(trustManager(f)))
         .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  private static RaTlsTrustManager trustManager(RuntimeFixture f) {
+    return RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(true))
+        .options(
+            RaTlsOptions.none()
+                .withAppId(f.appId)
+                .withPackageSha256(f.appPackage.packageSha256())
+                .withConfigSha256(f.config.sha256()))
+        .serverName("localhost")
         .build();
   }
 
@@ -174,6 +176,39 @@ class EnclaveRuntimeTest {
       assertThat(restarted.identity().attested().chain().getFirst())
           .as("a restarted enclave serves its sealed certificate")
           .isEqualTo(certificate);
+    }
+  }
+
+  @Test
+  void theStatusCountsWhatTheAppAnswered(@TempDir Path work) throws Exception {
+    RuntimeFixture f = new RuntimeFixture(work);
+    try (EnclaveRuntime runtime =
+        EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
+      int port = runtime.port();
+      HttpClient owner = ownerClient(f);
+      JsonNode before = JSON.readTree(get(owner, port, "/.well-known/mse/status").body());
+      assertThat(before.get("metrics").get("requests").asLong()).isZero();
+
+      HttpResponse<String> accepted =
+          provision(owner, port, seal(f, f.owner, claimsOf(owner, port), f.codeKey, null), null);
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+      assertThat(awaitState(owner, port, "running")).isEqualTo("running");
+      HttpClient http11 =
+          HttpClient.newBuilder()
+              .sslContext(RaTlsSslContexts.client(trustManager(f)))
+              .version(HttpClient.Version.HTTP_1_1)
+              .build();
+      for (HttpClient client : new HttpClient[] {owner, http11, http11}) {
+        assertThat(get(client, port, "/hello").statusCode()).isEqualTo(200);
+      }
+
+      JsonNode status = JSON.readTree(get(http11, port, "/.well-known/mse/status").body());
+      assertThat(status.get("state").asString()).isEqualTo("running");
+      JsonNode metrics = status.get("metrics");
+      // Two relayed over HTTP/1.1, one proxied over HTTP/2; runtime routes are not counted.
+      assertThat(metrics.get("requests").asLong()).isEqualTo(3);
+      assertThat(metrics.get("average_latency_ms").asDouble()).isPositive();
+      assertThat(metrics.get("active_connections").asLong()).isPositive();
     }
   }
 

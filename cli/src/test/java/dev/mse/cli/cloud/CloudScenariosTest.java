@@ -97,6 +97,21 @@ class CloudScenariosTest {
         CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/").succeeded();
     assertThat(hello.out()).contains("Hello from zero");
 
+    // A user who has the owner's exported context and the sources rebuilds the code and checks it.
+    cloud
+        .cli(
+            "cloud",
+            "verify",
+            hostPort,
+            "--context",
+            exportContext(app),
+            "--code",
+            project.toString(),
+            "--allow-simulation",
+            "--output",
+            work.resolve("zero-cert-2.pem").toString())
+        .succeeded();
+
     // The app's own tests, against the deployed app (verified first).
     cloud.cli("cloud", "test", app.path("app_id").asString(), "--allow-simulation").succeeded();
 

@@ -52,4 +52,5 @@ for i in $(seq 1 "$rounds"); do
   times+=("$t")
   printf 'round %d: %.2f s (cli says: %s)\n' "$i" "$t" "$(grep -o 'done in [0-9.]* s' "$work/deploy$i.err")"
 done
+echo "steps of the last round:"; grep "^mse: \[" "$work/deploy$rounds.err" || true
 printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "median %.2f s, min %.2f s, max %.2f s over %d rounds (load %s)\n", a[int((NR+1)/2)], a[1], a[NR], NR, "'"$(cut -d' ' -f1-3 /proc/loadavg)"'"}'

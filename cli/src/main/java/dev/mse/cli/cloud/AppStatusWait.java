@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Polls an app at the operator until it reaches one of the wanted statuses. */
 final class AppStatusWait {
-  private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration POLL = Duration.ofMillis(100);
   private static final Set<String> FINAL = Set.of("on_error", "stopped");
 
   private AppStatusWait() {}

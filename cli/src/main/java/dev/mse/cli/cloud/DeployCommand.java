@@ -462,7 +462,12 @@ final class DeployCommand implements Callable<Integer> {
     }
 
     void step(String what) {
-      err.println("mse: " + what + "...");
+      err.println(
+          String.format(
+              Locale.ROOT,
+              "mse: [%4.1f s] %s...",
+              Duration.between(start, Instant.now()).toMillis() / 1000.0,
+              what));
       err.flush();
     }
 

@@ -4,6 +4,7 @@ import dev.mse.cli.UserError;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorException;
 import dev.mse.operator.account.AccountService;
+import dev.mse.operator.apps.HardwareCatalog;
 import dev.mse.operator.store.Account;
 import dev.mse.operator.store.Database;
 import java.io.BufferedReader;
@@ -47,6 +48,8 @@ final class AccountCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (Database db = Database.open(config.jdbcUrl())) {
+      // The offers come first: a new account's projects get quotas on them.
+      new HardwareCatalog(db).sync(config);
       AccountService accounts = new AccountService(db, config, Clock.systemUTC());
       Account account = accounts.createAccount(email, password.strip());
       out.println("created " + account.email() + " (" + account.id() + ")");

@@ -103,10 +103,23 @@ public final class RuntimeDistribution {
   /** The simulated TEE's MRENCLAVE for this distribution ({@link RuntimeMeasurement}). */
   public ByteString measurement() {
     try {
+      // Hashing the distribution takes a while and one command may ask more than once.
+      return MEASURED.computeIfAbsent(directory, RuntimeDistribution::measure);
+    } catch (java.io.UncheckedIOException e) {
+      throw new UserError(
+          "cannot measure the runtime distribution " + directory + ": " + e.getCause().getMessage(),
+          e);
+    }
+  }
+
+  private static final java.util.Map<Path, ByteString> MEASURED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static ByteString measure(Path directory) {
+    try {
       return RuntimeMeasurement.of(directory);
     } catch (IOException e) {
-      throw new UserError(
-          "cannot measure the runtime distribution " + directory + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LocalNode {
   private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
-  private static final Duration FAST_POLL = Duration.ofMillis(150);
+  private static final Duration FAST_POLL = Duration.ofMillis(100);
   private static final Duration SLOW_POLL = Duration.ofSeconds(1);
   private static final Path TMPFS = Path.of("/dev/shm");
 

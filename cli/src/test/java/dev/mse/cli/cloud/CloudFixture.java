@@ -2,15 +2,12 @@ package dev.mse.cli.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mse.cli.ConfigDirectory;
-import dev.mse.cli.Main;
+import dev.mse.cli.MseCli;
 import dev.mse.cli.owner.AppTemplate;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.operator.store.Account;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,48 +65,23 @@ final class CloudFixture implements AutoCloseable {
     return dir;
   }
 
-  record Run(int exitCode, String out, String err) {
-    Run succeeded() {
-      assertThat(exitCode).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isZero();
-      return this;
-    }
-
-    Run failed() {
-      assertThat(exitCode).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isEqualTo(1);
-      return this;
-    }
-  }
-
-  Run cli(String... args) {
+  MseCli.Run cli(String... args) {
     return cliIn(conf, args);
   }
 
   /** The CLI in-process, with {@code conf} as its configuration directory. */
-  static Run cliIn(Path conf, String... args) {
-    String previous = System.getProperty(ConfigDirectory.PROPERTY);
-    System.setProperty(ConfigDirectory.PROPERTY, conf.toString());
-    try {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-      return new Run(code, out.toString(), err.toString());
-    } finally {
-      if (previous == null) {
-        System.clearProperty(ConfigDirectory.PROPERTY);
-      } else {
-        System.setProperty(ConfigDirectory.PROPERTY, previous);
-      }
-    }
+  static MseCli.Run cliIn(Path conf, String... args) {
+    return MseCli.run(conf, args);
   }
 
   /** curl as a separate process; returns exit code and output. */
-  static Run curl(String... args) throws Exception {
+  static MseCli.Run curl(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out, "");
+    return new MseCli.Run(p.exitValue(), out, "");
   }
 
   /** Every regular file under {@code root}. */
@@ -129,7 +101,7 @@ final class CloudFixture implements AutoCloseable {
       return;
     }
     try {
-      Run list = cli("cloud", "list", "--json");
+      MseCli.Run list = cli("cloud", "list", "--json");
       if (list.exitCode() == 0) {
         List<String> ids = new ArrayList<>(List.of("cloud", "stop"));
         dev.mse.cli.Json.MAPPER.readTree(list.out()).forEach(a -> ids.add(a.path("id").asString()));

@@ -3,6 +3,7 @@ package dev.mse.cli.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.cli.Json;
+import dev.mse.cli.MseCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +87,7 @@ class CloudLifecycleTest {
   /** The app's answer once it serves again (a restarting node is briefly unreachable). */
   private static String awaitServing(Path cert, String hostPort) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    CloudFixture.Run last = null;
+    MseCli.Run last = null;
     while (Instant.now().isBefore(deadline)) {
       last = CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/");
       if (last.exitCode() == 0) {
@@ -113,7 +114,7 @@ class CloudLifecycleTest {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     String last = "";
     while (Instant.now().isBefore(deadline)) {
-      CloudFixture.Run r = cloud.cli("cloud", "status", id, "--json");
+      MseCli.Run r = cloud.cli("cloud", "status", id, "--json");
       if (r.exitCode() == 0) {
         last = Json.MAPPER.readTree(r.out()).path("app").path("status").asString();
         if (last.equals(wanted)) {

@@ -3,6 +3,7 @@ package dev.mse.cli.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.cli.Json;
+import dev.mse.cli.MseCli;
 import dev.mse.cli.home.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ class CloudScenariosTest {
     cloud.cli("cloud", "verify", hostPort, "--output", cert.toString()).failed();
     assertThat(cert).doesNotExist();
 
-    CloudFixture.Run verified =
+    MseCli.Run verified =
         cloud
             .cli(
                 "cloud",
@@ -93,7 +94,7 @@ class CloudScenariosTest {
                 cert.toString())
             .succeeded();
     assertThat(verified.out()).contains("verified " + domain).contains("SIMULATED");
-    CloudFixture.Run hello =
+    MseCli.Run hello =
         CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/").succeeded();
     assertThat(hello.out()).contains("Hello from zero");
 
@@ -134,7 +135,7 @@ class CloudScenariosTest {
 
     Path caFile = ca.writeCa(work.resolve("owner-ca.pem"));
     String port = Integer.toString(cloud.proxyPort());
-    CloudFixture.Run hello =
+    MseCli.Run hello =
         CloudFixture.curl(
                 "--cacert",
                 caFile.toString(),
@@ -178,7 +179,7 @@ class CloudScenariosTest {
   @Test
   void untrustedSsl_aClientTrustingTheOperatorCaCallsTheApp() throws Exception {
     Path project = cloud.scaffold("quick");
-    CloudFixture.Run run =
+    MseCli.Run run =
         cloud.cli(
             "cloud",
             "deploy",
@@ -193,7 +194,7 @@ class CloudScenariosTest {
     JsonNode app = Json.MAPPER.readTree(run.out());
     assertThat(app.path("ssl_origin").asString()).isEqualTo("operator");
     String url = "https://" + app.path("domain").asString() + ":" + cloud.proxyPort() + "/";
-    CloudFixture.Run hello =
+    MseCli.Run hello =
         CloudFixture.curl("--cacert", cloud.operator.operatorCaFile().toString(), url).succeeded();
     assertThat(hello.out()).contains("Hello from quick");
     assertCodeOnlyEncryptedOnTheOperator(project);

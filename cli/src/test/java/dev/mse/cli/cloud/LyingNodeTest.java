@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.cli.Json;
+import dev.mse.cli.MseCli;
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.node.NodeListener;
@@ -152,7 +153,7 @@ class LyingNodeTest {
       Account account =
           operator.accounts().createAccount("owner@example.test", "correct horse battery");
       String token = operator.accounts().createToken(account.id(), "tests").secret();
-      CloudFixture.Run login =
+      MseCli.Run login =
           cli(
               work,
               "cloud",
@@ -174,7 +175,7 @@ class LyingNodeTest {
             list.filter(p -> p.toString().endsWith(".tar")).findFirst().orElseThrow(), substitute);
       }
 
-      CloudFixture.Run deploy =
+      MseCli.Run deploy =
           cli(
               work,
               "cloud",
@@ -198,7 +199,7 @@ class LyingNodeTest {
     }
   }
 
-  private static CloudFixture.Run cli(Path work, String... args) {
+  private static MseCli.Run cli(Path work, String... args) {
     return CloudFixture.cliIn(work.resolve("conf"), args);
   }
 }

@@ -8,6 +8,7 @@ import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
+import dev.mse.cli.MseCli;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -82,12 +83,12 @@ class HomeChainTest {
   @AfterEach
   void stopEverything() {
     for (String name : spawned) {
-      HomeCli.run(conf, "home", "stop", name, "--remove");
+      MseCli.run(conf, "home", "stop", name, "--remove");
     }
   }
 
-  private HomeCli.Run cli(String... args) {
-    HomeCli.Run run = HomeCli.run(conf, args);
+  private MseCli.Run cli(String... args) {
+    MseCli.Run run = MseCli.run(conf, args);
     cliOutput.append(run.out()).append(run.err());
     return run;
   }
@@ -101,7 +102,7 @@ class HomeChainTest {
   private Path spawn(String name, int port) {
     Path node = work.resolve("node-" + name);
     spawned.add(name);
-    HomeCli.Run run =
+    MseCli.Run run =
         cli(
                 "home",
                 "spawn",
@@ -131,7 +132,7 @@ class HomeChainTest {
     return node;
   }
 
-  private HomeCli.Run verify(Path evidence, Path pkg, Path output) {
+  private MseCli.Run verify(Path evidence, Path pkg, Path output) {
     return cli(
         "home",
         "verify",
@@ -250,12 +251,12 @@ class HomeChainTest {
     Duration spawnToWaiting = Duration.between(t0, Instant.now());
 
     Path cp = work.resolve("cp");
-    HomeCli.Run verified = verify(node.resolve("evidence.json"), packageFile, cp).succeeded();
+    MseCli.Run verified = verify(node.resolve("evidence.json"), packageFile, cp).succeeded();
     assertThat(verified.out()).contains("verified: SIMULATED").contains("state:          waiting");
     Path sealed = seal(cp.resolve("ratls.pem"), "secrets_to_seal.json.seal");
 
     Instant t1 = Instant.now();
-    HomeCli.Run run =
+    MseCli.Run run =
         cli(
                 "home",
                 "run",
@@ -292,7 +293,7 @@ class HomeChainTest {
     assertThat(hello.statusCode()).isEqualTo(200);
     assertThat(hello.body()).contains(marker);
 
-    HomeCli.Run status = cli("home", "status", "hello").succeeded();
+    MseCli.Run status = cli("home", "status", "hello").succeeded();
     assertThat(status.out())
         .contains("state:       running")
         .contains("SIMULATED")
@@ -300,7 +301,7 @@ class HomeChainTest {
         .contains("port:        127.0.0.1:" + port);
     assertThat(cli("home", "list").succeeded().out()).contains("hello").contains("running");
 
-    HomeCli.Run again = cli("home", "run", "hello", "--sealed-secrets", sealed.toString()).failed();
+    MseCli.Run again = cli("home", "run", "hello", "--sealed-secrets", sealed.toString()).failed();
     assertThat(again.err()).contains("already provisioned").contains("running, not waiting");
 
     assertNoPlaintextOnTheNode(node);
@@ -316,7 +317,7 @@ class HomeChainTest {
     assertThat(curl(node.resolve("ratls.pem"), port, "/")).contains(marker);
     assertNoPlaintextOnTheNode(node);
 
-    HomeCli.Run logs = cli("home", "logs", "hello").succeeded();
+    MseCli.Run logs = cli("home", "logs", "hello").succeeded();
     assertThat(logs.out()).contains("restarting from sealed state");
 
     long last = pidOf(node);
@@ -386,7 +387,7 @@ class HomeChainTest {
     tampered[codeEntry + 512 + 200] ^= 1;
     Path tamperedFile = work.resolve("tampered.tar");
     Files.write(tamperedFile, tampered);
-    HomeCli.Run t = verify(evidence, tamperedFile, work.resolve("cp-tampered")).failed();
+    MseCli.Run t = verify(evidence, tamperedFile, work.resolve("cp-tampered")).failed();
     assertThat(t.err())
         .contains("the evidence does not verify")
         .contains("package-sha256 mismatch");
@@ -405,14 +406,14 @@ class HomeChainTest {
     try (Stream<Path> s = Files.list(work.resolve("pkg2"))) {
       otherPackage = s.filter(f -> f.toString().endsWith(".tar")).findFirst().orElseThrow();
     }
-    HomeCli.Run o = verify(evidence, otherPackage, work.resolve("cp-other")).failed();
+    MseCli.Run o = verify(evidence, otherPackage, work.resolve("cp-other")).failed();
     assertThat(o.err())
         .contains("package-sha256 mismatch")
         .contains("the deployment config names the package");
     assertThat(work.resolve("cp-other/ratls.pem")).doesNotExist();
 
     // Without --allow-simulation the simulated TEE is refused.
-    HomeCli.Run strict =
+    MseCli.Run strict =
         cli(
                 "home",
                 "verify",
@@ -431,7 +432,7 @@ class HomeChainTest {
     Path otherRuntime = work.resolve("other-runtime");
     Files.createDirectories(otherRuntime);
     Files.write(otherRuntime.resolve("mse-enclave.jar"), new byte[] {1, 2, 3});
-    HomeCli.Run wrongRuntime =
+    MseCli.Run wrongRuntime =
         cli(
                 "home",
                 "verify",
@@ -456,8 +457,8 @@ class HomeChainTest {
     Files.writeString(
         strangerConf.resolve("owner.key"),
         HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)) + "\n");
-    HomeCli.Run forgedSeal =
-        HomeCli.run(
+    MseCli.Run forgedSeal =
+        MseCli.run(
                 strangerConf,
                 "home",
                 "seal",
@@ -469,7 +470,7 @@ class HomeChainTest {
                 keyFile.toString())
             .succeeded();
     assertThat(forgedSeal.out()).contains("sealed for the enclave");
-    HomeCli.Run forged =
+    MseCli.Run forged =
         cli("home", "run", "bad", "--sealed-secrets", work.resolve("forged.seal").toString())
             .failed();
     assertThat(forged.err())
@@ -481,7 +482,7 @@ class HomeChainTest {
     Path wrongKey = work.resolve("wrong.key");
     Files.write(wrongKey, new java.security.SecureRandom().generateSeed(32));
     Path wrongSeal = seal(cp.resolve("ratls.pem"), "wrong.seal", "--code-key", wrongKey.toString());
-    HomeCli.Run failed =
+    MseCli.Run failed =
         cli("home", "run", "bad", "--sealed-secrets", wrongSeal.toString()).failed();
     assertThat(failed.err()).contains("failed: the code key does not open the package");
     assertThat(cli("home", "status", "bad").succeeded().out()).contains("state:       failed");

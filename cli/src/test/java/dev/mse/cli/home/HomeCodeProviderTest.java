@@ -2,6 +2,7 @@ package dev.mse.cli.home;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.cli.MseCli;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ class HomeCodeProviderTest {
   void scaffoldThenPackageWritesAnEncryptedPackageAndAPrivateKey(@TempDir Path work)
       throws Exception {
     Path conf = work.resolve("conf");
-    HomeCli.run(conf, "home", "scaffold", "demo", "--output", work.toString()).succeeded();
+    MseCli.run(conf, "home", "scaffold", "demo", "--output", work.toString()).succeeded();
     Path project = work.resolve("demo");
     assertThat(project.resolve("src/main/java/com/example/demo/App.java")).isRegularFile();
     assertThat(Files.readString(project.resolve("mse.toml")))
@@ -28,8 +29,8 @@ class HomeCodeProviderTest {
         .contains("healthcheck_endpoint = \"/health\"")
         .contains("tests_cmd");
 
-    HomeCli.Run pkg =
-        HomeCli.run(
+    MseCli.Run pkg =
+        MseCli.run(
                 conf,
                 "home",
                 "package",
@@ -69,9 +70,9 @@ class HomeCodeProviderTest {
   @Test
   void theScaffoldedAppPassesItsOwnSmokeTest(@TempDir Path work) throws Exception {
     Path conf = work.resolve("conf");
-    HomeCli.run(conf, "home", "scaffold", "smoke", "--output", work.toString()).succeeded();
+    MseCli.run(conf, "home", "scaffold", "smoke", "--output", work.toString()).succeeded();
     Path project = work.resolve("smoke");
-    HomeCli.run(
+    MseCli.run(
             conf,
             "home",
             "package",
@@ -117,12 +118,12 @@ class HomeCodeProviderTest {
   @Test
   void aMalformedMseTomlIsOneLine(@TempDir Path work) throws Exception {
     Path conf = work.resolve("conf");
-    HomeCli.run(conf, "home", "scaffold", "broken", "--output", work.toString()).succeeded();
+    MseCli.run(conf, "home", "scaffold", "broken", "--output", work.toString()).succeeded();
     Path project = work.resolve("broken");
     Files.writeString(project.resolve("mse.toml"), "name = \"broken\"\njava_application = [1,\n");
 
-    HomeCli.Run run =
-        HomeCli.run(
+    MseCli.Run run =
+        MseCli.run(
                 conf,
                 "home",
                 "package",
@@ -140,15 +141,15 @@ class HomeCodeProviderTest {
   @Test
   void anUnknownKeyInMseTomlIsNamed(@TempDir Path work) throws Exception {
     Path conf = work.resolve("conf");
-    HomeCli.run(conf, "home", "scaffold", "typo", "--output", work.toString()).succeeded();
+    MseCli.run(conf, "home", "scaffold", "typo", "--output", work.toString()).succeeded();
     Path project = work.resolve("typo");
     Files.writeString(
         project.resolve("mse.toml"),
         Files.readString(project.resolve("mse.toml"))
             .replace("healthcheck_endpoint", "helthcheck_endpoint"));
 
-    HomeCli.Run run =
-        HomeCli.run(
+    MseCli.Run run =
+        MseCli.run(
                 conf,
                 "home",
                 "package",
@@ -165,13 +166,13 @@ class HomeCodeProviderTest {
   @Test
   void codeThatDoesNotCompileIsReportedWithItsLine(@TempDir Path work) throws Exception {
     Path conf = work.resolve("conf");
-    HomeCli.run(conf, "home", "scaffold", "bad", "--output", work.toString()).succeeded();
+    MseCli.run(conf, "home", "scaffold", "bad", "--output", work.toString()).succeeded();
     Path app = work.resolve("bad/src/main/java/com/example/bad/App.java");
     Files.writeString(
         app, Files.readString(app).replace("private App() {}", "private App() { nope(); }"));
 
-    HomeCli.Run run =
-        HomeCli.run(
+    MseCli.Run run =
+        MseCli.run(
                 conf,
                 "home",
                 "package",
@@ -187,14 +188,14 @@ class HomeCodeProviderTest {
   @Test
   void scaffoldRefusesAnExistingDirectoryAndABadName(@TempDir Path work) {
     Path conf = work.resolve("conf");
-    HomeCli.run(conf, "home", "scaffold", "twice", "--output", work.toString()).succeeded();
+    MseCli.run(conf, "home", "scaffold", "twice", "--output", work.toString()).succeeded();
     assertThat(
-            HomeCli.run(conf, "home", "scaffold", "twice", "--output", work.toString())
+            MseCli.run(conf, "home", "scaffold", "twice", "--output", work.toString())
                 .failed()
                 .err())
         .contains("already exists");
     assertThat(
-            HomeCli.run(conf, "home", "scaffold", "../evil", "--output", work.toString())
+            MseCli.run(conf, "home", "scaffold", "../evil", "--output", work.toString())
                 .failed()
                 .err())
         .contains("invalid name");

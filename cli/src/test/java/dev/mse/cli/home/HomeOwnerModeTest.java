@@ -3,6 +3,7 @@ package dev.mse.cli.home;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mse.cli.MseCli;
 import dev.mse.cli.cloud.TestCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +30,9 @@ class HomeOwnerModeTest {
   void theOwnersCertificateIsServedOnceItsKeyWasSealedToTheVerifiedEnclave() throws Exception {
     assumeTrue(Files.isRegularFile(RUNTIME.resolve("mse-enclave.jar")), "no runtime built");
     Path conf = work.resolve("conf");
-    HomeCli.run(conf, "home", "scaffold", "shop", "--output", work.toString()).succeeded();
+    MseCli.run(conf, "home", "scaffold", "shop", "--output", work.toString()).succeeded();
     Path project = work.resolve("shop");
-    HomeCli.run(
+    MseCli.run(
             conf,
             "home",
             "package",
@@ -52,8 +53,8 @@ class HomeOwnerModeTest {
     int port = dev.mse.operator.node.runtime.LoopbackPorts.free();
     Path node = work.resolve("node");
     try {
-      HomeCli.Run spawned =
-          HomeCli.run(
+      MseCli.Run spawned =
+          MseCli.run(
                   conf,
                   "home",
                   "spawn",
@@ -79,7 +80,7 @@ class HomeOwnerModeTest {
               .succeeded();
       assertThat(spawned.out()).contains("the owner's certificate for " + SAN);
       Path verified = work.resolve("verified");
-      HomeCli.run(
+      MseCli.run(
               conf,
               "home",
               "verify",
@@ -94,7 +95,7 @@ class HomeOwnerModeTest {
               RUNTIME.toString())
           .succeeded();
       Path sealed = work.resolve("sealed");
-      HomeCli.run(
+      MseCli.run(
               conf,
               "home",
               "seal",
@@ -109,7 +110,7 @@ class HomeOwnerModeTest {
               "--ssl-private-key",
               issued.key().toString())
           .succeeded();
-      HomeCli.run(conf, "home", "run", "shop", "--sealed-secrets", sealed.toString()).succeeded();
+      MseCli.run(conf, "home", "run", "shop", "--sealed-secrets", sealed.toString()).succeeded();
 
       Path caFile = ca.writeCa(work.resolve("ca.pem"));
       assertThat(curl(caFile, port)).contains("Hello from shop");
@@ -128,7 +129,7 @@ class HomeOwnerModeTest {
         }
       }
     } finally {
-      HomeCli.run(conf, "home", "stop", "shop", "--remove");
+      MseCli.run(conf, "home", "stop", "shop", "--remove");
     }
   }
 

@@ -1,31 +1,29 @@
-package dev.mse.cli.home;
+package dev.mse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mse.cli.ConfigDirectory;
-import dev.mse.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 
 /** Runs {@code mse} in-process against a configuration directory, capturing its output. */
-final class HomeCli {
-  private HomeCli() {}
+public final class MseCli {
+  private MseCli() {}
 
   /** What one command printed. */
-  record Run(int exitCode, String out, String err) {
-    Run succeeded() {
+  public record Run(int exitCode, String out, String err) {
+    public Run succeeded() {
       assertThat(exitCode).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isZero();
       return this;
     }
 
-    Run failed() {
+    public Run failed() {
       assertThat(exitCode).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isEqualTo(1);
       return this;
     }
   }
 
-  static Run run(Path conf, String... args) {
+  public static Run run(Path conf, String... args) {
     String previous = System.getProperty(ConfigDirectory.PROPERTY);
     System.setProperty(ConfigDirectory.PROPERTY, conf.toString());
     try {

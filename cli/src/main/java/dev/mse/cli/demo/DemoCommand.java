@@ -230,7 +230,10 @@ public final class DemoCommand implements Callable<Integer> {
       step(
           7,
           "Your turn",
-          "curl resolves *.localhost to this machine, so you can call the app yourself:");
+          exit
+              ? "Without --exit the demo keeps running, so that you can call the app yourself"
+                  + " (curl resolves *.localhost to this machine):"
+              : "curl resolves *.localhost to this machine, so you can call the app yourself:");
       out.println("  curl --cacert " + cert + " " + url);
       out.println(
           "  curl " + url + "   # fails: nothing vouches for this certificate but its evidence");

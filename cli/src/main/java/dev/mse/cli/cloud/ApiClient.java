@@ -85,6 +85,11 @@ final class ApiClient {
     return items;
   }
 
+  /** Revokes the token this client uses (logout). */
+  void revokeCurrentToken() {
+    send(request("/tokens/current").DELETE());
+  }
+
   JsonNode stop(UUID id) {
     return send(request("/apps/" + id + "/stop").POST(HttpRequest.BodyPublishers.noBody()));
   }

@@ -1,6 +1,8 @@
 package dev.mse.cli.cloud;
 
+import dev.mse.cli.UserError;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,14 +12,31 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "logout",
     mixinStandardHelpOptions = true,
-    description = "Forget the saved login ($MSE_CONF_PATH/login.toml).")
+    description =
+        "Revoke the saved API token at the operator and forget the login"
+            + " ($MSE_CONF_PATH/login.toml).")
 final class LogoutCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    out.println(CloudLogin.remove() ? "logged out" : "not logged in");
+    Optional<CloudLogin> login = CloudLogin.load();
+    if (login.isEmpty()) {
+      out.println("not logged in");
+      out.flush();
+      return 0;
+    }
+    String revoked;
+    try {
+      new ApiClient(login.get().baseUrl(), Optional.of(login.get().token())).revokeCurrentToken();
+      revoked = "the token is revoked";
+    } catch (UserError e) {
+      // Forgetting it locally still matters; say why the operator could not be told.
+      revoked = "the operator could not revoke the token (" + e.getMessage() + ")";
+    }
+    CloudLogin.remove();
+    out.println("logged out: " + revoked);
     out.flush();
     return 0;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.cli.ConfigDirectory;
 import dev.mse.cli.Main;
+import dev.mse.cli.MseCli;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.runtime.LoopbackPorts;
@@ -124,6 +125,19 @@ class CloudLoginTest {
                   .build(),
               ofString());
       assertThat(replay.statusCode()).isBetween(400, 499);
+
+      // Logging out revokes the token at the operator, not only on this machine.
+      String token = Files.readString(saved).replaceAll("(?s).*token = \"(mse_[^\"]+)\".*", "$1");
+      assertThat(MseCli.run(conf, "cloud", "logout").succeeded().out())
+          .contains("the token is revoked");
+      assertThat(saved).doesNotExist();
+      HttpResponse<String> me =
+          browser.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/users/me"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              ofString());
+      assertThat(me.statusCode()).isEqualTo(401);
     }
   }
 

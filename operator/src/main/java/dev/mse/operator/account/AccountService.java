@@ -136,6 +136,14 @@ public final class AccountService {
     }
   }
 
+  /** Revokes the API token {@code token} of {@code accountId} (logout). */
+  public void revokeToken(UUID accountId, String token) throws OperatorException {
+    Optional<ApiToken> found = db.read(c -> TokenTable.byHash(c, Secrets.sha256Hex(token)));
+    if (found.isEmpty() || !db.read(c -> TokenTable.delete(c, accountId, found.get().id()))) {
+      throw OperatorException.notFound("token_not_found", "No such token.");
+    }
+  }
+
   /** The account a bearer token belongs to, or 401 with a message a person can act on. */
   public Account authenticateToken(String token) throws OperatorException {
     if (!token.startsWith(Secrets.TOKEN_PREFIX) || token.length() > 200) {

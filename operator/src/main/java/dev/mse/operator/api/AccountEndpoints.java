@@ -9,6 +9,9 @@ import tools.jackson.databind.JsonNode;
 
 /** {@code /users/me}, sign-up and API tokens. */
 final class AccountEndpoints {
+  /** {@code DELETE /api/v1/tokens/current} revokes the token the request carries. */
+  static final String CURRENT = "current";
+
   private final AccountService accounts;
 
   AccountEndpoints(AccountService accounts) {
@@ -53,6 +56,12 @@ final class AccountEndpoints {
   }
 
   private Reply deleteToken(Call call) throws OperatorException {
+    if (call.path("id").equals(CURRENT)) {
+      // Logging out: the token of this very request, which the caller knows only as a secret.
+      String header = call.header(org.eclipse.jetty.http.HttpHeader.AUTHORIZATION).orElse("");
+      accounts.revokeToken(call.account().id(), header.substring("Bearer ".length()).strip());
+      return Reply.noContent();
+    }
     OperatorException notFound =
         OperatorException.notFound("token_not_found", "No token with this id.");
     UUID id = call.pathId("id", notFound);

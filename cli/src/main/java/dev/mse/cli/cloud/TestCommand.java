@@ -87,6 +87,7 @@ final class TestCommand implements Callable<Integer> {
       if (VerifyCommand.check(
               context.domain(),
               fresh,
+              VerifyCommand.collateral(fresh, Optional.empty(), err),
               OwnerPolicy.of(Optional.empty(), Optional.empty(), allowSimulation, true),
               options,
               Optional.empty(),

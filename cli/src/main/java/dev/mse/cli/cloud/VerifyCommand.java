@@ -5,6 +5,8 @@ import dev.mse.attestation.collateral.Collateral;
 import dev.mse.attestation.collateral.CollateralBundleReader;
 import dev.mse.attestation.collateral.CollateralFormatException;
 import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.quote.QuoteFormatException;
+import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.RaTlsAppraisal;
 import dev.mse.attestation.ratls.RaTlsExtensions;
@@ -21,6 +23,7 @@ import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.owner.AppBuilder;
 import dev.mse.cli.owner.OwnerPolicy;
 import dev.mse.cli.owner.ProjectPackage;
+import dev.mse.cli.quote.CollateralOptions;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.pkg.CodeArchive;
 import dev.mse.protocol.pkg.CodeArchiveException;
@@ -28,6 +31,7 @@ import dev.mse.protocol.pkg.MseIgnore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -103,6 +107,14 @@ final class VerifyCommand implements Callable<Integer> {
   boolean allowSimulation;
 
   @Option(
+      names = "--pccs",
+      paramLabel = "URL",
+      description =
+          "fetch the collateral from Intel PCS or this PCCS (v4 API), cached on disk, instead of"
+              + " using what the enclave sends (default when it sends none: Intel PCS)")
+  URI pccs;
+
+  @Option(
       names = "--connect",
       paramLabel = "HOST",
       description = "connect to HOST instead of resolving DOMAIN (*.localhost is loopback)")
@@ -155,7 +167,14 @@ final class VerifyCommand implements Callable<Integer> {
               + " that an mse enclave serves this certificate");
     }
     Verified verified =
-        check(t.domain(), fresh, policy, options, context.map(AppContext::domain), err);
+        check(
+            t.domain(),
+            fresh,
+            collateral(fresh, Optional.ofNullable(pccs), err),
+            policy,
+            options,
+            context.map(AppContext::domain),
+            err);
     if (verified == null) {
       return 1;
     }
@@ -202,6 +221,7 @@ final class VerifyCommand implements Callable<Integer> {
   static Verified check(
       String domain,
       FreshEvidence fresh,
+      Collateral collateral,
       AppraisalPolicy policy,
       RaTlsOptions options,
       Optional<String> alsoAccepted,
@@ -212,7 +232,7 @@ final class VerifyCommand implements Callable<Integer> {
                 fresh.certificate(),
                 fresh.quote().toByteArray(),
                 fresh.claimBytes().toByteArray(),
-                collateral(fresh),
+                collateral,
                 policy,
                 Instant.now(),
                 options);
@@ -239,25 +259,35 @@ final class VerifyCommand implements Callable<Integer> {
     return new Verified(fresh, appraisal);
   }
 
-  private static Collateral collateral(FreshEvidence fresh) {
-    try {
-      if (fresh.collateral().isPresent()) {
-        return CollateralBundleReader.read(
-                ByteString.of(fresh.collateral().get().getBytes(StandardCharsets.UTF_8)))
-            .collateral();
+  /**
+   * The collateral to appraise the fresh quote with: from the PCCS when one is named, else what the
+   * enclave sent (the simulated TEE sends its own), else from Intel PCS.
+   */
+  static Collateral collateral(FreshEvidence fresh, Optional<URI> pccs, PrintWriter err) {
+    if (pccs.isEmpty()) {
+      try {
+        if (fresh.collateral().isPresent()) {
+          return CollateralBundleReader.read(
+                  ByteString.of(fresh.collateral().get().getBytes(StandardCharsets.UTF_8)))
+              .collateral();
+        }
+        Optional<ByteString> endorsements =
+            RaTlsExtensions.read(fresh.certificate()).endorsements();
+        if (endorsements.isPresent()) {
+          return CollateralBundleReader.read(endorsements.get()).collateral();
+        }
+      } catch (CollateralFormatException e) {
+        throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
+      } catch (RaTlsFormatException e) {
+        // Not an RA-TLS certificate (owner mode) and no collateral sent: ask Intel.
       }
-      Optional<ByteString> endorsements = RaTlsExtensions.read(fresh.certificate()).endorsements();
-      if (endorsements.isPresent()) {
-        return CollateralBundleReader.read(endorsements.get()).collateral();
-      }
-    } catch (CollateralFormatException e) {
-      throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
-    } catch (RaTlsFormatException e) {
-      // Not an RA-TLS certificate (owner mode): the evidence must carry the collateral.
     }
-    throw new UserError(
-        "the enclave sent no collateral with its evidence (fetching it from Intel's PCS is not"
-            + " supported yet)");
+    try {
+      return CollateralOptions.fetch(
+          QuoteParser.parse(fresh.quote().toByteArray()), pccs.orElse(null), err);
+    } catch (QuoteFormatException e) {
+      throw new UserError("the enclave's quote cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /** The code archive's SHA-256 of the project in {@code dir}, built here as its owner built it. */

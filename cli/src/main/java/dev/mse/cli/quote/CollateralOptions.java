@@ -28,7 +28,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /** Where the collateral comes from: one bundle file, separate PCS files, or a PCS/PCCS server. */
-final class CollateralOptions {
+public final class CollateralOptions {
   @Option(
       names = "--collateral",
       paramLabel = "FILE",
@@ -102,13 +102,17 @@ final class CollateralOptions {
             chain,
             chain);
       }
-      return fetch(quote.parse(), err);
+      return fetch(quote.parse(), pccs, err);
     } catch (CollateralFormatException e) {
       throw new UserError("the collateral cannot be read: " + e.getMessage(), e);
     }
   }
 
-  private Collateral fetch(Quote quote, PrintWriter err) {
+  /**
+   * The collateral of {@code quote} from Intel PCS, or from the PCCS at {@code pccs} when given,
+   * through the on-disk cache in {@code $MSE_CONF_PATH/collateral-cache}.
+   */
+  public static Collateral fetch(Quote quote, URI pccs, PrintWriter err) {
     X509Certificate leaf;
     ByteString fmspc;
     try {

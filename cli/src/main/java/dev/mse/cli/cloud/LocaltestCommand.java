@@ -41,31 +41,6 @@ final class LocaltestCommand implements Callable<Integer> {
     Optional<Path> secrets = toml.cloud().flatMap(MseToml.Cloud::secrets);
     Path toSeal = toml.directory().resolve("secrets_to_seal.json");
     Optional<Path> sealed = Files.isRegularFile(toSeal) ? Optional.of(toSeal) : Optional.empty();
-    try (LocalRun run = LocalRun.start(toml, secrets, sealed, noTests, out)) {
-      out.println(toml.name() + " runs at " + run.url() + " (no TEE)");
-      out.flush();
-      if (noTests) {
-        Runtime.getRuntime().addShutdownHook(new Thread(run::close));
-        return run.process().waitFor() == 0 ? 0 : 1;
-      }
-      if (toml.testsCmd().isEmpty()) {
-        out.println("no tests_cmd in mse.toml: nothing to test");
-        return 0;
-      }
-      ProcessBuilder pb =
-          new ProcessBuilder("sh", "-c", toml.testsCmd().get())
-              .directory(toml.directory().toFile())
-              .inheritIO();
-      pb.environment().put("TEST_REMOTE_URL", run.url());
-      int code = pb.start().waitFor();
-      if (code != 0) {
-        out.println("tests failed (exit " + code + "); the app's output:");
-        out.println(run.logTail());
-      } else {
-        out.println("tests passed");
-      }
-      out.flush();
-      return code == 0 ? 0 : 1;
-    }
+    return LocalRun.localtest(toml, secrets, sealed, noTests, out);
   }
 }

@@ -8,13 +8,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Run an app in a TEE on your own machine. Two roles, as in MSE:",
-      "  code provider: scaffold, package, verify, seal",
+      "  code provider: scaffold, localtest, package, verify, seal",
       "  SGX operator:  spawn, evidence, run, status, list, logs, stop, restart",
       "Unlike MSE, the code key never travels in clear (it is sealed with the secrets to the"
           + " verified enclave) and every TLS connection to the enclave is verified or pinned."
     },
     subcommands = {
       ScaffoldCommand.class,
+      LocaltestCommand.class,
       PackageCommand.class,
       VerifyCommand.class,
       SealCommand.class,

@@ -95,6 +95,48 @@ public final class LocalRun implements AutoCloseable {
     }
   }
 
+  /**
+   * What {@code localtest} does: starts the app, then runs {@code tests_cmd} against it with {@code
+   * TEST_REMOTE_URL} set, or (with {@code noTests}) keeps it running until the process ends.
+   *
+   * @return the exit code for the command
+   */
+  public static int localtest(
+      MseToml toml,
+      Optional<Path> secrets,
+      Optional<Path> sealedSecrets,
+      boolean noTests,
+      PrintWriter out)
+      throws IOException, InterruptedException {
+    try (LocalRun run = start(toml, secrets, sealedSecrets, noTests, out)) {
+      out.println(toml.name() + " runs at " + run.url() + " (no TEE)");
+      out.flush();
+      if (noTests) {
+        Runtime.getRuntime().addShutdownHook(new Thread(run::close));
+        return run.process().waitFor() == 0 ? 0 : 1;
+      }
+      if (toml.testsCmd().isEmpty()) {
+        out.println("no tests_cmd in mse.toml: nothing to test");
+        out.flush();
+        return 0;
+      }
+      ProcessBuilder pb =
+          new ProcessBuilder("sh", "-c", toml.testsCmd().get())
+              .directory(toml.directory().toFile())
+              .inheritIO();
+      pb.environment().put("TEST_REMOTE_URL", run.url());
+      int code = pb.start().waitFor();
+      if (code != 0) {
+        out.println("tests failed (exit " + code + "); the app's output:");
+        out.println(run.logTail());
+      } else {
+        out.println("tests passed");
+      }
+      out.flush();
+      return code == 0 ? 0 : 1;
+    }
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port;
   }

@@ -3,13 +3,11 @@ package dev.mse.cli.home;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.cli.MseCli;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,51 +66,24 @@ class HomeCodeProviderTest {
   }
 
   @Test
-  void theScaffoldedAppPassesItsOwnSmokeTest(@TempDir Path work) throws Exception {
+  void theScaffoldedAppPassesItsOwnSmokeTestUnderLocaltest(@TempDir Path work) throws Exception {
     Path conf = work.resolve("conf");
     MseCli.run(conf, "home", "scaffold", "smoke", "--output", work.toString()).succeeded();
     Path project = work.resolve("smoke");
-    MseCli.run(
-            conf,
-            "home",
-            "package",
-            "--project",
-            project.toString(),
-            "--output",
-            work.resolve("out").toString())
-        .succeeded();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder app =
-        new ProcessBuilder(java, "-jar", project.resolve("build/app.jar").toString());
-    app.environment().put("PORT", Integer.toString(port));
-    app.environment().put("MSE_SECRETS_PATH", project.resolve("secrets.json").toString());
-    app.redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile());
-    Process server = app.start();
-    try {
-      ProcessBuilder test =
-          new ProcessBuilder(java, "tests/SmokeTest.java").directory(project.toFile());
-      test.environment().put("TEST_REMOTE_URL", "http://127.0.0.1:" + port);
-      test.redirectErrorStream(true).redirectOutput(work.resolve("test.log").toFile());
-      Process smoke = null;
-      for (int attempt = 0; attempt < 50; attempt++) {
-        smoke = test.start();
-        assertThat(smoke.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        if (smoke.exitValue() == 0) {
-          break;
-        }
-        Thread.sleep(200);
-      }
-      String log = Files.readString(work.resolve("test.log"));
-      assertThat(smoke.exitValue()).as(log).isZero();
-      assertThat(log).contains("SmokeTest: all passed");
-    } finally {
-      server.destroy();
-      server.waitFor(10, TimeUnit.SECONDS);
-    }
+    // localtest builds the app, runs it as the enclave would (PORT, MSE_SECRETS_PATH,
+    // MSE_SEALED_SECRETS_PATH) and runs its tests_cmd, java tests/SmokeTest.java, against it.
+    MseCli.Run run =
+        MseCli.run(conf, "home", "localtest", "--project", project.toString()).succeeded();
+    assertThat(run.out()).contains("smoke runs at http://127.0.0.1:").contains("tests passed");
+
+    // A failing test fails the command, and shows the app's output.
+    Files.writeString(
+        project.resolve("mse.toml"),
+        Files.readString(project.resolve("mse.toml"))
+            .replace("tests_cmd = \"java tests/SmokeTest.java\"", "tests_cmd = \"exit 3\""));
+    MseCli.Run failed =
+        MseCli.run(conf, "home", "localtest", "--project", project.toString()).failed();
+    assertThat(failed.out()).contains("tests failed (exit 3)");
   }
 
   @Test

@@ -16,10 +16,9 @@ final class AppStatusWait {
 
   static JsonNode until(ApiClient api, UUID id, Set<String> wanted, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
-    String last = "unknown";
     while (true) {
       JsonNode app = api.app(id);
-      last = app.path("status").asString("unknown");
+      String last = app.path("status").asString("unknown");
       if (wanted.contains(last)) {
         return app;
       }

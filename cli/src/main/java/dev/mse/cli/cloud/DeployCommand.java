@@ -21,7 +21,6 @@ import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.OwnerPolicy;
 import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.cli.owner.ProvisioningSealer;
-import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
@@ -226,12 +225,9 @@ final class DeployCommand implements Callable<Integer> {
               + "; nothing was sent to it, and the app was stopped (the code stays encrypted)",
           e);
     }
-    // What the evidence file records as expected: the local runtime's measurement, unless a policy
-    // file or --no-verify decides the measurements.
+    // What the evidence file records as expected: the measurement the policy requires, if one.
     String measurement =
-        policyFile == null && !noVerify
-            ? RuntimeDistribution.locate(Optional.empty()).measurement().hex()
-            : "";
+        policy.sgx().mrEnclave().size() == 1 ? policy.sgx().mrEnclave().getFirst().hex() : "";
     EvidenceFile evidence =
         new EvidenceFile(
             new EvidenceFile.InputArgs(

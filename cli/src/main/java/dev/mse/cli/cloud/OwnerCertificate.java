@@ -9,6 +9,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -33,8 +35,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  */
 record OwnerCertificate(
     String domain, String chainPem, X509Certificate leaf, String privateKeyPem) {
-  private static final java.security.Provider BC =
-      new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  /** BouncyCastle reads SEC1 "EC PRIVATE KEY" files, which the JDK's factories refuse. */
+  private static final Provider BC = new BouncyCastleProvider();
 
   static OwnerCertificate read(MseToml.Ssl ssl) {
     String chainPem =
@@ -85,7 +87,6 @@ record OwnerCertificate(
   private static PrivateKey privateKey(String pem, MseToml.Ssl ssl) {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
-      // BouncyCastle converts SEC1 "EC PRIVATE KEY" files too, which the JDK's factories refuse.
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
       if (o instanceof PEMKeyPair pair) {
         return converter.getPrivateKey(pair.getPrivateKeyInfo());

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The app of a project run on this machine as a plain JVM, without any TEE, the way the runtime
@@ -186,7 +187,7 @@ public final class LocalRun implements AutoCloseable {
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
       AppBuilder.deleteTree(work);

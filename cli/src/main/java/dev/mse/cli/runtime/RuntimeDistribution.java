@@ -5,10 +5,13 @@ import dev.mse.cli.UserError;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.protocol.runtime.RuntimeMeasurement;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The mse runtime distribution on this machine: {@code mse-enclave.jar} and {@code lib/*.jar}, as
@@ -28,6 +31,9 @@ public final class RuntimeDistribution {
 
   /** The runtime's main class. */
   public static final String MAIN_CLASS = RuntimeLaunch.MAIN_CLASS;
+
+  /** Measurements already computed in this process, by distribution directory. */
+  private static final Map<Path, ByteString> MEASURED = new ConcurrentHashMap<>();
 
   private final Path directory;
 
@@ -105,21 +111,18 @@ public final class RuntimeDistribution {
     try {
       // Hashing the distribution takes a while and one command may ask more than once.
       return MEASURED.computeIfAbsent(directory, RuntimeDistribution::measure);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw new UserError(
           "cannot measure the runtime distribution " + directory + ": " + e.getCause().getMessage(),
           e);
     }
   }
 
-  private static final java.util.Map<Path, ByteString> MEASURED =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   private static ByteString measure(Path directory) {
     try {
       return RuntimeMeasurement.of(directory);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.mse.cli.ConfigDirectory;
-import dev.mse.cli.Main;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.runtime.LoopbackPorts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,45 +43,19 @@ class BrowserLoginTest {
       operator.operator().accounts().createAccount("person@example.test", "a long passphrase");
       String base = "http://127.0.0.1:" + config.apiPort();
       Path conf = work.resolve("conf");
-      StringWriter out = new StringWriter();
-      CompletableFuture<Integer> login =
-          CompletableFuture.supplyAsync(
-              () -> {
-                System.setProperty(ConfigDirectory.PROPERTY, conf.toString());
-                try {
-                  return Main.run(
-                      new String[] {"cloud", "login", "--url", base, "--no-browser"},
-                      new PrintWriter(out, true),
-                      new PrintWriter(new StringWriter(), true));
-                } finally {
-                  System.clearProperty(ConfigDirectory.PROPERTY);
-                }
-              });
-      chromium.navigate(loginUrl(out));
+      PendingLogin login = PendingLogin.start(base, conf);
+      chromium.navigate(login.url());
       chromium.await("!!document.querySelector('input[name=email]')", Duration.ofSeconds(20));
       chromium.evaluate(
           "document.querySelector('input[name=email]').value = 'person@example.test';"
               + "document.querySelector('input[name=password]').value = 'a long passphrase';"
               + "document.querySelector('form').submit(); true");
-      assertThat(login.get(60, TimeUnit.SECONDS)).isZero();
+      assertThat(login.exitCode().get(60, TimeUnit.SECONDS)).isZero();
       chromium.await(
           "!!document.body && document.body.innerText.includes('logged in')",
           Duration.ofSeconds(20));
-      assertThat(out.toString()).contains("as person@example.test");
+      assertThat(login.out().toString()).contains("as person@example.test");
       assertThat(Files.readString(conf.resolve("login.toml"))).contains("token = \"mse_");
     }
-  }
-
-  private static String loginUrl(StringWriter out) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (Instant.now().isBefore(deadline)) {
-      for (String line : out.toString().split("\n")) {
-        if (line.strip().startsWith("http") && line.contains("/login/authorize")) {
-          return line.strip();
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the CLI printed no login page: " + out);
   }
 }

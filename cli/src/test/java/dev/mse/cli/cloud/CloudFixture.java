@@ -66,11 +66,6 @@ final class CloudFixture implements AutoCloseable {
   }
 
   MseCli.Run cli(String... args) {
-    return cliIn(conf, args);
-  }
-
-  /** The CLI in-process, with {@code conf} as its configuration directory. */
-  static MseCli.Run cliIn(Path conf, String... args) {
     return MseCli.run(conf, args);
   }
 

@@ -2,14 +2,10 @@ package dev.mse.cli.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mse.cli.ConfigDirectory;
-import dev.mse.cli.Main;
 import dev.mse.cli.MseCli;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.runtime.LoopbackPorts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -21,11 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -54,21 +47,8 @@ class CloudLoginTest {
       operator.operator().accounts().createAccount("person@example.test", "a long passphrase");
       String base = "http://127.0.0.1:" + config.apiPort();
       Path conf = work.resolve("conf");
-      StringWriter out = new StringWriter();
-      CompletableFuture<Integer> login =
-          CompletableFuture.supplyAsync(
-              () -> {
-                System.setProperty(ConfigDirectory.PROPERTY, conf.toString());
-                try {
-                  return Main.run(
-                      new String[] {"cloud", "login", "--url", base, "--no-browser"},
-                      new PrintWriter(out, true),
-                      new PrintWriter(new StringWriter(), true));
-                } finally {
-                  System.clearProperty(ConfigDirectory.PROPERTY);
-                }
-              });
-      String page = awaitLoginUrl(out);
+      PendingLogin login = PendingLogin.start(base, conf);
+      String page = login.url();
       assertThat(page).contains("code_challenge_method=S256").contains("redirect_uri=");
 
       HttpClient browser =
@@ -100,8 +80,9 @@ class CloudLoginTest {
           browser.send(HttpRequest.newBuilder(URI.create(callback)).build(), ofString());
       assertThat(landed.body()).contains("logged in");
 
-      assertThat(login.get()).isZero();
-      assertThat(out.toString()).contains("logged in to " + base + " as person@example.test");
+      assertThat(login.exitCode().get()).isZero();
+      assertThat(login.out().toString())
+          .contains("logged in to " + base + " as person@example.test");
       Path saved = conf.resolve("login.toml");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
           .isEqualTo("rw-------");
@@ -139,19 +120,6 @@ class CloudLoginTest {
               ofString());
       assertThat(me.statusCode()).isEqualTo(401);
     }
-  }
-
-  private static String awaitLoginUrl(StringWriter out) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (Instant.now().isBefore(deadline)) {
-      for (String line : out.toString().split("\n")) {
-        if (line.strip().startsWith("http") && line.contains("/login/authorize")) {
-          return line.strip();
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the CLI printed no login page: " + out);
   }
 
   private static String form(Map<String, String> fields) {

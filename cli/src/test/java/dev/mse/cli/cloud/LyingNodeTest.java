@@ -200,6 +200,6 @@ class LyingNodeTest {
   }
 
   private static MseCli.Run cli(Path work, String... args) {
-    return CloudFixture.cliIn(work.resolve("conf"), args);
+    return MseCli.run(work.resolve("conf"), args);
   }
 }

@@ -13,6 +13,7 @@ import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.deploy.DeploymentConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -247,9 +248,9 @@ final class LocalNode {
     }
   }
 
-  Optional<java.net.InetSocketAddress> address() {
+  Optional<InetSocketAddress> address() {
     return process.filter(ProcessHandle::isAlive).isPresent() && !state.isFinal()
-        ? Optional.of(new java.net.InetSocketAddress("127.0.0.1", record.port()))
+        ? Optional.of(new InetSocketAddress("127.0.0.1", record.port()))
         : Optional.empty();
   }
 

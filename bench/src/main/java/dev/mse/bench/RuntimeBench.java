@@ -193,6 +193,10 @@ public final class RuntimeBench {
     if (extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));
     }
+    Path jvmArgs = runtime.resolve("jvm.args");
+    if (Files.isRegularFile(jvmArgs)) {
+      command.add("@" + jvmArgs);
+    }
     command.addAll(
         List.of(
             "-cp",

@@ -1,38 +1,47 @@
 package dev.mse.enclave.front;
 
+import dev.mse.enclave.appnet.AppPorts;
+import dev.mse.enclave.appnet.ResponseSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's HTTP/1.1 connection, after TLS: its requests go to the app over one plain loopback
- * connection of its own, as bytes, with no second HTTP parse and serialization in between. Request
- * heads are still read (see {@link RequestStream}): a request for the runtime, or any request once
- * the app is not running, hands the rest of the connection to Jetty's HTTP handling, after the app
- * answered everything sent before it. Responses are followed ({@link ResponseStream}) only to know
- * when each request was answered.
+ * One client's HTTP/1.1 connection, after TLS: its requests go to the app as bytes, with no second
+ * HTTP parse and serialization in between, over an {@link AppLink} of its own (in memory when the
+ * app took its port through NIO, else loopback). Request heads are still read (see {@link
+ * RequestStream}): a request for the runtime, or any request once the app is not running, hands the
+ * rest of the connection to Jetty's HTTP handling, after the app answered everything sent before
+ * it. Responses are followed ({@link ResponseStream}) before they go to TLS, to know when each
+ * request was answered.
  *
- * <p>Two virtual threads per relayed connection: this one's own for client → app, and one for app →
- * client, started with the app connection.
+ * <p>For an app in memory, the client's bytes pass on Jetty's selector thread as they arrive (no
+ * thread hand-off per request); anything that may wait (the app's answer to an upgrade, a
+ * hand-over, a loopback socket) goes on on a virtual thread of the connection's own. The app's
+ * bytes are encrypted on the thread that writes them (the app's own, in memory).
  */
-final class AppRelay extends AbstractConnection implements Connection.UpgradeFrom {
+final class AppRelay extends AbstractConnection.NonBlocking
+    implements Connection.UpgradeFrom, ResponseSink {
   private static final Logger LOG = LoggerFactory.getLogger(AppRelay.class);
   private static final int BUFFER = 16 * 1024;
 
@@ -40,25 +49,37 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
   private final Connector connector;
   private final BlockingEndPoint client;
   private final Queue<Exchange> pending = new ConcurrentLinkedQueue<>();
+  private final ResponseStream responses = new ResponseStream(pending);
   private final AtomicInteger unanswered = new AtomicInteger();
   private final Object answeredSignal = new Object();
+  private final RequestStream requests;
+  private final ByteBuffer in = BufferUtil.allocate(BUFFER);
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream(BUFFER);
+  private volatile ByteBuffer unsent;
   private volatile ByteBuffer handedOver;
   private volatile boolean handingOver;
-  private volatile Socket app;
-  private volatile Thread responses;
+  private volatile AppLink app;
+  private volatile boolean appEnded;
+  private volatile CompletableFuture<Void> flushing;
 
   AppRelay(EndPoint endPoint, Connector connector, AppRelayFactory factory) {
     super(endPoint, connector.getExecutor());
     this.factory = factory;
     this.connector = connector;
     this.client = new BlockingEndPoint(endPoint);
+    this.requests = new RequestStream(this::relays, this::sent, forwardedLine(), factory::stopping);
   }
 
   @Override
   public void onOpen() {
     super.onOpen();
     factory.opened(this);
-    Thread.ofVirtual().name("mse-relay-requests").start(this::relayRequests);
+    if (AppPorts.taken(factory.route().port())) {
+      // The app is in memory: requests pass on Jetty's selector thread, as they arrive.
+      fillInterested();
+    } else {
+      Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
+    }
   }
 
   @Override
@@ -72,11 +93,6 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
   }
 
   @Override
-  public void onFillable() {
-    // Never asked for: the relay's own thread reads.
-  }
-
-  @Override
   public ByteBuffer onUpgradeFrom() {
     return handedOver;
   }
@@ -86,41 +102,50 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
     return unanswered.get() == 0;
   }
 
-  private void relayRequests() {
-    RequestStream requests =
-        new RequestStream(this::relays, this::sent, forwardedLine(), factory::stopping);
-    ByteBuffer in = BufferUtil.allocate(BUFFER);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(BUFFER);
+  /** What {@link #pass} stopped for. */
+  private enum Step {
+    /** Everything read was passed on: read more. */
+    READ,
+    /** Everything read was passed on, but the app is a window behind: wait for it. */
+    APP_BEHIND,
+    /** What comes next may wait (on the app, or a loopback socket): a virtual thread goes on. */
+    WAIT,
+    /** The connection was handed over or closed. */
+    DONE
+  }
+
+  /**
+   * On Jetty's selector thread, for an app in memory: passes what the client sent without ever
+   * waiting; anything that would wait continues on a virtual thread.
+   */
+  @Override
+  public void onFillable() {
     try {
       while (true) {
-        BufferUtil.clear(in);
-        if (client.read(in) < 0) {
-          clientEnded();
-          return;
-        }
-        byte[] b = in.array();
-        int off = in.arrayOffset() + in.position();
-        int len = in.remaining();
-        while (len > 0) {
-          int taken = requests.feed(b, off, len, out);
-          off += taken;
-          len -= taken;
-          if (out.size() > 0) {
-            out.writeTo(app.getOutputStream());
-            out.reset();
+        if (!in.hasRemaining()) {
+          BufferUtil.clear(in);
+          int n = getEndPoint().fill(in);
+          if (n < 0) {
+            clientEnded();
+            return;
           }
-          switch (requests.next()) {
-            case MORE -> {}
-            case DECISION -> requests.decided(requests.awaiting().leftHttp(responses));
-            case HAND_OVER -> {
-              handOver(requests.held());
-              return;
-            }
-            case CLOSE -> {
-              awaitAnswers();
-              getEndPoint().close();
-              return;
-            }
+          if (n == 0) {
+            fillInterested();
+            return;
+          }
+        }
+        switch (pass(false)) {
+          case READ -> {}
+          case APP_BEHIND -> {
+            ((InMemoryLink) app).connection().whenRoom(this::fillInterested);
+            return;
+          }
+          case WAIT -> {
+            Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
+            return;
+          }
+          case DONE -> {
+            return;
           }
         }
       }
@@ -133,24 +158,104 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
     }
   }
 
+  /** On a virtual thread: reads the client and passes its bytes on, waiting where it must. */
+  private void relayBlocking() {
+    try {
+      ByteBuffer left = unsent;
+      if (left != null) {
+        unsent = null;
+        app.send(left);
+      }
+      while (pass(true) != Step.DONE) {
+        BufferUtil.clear(in);
+        if (client.read(in) < 0) {
+          clientEnded();
+          return;
+        }
+      }
+    } catch (IOException | FramingException | RuntimeException e) {
+      LOG.debug("relay ended: {}", e.toString());
+      end();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      end();
+    }
+  }
+
+  /**
+   * Passes the bytes read ({@code in}) to the app, request by request; {@code blocking} says
+   * whether this thread may wait.
+   */
+  private Step pass(boolean blocking) throws IOException, FramingException, InterruptedException {
+    boolean appKeepsUp = true;
+    while (true) {
+      // First what the last feed stopped for.
+      switch (requests.next()) {
+        case MORE -> {}
+        case DECISION -> {
+          if (!blocking) {
+            return Step.WAIT;
+          }
+          requests.decided(requests.awaiting().leftHttp(this::appAlive));
+        }
+        case HAND_OVER -> {
+          if (!blocking) {
+            return Step.WAIT;
+          }
+          handOver(requests.held());
+          return Step.DONE;
+        }
+        case CLOSE -> {
+          if (!blocking) {
+            return Step.WAIT;
+          }
+          awaitAnswers();
+          getEndPoint().close();
+          return Step.DONE;
+        }
+      }
+      if (!in.hasRemaining()) {
+        return appKeepsUp ? Step.READ : Step.APP_BEHIND;
+      }
+      int taken = requests.feed(in.array(), in.arrayOffset() + in.position(), in.remaining(), out);
+      in.position(in.position() + taken);
+      if (out.size() > 0) {
+        ByteBuffer bytes = ByteBuffer.wrap(out.toByteArray());
+        out.reset();
+        if (blocking) {
+          app.send(bytes);
+        } else if (app instanceof InMemoryLink memory) {
+          appKeepsUp &= memory.connection().offer(bytes);
+        } else {
+          unsent = bytes;
+          return Step.WAIT;
+        }
+      }
+    }
+  }
+
   /** Decides whether a request target goes to the app, connecting to it for the first one. */
   private boolean relays(String target) {
     if (!RequestStream.plainAppTarget(target) || !factory.route().running().getAsBoolean()) {
       return false;
     }
     if (app != null) {
-      return true;
+      return !appEnded;
     }
-    try {
-      Socket s = new Socket();
-      s.setTcpNoDelay(true);
-      s.connect(new InetSocketAddress("127.0.0.1", factory.route().port()), 5_000);
-      app = s;
-    } catch (IOException e) {
-      // Jetty's path answers this request (with a 502 from the proxy, or the runtime's status).
-      return false;
+    int port = factory.route().port();
+    AppLink link =
+        AppPorts.connect(port, getEndPoint().getRemoteSocketAddress(), this)
+            .<AppLink>map(InMemoryLink::new)
+            .orElse(null);
+    if (link == null) {
+      try {
+        link = LoopbackLink.open(port, this);
+      } catch (IOException e) {
+        // Jetty's path answers this request (with a 502 from the proxy, or the runtime's status).
+        return false;
+      }
     }
-    responses = Thread.ofVirtual().name("mse-relay-responses").start(this::relayResponses);
+    app = link;
     return true;
   }
 
@@ -159,35 +264,112 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
     pending.add(exchange);
   }
 
-  private void relayResponses() {
-    ResponseStream stream = new ResponseStream(pending);
-    List<Exchange> answered = new ArrayList<>();
-    byte[] buffer = new byte[BUFFER];
-    try (InputStream in = app.getInputStream()) {
-      while (true) {
-        int n = in.read(buffer);
-        if (n < 0) {
-          stream.closed(answered);
-          answered(answered);
-          break;
-        }
-        stream.scan(buffer, 0, n, answered);
-        client.write(ByteBuffer.wrap(buffer, 0, n));
-        answered(answered);
+  private boolean appAlive() {
+    return app != null && !appEnded;
+  }
+
+  /**
+   * The app's bytes, on the app's writing thread: followed, then handed to TLS. All are taken at
+   * once (TLS keeps what the client cannot take yet); while that remainder is pending, a
+   * non-blocking write takes nothing, a blocking one waits.
+   */
+  @Override
+  public long write(ByteBuffer[] buffers, int offset, int length, boolean blocking)
+      throws IOException {
+    CompletableFuture<Void> previous = flushing;
+    if (previous != null && !previous.isDone()) {
+      if (!blocking) {
+        return 0;
       }
-    } catch (IOException | FramingException | RuntimeException e) {
-      if (!handingOver) {
-        LOG.debug("relay of responses ended: {}", e.toString());
+      await(previous);
+    }
+    if (previous != null) {
+      failure(previous);
+    }
+    if (handingOver || appEnded) {
+      throw new SocketException("Connection reset");
+    }
+    long size = 0;
+    for (int i = offset; i < offset + length; i++) {
+      size += buffers[i].remaining();
+    }
+    if (size == 0) {
+      return 0;
+    }
+    byte[] bytes = new byte[Math.toIntExact(size)];
+    int at = 0;
+    for (int i = offset; i < offset + length; i++) {
+      int n = buffers[i].remaining();
+      buffers[i].get(bytes, at, n);
+      at += n;
+    }
+    List<Exchange> answered = new ArrayList<>(2);
+    synchronized (responses) {
+      try {
+        responses.scan(bytes, 0, bytes.length, answered);
+      } catch (FramingException e) {
+        LOG.debug("the app's bytes are not responses: {}", e.getMessage());
+        end();
+        throw new SocketException("Connection reset");
       }
-    } finally {
-      pending.forEach(Exchange::abandon);
-      synchronized (answeredSignal) {
-        answeredSignal.notifyAll();
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    flushing = done;
+    getEndPoint().write(new Flushed(done, app), ByteBuffer.wrap(bytes));
+    answered(answered);
+    if (blocking || done.isDone()) {
+      await(done);
+    }
+    return size;
+  }
+
+  @Override
+  public boolean writable() {
+    CompletableFuture<Void> f = flushing;
+    return f == null || f.isDone();
+  }
+
+  /** The app closed its side: what it sent is answered, and the client's connection ends too. */
+  @Override
+  public void ended() {
+    synchronized (responses) {
+      if (appEnded) {
+        return;
       }
-      if (!handingOver) {
-        // The app closed its connection: the client's ends with it, as it would talking directly.
+      appEnded = true;
+      List<Exchange> answered = new ArrayList<>(1);
+      responses.closed(answered);
+      answered(answered);
+    }
+    pending.forEach(Exchange::abandon);
+    synchronized (answeredSignal) {
+      answeredSignal.notifyAll();
+    }
+    if (!handingOver) {
+      // As it would talking directly, once the client has what the app sent.
+      CompletableFuture<Void> f = flushing;
+      if (f == null) {
         getEndPoint().close();
+      } else {
+        f.whenComplete((v, x) -> getEndPoint().close());
       }
+    }
+  }
+
+  private static void await(CompletableFuture<Void> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+  }
+
+  private static void failure(CompletableFuture<Void> f) throws IOException {
+    if (f.isCompletedExceptionally()) {
+      await(f);
     }
   }
 
@@ -213,7 +395,7 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
   /** Waits until the app answered every request sent to it, or its connection ended. */
   private boolean awaitAnswers() throws InterruptedException {
     synchronized (answeredSignal) {
-      while (unanswered.get() > 0 && responses != null && responses.isAlive()) {
+      while (unanswered.get() > 0 && appAlive()) {
         answeredSignal.wait(100);
       }
     }
@@ -222,9 +404,9 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
 
   /**
    * Gives the rest of the connection, from {@code held}, to Jetty's HTTP/1.1 handling (and so to
-   * the runtime's routes), once the app answered what it was sent.
+   * the runtime's routes), once the app answered what it was sent and TLS took it.
    */
-  private void handOver(ByteBuffer held) throws InterruptedException {
+  private void handOver(ByteBuffer held) throws InterruptedException, IOException {
     if (app != null) {
       if (!awaitAnswers()) {
         end();
@@ -232,7 +414,10 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
       }
       handingOver = true;
       closeApp();
-      responses.join();
+      CompletableFuture<Void> f = flushing;
+      if (f != null) {
+        await(f);
+      }
     }
     handedOver = held;
     EndPoint endPoint = getEndPoint();
@@ -246,7 +431,7 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
       return;
     }
     try {
-      app.shutdownOutput();
+      app.endRequests();
     } catch (IOException e) {
       end();
     }
@@ -258,12 +443,9 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
   }
 
   private void closeApp() {
-    if (app != null) {
-      try {
-        app.close();
-      } catch (IOException ignored) {
-        // Already gone.
-      }
+    AppLink link = app;
+    if (link != null) {
+      link.close();
     }
   }
 
@@ -278,5 +460,31 @@ final class AppRelay extends AbstractConnection implements Connection.UpgradeFro
       return "Forwarded: for=\"" + host + ":" + inet.getPort() + "\";proto=https\r\n";
     }
     return "Forwarded: proto=https\r\n";
+  }
+
+  /** TLS took a write: the app may write again (an in-memory app is woken for it). */
+  private record Flushed(CompletableFuture<Void> done, AppLink link) implements Callback {
+    @Override
+    public void succeeded() {
+      done.complete(null);
+      wake();
+    }
+
+    @Override
+    public void failed(Throwable x) {
+      done.completeExceptionally(x);
+      wake();
+    }
+
+    private void wake() {
+      if (link instanceof InMemoryLink memory) {
+        memory.connection().writable();
+      }
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+      return InvocationType.NON_BLOCKING;
+    }
   }
 }

@@ -9,9 +9,9 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Blocking reads and writes over Jetty's non-blocking (here: decrypted TLS) end point, for a relay
- * that runs on virtual threads. Jetty wakes the waiting thread straight from its selector: the
- * callbacks are declared non-blocking, so no pool thread is spent on the hand-off.
+ * Blocking reads over Jetty's non-blocking (here: decrypted TLS) end point, for a relay that runs
+ * on virtual threads. Jetty wakes the waiting thread straight from its selector: the callbacks are
+ * declared non-blocking, so no pool thread is spent on the hand-off.
  */
 final class BlockingEndPoint {
   private final EndPoint endPoint;
@@ -36,13 +36,6 @@ final class BlockingEndPoint {
       endPoint.fillInterested(done);
       done.await();
     }
-  }
-
-  /** Writes all of {@code buffer}, waiting until TLS took it. */
-  void write(ByteBuffer buffer) throws IOException {
-    Done done = new Done();
-    endPoint.write(done, buffer);
-    done.await();
   }
 
   private static final class Done implements Callback {

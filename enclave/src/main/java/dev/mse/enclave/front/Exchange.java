@@ -35,17 +35,17 @@ final class Exchange {
   }
 
   /**
-   * Waits for the app's answer while {@code responses} (the thread reading them) lives: true when
-   * the connection became an opaque tunnel.
+   * Waits for the app's answer while {@code appAlive} says it can still come: true when the
+   * connection became an opaque tunnel.
    */
-  boolean leftHttp(Thread responses) throws InterruptedException {
+  boolean leftHttp(java.util.function.BooleanSupplier appAlive) throws InterruptedException {
     while (true) {
       try {
         return leavesHttp.get(100, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         return false;
       } catch (TimeoutException e) {
-        if (!responses.isAlive()) {
+        if (!appAlive.getAsBoolean()) {
           return false;
         }
       }

@@ -85,7 +85,7 @@ public final class TlsFront implements AutoCloseable {
 
     Optional<AppRelayFactory> relay = app.map(route -> new AppRelayFactory(http11, route, metrics));
     ServerConnector connector =
-        new ServerConnector(server, ssl, alpn, h2, relay.isPresent() ? relay.get() : http11);
+        new FrontConnector(server, ssl, alpn, h2, relay.isPresent() ? relay.get() : http11);
     connector.addBean(metrics);
     connector.setHost(host);
     connector.setPort(port);

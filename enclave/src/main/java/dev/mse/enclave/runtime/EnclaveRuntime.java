@@ -6,6 +6,7 @@ import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.enclave.app.AppLauncher;
 import dev.mse.enclave.app.AppLoadException;
 import dev.mse.enclave.app.JarImage;
+import dev.mse.enclave.appnet.AppPorts;
 import dev.mse.enclave.front.AppRoute;
 import dev.mse.enclave.front.FrontMetrics;
 import dev.mse.enclave.front.ServerIdentity;
@@ -298,6 +299,10 @@ public final class EnclaveRuntime implements AutoCloseable {
       Map<String, byte[]> files = new LinkedHashMap<>();
       archive.files().forEach((path, bytes) -> files.put(path, bytes.toByteArray()));
       List<JarImage> classPath = AppLauncher.classPath(files, config.mainJar());
+      // The first NIO server channel the app binds to its port gets the front's connections in
+      // memory (dev.mse.enclave.appnet); without the provider, or outside NIO, they go over
+      // loopback.
+      AppPorts.expect(options.appPort());
       app = AppLauncher.start(classPath, Optional.of(config.javaApplication()), options.appPort());
       app.exit()
           .whenComplete(
@@ -323,6 +328,16 @@ public final class EnclaveRuntime implements AutoCloseable {
           .ifPresent(owner -> identity.serveOwner(owner, List.of(config.domain())));
       status.set(new Status(State.RUNNING, Optional.empty(), Optional.of(codeSha256)));
       LOG.info("{}running: code {}", simulatedPrefix(), codeSha256);
+      if (AppPorts.taken(options.appPort())) {
+        LOG.info("{}the app's port is in memory: client bytes stay in the JVM", simulatedPrefix());
+      } else {
+        // Under SGX the host's kernel carries loopback traffic: the decrypted bytes leave the TEE.
+        LOG.warn(
+            "{}the app listens outside NIO (or without the app network): the front relays to it"
+                + " over loopback{}",
+            simulatedPrefix(),
+            tee.name().equals("gramine-sgx") ? ", through the untrusted host" : "");
+      }
     } catch (AppLoadException | IOException | GeneralSecurityException | RuntimeException e) {
       fail(e.getMessage() == null ? e.toString() : e.getMessage());
     }

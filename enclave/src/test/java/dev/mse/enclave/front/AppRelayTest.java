@@ -3,10 +3,12 @@ package dev.mse.enclave.front;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mse.enclave.appnet.AppPorts;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,9 +62,33 @@ class AppRelayTest {
     }
   }
 
+  /** Whether the app takes its port through the app network, in memory (else over loopback). */
+  boolean appInMemory() {
+    return false;
+  }
+
   @BeforeEach
   void start() throws Exception {
-    app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    int port = 0;
+    if (appInMemory()) {
+      try (ServerSocket free = new ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
+      AppPorts.expect(port);
+    }
+    app = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    app.createContext(
+        "/peer",
+        ex -> {
+          byte[] body =
+              (((InetSocketAddress) ex.getRemoteAddress()).getPort()
+                      + " "
+                      + ex.getRequestHeaders().getFirst("Forwarded"))
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     app.createContext(
         "/hello",
         ex -> {
@@ -92,6 +118,7 @@ class AppRelayTest {
     app.start();
     tls = new SelfSigned();
     int appPort = app.getAddress().getPort();
+    assertThat(AppPorts.taken(appPort)).isEqualTo(appInMemory());
     front =
         TlsFront.start(
             "127.0.0.1",
@@ -102,10 +129,19 @@ class AppRelayTest {
             metrics);
   }
 
+  javax.net.ssl.SSLContext tlsClientContext() throws Exception {
+    return tls.clientContext();
+  }
+
+  int frontPort() {
+    return front.port();
+  }
+
   @AfterEach
   void stop() throws Exception {
     front.close();
     app.stop(0);
+    AppPorts.forget(app.getAddress().getPort());
   }
 
   @Test

@@ -51,6 +51,9 @@ public record RuntimeLaunch(
   /** The runtime jar, at the top of the distribution. */
   public static final String RUNTIME_JAR = "mse-enclave.jar";
 
+  /** The runtime's JVM options file, at the top of the distribution ({@code java @file}). */
+  public static final String JVM_ARGS = "jvm.args";
+
   /** The runtime's main class; also how a runtime process is recognised by its command line. */
   public static final String MAIN_CLASS = "dev.mse.enclave.runtime.RuntimeMain";
 
@@ -75,6 +78,11 @@ public record RuntimeLaunch(
     Path cds = runtimeDir.resolveSibling("runtime-cds").resolve("runtime.jsa");
     if (!tee.equals("gramine-sgx") && Files.isRegularFile(cds)) {
       command.add("-XX:SharedArchiveFile=" + cds);
+    }
+    // The runtime's own JVM options, from its distribution (measured with it).
+    Path jvmArgs = runtimeDir.resolve(JVM_ARGS);
+    if (Files.isRegularFile(jvmArgs)) {
+      command.add("@" + jvmArgs);
     }
     command.add("-cp");
     command.add(classPath(runtimeDir));

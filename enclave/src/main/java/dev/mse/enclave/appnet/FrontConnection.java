@@ -1,0 +1,491 @@
+package dev.mse.enclave.appnet;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One client connection as the app sees it: a connected {@link SocketChannel} whose bytes come from
+ * the front (already decrypted, in memory) and go to a {@link ResponseSink} (encrypted there,
+ * straight to the client). Blocking and non-blocking modes, selectors, half-closes and the peer's
+ * address behave as on a TCP socket.
+ */
+public final class FrontConnection extends SocketChannel implements VirtualChannel {
+  /** How many bytes the front may queue ahead of the app's reads before {@link #send} waits. */
+  static final int WINDOW = 256 * 1024;
+
+  private static final Set<SocketOption<?>> OPTIONS =
+      Set.of(
+          StandardSocketOptions.TCP_NODELAY,
+          StandardSocketOptions.SO_KEEPALIVE,
+          StandardSocketOptions.SO_RCVBUF,
+          StandardSocketOptions.SO_SNDBUF,
+          StandardSocketOptions.SO_LINGER,
+          StandardSocketOptions.SO_REUSEADDR,
+          StandardSocketOptions.IP_TOS);
+
+  private final SocketAddress local;
+  private final SocketAddress remote;
+  private final ResponseSink sink;
+  private final Readiness readiness = new Readiness();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition readable = lock.newCondition();
+  private final Condition room = lock.newCondition();
+  private final ArrayDeque<ByteBuffer> queued = new ArrayDeque<>();
+  private final Object readLock = new Object();
+  private final Object writeLock = new Object();
+  private final Map<SocketOption<?>, Object> options = new ConcurrentHashMap<>();
+  private int queuedBytes;
+  private Runnable roomWaiter;
+  private boolean inputEnded;
+  private volatile boolean peerGone;
+  private volatile boolean inputShut;
+  private volatile boolean outputShut;
+  private ChannelSocket socket;
+
+  FrontConnection(
+      SelectorProvider provider, SocketAddress local, SocketAddress remote, ResponseSink sink) {
+    super(provider);
+    this.local = local;
+    this.remote = remote;
+    this.sink = sink;
+  }
+
+  // ---- the front's side
+
+  /**
+   * Queues the client's next bytes for the app, waiting while the app is {@link #WINDOW} behind.
+   * The buffer is the connection's from now on.
+   *
+   * @throws IOException when the app closed the connection or stopped reading it
+   */
+  public void send(ByteBuffer bytes) throws IOException {
+    int length = bytes.remaining();
+    if (length == 0) {
+      return;
+    }
+    ByteBuffer copy = bytes;
+    lock.lock();
+    try {
+      while (queuedBytes >= WINDOW && isOpen() && !inputShut) {
+        room.awaitUninterruptibly();
+      }
+      if (!isOpen() || inputShut) {
+        throw new IOException("the app closed the connection");
+      }
+      queued.add(copy);
+      queuedBytes += length;
+      readable.signal();
+    } finally {
+      lock.unlock();
+    }
+    readiness.changed();
+  }
+
+  /**
+   * Queues the client's next bytes for the app without waiting (the buffer is the connection's from
+   * now on).
+   *
+   * @return whether the app is less than {@link #WINDOW} behind; if not, the front should stop
+   *     reading its client until {@link #whenRoom} calls back
+   * @throws IOException when the app closed the connection or stopped reading it
+   */
+  public boolean offer(ByteBuffer bytes) throws IOException {
+    int length = bytes.remaining();
+    boolean under;
+    lock.lock();
+    try {
+      if (!isOpen() || inputShut) {
+        throw new IOException("the app closed the connection");
+      }
+      if (length > 0) {
+        queued.add(bytes);
+        queuedBytes += length;
+        readable.signal();
+      }
+      under = queuedBytes < WINDOW;
+    } finally {
+      lock.unlock();
+    }
+    readiness.changed();
+    return under;
+  }
+
+  /** Runs {@code action} once the app is less than {@link #WINDOW} behind (or gone). */
+  public void whenRoom(Runnable action) {
+    lock.lock();
+    try {
+      if (queuedBytes >= WINDOW && isOpen() && !inputShut && !peerGone) {
+        roomWaiter = action;
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    action.run();
+  }
+
+  private void roomMade() {
+    Runnable waiter;
+    lock.lock();
+    try {
+      if (roomWaiter == null || (queuedBytes >= WINDOW && isOpen() && !inputShut && !peerGone)) {
+        return;
+      }
+      waiter = roomWaiter;
+      roomWaiter = null;
+    } finally {
+      lock.unlock();
+    }
+    waiter.run();
+  }
+
+  /** The client sent all it will: the app reads the end of the stream after what is queued. */
+  public void endInput() {
+    lock.lock();
+    try {
+      inputEnded = true;
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    readiness.changed();
+  }
+
+  /** The front dropped the connection: the app reads its end and may no longer write. */
+  public void reset() {
+    peerGone = true;
+    lock.lock();
+    try {
+      inputEnded = true;
+      readable.signalAll();
+      room.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    readiness.changed();
+    roomMade();
+  }
+
+  /** The sink became writable again after a short write. */
+  public void writable() {
+    readiness.changed();
+  }
+
+  // ---- the app's side
+
+  @Override
+  public boolean inMemory() {
+    return true;
+  }
+
+  @Override
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  @Override
+  public int readyOps() {
+    int ops = 0;
+    lock.lock();
+    try {
+      if (!queued.isEmpty() || inputEnded || inputShut || !isOpen()) {
+        ops |= SelectionKey.OP_READ;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (peerGone || outputShut || !isOpen() || sink.writable()) {
+      ops |= SelectionKey.OP_WRITE;
+    }
+    return ops;
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    return (int) read(new ByteBuffer[] {dst}, 0, 1);
+  }
+
+  @Override
+  public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+    synchronized (readLock) {
+      if (!isOpen()) {
+        throw new ClosedChannelException();
+      }
+      if (inputShut) {
+        return -1;
+      }
+      boolean blocking = isBlocking();
+      boolean done = false;
+      if (blocking) {
+        begin();
+      }
+      try {
+        long n = take(dsts, offset, length, blocking);
+        done = true;
+        return n;
+      } finally {
+        if (blocking) {
+          end(done);
+        }
+      }
+    }
+  }
+
+  private long take(ByteBuffer[] dsts, int offset, int length, boolean blocking) {
+    long n = take0(dsts, offset, length, blocking);
+    if (n > 0) {
+      roomMade();
+    }
+    return n;
+  }
+
+  private long take0(ByteBuffer[] dsts, int offset, int length, boolean blocking) {
+    long n = 0;
+    lock.lock();
+    try {
+      while (queued.isEmpty()) {
+        if (inputEnded || !isOpen()) {
+          return -1;
+        }
+        if (!blocking) {
+          return 0;
+        }
+        readable.awaitUninterruptibly();
+      }
+      for (int i = offset; i < offset + length && !queued.isEmpty(); i++) {
+        ByteBuffer dst = dsts[i];
+        while (dst.hasRemaining() && !queued.isEmpty()) {
+          ByteBuffer head = queued.peek();
+          int count = Math.min(dst.remaining(), head.remaining());
+          dst.put(dst.position(), head, head.position(), count);
+          dst.position(dst.position() + count);
+          head.position(head.position() + count);
+          n += count;
+          if (!head.hasRemaining()) {
+            queued.poll();
+          }
+        }
+      }
+      queuedBytes -= (int) n;
+      room.signalAll();
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    return (int) write(new ByteBuffer[] {src}, 0, 1);
+  }
+
+  @Override
+  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    synchronized (writeLock) {
+      if (!isOpen() || outputShut) {
+        throw new ClosedChannelException();
+      }
+      if (peerGone) {
+        throw new SocketException("Connection reset");
+      }
+      boolean blocking = isBlocking();
+      boolean done = false;
+      if (blocking) {
+        begin();
+      }
+      try {
+        long n = sink.write(srcs, offset, length, blocking);
+        done = true;
+        return n;
+      } finally {
+        if (blocking) {
+          end(done);
+        }
+      }
+    }
+  }
+
+  @Override
+  public SocketChannel shutdownInput() throws IOException {
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
+    inputShut = true;
+    lock.lock();
+    try {
+      queued.clear();
+      queuedBytes = 0;
+      room.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    roomMade();
+    return this;
+  }
+
+  @Override
+  public SocketChannel shutdownOutput() throws IOException {
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
+    if (!outputShut) {
+      outputShut = true;
+      sink.ended();
+    }
+    return this;
+  }
+
+  @Override
+  protected void implCloseSelectableChannel() {
+    lock.lock();
+    try {
+      readable.signalAll();
+      room.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    readiness.changed();
+    roomMade();
+    if (!outputShut) {
+      outputShut = true;
+      sink.ended();
+    }
+  }
+
+  @Override
+  protected void implConfigureBlocking(boolean block) {
+    // Reads and writes look at isBlocking() each time.
+  }
+
+  @Override
+  public SocketChannel bind(SocketAddress address) {
+    throw new AlreadyBoundException();
+  }
+
+  @Override
+  public boolean connect(SocketAddress address) {
+    throw new AlreadyConnectedException();
+  }
+
+  @Override
+  public boolean finishConnect() {
+    return true;
+  }
+
+  @Override
+  public boolean isConnected() {
+    return isOpen();
+  }
+
+  @Override
+  public boolean isConnectionPending() {
+    return false;
+  }
+
+  @Override
+  public SocketAddress getRemoteAddress() throws IOException {
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
+    return remote;
+  }
+
+  @Override
+  public SocketAddress getLocalAddress() throws IOException {
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
+    return local;
+  }
+
+  SocketAddress remote() {
+    return remote;
+  }
+
+  SocketAddress local() {
+    return local;
+  }
+
+  boolean inputShut() {
+    return inputShut;
+  }
+
+  boolean outputShut() {
+    return outputShut;
+  }
+
+  @Override
+  public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+    if (!OPTIONS.contains(name)) {
+      throw new UnsupportedOperationException("'" + name + "' not supported");
+    }
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
+    // Accepted and kept for getOption: nothing in memory is buffered or delayed by them.
+    if (value != null) {
+      options.put(name, value);
+    }
+    return this;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T getOption(SocketOption<T> name) throws IOException {
+    if (!OPTIONS.contains(name)) {
+      throw new UnsupportedOperationException("'" + name + "' not supported");
+    }
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
+    Object value = options.get(name);
+    if (value != null) {
+      return (T) value;
+    }
+    Object fallback;
+    if (name.type() == Boolean.class) {
+      fallback = name == StandardSocketOptions.TCP_NODELAY;
+    } else if (name == StandardSocketOptions.SO_LINGER) {
+      fallback = -1;
+    } else if (name == StandardSocketOptions.IP_TOS) {
+      fallback = 0;
+    } else {
+      fallback = WINDOW;
+    }
+    return (T) fallback;
+  }
+
+  @Override
+  public Set<SocketOption<?>> supportedOptions() {
+    return OPTIONS;
+  }
+
+  @Override
+  public synchronized java.net.Socket socket() {
+    if (socket == null) {
+      socket = ChannelSocket.of(this);
+    }
+    return socket;
+  }
+
+  @Override
+  public String toString() {
+    return "FrontConnection[" + remote + " -> " + local + (isOpen() ? "" : ", closed") + "]";
+  }
+}

@@ -1,0 +1,314 @@
+package dev.mse.enclave.appnet;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.IllegalSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelectionKey;
+import java.nio.channels.spi.AbstractSelector;
+import java.util.AbstractSet;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A selector over the JDK's channels and in-memory ones together. A JDK channel is also registered
+ * with the JDK selector underneath, whose key for it carries this selector's key; cancelling this
+ * selector's key cancels that one at once (so the channel can go back to blocking mode right away,
+ * as the JDK's {@code HttpServer} does), and whichever selector drops the channel's last key
+ * releases a closed channel's descriptor. In-memory channels ({@link VirtualChannel}) are asked for
+ * their readiness after each wait, and wake the JDK selector when it changes. Selection follows the
+ * JDK's rules: a key already selected gets its ready set extended, cancelled keys leave at the next
+ * selection, {@link #wakeup} makes the next one return at once.
+ */
+final class MixedSelector extends AbstractSelector {
+  private static final long FOREVER = -1;
+  private final Selector system;
+  private final Set<Key> keys = ConcurrentHashMap.newKeySet();
+  private final Set<SelectionKey> selected = new HashSet<>();
+  private final Set<SelectionKey> publicSelected;
+
+  MixedSelector(AppNetProvider provider, Selector system) {
+    super(provider);
+    this.system = system;
+    this.publicSelected = new Ungrowable(selected);
+    SystemNio.cancelThrough(this, new CancelledKeys());
+  }
+
+  /** The cancelled-key set under {@link AbstractSelector}: adding a key cancels its JDK key too. */
+  private static final class CancelledKeys extends HashSet<SelectionKey> {
+    @Override
+    public boolean add(SelectionKey key) {
+      if (key instanceof Key k && k.system != null) {
+        k.system.cancel();
+      }
+      return super.add(key);
+    }
+  }
+
+  @Override
+  protected SelectionKey register(AbstractSelectableChannel channel, int ops, Object attachment) {
+    if (!isOpen()) {
+      throw new ClosedSelectorException();
+    }
+    if (channel instanceof VirtualChannel v && v.inMemory()) {
+      Key key = new Key(channel, v);
+      key.attach(attachment);
+      key.interest = ops;
+      keys.add(key);
+      v.readiness().watch(this);
+      if ((v.readyOps() & ops) != 0) {
+        wakeup();
+      }
+      return key;
+    }
+    // A JDK channel, or a server channel that is not the app's port (the JDK channel inside).
+    SelectableChannel target =
+        channel instanceof AppServerChannel server ? server.system() : channel;
+    Key key = new Key(channel, null);
+    key.target = target;
+    key.attach(attachment);
+    key.interest = ops;
+    try {
+      key.system = target.register(system, ops, key);
+    } catch (ClosedChannelException e) {
+      throw new IllegalSelectorException();
+    }
+    keys.add(key);
+    return key;
+  }
+
+  @Override
+  public Set<SelectionKey> keys() {
+    if (!isOpen()) {
+      throw new ClosedSelectorException();
+    }
+    return java.util.Collections.<SelectionKey>unmodifiableSet(keys);
+  }
+
+  @Override
+  public Set<SelectionKey> selectedKeys() {
+    if (!isOpen()) {
+      throw new ClosedSelectorException();
+    }
+    return publicSelected;
+  }
+
+  @Override
+  public int selectNow() throws IOException {
+    return select(0, true);
+  }
+
+  @Override
+  public int select(long timeout) throws IOException {
+    if (timeout < 0) {
+      throw new IllegalArgumentException("negative timeout");
+    }
+    return select(timeout == 0 ? FOREVER : timeout, false);
+  }
+
+  @Override
+  public int select() throws IOException {
+    return select(FOREVER, false);
+  }
+
+  @Override
+  public Selector wakeup() {
+    system.wakeup();
+    return this;
+  }
+
+  private synchronized int select(long timeout, boolean now) throws IOException {
+    if (!isOpen()) {
+      throw new ClosedSelectorException();
+    }
+    dropCancelled();
+    if (now || anyInMemoryReady()) {
+      system.selectNow();
+    } else if (timeout == FOREVER) {
+      system.select();
+    } else {
+      system.select(timeout);
+    }
+    dropCancelled();
+    int updated = 0;
+    Set<SelectionKey> systemSelected = system.selectedKeys();
+    for (SelectionKey s : systemSelected) {
+      if (s.attachment() instanceof Key key && key.isValid()) {
+        updated += key.select(s.readyOps());
+      }
+    }
+    systemSelected.clear();
+    for (Key key : keys) {
+      if (key.virtual != null && key.isValid()) {
+        int ready = key.virtual.readyOps() & key.interest;
+        if (ready != 0) {
+          updated += key.select(ready);
+        }
+      }
+    }
+    return updated;
+  }
+
+  private boolean anyInMemoryReady() {
+    for (Key key : keys) {
+      if (key.virtual != null && key.isValid() && (key.virtual.readyOps() & key.interest) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void dropCancelled() {
+    Set<SelectionKey> cancelled = cancelledKeys();
+    synchronized (cancelled) {
+      for (SelectionKey k : cancelled) {
+        drop((Key) k);
+      }
+      cancelled.clear();
+    }
+  }
+
+  private void drop(Key key) {
+    keys.remove(key);
+    selected.remove(key);
+    if (key.virtual != null) {
+      key.virtual.readiness().unwatch(this);
+    }
+    if (key.system != null) {
+      key.system.cancel();
+    }
+    deregister(key);
+    // The JDK releases a closed channel's descriptor when its last key goes; this may be the last.
+    SelectableChannel channel = key.channel();
+    if (key.target == channel && !channel.isOpen() && !channel.isRegistered()) {
+      SystemNio.kill(channel);
+    }
+  }
+
+  @Override
+  protected void implCloseSelector() throws IOException {
+    wakeup();
+    synchronized (this) {
+      dropCancelled();
+      for (Key key : keys) {
+        drop(key);
+      }
+      system.close();
+    }
+  }
+
+  /** This selector's key for an in-memory channel, or for a server channel's JDK channel. */
+  private final class Key extends AbstractSelectionKey {
+    private final SelectableChannel channel;
+    private final VirtualChannel virtual;
+    private SelectableChannel target;
+    private volatile SelectionKey system;
+    private volatile int interest;
+    private volatile int ready;
+
+    Key(SelectableChannel channel, VirtualChannel virtual) {
+      this.channel = channel;
+      this.virtual = virtual;
+    }
+
+    @Override
+    public SelectableChannel channel() {
+      return channel;
+    }
+
+    @Override
+    public Selector selector() {
+      return MixedSelector.this;
+    }
+
+    @Override
+    public int interestOps() {
+      ensureValid();
+      return interest;
+    }
+
+    @Override
+    public SelectionKey interestOps(int ops) {
+      ensureValid();
+      if ((ops & ~channel.validOps()) != 0) {
+        throw new IllegalArgumentException("invalid interest set");
+      }
+      interest = ops;
+      if (system != null) {
+        system.interestOps(ops);
+      } else if ((virtual.readyOps() & ops) != 0) {
+        wakeup();
+      }
+      return this;
+    }
+
+    @Override
+    public int readyOps() {
+      ensureValid();
+      return ready;
+    }
+
+    private void ensureValid() {
+      if (!isValid()) {
+        throw new CancelledKeyException();
+      }
+    }
+
+    /** Adds {@code ops} to this key's selection; 1 when that changed anything. */
+    int select(int ops) {
+      if (selected.add(this)) {
+        ready = ops;
+        return 1;
+      }
+      int before = ready;
+      ready = before | ops;
+      return ready != before ? 1 : 0;
+    }
+  }
+
+  /** The selected-key set as the JDK hands it out: keys may be removed, never added. */
+  private static final class Ungrowable extends AbstractSet<SelectionKey> {
+    private final Set<SelectionKey> set;
+
+    Ungrowable(Set<SelectionKey> set) {
+      this.set = set;
+    }
+
+    @Override
+    public Iterator<SelectionKey> iterator() {
+      return set.iterator();
+    }
+
+    @Override
+    public int size() {
+      return set.size();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return set.contains(o);
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      return set.remove(o);
+    }
+
+    @Override
+    public void clear() {
+      set.clear();
+    }
+
+    @Override
+    public boolean add(SelectionKey key) {
+      throw new UnsupportedOperationException("the selected-key set cannot grow");
+    }
+  }
+}

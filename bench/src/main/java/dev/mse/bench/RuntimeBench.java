@@ -199,9 +199,8 @@ public final class RuntimeBench {
     }
     command.addAll(
         List.of(
-            "-cp",
-            runtime.resolve("mse-enclave.jar") + ":" + runtime.resolve("lib") + "/*",
-            "dev.mse.enclave.runtime.RuntimeMain",
+            "-jar",
+            runtime.resolve("mse-enclave.jar").toString(),
             "--config",
             dir.resolve("deployment.json").toString(),
             "--package",

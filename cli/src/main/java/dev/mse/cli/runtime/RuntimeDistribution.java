@@ -29,9 +29,6 @@ public final class RuntimeDistribution {
   /** The runtime jar, at the top of the distribution. */
   public static final String RUNTIME_JAR = RuntimeLaunch.RUNTIME_JAR;
 
-  /** The runtime's main class. */
-  public static final String MAIN_CLASS = RuntimeLaunch.MAIN_CLASS;
-
   /** Measurements already computed in this process, by distribution directory. */
   private static final Map<Path, ByteString> MEASURED = new ConcurrentHashMap<>();
 
@@ -124,10 +121,5 @@ public final class RuntimeDistribution {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** The {@code -cp} value that runs the runtime: its jar, then {@code lib/*}. */
-  public String classPath() {
-    return RuntimeLaunch.classPath(directory);
   }
 }

@@ -31,6 +31,8 @@ final class MixedSelector extends AbstractSelector {
   private static final long FOREVER = -1;
   private final Selector system;
   private final Set<Key> keys = ConcurrentHashMap.newKeySet();
+  // In-memory keys that may be ready: told of a change since the last selection, or ready then.
+  private final Set<Key> candidates = ConcurrentHashMap.newKeySet();
   private final Set<SelectionKey> selected = new HashSet<>();
   private final Set<SelectionKey> publicSelected;
 
@@ -62,10 +64,8 @@ final class MixedSelector extends AbstractSelector {
       key.attach(attachment);
       key.interest = ops;
       keys.add(key);
-      v.readiness().watch(this);
-      if ((v.readyOps() & ops) != 0) {
-        wakeup();
-      }
+      v.readiness().watch(key);
+      key.changed();
       return key;
     }
     // A JDK channel, or a server channel that is not the app's port (the JDK channel inside).
@@ -179,7 +179,8 @@ final class MixedSelector extends AbstractSelector {
     keys.remove(key);
     selected.remove(key);
     if (key.virtual != null) {
-      key.virtual.readiness().unwatch(this);
+      candidates.remove(key);
+      key.virtual.readiness().unwatch(key);
     }
     if (key.system != null) {
       key.system.cancel();
@@ -205,7 +206,7 @@ final class MixedSelector extends AbstractSelector {
   }
 
   /** This selector's key for an in-memory channel, or for a server channel's JDK channel. */
-  private final class Key extends AbstractSelectionKey {
+  private final class Key extends AbstractSelectionKey implements Readiness.Watcher {
     private final SelectableChannel channel;
     private final VirtualChannel virtual;
     private SelectableChannel target;
@@ -243,10 +244,19 @@ final class MixedSelector extends AbstractSelector {
       interest = ops;
       if (system != null) {
         system.interestOps(ops);
-      } else if ((virtual.readyOps() & ops) != 0) {
-        wakeup();
+      } else {
+        changed();
       }
       return this;
+    }
+
+    /** The in-memory channel's readiness may have changed: look at it at the next selection. */
+    @Override
+    public void changed() {
+      candidates.add(this);
+      if ((virtual.readyOps() & interest) != 0) {
+        wakeup();
+      }
     }
 
     @Override

@@ -1,20 +1,28 @@
 package dev.mse.enclave.runtime;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
 import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.enclave.appnet.AppPorts;
+import dev.mse.enclave.appnet.FrontConnection;
+import dev.mse.enclave.appnet.ResponseSink;
 import dev.mse.enclave.tee.SimulationBackend;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
 import dev.mse.protocol.pkg.PackageKey;
 import dev.mse.protocol.provisioning.X25519KeyPair;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +31,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A training run for the runtime's class-data sharing archive, made at build time with {@code
@@ -94,6 +104,66 @@ public final class RuntimeTraining {
               .build(),
           HttpResponse.BodyHandlers.discarding());
     }
+    if (AppPorts.available()) {
+      appNetwork();
+    }
     System.out.println("mse runtime training run done");
+  }
+
+  /**
+   * One request through the app network to the JDK's HTTP server (the JDK's classes, which apps
+   * such as the scaffolded one use; no app code).
+   */
+  private static void appNetwork() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    AppPorts.expect(port);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    server.createContext(
+        "/",
+        ex -> {
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+    server.start();
+    try {
+      CountDownLatch ended = new CountDownLatch(1);
+      FrontConnection connection =
+          AppPorts.connect(
+                  port,
+                  new InetSocketAddress("127.0.0.1", 1),
+                  new ResponseSink() {
+                    @Override
+                    public long write(
+                        ByteBuffer[] buffers, int offset, int length, boolean blocking) {
+                      long n = 0;
+                      for (int i = offset; i < offset + length; i++) {
+                        n += buffers[i].remaining();
+                        buffers[i].position(buffers[i].limit());
+                      }
+                      return n;
+                    }
+
+                    @Override
+                    public boolean writable() {
+                      return true;
+                    }
+
+                    @Override
+                    public void ended() {
+                      ended.countDown();
+                    }
+                  })
+              .orElseThrow();
+      connection.send(
+          ByteBuffer.wrap(
+              "GET / HTTP/1.1\r\nHost: training\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII)));
+      ended.await(10, TimeUnit.SECONDS);
+    } finally {
+      server.stop(0);
+    }
   }
 }

@@ -54,15 +54,7 @@ public record RuntimeLaunch(
   /** The runtime's JVM options file, at the top of the distribution ({@code java @file}). */
   public static final String JVM_ARGS = "jvm.args";
 
-  /** The runtime's main class; also how a runtime process is recognised by its command line. */
-  public static final String MAIN_CLASS = "dev.mse.enclave.runtime.RuntimeMain";
-
   private static final Path SETSID = Path.of("/usr/bin/setsid");
-
-  /** The {@code -cp} value that runs the runtime of {@code runtimeDir}: its jar, then lib. */
-  public static String classPath(Path runtimeDir) {
-    return runtimeDir.resolve(RUNTIME_JAR) + File.pathSeparator + runtimeDir.resolve("lib") + "/*";
-  }
 
   /** The full command line. */
   public List<String> command() {
@@ -84,9 +76,9 @@ public record RuntimeLaunch(
     if (Files.isRegularFile(jvmArgs)) {
       command.add("@" + jvmArgs);
     }
-    command.add("-cp");
-    command.add(classPath(runtimeDir));
-    command.add(MAIN_CLASS);
+    // The jar's manifest names the main class and the libraries, and opens what the runtime needs.
+    command.add("-jar");
+    command.add(runtimeDir.resolve(RUNTIME_JAR).toString());
     command.addAll(
         List.of(
             "--config",
@@ -139,7 +131,7 @@ public record RuntimeLaunch(
 
   /** True when {@code commandLine} is that of a runtime started with {@code configFile}. */
   public static boolean isRuntimeOf(String commandLine, Path configFile) {
-    return commandLine.contains(MAIN_CLASS) && commandLine.contains(configFile.toString());
+    return commandLine.contains(RUNTIME_JAR) && commandLine.contains(configFile.toString());
   }
 
   /** The process's command line, arguments separated by spaces. */

@@ -29,10 +29,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A training run for the runtime's class-data sharing archive, made at build time with {@code
@@ -106,6 +108,9 @@ public final class RuntimeTraining {
     }
     if (AppPorts.available()) {
       appNetwork();
+    }
+    try (Stream<Path> files = Files.walk(work)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
     System.out.println("mse runtime training run done");
   }

@@ -52,6 +52,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
   private final Map<SocketOption<?>, Object> options = new ConcurrentHashMap<>();
   private int queuedBytes;
   private Runnable roomWaiter;
+  private volatile RequestSource source;
   private boolean inputEnded;
   private volatile boolean peerGone;
   private volatile boolean inputShut;
@@ -155,6 +156,52 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     waiter.run();
   }
 
+  /** From now on the app's side pulls the client's bytes from {@code source}. */
+  public void attach(RequestSource source) {
+    this.source = source;
+    lock.lock();
+    try {
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    readiness.changed();
+  }
+
+  /** The source stopped: the front pushes from now on. */
+  public void detach() {
+    this.source = null;
+    readiness.changed();
+  }
+
+  /** The source the app's side pulls from now, if any. */
+  RequestSource source() {
+    return source;
+  }
+
+  /** Whether the app is less than {@link #WINDOW} behind (a source may be pulled). */
+  boolean wantsMore() {
+    lock.lock();
+    try {
+      return queuedBytes < WINDOW && !inputEnded && isOpen() && !inputShut;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Pulls from the source, if one is attached and the app wants more; errors end the input. */
+  void pull() {
+    RequestSource s = source;
+    if (s == null || !wantsMore()) {
+      return;
+    }
+    try {
+      s.pull();
+    } catch (IOException e) {
+      reset();
+    }
+  }
+
   /** The client sent all it will: the app reads the end of the stream after what is queued. */
   public void endInput() {
     lock.lock();
@@ -247,12 +294,40 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     }
   }
 
-  private long take(ByteBuffer[] dsts, int offset, int length, boolean blocking) {
-    long n = take0(dsts, offset, length, blocking);
-    if (n > 0) {
-      roomMade();
+  private long take(ByteBuffer[] dsts, int offset, int length, boolean blocking)
+      throws IOException {
+    while (true) {
+      RequestSource s = source;
+      long n = take0(dsts, offset, length, blocking && s == null);
+      if (n > 0) {
+        roomMade();
+        if (s != null) {
+          // The app's selector may watch the client's socket again.
+          readiness.changed();
+        }
+        return n;
+      }
+      if (n < 0 || s == null) {
+        return n;
+      }
+      // Nothing queued: pull from the client; a blocking reader waits on its socket if need be.
+      boolean attached = s.pull();
+      if (!hasQueued() && attached) {
+        if (!blocking) {
+          return 0;
+        }
+        s.awaitReadable();
+      }
     }
-    return n;
+  }
+
+  private boolean hasQueued() {
+    lock.lock();
+    try {
+      return !queued.isEmpty() || inputEnded || !isOpen();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private long take0(ByteBuffer[] dsts, int offset, int length, boolean blocking) {
@@ -263,7 +338,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
         if (inputEnded || !isOpen()) {
           return -1;
         }
-        if (!blocking) {
+        if (!blocking || source != null) {
           return 0;
         }
         readable.awaitUninterruptibly();

@@ -33,6 +33,7 @@ final class MixedSelector extends AbstractSelector {
   private final Set<Key> keys = ConcurrentHashMap.newKeySet();
   // In-memory keys that may be ready: told of a change since the last selection, or ready then.
   private final Set<Key> candidates = ConcurrentHashMap.newKeySet();
+  private volatile boolean followAgain;
   private final Set<SelectionKey> selected = new HashSet<>();
   private final Set<SelectionKey> publicSelected;
 
@@ -65,6 +66,7 @@ final class MixedSelector extends AbstractSelector {
       key.interest = ops;
       keys.add(key);
       v.readiness().watch(key);
+      follow(key);
       key.changed();
       return key;
     }
@@ -129,7 +131,8 @@ final class MixedSelector extends AbstractSelector {
       throw new ClosedSelectorException();
     }
     dropCancelled();
-    if (now || anyInMemoryReady()) {
+    if (now || followAgain || anyInMemoryReady()) {
+      followAgain = false;
       system.selectNow();
     } else if (timeout == FOREVER) {
       system.select();
@@ -154,6 +157,37 @@ final class MixedSelector extends AbstractSelector {
       }
     }
     return updated;
+  }
+
+  /**
+   * Watches the client's socket for a front connection with a source, while the app wants to read
+   * and is less than a window behind; stops watching otherwise.
+   */
+  private void follow(Key key) {
+    if (!(key.virtual instanceof FrontConnection connection)) {
+      return;
+    }
+    RequestSource source = connection.source();
+    boolean watch =
+        source != null && (key.interest & SelectionKey.OP_READ) != 0 && connection.wantsMore();
+    SelectionKey s = key.system;
+    if (s != null && (!s.isValid() || source == null || s.channel() != source.socket())) {
+      s.cancel();
+      key.system = null;
+      s = null;
+    }
+    try {
+      if (s == null && watch) {
+        key.system = source.socket().register(system, SelectionKey.OP_READ, key);
+      } else if (s != null) {
+        s.interestOps(watch ? SelectionKey.OP_READ : 0);
+      }
+    } catch (ClosedChannelException | CancelledKeyException e) {
+      // The socket closed (the connection ends) or its last key here is not yet gone: the next
+      // selection does not wait, drops that key, and tries again.
+      candidates.add(key);
+      followAgain = true;
+    }
   }
 
   private boolean anyInMemoryReady() {

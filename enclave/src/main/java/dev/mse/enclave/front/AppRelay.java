@@ -1,7 +1,9 @@
 package dev.mse.enclave.front;
 
 import dev.mse.enclave.appnet.AppPorts;
+import dev.mse.enclave.appnet.RequestSource;
 import dev.mse.enclave.appnet.ResponseSink;
+import dev.mse.enclave.appnet.SystemNio;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -10,6 +12,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -17,9 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
@@ -41,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * bytes are encrypted on the thread that writes them (the app's own, in memory).
  */
 final class AppRelay extends AbstractConnection.NonBlocking
-    implements Connection.UpgradeFrom, ResponseSink {
+    implements Connection.UpgradeFrom, ResponseSink, RequestSource {
   private static final Logger LOG = LoggerFactory.getLogger(AppRelay.class);
   private static final int BUFFER = 16 * 1024;
 
@@ -56,6 +65,12 @@ final class AppRelay extends AbstractConnection.NonBlocking
   private final ByteBuffer in = BufferUtil.allocate(BUFFER);
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(BUFFER);
   private volatile ByteBuffer unsent;
+  // Requests are passed by one thread at a time: Jetty's selector, the app's pulling thread, or
+  // the connection's own virtual thread, in turn.
+  private final ReentrantLock passing = new ReentrantLock();
+  private final SocketChannel socket;
+  private volatile boolean pulling;
+  private Selector readableWait;
   private volatile ByteBuffer handedOver;
   private volatile boolean handingOver;
   private volatile AppLink app;
@@ -68,6 +83,11 @@ final class AppRelay extends AbstractConnection.NonBlocking
     this.connector = connector;
     this.client = new BlockingEndPoint(endPoint);
     this.requests = new RequestStream(this::relays, this::sent, forwardedLine(), factory::stopping);
+    this.socket =
+        endPoint instanceof SslConnection.SslEndPoint ssl
+                && ssl.getSslConnection().getEndPoint() instanceof SocketChannelEndPoint net
+            ? net.getChannel()
+            : null;
   }
 
   @Override
@@ -86,6 +106,15 @@ final class AppRelay extends AbstractConnection.NonBlocking
   public void onClose(Throwable cause) {
     super.onClose(cause);
     factory.closed(this);
+    synchronized (this) {
+      if (readableWait != null) {
+        try {
+          readableWait.close();
+        } catch (IOException ignored) {
+          // Only releases a descriptor.
+        }
+      }
+    }
     if (!handingOver) {
       // The client is gone (or timed out): nothing may keep waiting on the app for it.
       closeApp();
@@ -120,9 +149,14 @@ final class AppRelay extends AbstractConnection.NonBlocking
    */
   @Override
   public void onFillable() {
+    passing.lock();
     try {
       while (true) {
         if (!in.hasRemaining()) {
+          if (pulling) {
+            // The app's selector watches the client's socket from now on (pull).
+            return;
+          }
           BufferUtil.clear(in);
           int n = getEndPoint().fill(in);
           if (n < 0) {
@@ -137,7 +171,9 @@ final class AppRelay extends AbstractConnection.NonBlocking
         switch (pass(false)) {
           case READ -> {}
           case APP_BEHIND -> {
-            ((InMemoryLink) app).connection().whenRoom(this::fillInterested);
+            if (!pulling) {
+              ((InMemoryLink) app).connection().whenRoom(this::fillInterested);
+            }
             return;
           }
           case WAIT -> {
@@ -155,11 +191,95 @@ final class AppRelay extends AbstractConnection.NonBlocking
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       end();
+    } finally {
+      passing.unlock();
     }
+  }
+
+  @Override
+  public SelectableChannel socket() {
+    return socket;
+  }
+
+  /**
+   * On the app's thread, its selector having seen the client's socket readable (or a reader finding
+   * nothing queued): decrypts what came and passes it on, as {@link #onFillable} would on Jetty's
+   * selector, with no thread woken in between.
+   */
+  @Override
+  public boolean pull() throws IOException {
+    passing.lock();
+    try {
+      while (pulling) {
+        if (!in.hasRemaining()) {
+          BufferUtil.clear(in);
+          int n = getEndPoint().fill(in);
+          if (n < 0) {
+            stopPulling();
+            clientEnded();
+            return false;
+          }
+          if (n == 0) {
+            return true;
+          }
+        }
+        switch (pass(false)) {
+          case READ -> {}
+          case APP_BEHIND -> {
+            return true;
+          }
+          case WAIT -> {
+            stopPulling();
+            Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
+            return false;
+          }
+          case DONE -> {
+            stopPulling();
+            return false;
+          }
+        }
+      }
+      return false;
+    } catch (FramingException | InterruptedException | RuntimeException e) {
+      LOG.debug("relay ended: {}", e.toString());
+      stopPulling();
+      end();
+      return false;
+    } catch (IOException e) {
+      stopPulling();
+      end();
+      throw e;
+    } finally {
+      passing.unlock();
+    }
+  }
+
+  private void stopPulling() {
+    if (pulling) {
+      pulling = false;
+      if (app instanceof InMemoryLink memory) {
+        memory.connection().detach();
+      }
+    }
+  }
+
+  @Override
+  public void awaitReadable() throws IOException {
+    Selector wait;
+    synchronized (this) {
+      if (readableWait == null) {
+        readableWait = SystemNio.provider().openSelector();
+        socket.register(readableWait, SelectionKey.OP_READ);
+      }
+      wait = readableWait;
+    }
+    wait.select(50);
+    wait.selectedKeys().clear();
   }
 
   /** On a virtual thread: reads the client and passes its bytes on, waiting where it must. */
   private void relayBlocking() {
+    passing.lock();
     try {
       ByteBuffer left = unsent;
       if (left != null) {
@@ -179,6 +299,8 @@ final class AppRelay extends AbstractConnection.NonBlocking
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       end();
+    } finally {
+      passing.unlock();
     }
   }
 
@@ -256,6 +378,10 @@ final class AppRelay extends AbstractConnection.NonBlocking
       }
     }
     app = link;
+    if (link instanceof InMemoryLink memory && socket != null) {
+      pulling = true;
+      memory.connection().attach(this);
+    }
     return true;
   }
 

@@ -50,7 +50,10 @@ final class MseTomlWriter {
     return rel.isEmpty() ? "." : rel.replace(absolute.getFileSystem().getSeparator(), "/");
   }
 
-  /** A TOML basic string: quotes, backslashes and control characters escaped. */
+  /**
+   * A TOML basic string: quotes, backslashes and control characters escaped, and the byte order
+   * mark, which TOML parsers refuse anywhere but at the start of a document.
+   */
   static String quote(String value) {
     StringBuilder out = new StringBuilder(value.length() + 2).append('"');
     for (int i = 0; i < value.length(); i++) {
@@ -62,7 +65,7 @@ final class MseTomlWriter {
         case '\t' -> out.append("\\t");
         case '\r' -> out.append("\\r");
         default -> {
-          if (c < 0x20 || c == 0x7f) {
+          if (c < 0x20 || c == 0x7f || c == 0xfeff) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);

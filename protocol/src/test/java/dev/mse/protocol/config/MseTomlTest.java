@@ -62,6 +62,22 @@ class MseTomlTest {
   }
 
   @Test
+  void aByteOrderMarkInAValueIsWrittenEscaped() throws Exception {
+    // Found by MseTomlProperties: TOML parsers refuse U+FEFF anywhere but at the very start.
+    MseToml toml =
+        new MseToml(
+            dir,
+            "a\ufeffb",
+            "Main",
+            Optional.empty(),
+            "/health",
+            Optional.of("\ufeffmvn test"),
+            Optional.empty());
+    assertThat(toml.toToml()).doesNotContain("\ufeff").contains("\\ufeff");
+    assertThat(MseToml.parse(toml.toToml(), dir)).isEqualTo(toml);
+  }
+
+  @Test
   void defaults() throws Exception {
     MseToml toml = MseToml.parse("name = \"a\"\njava_application = \"Main\"\n[cloud]\n", dir);
     assertThat(toml.healthcheckEndpoint()).isEqualTo("/health");

@@ -164,9 +164,14 @@ final class MixedSelector extends AbstractSelector {
    * and is less than a window behind; stops watching otherwise.
    */
   private void follow(Key key) {
-    if (!(key.virtual instanceof FrontConnection connection)) {
-      return;
+    if (key.virtual instanceof FrontConnection connection) {
+      synchronized (key) {
+        follow(key, connection);
+      }
     }
+  }
+
+  private void follow(Key key, FrontConnection connection) {
     RequestSource source = connection.source();
     boolean watch =
         source != null && (key.interest & SelectionKey.OP_READ) != 0 && connection.wantsMore();

@@ -66,7 +66,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(BUFFER);
   private volatile ByteBuffer unsent;
   // Requests are passed by one thread at a time: Jetty's selector, the app's pulling thread, or
-  // the connection's own virtual thread, in turn.
+  // the connection's own virtual thread, in turn. Only the virtual thread ever waits for it.
   private final ReentrantLock passing = new ReentrantLock();
   private final SocketChannel socket;
   private volatile boolean pulling;
@@ -149,7 +149,10 @@ final class AppRelay extends AbstractConnection.NonBlocking
    */
   @Override
   public void onFillable() {
-    passing.lock();
+    // Whoever holds the lock reads the client now (the app's selector, or the virtual thread).
+    if (!passing.tryLock()) {
+      return;
+    }
     try {
       while (true) {
         if (!in.hasRemaining()) {
@@ -208,7 +211,10 @@ final class AppRelay extends AbstractConnection.NonBlocking
    */
   @Override
   public boolean pull() throws IOException {
-    passing.lock();
+    // Never wait here: this is the app's selector thread, which serves every other connection.
+    if (!passing.tryLock()) {
+      return pulling;
+    }
     try {
       while (pulling) {
         if (!in.hasRemaining()) {

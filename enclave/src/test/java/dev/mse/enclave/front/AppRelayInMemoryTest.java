@@ -2,6 +2,9 @@ package dev.mse.enclave.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +15,36 @@ class AppRelayInMemoryTest extends AppRelayTest {
   @Override
   boolean appInMemory() {
     return true;
+  }
+
+  @Test
+  void manyClientsAtOnceEachGetTheirOwnAnswers() throws Exception {
+    int clients = 24;
+    int requests = 40;
+    List<Thread> threads = new ArrayList<>();
+    ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (RawHttp http = new RawHttp(tlsClientContext(), frontPort())) {
+                      for (int r = 0; r < requests; r++) {
+                        String body = http.get1("/hello?n=" + client + "-" + r).body();
+                        if (!body.startsWith("hello n=" + client + "-" + r + " via")) {
+                          wrong.add(body);
+                        }
+                      }
+                    } catch (Exception e) {
+                      wrong.add(e.toString());
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    assertThat(wrong).isEmpty();
   }
 
   @Test

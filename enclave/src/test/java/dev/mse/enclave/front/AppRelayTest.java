@@ -115,6 +115,10 @@ class AppRelayTest {
             out.write(body);
           }
         });
+    if (appInMemory()) {
+      // As the bench app does: exchanges on virtual threads, reading in blocking mode.
+      app.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    }
     app.start();
     tls = new SelfSigned();
     int appPort = app.getAddress().getPort();

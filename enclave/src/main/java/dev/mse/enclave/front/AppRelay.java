@@ -140,12 +140,15 @@ final class AppRelay extends AbstractConnection.NonBlocking
     /** What comes next may wait (on the app, or a loopback socket): a virtual thread goes on. */
     WAIT,
     /** The connection was handed over or closed. */
-    DONE
+    DONE,
+    /** The client sent all it will. */
+    ENDED
   }
 
   /**
-   * On Jetty's selector thread, for an app in memory: passes what the client sent without ever
-   * waiting; anything that would wait continues on a virtual thread.
+   * On Jetty's selector thread, for an app in memory, until the app's selector takes over reading
+   * ({@link #pull}): passes what the client sent without ever waiting; anything that would wait
+   * continues on a virtual thread.
    */
   @Override
   public void onFillable() {
@@ -154,42 +157,30 @@ final class AppRelay extends AbstractConnection.NonBlocking
       return;
     }
     try {
-      while (true) {
-        if (!in.hasRemaining()) {
-          if (pulling) {
-            // The app's selector watches the client's socket from now on (pull).
-            return;
-          }
-          BufferUtil.clear(in);
-          int n = getEndPoint().fill(in);
-          if (n < 0) {
-            clientEnded();
-            return;
-          }
-          if (n == 0) {
+      switch (readNow()) {
+        case READ -> {
+          if (!pulling) {
             fillInterested();
-            return;
           }
         }
-        switch (pass(false)) {
-          case READ -> {}
-          case APP_BEHIND -> {
-            if (!pulling) {
-              ((InMemoryLink) app).connection().whenRoom(this::fillInterested);
-            }
-            return;
+        case APP_BEHIND -> {
+          if (!pulling) {
+            ((InMemoryLink) app).connection().whenRoom(this::fillInterested);
           }
-          case WAIT -> {
-            Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
-            return;
-          }
-          case DONE -> {
-            return;
-          }
+        }
+        case WAIT -> {
+          stopPulling();
+          Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
+        }
+        case DONE -> stopPulling();
+        case ENDED -> {
+          stopPulling();
+          clientEnded();
         }
       }
     } catch (IOException | FramingException | RuntimeException e) {
       LOG.debug("relay ended: {}", e.toString());
+      stopPulling();
       end();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -216,33 +207,21 @@ final class AppRelay extends AbstractConnection.NonBlocking
       return pulling;
     }
     try {
-      while (pulling) {
-        if (!in.hasRemaining()) {
-          BufferUtil.clear(in);
-          int n = getEndPoint().fill(in);
-          if (n < 0) {
-            stopPulling();
-            clientEnded();
-            return false;
-          }
-          if (n == 0) {
-            return true;
-          }
+      if (!pulling) {
+        return false;
+      }
+      switch (readNow()) {
+        case READ, APP_BEHIND -> {
+          return true;
         }
-        switch (pass(false)) {
-          case READ -> {}
-          case APP_BEHIND -> {
-            return true;
-          }
-          case WAIT -> {
-            stopPulling();
-            Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
-            return false;
-          }
-          case DONE -> {
-            stopPulling();
-            return false;
-          }
+        case WAIT -> {
+          stopPulling();
+          Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
+        }
+        case DONE -> stopPulling();
+        case ENDED -> {
+          stopPulling();
+          clientEnded();
         }
       }
       return false;
@@ -257,6 +236,26 @@ final class AppRelay extends AbstractConnection.NonBlocking
       throw e;
     } finally {
       passing.unlock();
+    }
+  }
+
+  /** Reads what the client sent, without waiting, and passes it on until something stops it. */
+  private Step readNow() throws IOException, FramingException, InterruptedException {
+    while (true) {
+      if (!in.hasRemaining()) {
+        BufferUtil.clear(in);
+        int n = getEndPoint().fill(in);
+        if (n < 0) {
+          return Step.ENDED;
+        }
+        if (n == 0) {
+          return Step.READ;
+        }
+      }
+      Step step = pass(false);
+      if (step != Step.READ) {
+        return step;
+      }
     }
   }
 

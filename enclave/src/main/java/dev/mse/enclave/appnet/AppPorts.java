@@ -1,6 +1,7 @@
 package dev.mse.enclave.appnet;
 
 import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,6 +41,25 @@ public final class AppPorts {
 
   static void release(int port, AppServerChannel channel) {
     PORTS.replace(port, channel, EXPECTED);
+  }
+
+  /**
+   * Opens an in-memory connection to the app's server channel on {@code port} for a client inside
+   * the runtime, if the app took that port through NIO: the returned channel is the client's end.
+   *
+   * @param from the address the app sees as the connection's peer
+   */
+  public static Optional<SocketChannel> open(int port, SocketAddress from) {
+    if (!(PORTS.get(port) instanceof AppServerChannel server) || !server.isOpen()) {
+      return Optional.empty();
+    }
+    try {
+      FrontConnection[] ends =
+          FrontConnection.pair(server.provider(), server.getLocalAddress(), from);
+      return server.arrive(ends[0]) ? Optional.of(ends[1]) : Optional.empty();
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
   }
 
   /**

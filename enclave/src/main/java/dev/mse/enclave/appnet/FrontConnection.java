@@ -41,7 +41,6 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
 
   private final SocketAddress local;
   private final SocketAddress remote;
-  private final ResponseSink sink;
   private final Readiness readiness = new Readiness();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readable = lock.newCondition();
@@ -53,6 +52,9 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
   private int queuedBytes;
   private Runnable roomWaiter;
   private volatile RequestSource source;
+  private volatile ResponseSink sink;
+  private boolean clientEnd;
+  private boolean connectCalled;
   private boolean inputEnded;
   private volatile boolean peerGone;
   private volatile boolean inputShut;
@@ -65,6 +67,20 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     this.local = local;
     this.remote = remote;
     this.sink = sink;
+  }
+
+  /**
+   * Two connected ends, each writing into the other: {@code server} for the app's accept, {@code
+   * client} for a client in the runtime (the front's HTTP/2 proxy).
+   */
+  static FrontConnection[] pair(
+      SelectorProvider provider, SocketAddress serverAddress, SocketAddress clientAddress) {
+    FrontConnection server = new FrontConnection(provider, serverAddress, clientAddress, null);
+    FrontConnection client = new FrontConnection(provider, clientAddress, serverAddress, null);
+    server.sink = new PeerSink(server, client);
+    client.sink = new PeerSink(client, server);
+    client.clientEnd = true;
+    return new FrontConnection[] {server, client};
   }
 
   // ---- the front's side
@@ -453,8 +469,16 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     throw new AlreadyBoundException();
   }
 
+  /**
+   * A client end ({@link AppPorts#open}) is made connected; the one {@code connect} its user still
+   * calls succeeds at once, whatever the address.
+   */
   @Override
   public boolean connect(SocketAddress address) {
+    if (clientEnd && !connectCalled) {
+      connectCalled = true;
+      return true;
+    }
     throw new AlreadyConnectedException();
   }
 

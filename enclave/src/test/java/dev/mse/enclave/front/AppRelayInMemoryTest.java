@@ -2,6 +2,10 @@ package dev.mse.enclave.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,6 +49,37 @@ class AppRelayInMemoryTest extends AppRelayTest {
       t.join(60_000);
     }
     assertThat(wrong).isEmpty();
+  }
+
+  @Test
+  void http2ReachesTheAppInMemoryToo() throws Exception {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(tlsClientContext())
+            .version(HttpClient.Version.HTTP_2)
+            .build();
+    List<String> peers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create("https://localhost:" + frontPort() + "/peer"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      peers.add(r.body().split(" ", 2)[0]);
+    }
+    // The proxy's connection to the app is in memory (peer port 0, which no TCP peer has) and
+    // pooled between requests.
+    assertThat(peers).containsOnly("0");
+    byte[] big = new byte[300_000];
+    new java.util.Random(3).nextBytes(big);
+    HttpResponse<byte[]> echoed =
+        client.send(
+            HttpRequest.newBuilder(URI.create("https://localhost:" + frontPort() + "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(echoed.body()).isEqualTo(big);
   }
 
   @Test

@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * it. Responses are followed ({@link ResponseStream}) before they go to TLS, to know when each
  * request was answered.
  *
- * <p>For an app in memory, the client's bytes pass on Jetty's selector thread as they arrive (no
- * thread hand-off per request); anything that may wait (the app's answer to an upgrade, a
- * hand-over, a loopback socket) goes on on a virtual thread of the connection's own. The app's
- * bytes are encrypted on the thread that writes them (the app's own, in memory).
+ * <p>For an app in memory, the first request passes on Jetty's selector thread as it is decrypted;
+ * from then on the app's own selector watches the client's socket and pulls (this class is the
+ * connection's {@link RequestSource}), so no front thread is woken per request. Anything that may
+ * wait (the app's answer to an upgrade, a hand-over, a loopback socket) goes on on a virtual thread
+ * of the connection's own. The app's bytes are encrypted on the thread that writes them (the app's
+ * own, in memory).
  */
 final class AppRelay extends AbstractConnection.NonBlocking
     implements Connection.UpgradeFrom, ResponseSink, RequestSource {

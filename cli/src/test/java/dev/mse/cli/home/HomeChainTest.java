@@ -305,6 +305,10 @@ class HomeChainTest {
     assertThat(again.err()).contains("already provisioned").contains("running, not waiting");
 
     assertNoPlaintextOnTheNode(node);
+    // The scaffolded app (the JDK's HttpServer) took its port through the app network: client
+    // bytes reach it in memory, never over a loopback socket.
+    assertThat(Files.readString(node.resolve("runtime.log")))
+        .contains("the app's port is in memory");
 
     long before = pidOf(node);
     Instant t2 = Instant.now();

@@ -131,6 +131,20 @@ public final class SniProxy implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+      awaitWorkersDone();
+    }
+  }
+
+  /** The workers of the closed connections finish at once; close returns once they have. */
+  private void awaitWorkersDone() {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (open.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

@@ -429,31 +429,53 @@ final class AppRelay extends AbstractConnection.NonBlocking
     if (size == 0) {
       return 0;
     }
-    byte[] bytes = new byte[Math.toIntExact(size)];
-    int at = 0;
-    for (int i = offset; i < offset + length; i++) {
-      int n = buffers[i].remaining();
-      buffers[i].get(bytes, at, n);
-      at += n;
-    }
     List<Exchange> answered = new ArrayList<>(2);
     synchronized (responses) {
       try {
-        responses.scan(bytes, 0, bytes.length, answered);
+        for (int i = offset; i < offset + length; i++) {
+          scan(buffers[i], answered);
+        }
       } catch (FramingException e) {
         LOG.debug("the app's bytes are not responses: {}", e.getMessage());
         end();
         throw new SocketException("Connection reset");
       }
     }
+    // A blocking writer waits until TLS took its buffers, so they go as they are; a non-blocking
+    // one gets them back at once, so TLS gets a copy.
+    ByteBuffer[] out;
+    if (blocking) {
+      out = java.util.Arrays.copyOfRange(buffers, offset, offset + length);
+    } else {
+      ByteBuffer copy = ByteBuffer.allocate(Math.toIntExact(size));
+      for (int i = offset; i < offset + length; i++) {
+        copy.put(buffers[i]);
+      }
+      out = new ByteBuffer[] {copy.flip()};
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     flushing = done;
-    getEndPoint().write(new Flushed(done, app), ByteBuffer.wrap(bytes));
+    getEndPoint().write(new Flushed(done, app), out);
     answered(answered);
     if (blocking || done.isDone()) {
       await(done);
     }
     return size;
+  }
+
+  /** Follows {@code buffer}'s remaining bytes, leaving its position where it is. */
+  private void scan(ByteBuffer buffer, List<Exchange> answered) throws FramingException {
+    int n = buffer.remaining();
+    if (n == 0) {
+      return;
+    }
+    if (buffer.hasArray()) {
+      responses.scan(buffer.array(), buffer.arrayOffset() + buffer.position(), n, answered);
+    } else {
+      byte[] bytes = new byte[n];
+      buffer.get(buffer.position(), bytes);
+      responses.scan(bytes, 0, n, answered);
+    }
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
+import dev.mse.cli.owner.AppBuilder;
 import dev.mse.cli.owner.AppPackager;
 import dev.mse.cli.owner.CodeKeys;
 import dev.mse.cli.owner.EvidenceCheck;
@@ -186,8 +187,16 @@ final class DeployCommand implements Callable<Integer> {
             ownerCertificate.map(OwnerCertificate::chainPem));
 
     progress.step("uploading the encrypted package (" + size(packaged.packageFile()) + ")");
-    JsonNode app =
-        api.deploy(cloud.project(), hardware, config.toCanonicalJson(), packaged.packageFile());
+    JsonNode app;
+    try {
+      app = api.deploy(cloud.project(), hardware, config.toCanonicalJson(), packaged.packageFile());
+    } finally {
+      // A workspace of our own held the package and a copy of the code key (kept in the key
+      // store): nothing of it may stay in the temporary directory.
+      if (workspace == null) {
+        deleteQuietly(work);
+      }
+    }
     progress.step("waiting for the enclave of app " + appId);
     app = AppStatusWait.until(api, appId, Set.of("initializing"), Duration.ofMinutes(timeout));
 
@@ -414,6 +423,14 @@ final class DeployCommand implements Callable<Integer> {
       return line != null && line.strip().toLowerCase(Locale.ROOT).startsWith("y");
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      AppBuilder.deleteTree(dir);
+    } catch (IOException e) {
+      // Left for the system's temporary-file cleaning; the key there is mode 0600.
     }
   }
 

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mse.cli.Json;
 import dev.mse.cli.MseCli;
 import dev.mse.cli.home.Bytes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +52,19 @@ class CloudScenariosTest {
               "-y"
             },
             extra);
-    return Json.MAPPER.readTree(cloud.cli(args).succeeded().out());
+    List<Path> before = deployWorkspaces();
+    JsonNode app = Json.MAPPER.readTree(cloud.cli(args).succeeded().out());
+    // The package and the copy of the code key made for the upload do not stay in /tmp.
+    assertThat(deployWorkspaces()).isEqualTo(before);
+    return app;
+  }
+
+  private static List<Path> deployWorkspaces() throws IOException {
+    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return tmp.filter(p -> p.getFileName().toString().startsWith("mse-deploy-"))
+          .sorted()
+          .toList();
+    }
   }
 
   @Test

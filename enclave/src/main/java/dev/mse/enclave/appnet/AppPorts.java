@@ -1,7 +1,10 @@
 package dev.mse.enclave.appnet;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AppPorts {
   private static final Object EXPECTED = new Object();
   private static final ConcurrentHashMap<Integer, Object> PORTS = new ConcurrentHashMap<>();
+
+  /**
+   * The peer the app sees on connections from inside the runtime: port 0, which no TCP peer has.
+   */
+  public static final InetSocketAddress RUNTIME =
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
   private AppPorts() {}
 
@@ -27,12 +36,18 @@ public final class AppPorts {
 
   /** Whether the JVM runs with {@link AppNetProvider}, i.e. whether the app's port can be taken. */
   public static boolean available() {
-    return java.nio.channels.spi.SelectorProvider.provider() instanceof AppNetProvider;
+    return SelectorProvider.provider() instanceof AppNetProvider;
   }
 
   /** Whether an app server channel holds {@code port} now. */
   public static boolean taken(int port) {
-    return PORTS.get(port) instanceof AppServerChannel server && server.isOpen();
+    return server(port).isPresent();
+  }
+
+  private static Optional<AppServerChannel> server(int port) {
+    return PORTS.get(port) instanceof AppServerChannel server && server.isOpen()
+        ? Optional.of(server)
+        : Optional.empty();
   }
 
   static boolean claim(int port, AppServerChannel channel) {
@@ -45,21 +60,17 @@ public final class AppPorts {
 
   /**
    * Opens an in-memory connection to the app's server channel on {@code port} for a client inside
-   * the runtime, if the app took that port through NIO: the returned channel is the client's end.
-   *
-   * @param from the address the app sees as the connection's peer
+   * the runtime (the front's proxy, the health check), if the app took that port through NIO: the
+   * returned channel is the client's end; the app sees {@link #RUNTIME} as its peer.
    */
-  public static Optional<SocketChannel> open(int port, SocketAddress from) {
-    if (!(PORTS.get(port) instanceof AppServerChannel server) || !server.isOpen()) {
-      return Optional.empty();
-    }
-    try {
-      FrontConnection[] ends =
-          FrontConnection.pair(server.provider(), server.getLocalAddress(), from);
-      return server.arrive(ends[0]) ? Optional.of(ends[1]) : Optional.empty();
-    } catch (java.io.IOException e) {
-      return Optional.empty();
-    }
+  public static Optional<SocketChannel> open(int port) {
+    return server(port)
+        .flatMap(
+            server -> {
+              FrontConnection[] ends =
+                  FrontConnection.pair(server.provider(), server.bound(), RUNTIME);
+              return server.arrive(ends[0]) ? Optional.of(ends[1]) : Optional.empty();
+            });
   }
 
   /**
@@ -71,15 +82,12 @@ public final class AppPorts {
    */
   public static Optional<FrontConnection> connect(
       int port, SocketAddress remote, ResponseSink sink) {
-    if (!(PORTS.get(port) instanceof AppServerChannel server) || !server.isOpen()) {
-      return Optional.empty();
-    }
-    try {
-      FrontConnection connection =
-          new FrontConnection(server.provider(), server.getLocalAddress(), remote, sink);
-      return server.arrive(connection) ? Optional.of(connection) : Optional.empty();
-    } catch (java.io.IOException e) {
-      return Optional.empty();
-    }
+    return server(port)
+        .flatMap(
+            server -> {
+              FrontConnection connection =
+                  new FrontConnection(server.provider(), server.bound(), remote, sink);
+              return server.arrive(connection) ? Optional.of(connection) : Optional.empty();
+            });
   }
 }

@@ -28,6 +28,7 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
   private final ArrayDeque<SocketChannel> backlog = new ArrayDeque<>();
   private volatile boolean app;
   private volatile int port = -1;
+  private volatile SocketAddress bound;
   private ServerSocket socket;
 
   AppServerChannel(AppNetProvider provider, ServerSocketChannel system) {
@@ -71,6 +72,7 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
           && !isRegistered()
           && AppPorts.claim(bound.getPort(), this)) {
         port = bound.getPort();
+        this.bound = bound;
         system.configureBlocking(true);
         app = true;
         Thread.ofVirtual().name("mse-app-port-" + port).start(this::acceptLoopback);
@@ -88,6 +90,11 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
     } catch (IOException e) {
       // Closed: the app closed its server channel.
     }
+  }
+
+  /** The address the app's port is bound to (an in-memory connection's local address). */
+  SocketAddress bound() {
+    return bound;
   }
 
   /** Queues one connection for the app's {@link #accept}; false when the app closed its port. */

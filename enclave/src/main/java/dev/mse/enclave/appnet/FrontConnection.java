@@ -96,7 +96,6 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     if (length == 0) {
       return;
     }
-    ByteBuffer copy = bytes;
     lock.lock();
     try {
       while (queuedBytes >= WINDOW && isOpen() && !inputShut) {
@@ -105,7 +104,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
       if (!isOpen() || inputShut) {
         throw new IOException("the app closed the connection");
       }
-      queued.add(copy);
+      queued.add(bytes);
       queuedBytes += length;
       readable.signal();
     } finally {

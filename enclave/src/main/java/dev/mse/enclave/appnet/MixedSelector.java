@@ -12,6 +12,7 @@ import java.nio.channels.spi.AbstractSelectableChannel;
 import java.nio.channels.spi.AbstractSelectionKey;
 import java.nio.channels.spi.AbstractSelector;
 import java.util.AbstractSet;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
@@ -91,7 +92,7 @@ final class MixedSelector extends AbstractSelector {
     if (!isOpen()) {
       throw new ClosedSelectorException();
     }
-    return java.util.Collections.<SelectionKey>unmodifiableSet(keys);
+    return Collections.<SelectionKey>unmodifiableSet(keys);
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -445,7 +446,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
     // one gets them back at once, so TLS gets a copy.
     ByteBuffer[] out;
     if (blocking) {
-      out = java.util.Arrays.copyOfRange(buffers, offset, offset + length);
+      out = Arrays.copyOfRange(buffers, offset, offset + length);
     } else {
       ByteBuffer copy = ByteBuffer.allocate(Math.toIntExact(size));
       for (int i = offset; i < offset + length; i++) {

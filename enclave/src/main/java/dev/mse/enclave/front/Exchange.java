@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * One request relayed to the app whose response has not yet passed back: what the response's
@@ -38,7 +39,7 @@ final class Exchange {
    * Waits for the app's answer while {@code appAlive} says it can still come: true when the
    * connection became an opaque tunnel.
    */
-  boolean leftHttp(java.util.function.BooleanSupplier appAlive) throws InterruptedException {
+  boolean leftHttp(BooleanSupplier appAlive) throws InterruptedException {
     while (true) {
       try {
         return leavesHttp.get(100, TimeUnit.MILLISECONDS);

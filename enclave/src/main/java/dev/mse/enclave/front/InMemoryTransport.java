@@ -3,8 +3,6 @@ package dev.mse.enclave.front;
 import dev.mse.enclave.appnet.AppPorts;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 import org.eclipse.jetty.io.Transport;
 
@@ -14,9 +12,6 @@ import org.eclipse.jetty.io.Transport;
  * (under SGX, a host socket). Equal for one port, so Jetty's client pools these connections.
  */
 final class InMemoryTransport extends Transport.TCPIP {
-  /** The address the app sees as the proxy's: port 0, which no TCP peer can have. */
-  static final InetSocketAddress FRONT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-
   private final int port;
 
   InMemoryTransport(int port) {
@@ -25,7 +20,7 @@ final class InMemoryTransport extends Transport.TCPIP {
 
   @Override
   public SelectableChannel newSelectableChannel() throws IOException {
-    return AppPorts.open(port, FRONT)
+    return AppPorts.open(port)
         .orElseThrow(() -> new ConnectException("the app no longer holds port " + port));
   }
 

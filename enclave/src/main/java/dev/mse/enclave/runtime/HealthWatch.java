@@ -3,8 +3,6 @@ package dev.mse.enclave.runtime;
 import dev.mse.enclave.appnet.AppPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,8 +24,6 @@ import java.util.function.BooleanSupplier;
  */
 final class HealthWatch {
   private static final Duration ANSWER = Duration.ofSeconds(5);
-  private static final InetSocketAddress RUNTIME =
-      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
   private HealthWatch() {}
 
@@ -74,7 +70,7 @@ final class HealthWatch {
   private static int inMemoryStatus(int appPort, String path)
       throws IOException, InterruptedException {
     SocketChannel channel =
-        AppPorts.open(appPort, RUNTIME).orElseThrow(() -> new IOException("port not taken"));
+        AppPorts.open(appPort).orElseThrow(() -> new IOException("port not taken"));
     try (channel) {
       CompletableFuture<Integer> status = new CompletableFuture<>();
       Thread.ofVirtual()

@@ -7,14 +7,13 @@ import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.enclave.appnet.AppPorts;
-import dev.mse.enclave.appnet.FrontConnection;
-import dev.mse.enclave.appnet.ResponseSink;
 import dev.mse.enclave.tee.SimulationBackend;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
 import dev.mse.protocol.pkg.PackageKey;
 import dev.mse.protocol.provisioning.X25519KeyPair;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +32,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -133,40 +131,23 @@ public final class RuntimeTraining {
           ex.close();
         });
     server.start();
-    try {
-      CountDownLatch ended = new CountDownLatch(1);
-      FrontConnection connection =
-          AppPorts.connect(
-                  port,
-                  new InetSocketAddress("127.0.0.1", 1),
-                  new ResponseSink() {
-                    @Override
-                    public long write(
-                        ByteBuffer[] buffers, int offset, int length, boolean blocking) {
-                      long n = 0;
-                      for (int i = offset; i < offset + length; i++) {
-                        n += buffers[i].remaining();
-                        buffers[i].position(buffers[i].limit());
-                      }
-                      return n;
-                    }
-
-                    @Override
-                    public boolean writable() {
-                      return true;
-                    }
-
-                    @Override
-                    public void ended() {
-                      ended.countDown();
-                    }
-                  })
-              .orElseThrow();
-      connection.send(
+    try (SocketChannel connection = AppPorts.open(port).orElseThrow()) {
+      connection.write(
           ByteBuffer.wrap(
               "GET / HTTP/1.1\r\nHost: training\r\nConnection: close\r\n\r\n"
                   .getBytes(StandardCharsets.US_ASCII)));
-      ended.await(10, TimeUnit.SECONDS);
+      // Read to the end on a thread of its own: a build must not hang on it (closing ends it).
+      Thread reader =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      connection.socket().getInputStream().readAllBytes();
+                    } catch (IOException ignored) {
+                      // Closed below after the wait.
+                    }
+                  });
+      reader.join(10_000);
     } finally {
       server.stop(0);
     }

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +73,7 @@ class AppRelayInMemoryTest extends AppRelayTest {
     // pooled between requests.
     assertThat(peers).containsOnly("0");
     byte[] big = new byte[300_000];
-    new java.util.Random(3).nextBytes(big);
+    new Random(3).nextBytes(big);
     HttpResponse<byte[]> echoed =
         client.send(
             HttpRequest.newBuilder(URI.create("https://localhost:" + frontPort() + "/echo"))

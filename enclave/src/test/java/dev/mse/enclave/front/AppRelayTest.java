@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -117,7 +119,7 @@ class AppRelayTest {
         });
     if (appInMemory()) {
       // As the bench app does: exchanges on virtual threads, reading in blocking mode.
-      app.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      app.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     }
     app.start();
     tls = new SelfSigned();
@@ -133,7 +135,7 @@ class AppRelayTest {
             metrics);
   }
 
-  javax.net.ssl.SSLContext tlsClientContext() throws Exception {
+  SSLContext tlsClientContext() throws Exception {
     return tls.clientContext();
   }
 

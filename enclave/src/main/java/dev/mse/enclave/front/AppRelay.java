@@ -3,7 +3,6 @@ package dev.mse.enclave.front;
 import dev.mse.enclave.appnet.AppPorts;
 import dev.mse.enclave.appnet.RequestSource;
 import dev.mse.enclave.appnet.ResponseSink;
-import dev.mse.enclave.appnet.SystemNio;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -14,7 +13,6 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +54,8 @@ final class AppRelay extends AbstractConnection.NonBlocking
     implements Connection.UpgradeFrom, ResponseSink, RequestSource {
   private static final Logger LOG = LoggerFactory.getLogger(AppRelay.class);
   private static final int BUFFER = 16 * 1024;
+  // Above TLS's largest record (16 KiB and its overhead): records decrypt straight into it.
+  private static final int INPUT_BUFFER = 32 * 1024;
 
   private final AppRelayFactory factory;
   private final Connector connector;
@@ -65,15 +65,18 @@ final class AppRelay extends AbstractConnection.NonBlocking
   private final AtomicInteger unanswered = new AtomicInteger();
   private final Object answeredSignal = new Object();
   private final RequestStream requests;
-  private final ByteBuffer in = BufferUtil.allocate(BUFFER);
+  private final ByteBuffer in = BufferUtil.allocate(INPUT_BUFFER);
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(BUFFER);
   private volatile ByteBuffer unsent;
   // Requests are passed by one thread at a time: Jetty's selector, the app's pulling thread, or
   // the connection's own virtual thread, in turn. Only the virtual thread ever waits for it.
   private final ReentrantLock passing = new ReentrantLock();
   private final SocketChannel socket;
+  private final SocketWait readable;
   private volatile boolean pulling;
-  private Selector readableWait;
+  // Once pulled, TLS 1.3 records are read and written here rather than through Jetty.
+  private volatile DirectTls tls;
+  private boolean directPossible = true;
   private volatile ByteBuffer handedOver;
   private volatile boolean handingOver;
   private volatile AppLink app;
@@ -91,6 +94,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
                 && ssl.getSslConnection().getEndPoint() instanceof SocketChannelEndPoint net
             ? net.getChannel()
             : null;
+    this.readable = socket == null ? null : new SocketWait(socket, SelectionKey.OP_READ);
   }
 
   @Override
@@ -109,14 +113,12 @@ final class AppRelay extends AbstractConnection.NonBlocking
   public void onClose(Throwable cause) {
     super.onClose(cause);
     factory.closed(this);
-    synchronized (this) {
-      if (readableWait != null) {
-        try {
-          readableWait.close();
-        } catch (IOException ignored) {
-          // Only releases a descriptor.
-        }
-      }
+    if (readable != null) {
+      readable.close();
+    }
+    DirectTls direct = tls;
+    if (direct != null) {
+      direct.close();
     }
     if (!handingOver) {
       // The client is gone (or timed out): nothing may keep waiting on the app for it.
@@ -244,14 +246,29 @@ final class AppRelay extends AbstractConnection.NonBlocking
 
   /** Reads what the client sent, without waiting, and passes it on until something stops it. */
   private Step readNow() throws IOException, FramingException, InterruptedException {
+    boolean filled = false;
     while (true) {
       if (!in.hasRemaining()) {
+        DirectTls direct = tls;
+        if (filled && direct != null && direct.drained()) {
+          // The socket's readiness (the app's selector watches it) tells when more comes.
+          return Step.READ;
+        }
+        filled = true;
         BufferUtil.clear(in);
-        int n = getEndPoint().fill(in);
+        int n = direct != null ? direct.fill(in) : getEndPoint().fill(in);
         if (n < 0) {
           return Step.ENDED;
         }
         if (n == 0) {
+          if (direct == null && pulling && directPossible) {
+            // Jetty just found nothing to decrypt: the moment its reading can be taken over.
+            directPossible = DirectTls.possible(getEndPoint());
+            tls = directPossible ? DirectTls.takeOver(getEndPoint(), readable).orElse(null) : null;
+            if (tls != null) {
+              factory.metrics().tookOverTls();
+            }
+          }
           return Step.READ;
         }
       }
@@ -273,16 +290,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
 
   @Override
   public void awaitReadable() throws IOException {
-    Selector wait;
-    synchronized (this) {
-      if (readableWait == null) {
-        readableWait = SystemNio.provider().openSelector();
-        socket.register(readableWait, SelectionKey.OP_READ);
-      }
-      wait = readableWait;
-    }
-    wait.select(50);
-    wait.selectedKeys().clear();
+    readable.await();
   }
 
   /** On a virtual thread: reads the client and passes its bytes on, waiting where it must. */
@@ -296,7 +304,8 @@ final class AppRelay extends AbstractConnection.NonBlocking
       }
       while (pass(true) != Step.DONE) {
         BufferUtil.clear(in);
-        if (client.read(in) < 0) {
+        DirectTls direct = tls;
+        if ((direct != null ? direct.read(in) : client.read(in)) < 0) {
           clientEnded();
           return;
         }
@@ -442,6 +451,28 @@ final class AppRelay extends AbstractConnection.NonBlocking
         throw new SocketException("Connection reset");
       }
     }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    DirectTls direct = tls;
+    if (direct != null && direct.writesDirect()) {
+      // Encrypted at once: the buffers are the caller's again when this returns.
+      flushing = done;
+      boolean sent;
+      try {
+        sent = direct.write(buffers, offset, length, new Flushed(done, app));
+      } catch (IOException | RuntimeException e) {
+        flushing = null;
+        throw e;
+      }
+      if (sent) {
+        flushing = null;
+      }
+      answered(answered);
+      if (!sent && blocking) {
+        await(done);
+      }
+      return size;
+    }
+    flushing = done;
     // A blocking writer waits until TLS took its buffers, so they go as they are; a non-blocking
     // one gets them back at once, so TLS gets a copy.
     ByteBuffer[] out;
@@ -454,8 +485,6 @@ final class AppRelay extends AbstractConnection.NonBlocking
       }
       out = new ByteBuffer[] {copy.flip()};
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    flushing = done;
     getEndPoint().write(new Flushed(done, app), out);
     answered(answered);
     if (blocking || done.isDone()) {
@@ -574,6 +603,14 @@ final class AppRelay extends AbstractConnection.NonBlocking
       if (f != null) {
         await(f);
       }
+    }
+    DirectTls direct = tls;
+    if (direct != null) {
+      // Jetty reads on from the socket; what was decrypted here comes first.
+      tls = null;
+      ByteBuffer rest = direct.release();
+      ByteBuffer all = ByteBuffer.allocate(held.remaining() + rest.remaining());
+      held = all.put(held).put(rest).flip();
     }
     handedOver = held;
     EndPoint endPoint = getEndPoint();

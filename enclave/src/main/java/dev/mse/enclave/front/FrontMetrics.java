@@ -14,6 +14,7 @@ public final class FrontMetrics implements Connection.Listener {
   private final LongAdder requests = new LongAdder();
   private final LongAdder latencyNanos = new LongAdder();
   private final LongAdder connections = new LongAdder();
+  private final LongAdder directTls = new LongAdder();
 
   /** A snapshot of the counters. */
   public record Snapshot(long requests, double averageLatencyMs, long activeConnections) {}
@@ -24,6 +25,16 @@ public final class FrontMetrics implements Connection.Listener {
   public void answered(long startNanos) {
     requests.increment();
     latencyNanos.add(System.nanoTime() - startNanos);
+  }
+
+  /** A relayed connection's TLS is read and written by the relay itself from now on. */
+  void tookOverTls() {
+    directTls.increment();
+  }
+
+  /** How many relayed connections had their TLS taken over from Jetty ({@link DirectTls}). */
+  public long directTlsConnections() {
+    return directTls.sum();
   }
 
   public Snapshot snapshot() {

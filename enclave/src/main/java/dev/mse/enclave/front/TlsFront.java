@@ -81,7 +81,7 @@ public final class TlsFront implements AutoCloseable {
     HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
     alpn.setDefaultProtocol(http11.getProtocol());
-    SslConnectionFactory ssl = new SslConnectionFactory(tls, alpn.getProtocol());
+    SslConnectionFactory ssl = new FrontSslConnectionFactory(tls, alpn.getProtocol());
 
     Optional<AppRelayFactory> relay = app.map(route -> new AppRelayFactory(http11, route, metrics));
     ServerConnector connector =

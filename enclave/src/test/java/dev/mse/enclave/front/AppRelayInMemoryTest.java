@@ -1,15 +1,24 @@
 package dev.mse.enclave.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +59,98 @@ class AppRelayInMemoryTest extends AppRelayTest {
       t.join(60_000);
     }
     assertThat(wrong).isEmpty();
+    // Past the first request, every connection's TLS 1.3 is read and written by the relay itself.
+    assertThat(metrics.directTlsConnections()).isEqualTo(clients);
+  }
+
+  @Test
+  void tls12ConnectionsAreRelayedThroughJettysTls() throws Exception {
+    try (RawHttp c = new RawHttp(tlsClientContext(), frontPort(), "TLSv1.2")) {
+      assertThat(c.socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+      for (int i = 0; i < 5; i++) {
+        assertThat(c.get1("/hello?n=" + i).body()).startsWith("hello n=" + i + " via");
+      }
+      assertThat(c.get1("/.well-known/mse/status").body())
+          .isEqualTo("runtime /.well-known/mse/status");
+    }
+    assertThat(metrics.directTlsConnections()).isZero();
+  }
+
+  @Test
+  void keyUpdatesFromOpenSslAreFollowedOnATakenOverConnection() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    Process openssl =
+        new ProcessBuilder(
+                "/usr/bin/openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + frontPort(),
+                "-tls1_3",
+                "-servername",
+                "localhost")
+            .redirectErrorStream(true)
+            .start();
+    // openssl prints its session, its notes (KEYUPDATE) and what the server sent.
+    Printed printed = new Printed(openssl);
+    try (OutputStream stdin = openssl.getOutputStream()) {
+      // k: the client updates its keys; K: and asks the server to update its own (RFC 8446 4.6.3).
+      String[] between = {"", "k\n", "K\n", "K\n"};
+      for (int n = 0; n < between.length; n++) {
+        if (!between[n].isEmpty()) {
+          stdin.write(between[n].getBytes(StandardCharsets.US_ASCII));
+          stdin.flush();
+          printed.await("KEYUPDATE");
+        }
+        stdin.write(RawHttp.get("/hello?n=" + n).getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+        printed.await("hello n=" + n + " via");
+      }
+      stdin.write("GET /.well-known/mse/status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      stdin.flush();
+      printed.await("runtime /.well-known/mse/status");
+      stdin.write("Q\n".getBytes(StandardCharsets.US_ASCII));
+      stdin.flush();
+    } finally {
+      if (!openssl.waitFor(10, TimeUnit.SECONDS)) {
+        openssl.destroyForcibly();
+      }
+    }
+    assertThat(metrics.directTlsConnections()).isEqualTo(1);
+  }
+
+  /** What a process printed, read as it comes, and waited on in order. */
+  private static final class Printed {
+    private final StringBuffer text = new StringBuffer();
+    private int seen;
+
+    Printed(Process process) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (Reader r =
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+                  for (int c = r.read(); c >= 0; c = r.read()) {
+                    text.append((char) c);
+                  }
+                } catch (IOException e) {
+                  text.append("read failed: ").append(e);
+                }
+              });
+    }
+
+    /** Waits until {@code expected} is printed after what earlier waits found. */
+    void await(String expected) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        int at = text.indexOf(expected, seen);
+        if (at >= 0) {
+          seen = at + expected.length();
+          return;
+        }
+        Thread.sleep(20);
+      }
+      throw new AssertionError("never printed " + expected + ": " + text.substring(seen));
+    }
   }
 
   @Test

@@ -38,7 +38,7 @@ class AppRelayTest {
   private HttpServer app;
   private final AtomicInteger appRequests = new AtomicInteger();
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private final FrontMetrics metrics = new FrontMetrics();
+  final FrontMetrics metrics = new FrontMetrics();
   private TlsFront front;
   private SelfSigned tls;
 

@@ -23,7 +23,13 @@ final class RawHttp implements AutoCloseable {
   record Response(int status, Map<String, String> headers, String body) {}
 
   RawHttp(SSLContext tls, int port) throws IOException {
+    this(tls, port, tls.getDefaultSSLParameters().getProtocols());
+  }
+
+  /** Over a connection that offers only {@code protocols} (TLS versions). */
+  RawHttp(SSLContext tls, int port, String... protocols) throws IOException {
     socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port);
+    socket.setEnabledProtocols(protocols);
     socket.setSoTimeout(10_000);
     socket.startHandshake();
     in = socket.getInputStream();

@@ -1,0 +1,54 @@
+package dev.mse.enclave.front;
+
+import dev.mse.enclave.appnet.SystemNio;
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.Selector;
+
+/**
+ * Waits for one of the front's client sockets to become ready for one operation, on a selector of
+ * its own (opened on first use). For threads that may block (a connection's virtual thread, an
+ * app's blocking reader), never for a selector thread. Waits are short slices: the caller checks
+ * again after each and decides whether to go on waiting.
+ */
+final class SocketWait implements AutoCloseable {
+  private static final long SLICE_MS = 50;
+  private final SelectableChannel channel;
+  private final int op;
+  private Selector selector;
+  private boolean closed;
+
+  /**
+   * @param channel the socket, in non-blocking mode
+   * @param op the {@link java.nio.channels.SelectionKey} operation waited for
+   */
+  SocketWait(SelectableChannel channel, int op) {
+    this.channel = channel;
+    this.op = op;
+  }
+
+  /** Returns once the socket is ready, or after a short slice of waiting. */
+  synchronized void await() throws IOException {
+    if (closed) {
+      throw new IOException("the connection closed");
+    }
+    if (selector == null) {
+      selector = SystemNio.provider().openSelector();
+      channel.register(selector, op);
+    }
+    selector.select(SLICE_MS);
+    selector.selectedKeys().clear();
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (selector != null) {
+      try {
+        selector.close();
+      } catch (IOException ignored) {
+        // Only releases a descriptor.
+      }
+    }
+  }
+}

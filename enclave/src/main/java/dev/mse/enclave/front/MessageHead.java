@@ -1,14 +1,14 @@
 package dev.mse.enclave.front;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Collects the head of one HTTP/1.1 message (start line and header fields, up to the empty line)
  * from a byte stream that may cut it anywhere, and reads the few fields the relay needs to find the
- * message's end.
+ * message's end. It reads them from the bytes as they are, with one string for the start line: this
+ * runs for every request and response a relayed connection carries.
  */
 final class MessageHead {
   private final int max;
@@ -17,6 +17,20 @@ final class MessageHead {
   private int lineStart;
   private boolean complete;
   private boolean tooLarge;
+
+  /** What the relay reads of a complete head. */
+  record Fields(String startLine, long contentLength, boolean chunked, boolean upgrade) {
+    /**
+     * How the body that follows is framed: chunked, of a length, or {@code otherwise} when neither
+     * field is present.
+     */
+    MessageBody body(Supplier<MessageBody> otherwise) {
+      if (chunked) {
+        return MessageBody.chunked();
+      }
+      return contentLength >= 0 ? MessageBody.length(contentLength) : otherwise.get();
+    }
+  }
 
   MessageHead(int max) {
     this.max = max;
@@ -31,28 +45,42 @@ final class MessageHead {
     int i = off;
     int end = off + len;
     while (i < end && !complete) {
-      if (length == bytes.length) {
-        if (length >= max) {
-          tooLarge = true;
-          break;
-        }
-        bytes = Arrays.copyOf(bytes, Math.min(max, length * 2));
+      int newline = i;
+      while (newline < end && b[newline] != '\n') {
+        newline++;
       }
-      byte c = b[i++];
-      bytes[length++] = c;
-      if (c == '\n') {
-        int lineLength = length - 1 - lineStart;
-        boolean empty = lineLength == 0 || (lineLength == 1 && bytes[length - 2] == '\r');
-        if (empty && lineStart > 0) {
-          complete = true;
-        } else if (empty) {
-          // Stray line ends before a start line are tolerated, as RFC 9112 §2.2 allows.
-          length = 0;
-        }
-        lineStart = length;
+      int stop = newline < end ? newline + 1 : end;
+      int n = stop - i;
+      if (length + n > max) {
+        n = max - length;
+        tooLarge = true;
+      }
+      if (length + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.min(max, Math.max(length + n, length * 2)));
+      }
+      System.arraycopy(b, i, bytes, length, n);
+      length += n;
+      i += n;
+      if (tooLarge) {
+        break;
+      }
+      if (newline < end) {
+        lineEnded();
       }
     }
     return i - off;
+  }
+
+  private void lineEnded() {
+    int lineLength = length - 1 - lineStart;
+    boolean empty = lineLength == 0 || (lineLength == 1 && bytes[length - 2] == '\r');
+    if (empty && lineStart > 0) {
+      complete = true;
+    } else if (empty) {
+      // Stray line ends before a start line are tolerated, as RFC 9112 §2.2 allows.
+      length = 0;
+    }
+    lineStart = length;
   }
 
   boolean complete() {
@@ -78,96 +106,138 @@ final class MessageHead {
     tooLarge = false;
   }
 
-  /** The start line and the header lines, line ends stripped. */
-  String[] lines() throws FramingException {
-    List<String> lines = new ArrayList<>(16);
+  /**
+   * Reads the start line and the fields that frame the body (Content-Length, Transfer-Encoding) or
+   * ask to leave HTTP (Upgrade).
+   *
+   * @throws FramingException when the head is malformed, or its framing fields are ambiguous: both
+   *     fields are how requests are smuggled past proxies, so the relay refuses to guess
+   */
+  Fields fields() throws FramingException {
+    String startLine = null;
+    long contentLength = -1;
+    int codingStart = -1;
+    int codingEnd = -1;
+    boolean upgrade = false;
     int start = 0;
     for (int i = 0; i < length; i++) {
       if (bytes[i] != '\n') {
         continue;
       }
       int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
-      if (end > start) {
-        if (!lines.isEmpty() && (bytes[start] == ' ' || bytes[start] == '\t')) {
-          throw new FramingException("folded header lines are not accepted");
-        }
-        lines.add(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1));
-      }
+      int from = start;
       start = i + 1;
-    }
-    if (lines.isEmpty()) {
-      throw new FramingException("an empty message head");
-    }
-    return lines.toArray(String[]::new);
-  }
-
-  /**
-   * How the body that follows this head is framed, from Content-Length and Transfer-Encoding.
-   *
-   * @param lines the head's lines
-   * @param otherwise the framing when neither field is present
-   * @throws FramingException when the fields are malformed or contradict each other
-   */
-  static MessageBody body(String[] lines, MessageBody otherwise) throws FramingException {
-    long contentLength = -1;
-    String transferEncoding = null;
-    for (int i = 1; i < lines.length; i++) {
-      String line = lines[i];
-      int colon = line.indexOf(':');
-      if (colon <= 0) {
-        if (line.isEmpty()) {
-          continue;
-        }
+      if (end == from) {
+        continue;
+      }
+      if (startLine == null) {
+        startLine = new String(bytes, from, end - from, StandardCharsets.ISO_8859_1);
+        continue;
+      }
+      if (bytes[from] == ' ' || bytes[from] == '\t') {
+        throw new FramingException("folded header lines are not accepted");
+      }
+      int colon = indexOf(':', from, end);
+      if (colon <= from) {
         throw new FramingException("a header line has no name");
       }
-      String name = line.substring(0, colon);
-      if (name.equalsIgnoreCase("content-length")) {
-        long value = contentLength(line.substring(colon + 1).strip());
+      if (bytes[colon - 1] == ' ' || bytes[colon - 1] == '\t') {
+        // RFC 9112 §5.1: a server must refuse these; readers differ on what the name is.
+        throw new FramingException("whitespace between a header field's name and colon");
+      }
+      if (nameIs(from, colon, "content-length")) {
+        long value = contentLength(trimStart(colon + 1, end), trimEnd(colon + 1, end));
         if (contentLength >= 0 && contentLength != value) {
           throw new FramingException("conflicting Content-Length fields");
         }
         contentLength = value;
-      } else if (name.equalsIgnoreCase("transfer-encoding")) {
-        String value = line.substring(colon + 1).strip();
-        transferEncoding = transferEncoding == null ? value : transferEncoding + "," + value;
+      } else if (nameIs(from, colon, "transfer-encoding")) {
+        // Several fields make one list: what counts is the coding that comes last.
+        int comma = lastIndexOf(',', colon + 1, end);
+        codingStart = trimStart(comma < 0 ? colon + 1 : comma + 1, end);
+        codingEnd = trimEnd(codingStart, end);
+      } else if (nameIs(from, colon, "upgrade")) {
+        upgrade = true;
       }
     }
-    if (transferEncoding != null) {
-      // Both fields are how requests are smuggled past proxies; the relay refuses to guess.
+    if (startLine == null) {
+      throw new FramingException("an empty message head");
+    }
+    boolean chunked = false;
+    if (codingStart >= 0) {
       if (contentLength >= 0) {
         throw new FramingException("both Content-Length and Transfer-Encoding");
       }
-      String last = transferEncoding.substring(transferEncoding.lastIndexOf(',') + 1).strip();
-      if (!last.equalsIgnoreCase("chunked")) {
+      if (!nameIs(codingStart, codingEnd, "chunked")) {
         throw new FramingException("a transfer coding other than chunked comes last");
       }
-      return MessageBody.chunked();
+      chunked = true;
     }
-    return contentLength >= 0 ? MessageBody.length(contentLength) : otherwise;
+    return new Fields(startLine, contentLength, chunked, upgrade);
   }
 
-  /** Whether a header field with this name is present. */
-  static boolean has(String[] lines, String name) {
-    for (int i = 1; i < lines.length; i++) {
-      String line = lines[i];
-      if (line.length() > name.length()
-          && line.charAt(name.length()) == ':'
-          && line.regionMatches(true, 0, name, 0, name.length())) {
-        return true;
+  private int indexOf(char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == c) {
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 
-  private static long contentLength(String value) throws FramingException {
-    if (value.isEmpty() || value.length() > 18) {
+  private int lastIndexOf(char c, int from, int to) {
+    for (int i = to - 1; i >= from; i--) {
+      if (bytes[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Skips optional whitespace (RFC 9110 §5.6.3: spaces and tabs). */
+  private int trimStart(int from, int to) {
+    while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
+      from++;
+    }
+    return from;
+  }
+
+  private int trimEnd(int from, int to) {
+    while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
+      to--;
+    }
+    return to;
+  }
+
+  /** Whether {@code bytes[from, to)} is {@code name} (lower case ASCII), ignoring case. */
+  private boolean nameIs(int from, int to, String name) {
+    if (to - from != name.length()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      int c = bytes[from + i];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != name.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private long contentLength(int from, int to) throws FramingException {
+    if (from == to || to - from > 18) {
       throw new FramingException("bad Content-Length");
     }
-    for (int i = 0; i < value.length(); i++) {
-      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+    long value = 0;
+    for (int i = from; i < to; i++) {
+      int digit = bytes[i] - '0';
+      if (digit < 0 || digit > 9) {
         throw new FramingException("bad Content-Length");
       }
+      value = value * 10 + digit;
     }
-    return Long.parseLong(value);
+    return value;
   }
 }

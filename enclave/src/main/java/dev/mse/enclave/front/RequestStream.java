@@ -142,20 +142,24 @@ final class RequestStream {
 
   /** Judges a complete head; passes it on if it goes to the app. */
   private boolean passOn(ByteArrayOutputStream out) {
-    String[] lines;
-    MessageBody framing;
+    MessageHead.Fields fields;
     try {
-      lines = head.lines();
-      framing = MessageHead.body(lines, MessageBody.none());
+      fields = head.fields();
     } catch (FramingException e) {
       return false;
     }
-    String[] start = lines[0].split(" ", -1);
-    if (start.length != 3 || !start[2].startsWith("HTTP/1.") || !relays.test(start[1])) {
+    String start = fields.startLine();
+    int space = start.indexOf(' ');
+    int lastSpace = start.lastIndexOf(' ');
+    if (space <= 0
+        || lastSpace == space
+        || start.indexOf(' ', space + 1) != lastSpace
+        || !start.startsWith("HTTP/1.", lastSpace + 1)
+        || !relays.test(start.substring(space + 1, lastSpace))) {
       return false;
     }
-    boolean upgrade = MessageHead.has(lines, "upgrade");
-    Exchange exchange = new Exchange(System.nanoTime(), start[0], upgrade);
+    Exchange exchange =
+        new Exchange(System.nanoTime(), start.substring(0, space), fields.upgrade());
     sent.accept(exchange);
     byte[] bytes = head.bytes();
     int length = head.length();
@@ -163,6 +167,7 @@ final class RequestStream {
     out.write(bytes, 0, length - lineEnd);
     out.write(forwarded, 0, forwarded.length);
     out.write(bytes, length - lineEnd, lineEnd);
+    MessageBody framing = fields.body(MessageBody::none);
     body = framing.done() ? null : framing;
     awaiting = exchange.asksToLeaveHttp() ? exchange : null;
     return true;

@@ -45,9 +45,9 @@ final class ResponseStream {
         throw new FramingException("the app's response head is too large");
       }
       if (head.complete()) {
-        String[] lines = head.lines();
+        MessageHead.Fields fields = head.fields();
         head.reset();
-        headEnded(lines, answered);
+        headEnded(fields, answered);
       }
     }
   }
@@ -60,8 +60,9 @@ final class ResponseStream {
     }
   }
 
-  private void headEnded(String[] lines, List<Exchange> answered) throws FramingException {
-    int status = status(lines[0]);
+  private void headEnded(MessageHead.Fields fields, List<Exchange> answered)
+      throws FramingException {
+    int status = status(fields.startLine());
     current = pending.peek();
     if (current == null) {
       throw new FramingException("the app answered a request nobody sent");
@@ -81,7 +82,7 @@ final class ResponseStream {
     MessageBody framing =
         current.head || status == 204 || status == 304
             ? MessageBody.none()
-            : MessageHead.body(lines, MessageBody.untilClose());
+            : fields.body(MessageBody::untilClose);
     if (framing.done()) {
       answered.add(current);
     } else {

@@ -52,6 +52,15 @@ class MessageFramingTest {
         .isInstanceOf(FramingException.class);
   }
 
+  /** The fields of a head made of {@code lines}. */
+  private static MessageHead.Fields fields(String... lines) throws FramingException {
+    MessageHead head = new MessageHead(1024);
+    byte[] b = bytes(String.join("\r\n", lines) + "\r\n\r\n");
+    assertThat(head.consume(b, 0, b.length)).isEqualTo(b.length);
+    assertThat(head.complete()).isTrue();
+    return head.fields();
+  }
+
   @Test
   void aHeadEndsAtItsEmptyLineWhateverTheCuts() throws Exception {
     String head = "\r\nGET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n";
@@ -63,26 +72,62 @@ class MessageFramingTest {
         taken += h.consume(stream, off, Math.min(step, stream.length - off));
       }
       assertThat(taken).as("step %d", step).isEqualTo(head.length());
-      String[] lines = h.lines();
-      assertThat(lines[0]).isEqualTo("GET /a HTTP/1.1");
-      assertThat(MessageHead.body(lines, MessageBody.none()).done()).isFalse();
+      MessageHead.Fields fields = h.fields();
+      assertThat(fields.startLine()).isEqualTo("GET /a HTTP/1.1");
+      assertThat(fields.contentLength()).isEqualTo(2);
+      assertThat(fields.body(MessageBody::none).done()).isFalse();
     }
   }
 
   @Test
-  void ambiguousFramingIsRefused() throws Exception {
-    String[] both = {"POST / HTTP/1.1", "Content-Length: 3", "Transfer-Encoding: chunked"};
-    String[] twoLengths = {"POST / HTTP/1.1", "Content-Length: 3", "Content-Length: 4"};
-    String[] gzipLast = {"POST / HTTP/1.1", "Transfer-Encoding: chunked, gzip"};
-    String[] signed = {"POST / HTTP/1.1", "Content-Length: +3"};
-    for (String[] lines : new String[][] {both, twoLengths, gzipLast, signed}) {
-      assertThatThrownBy(() -> MessageHead.body(lines, MessageBody.none()))
+  void aHeadLongerThanAllowedStopsAtTheLimit() {
+    MessageHead h = new MessageHead(64);
+    byte[] b = bytes("GET /" + "a".repeat(100) + " HTTP/1.1\r\n\r\n");
+    assertThat(h.consume(b, 0, b.length)).isEqualTo(64);
+    assertThat(h.tooLarge()).isTrue();
+    assertThat(h.complete()).isFalse();
+  }
+
+  @Test
+  void theFieldsThatFrameABodyAreReadWhateverTheirCase() throws Exception {
+    assertThat(fields("POST / HTTP/1.1", "content-LENGTH: \t 12 ").contentLength()).isEqualTo(12);
+    assertThat(fields("POST / HTTP/1.1", "Transfer-Encoding: gzip, Chunked").chunked()).isTrue();
+    assertThat(fields("POST / HTTP/1.1", "Transfer-Encoding: gzip", "TRANSFER-encoding: chunked"))
+        .extracting(MessageHead.Fields::chunked)
+        .isEqualTo(true);
+    assertThat(fields("GET / HTTP/1.1", "Connection: upgrade", "upgrade: websocket").upgrade())
+        .isTrue();
+    MessageHead.Fields plain = fields("GET / HTTP/1.1", "X-Content-Length: 3", "Upgraded: no");
+    assertThat(plain.contentLength()).isEqualTo(-1);
+    assertThat(plain.chunked()).isFalse();
+    assertThat(plain.upgrade()).isFalse();
+    assertThat(plain.body(MessageBody::untilClose).done()).isFalse();
+    assertThat(plain.body(MessageBody::none).done()).isTrue();
+  }
+
+  @Test
+  void ambiguousFramingIsRefused() {
+    String[][] heads = {
+      {"POST / HTTP/1.1", "Content-Length: 3", "Transfer-Encoding: chunked"},
+      {"POST / HTTP/1.1", "Transfer-Encoding: chunked", "Content-Length: 3"},
+      {"POST / HTTP/1.1", "Content-Length: 3", "Content-Length: 4"},
+      {"POST / HTTP/1.1", "Transfer-Encoding: chunked, gzip"},
+      {"POST / HTTP/1.1", "Transfer-Encoding: chunked", "Transfer-Encoding: gzip"},
+      {"POST / HTTP/1.1", "Transfer-Encoding: chunked,"},
+      {"POST / HTTP/1.1", "Content-Length: +3"},
+      {"POST / HTTP/1.1", "Content-Length: 3 3"},
+      {"POST / HTTP/1.1", "Content-Length:"},
+      {"POST / HTTP/1.1", "Content-Length : 3"},
+      {"POST / HTTP/1.1", "Transfer-Encoding\t: chunked"},
+      {"POST / HTTP/1.1", "X: a", " folded"},
+      {"POST / HTTP/1.1", ": no name"},
+      {"POST / HTTP/1.1", "no colon"},
+    };
+    for (String[] lines : heads) {
+      assertThatThrownBy(() -> fields(lines))
+          .as(String.join(" | ", lines))
           .isInstanceOf(FramingException.class);
     }
-    MessageHead folded = new MessageHead(1024);
-    byte[] b = bytes("GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n");
-    folded.consume(b, 0, b.length);
-    assertThatThrownBy(folded::lines).isInstanceOf(FramingException.class);
   }
 
   @Test

@@ -124,13 +124,17 @@ public final class RuntimeBench {
       p99Ratios.add(front.p99Ms / directTls.p99Ms);
       System.out.printf(
           Locale.ROOT,
-          "pair %d (load %s): front %.0f req/s p99 %.2f ms; direct %.0f req/s p99 %.2f ms;"
-              + " ratios %.2f, p99 %.2f%n",
+          "pair %d (load %s): front %.0f req/s p50/90/99 %.2f/%.2f/%.2f ms; direct %.0f req/s"
+              + " p50/90/99 %.2f/%.2f/%.2f ms; ratios %.2f, p99 %.2f%n",
           pair + 1,
           load,
           front.rps,
+          front.p50Ms,
+          front.p90Ms,
           front.p99Ms,
           directTls.rps,
+          directTls.p50Ms,
+          directTls.p90Ms,
           directTls.p99Ms,
           front.rps / directTls.rps,
           front.p99Ms / directTls.p99Ms);
@@ -325,7 +329,8 @@ public final class RuntimeBench {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private record Wrk(double rps, double p99Ms) {}
+  /** What wrk measured: requests per second and latency percentiles (ms). */
+  private record Wrk(double rps, double p50Ms, double p90Ms, double p99Ms) {}
 
   private static Wrk wrk(String url) throws Exception {
     Process p =
@@ -335,18 +340,28 @@ public final class RuntimeBench {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
-    Matcher p99 = Pattern.compile("99%\\s+([0-9.]+)(us|ms|s)").matcher(out);
-    if (!rps.find() || !p99.find()) {
+    if (!rps.find()) {
       throw new IllegalStateException("cannot read wrk's output:\n" + out);
     }
-    double latency = Double.parseDouble(p99.group(1));
-    latency =
-        switch (p99.group(2)) {
-          case "us" -> latency / 1000;
-          case "s" -> latency * 1000;
-          default -> latency;
-        };
-    return new Wrk(Double.parseDouble(rps.group(1)), latency);
+    return new Wrk(
+        Double.parseDouble(rps.group(1)),
+        percentileMs(out, "50%"),
+        percentileMs(out, "90%"),
+        percentileMs(out, "99%"));
+  }
+
+  private static double percentileMs(String wrkOutput, String percentile) {
+    Matcher m =
+        Pattern.compile(Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)").matcher(wrkOutput);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + percentile + " latency in wrk's output");
+    }
+    double latency = Double.parseDouble(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> latency / 1000;
+      case "s" -> latency * 1000;
+      default -> latency;
+    };
   }
 
   private static long rssKb(long pid) throws IOException {

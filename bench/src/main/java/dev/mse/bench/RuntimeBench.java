@@ -274,14 +274,21 @@ public final class RuntimeBench {
   }
 
   private static Process startDirect(Path appJar, Path work) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:+UseSerialGC",
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:+UseSerialGC");
+    // Extra JVM options for experiments (a profile of the direct side, say).
+    String extra = System.getenv("DIRECT_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(
+        List.of(
             "-Dserver.port=" + DIRECT_PORT,
             "-Ddirect.keystore=" + System.getProperty("direct.keystore"),
             "-jar",
-            appJar.toString());
+            appJar.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true).redirectOutput(work.resolve("direct.log").toFile());
     return pb.start();
   }

@@ -1,6 +1,7 @@
 package dev.mse.enclave.appnet;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
@@ -8,6 +9,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -395,18 +397,28 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
         throw new SocketException("Connection reset");
       }
       boolean blocking = isBlocking();
-      boolean done = false;
-      if (blocking) {
-        begin();
+      if (!blocking) {
+        return sink.write(srcs, offset, length, false);
       }
+      if (sink.writable() && !Thread.currentThread().isInterrupted()) {
+        // Nothing is pending, so the sink takes the bytes at once: no interruption point is set
+        // up (begin/end cost a lock per response, measurably). Should it have to wait after all
+        // and the thread be interrupted, the channel closes as InterruptibleChannel requires.
+        try {
+          return sink.write(srcs, offset, length, true);
+        } catch (InterruptedIOException e) {
+          close();
+          throw new ClosedByInterruptException();
+        }
+      }
+      boolean done = false;
+      begin();
       try {
-        long n = sink.write(srcs, offset, length, blocking);
+        long n = sink.write(srcs, offset, length, true);
         done = true;
         return n;
       } finally {
-        if (blocking) {
-          end(done);
-        }
+        end(done);
       }
     }
   }

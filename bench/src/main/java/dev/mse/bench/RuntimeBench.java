@@ -7,6 +7,7 @@ import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
 import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.operator.node.runtime.RuntimeMemory;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
@@ -55,6 +56,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RuntimeBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The JVM memory options of a runtime in a 512 MB enclave; the direct app gets the same. */
+  private static final List<String> MEMORY = RuntimeMemory.jvmOptions(512);
 
   private RuntimeBench() {}
 
@@ -184,13 +188,8 @@ public final class RuntimeBench {
     int appPort = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // What `mse home spawn --size 512` gives the runtime JVM (RuntimeMemory in the CLI).
-    command.addAll(
-        List.of(
-            "-Xmx128m",
-            "-XX:+UseSerialGC",
-            "-XX:ReservedCodeCacheSize=48m",
-            "-XX:MaxDirectMemorySize=64m"));
+    // What `mse home spawn --size 512` gives the runtime JVM.
+    command.addAll(MEMORY);
     // The runtime's class-data sharing archive, made at build time; `mse home spawn` uses it too.
     Path cds = runtime.resolveSibling("runtime-cds").resolve("runtime.jsa");
     if (Files.isRegularFile(cds)) {
@@ -276,7 +275,8 @@ public final class RuntimeBench {
   private static Process startDirect(Path appJar, Path work) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:+UseSerialGC");
+    // The same memory as the runtime's: the comparison isolates the front, not the heap size.
+    command.addAll(MEMORY);
     // Extra JVM options for experiments (a profile of the direct side, say).
     String extra = System.getenv("DIRECT_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {

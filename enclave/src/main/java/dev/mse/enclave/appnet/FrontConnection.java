@@ -438,6 +438,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
       lock.unlock();
     }
     roomMade();
+    readiness.changed();
     return this;
   }
 
@@ -449,6 +450,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     if (!outputShut) {
       outputShut = true;
       sink.ended();
+      readiness.changed();
     }
     return this;
   }

@@ -12,9 +12,11 @@ import java.nio.channels.spi.AbstractSelectableChannel;
 import java.nio.channels.spi.AbstractSelectionKey;
 import java.nio.channels.spi.AbstractSelector;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,6 +37,8 @@ final class MixedSelector extends AbstractSelector {
   // In-memory keys that may be ready: told of a change since the last selection, or ready then.
   private final Set<Key> candidates = ConcurrentHashMap.newKeySet();
   private volatile boolean followAgain;
+  // The candidates looked at by the selection under way (the selection is synchronized).
+  private final List<Key> batch = new ArrayList<>();
   private final Set<SelectionKey> selected = new HashSet<>();
   private final Set<SelectionKey> publicSelected;
 
@@ -149,14 +153,23 @@ final class MixedSelector extends AbstractSelector {
       }
     }
     systemSelected.clear();
-    for (Key key : keys) {
-      if (key.virtual != null && key.isValid()) {
-        int ready = key.virtual.readyOps() & key.interest;
-        if (ready != 0) {
-          updated += key.select(ready);
-        }
+    // Only the in-memory keys told of a change, or ready at the last selection: their channels
+    // tell every change of readiness, so the others cannot have become ready.
+    batch.addAll(candidates);
+    for (Key key : batch) {
+      // Taken out first: a change told meanwhile puts it back, so none is lost.
+      candidates.remove(key);
+      if (!key.isValid()) {
+        continue;
+      }
+      int ready = key.virtual.readyOps() & key.interest;
+      if (ready != 0) {
+        updated += key.select(ready);
+        // Readiness is a level: still ready at the next selection unless the app acts on it.
+        candidates.add(key);
       }
     }
+    batch.clear();
     return updated;
   }
 
@@ -197,8 +210,8 @@ final class MixedSelector extends AbstractSelector {
   }
 
   private boolean anyInMemoryReady() {
-    for (Key key : keys) {
-      if (key.virtual != null && key.isValid() && (key.virtual.readyOps() & key.interest) != 0) {
+    for (Key key : candidates) {
+      if (key.isValid() && (key.virtual.readyOps() & key.interest) != 0) {
         return true;
       }
     }

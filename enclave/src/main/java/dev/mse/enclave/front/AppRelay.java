@@ -82,6 +82,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
   private volatile AppLink app;
   private volatile boolean appEnded;
   private volatile CompletableFuture<Void> flushing;
+  private final List<Exchange> answeredNow = new ArrayList<>(2);
 
   AppRelay(EndPoint endPoint, Connector connector, AppRelayFactory factory) {
     super(endPoint, connector.getExecutor());
@@ -439,39 +440,41 @@ final class AppRelay extends AbstractConnection.NonBlocking
     if (size == 0) {
       return 0;
     }
-    List<Exchange> answered = new ArrayList<>(2);
+    // One writer at a time (the app's channel serializes its writes), so one list serves them all.
+    List<Exchange> answered = answeredNow;
     synchronized (responses) {
       try {
         for (int i = offset; i < offset + length; i++) {
           scan(buffers[i], answered);
         }
       } catch (FramingException e) {
+        answered.clear();
         LOG.debug("the app's bytes are not responses: {}", e.getMessage());
         end();
         throw new SocketException("Connection reset");
       }
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
     DirectTls direct = tls;
     if (direct != null && direct.writesDirect()) {
       // Encrypted at once: the buffers are the caller's again when this returns.
-      flushing = done;
-      boolean sent;
+      CompletableFuture<Void> rest;
       try {
-        sent = direct.write(buffers, offset, length, new Flushed(done, app));
+        rest = direct.write(buffers, offset, length);
       } catch (IOException | RuntimeException e) {
-        flushing = null;
+        answered.clear();
         throw e;
       }
-      if (sent) {
-        flushing = null;
-      }
       answered(answered);
-      if (!sent && blocking) {
-        await(done);
+      if (rest != null) {
+        flushing = rest;
+        rest.whenComplete((v, x) -> appMayWrite());
+        if (blocking) {
+          await(rest);
+        }
       }
       return size;
     }
+    CompletableFuture<Void> done = new CompletableFuture<>();
     flushing = done;
     // A blocking writer waits until TLS took its buffers, so they go as they are; a non-blocking
     // one gets them back at once, so TLS gets a copy.
@@ -485,7 +488,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
       }
       out = new ByteBuffer[] {copy.flip()};
     }
-    getEndPoint().write(new Flushed(done, app), out);
+    getEndPoint().write(new Flushed(done, this), out);
     answered(answered);
     if (blocking || done.isDone()) {
       await(done);
@@ -656,23 +659,24 @@ final class AppRelay extends AbstractConnection.NonBlocking
   }
 
   /** TLS took a write: the app may write again (an in-memory app is woken for it). */
-  private record Flushed(CompletableFuture<Void> done, AppLink link) implements Callback {
+  private void appMayWrite() {
+    if (app instanceof InMemoryLink memory) {
+      memory.connection().writable();
+    }
+  }
+
+  /** Jetty's TLS took a write. */
+  private record Flushed(CompletableFuture<Void> done, AppRelay relay) implements Callback {
     @Override
     public void succeeded() {
       done.complete(null);
-      wake();
+      relay.appMayWrite();
     }
 
     @Override
     public void failed(Throwable x) {
       done.completeExceptionally(x);
-      wake();
-    }
-
-    private void wake() {
-      if (link instanceof InMemoryLink memory) {
-        memory.connection().writable();
-      }
+      relay.appMayWrite();
     }
 
     @Override

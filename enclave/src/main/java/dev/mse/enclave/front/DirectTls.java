@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -14,7 +15,6 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.util.BufferUtil;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * A relayed client's TLS 1.3 connection, read and written straight on its socket with its {@link
@@ -173,16 +173,16 @@ final class DirectTls implements AutoCloseable {
   /**
    * Encrypts and sends {@code buffers[offset, offset + length)}, all of them.
    *
-   * @return true when the socket took everything now; else a virtual thread sends the rest (copied,
-   *     so the caller may reuse its buffers) and then calls {@code later}
+   * @return null when the socket took everything now; else a virtual thread sends the rest (copied,
+   *     so the caller may reuse its buffers) and completes the returned future once it did
    */
-  boolean write(ByteBuffer[] buffers, int offset, int length, Callback later) throws IOException {
+  CompletableFuture<Void> write(ByteBuffer[] buffers, int offset, int length) throws IOException {
     ByteBuffer rest;
     writing.lock();
     try {
       if (send(buffers, offset, length)) {
         net.notIdle();
-        return true;
+        return null;
       }
       long left = 0;
       for (int i = offset; i < offset + length; i++) {
@@ -196,11 +196,12 @@ final class DirectTls implements AutoCloseable {
     } finally {
       writing.unlock();
     }
-    Thread.ofVirtual().name("mse-tls-send").start(() -> sendRest(rest, later));
-    return false;
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    Thread.ofVirtual().name("mse-tls-send").start(() -> sendRest(rest, sent));
+    return sent;
   }
 
-  private void sendRest(ByteBuffer rest, Callback done) {
+  private void sendRest(ByteBuffer rest, CompletableFuture<Void> sent) {
     ByteBuffer[] buffers = {rest};
     try {
       while (true) {
@@ -215,9 +216,9 @@ final class DirectTls implements AutoCloseable {
         writable.await();
       }
       net.notIdle();
-      done.succeeded();
+      sent.complete(null);
     } catch (IOException | RuntimeException e) {
-      done.failed(e);
+      sent.completeExceptionally(e);
     }
   }
 

@@ -17,9 +17,12 @@ final class MessageHead {
   private int lineStart;
   private boolean complete;
   private boolean tooLarge;
+  // Where the start line lies in bytes, as the last fields() found it.
+  private int startFrom;
+  private int startEnd;
 
   /** What the relay reads of a complete head. */
-  record Fields(String startLine, long contentLength, boolean chunked, boolean upgrade) {
+  record Fields(long contentLength, boolean chunked, boolean upgrade) {
     /**
      * How the body that follows is framed: chunked, of a length, or {@code otherwise} when neither
      * field is present.
@@ -114,7 +117,7 @@ final class MessageHead {
    *     fields are how requests are smuggled past proxies, so the relay refuses to guess
    */
   Fields fields() throws FramingException {
-    String startLine = null;
+    boolean started = false;
     long contentLength = -1;
     int codingStart = -1;
     int codingEnd = -1;
@@ -130,8 +133,10 @@ final class MessageHead {
       if (end == from) {
         continue;
       }
-      if (startLine == null) {
-        startLine = new String(bytes, from, end - from, StandardCharsets.ISO_8859_1);
+      if (!started) {
+        started = true;
+        startFrom = from;
+        startEnd = end;
         continue;
       }
       if (bytes[from] == ' ' || bytes[from] == '\t') {
@@ -160,7 +165,7 @@ final class MessageHead {
         upgrade = true;
       }
     }
-    if (startLine == null) {
+    if (!started) {
       throw new FramingException("an empty message head");
     }
     boolean chunked = false;
@@ -173,7 +178,46 @@ final class MessageHead {
       }
       chunked = true;
     }
-    return new Fields(startLine, contentLength, chunked, upgrade);
+    return new Fields(contentLength, chunked, upgrade);
+  }
+
+  /** The start line that {@link #fields} found. */
+  String startLine() {
+    return new String(bytes, startFrom, startEnd - startFrom, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The status code of the response whose start line {@link #fields} found.
+   *
+   * @throws FramingException when it is not an HTTP/1.x status line
+   */
+  int status() throws FramingException {
+    if (startEnd - startFrom < 12
+        || !startsWith(startFrom, "HTTP/1.")
+        || bytes[startFrom + 8] != ' ') {
+      throw new FramingException("not an HTTP/1.1 status line");
+    }
+    int status = 0;
+    for (int i = startFrom + 9; i < startFrom + 12; i++) {
+      int digit = bytes[i] - '0';
+      if (digit < 0 || digit > 9) {
+        throw new FramingException("bad status code");
+      }
+      status = status * 10 + digit;
+    }
+    if (status < 100) {
+      throw new FramingException("bad status code");
+    }
+    return status;
+  }
+
+  private boolean startsWith(int from, String prefix) {
+    for (int i = 0; i < prefix.length(); i++) {
+      if (bytes[from + i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private int indexOf(char c, int from, int to) {

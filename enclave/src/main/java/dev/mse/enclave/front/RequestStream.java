@@ -148,7 +148,7 @@ final class RequestStream {
     } catch (FramingException e) {
       return false;
     }
-    String start = fields.startLine();
+    String start = head.startLine();
     int space = start.indexOf(' ');
     int lastSpace = start.lastIndexOf(' ');
     if (space <= 0

@@ -46,8 +46,9 @@ final class ResponseStream {
       }
       if (head.complete()) {
         MessageHead.Fields fields = head.fields();
+        int status = head.status();
         head.reset();
-        headEnded(fields, answered);
+        headEnded(status, fields, answered);
       }
     }
   }
@@ -60,9 +61,8 @@ final class ResponseStream {
     }
   }
 
-  private void headEnded(MessageHead.Fields fields, List<Exchange> answered)
+  private void headEnded(int status, MessageHead.Fields fields, List<Exchange> answered)
       throws FramingException {
-    int status = status(fields.startLine());
     current = pending.peek();
     if (current == null) {
       throw new FramingException("the app answered a request nobody sent");
@@ -87,21 +87,6 @@ final class ResponseStream {
       answered.add(current);
     } else {
       body = framing;
-    }
-  }
-
-  private static int status(String line) throws FramingException {
-    if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' ') {
-      throw new FramingException("not an HTTP/1.1 status line");
-    }
-    try {
-      int status = Integer.parseInt(line.substring(9, 12));
-      if (status < 100 || status > 999) {
-        throw new FramingException("bad status code");
-      }
-      return status;
-    } catch (NumberFormatException e) {
-      throw new FramingException("bad status code");
     }
   }
 }

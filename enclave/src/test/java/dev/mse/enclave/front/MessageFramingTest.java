@@ -73,7 +73,7 @@ class MessageFramingTest {
       }
       assertThat(taken).as("step %d", step).isEqualTo(head.length());
       MessageHead.Fields fields = h.fields();
-      assertThat(fields.startLine()).isEqualTo("GET /a HTTP/1.1");
+      assertThat(h.startLine()).isEqualTo("GET /a HTTP/1.1");
       assertThat(fields.contentLength()).isEqualTo(2);
       assertThat(fields.body(MessageBody::none).done()).isFalse();
     }
@@ -103,6 +103,23 @@ class MessageFramingTest {
     assertThat(plain.upgrade()).isFalse();
     assertThat(plain.body(MessageBody::untilClose).done()).isFalse();
     assertThat(plain.body(MessageBody::none).done()).isTrue();
+  }
+
+  @Test
+  void statusCodesAreReadFromTheStatusLine() throws Exception {
+    MessageHead h = new MessageHead(1024);
+    byte[] ok = bytes("HTTP/1.1 204\r\n\r\n");
+    h.consume(ok, 0, ok.length);
+    h.fields();
+    assertThat(h.status()).isEqualTo(204);
+    for (String line :
+        new String[] {"HTTP/1.1 2x0 OK", "HTTP/2 200 OK", "HTTP/1.1 099 Low", "HTTP/1.1  200"}) {
+      MessageHead bad = new MessageHead(1024);
+      byte[] b = bytes(line + "\r\n\r\n");
+      bad.consume(b, 0, b.length);
+      bad.fields();
+      assertThatThrownBy(bad::status).as(line).isInstanceOf(FramingException.class);
+    }
   }
 
   @Test

@@ -68,15 +68,22 @@ public final class RuntimeBench {
     Path work = Files.createDirectories(Path.of(args[2]));
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
 
+    // One start first, not counted: the bench's own verifying client runs cold in it (class
+    // loading, interpreted code), which is not the runtime's time. Printed apart.
+    Run first = startAndProvision(runtime, appJar, work.resolve("first"));
+    System.out.printf(
+        Locale.ROOT,
+        "first start, bench client cold (not counted): start -> waiting %d ms, provision ->"
+            + " running %d ms%n",
+        first.toWaitingMs,
+        first.toRunningMs);
     List<Long> toWaiting = new ArrayList<>();
     List<Long> toRunning = new ArrayList<>();
     long rss = 0;
-    Process last = null;
+    Process last = first.process;
     int lastPort = 0;
     for (int round = 0; round < rounds; round++) {
-      if (last != null) {
-        stop(last);
-      }
+      stop(last);
       Run run = startAndProvision(runtime, appJar, work.resolve("round-" + round));
       toWaiting.add(run.toWaitingMs);
       toRunning.add(run.toRunningMs);
@@ -93,6 +100,10 @@ public final class RuntimeBench {
     Process direct = startDirect(appJar, work);
     int directPort = DIRECT_PORT;
     awaitTls(directPort);
+    if (!direct.isAlive()) {
+      // Whatever answered on the port is not this run's app (one left over from another run?).
+      throw new IllegalStateException("the direct app exited: is port " + DIRECT_PORT + " taken?");
+    }
     // WARMUP rounds of each (default 3) bring both JVMs to their steady state (the runtime has
     // more code to compile: Jetty, the front, the app network); only the pairs after are measured.
     int warmups = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "3"));

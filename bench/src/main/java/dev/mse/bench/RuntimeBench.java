@@ -155,13 +155,15 @@ public final class RuntimeBench {
           front.p99Ms / directTls.p99Ms);
     }
     long rssAfter = rssKb(last.pid());
-    System.out.printf(
-        Locale.ROOT,
-        "median throughput ratio %.2f, median p99 ratio %.2f (load now %s)%n",
-        medianOf(throughputRatios),
-        medianOf(p99Ratios),
-        loadAverage());
-    System.out.printf(Locale.ROOT, "runtime RSS after the load: %d MB%n", rssAfter / 1024);
+    if (pairs > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "median throughput ratio %.2f, median p99 ratio %.2f (load now %s)%n",
+          medianOf(throughputRatios),
+          medianOf(p99Ratios),
+          loadAverage());
+      System.out.printf(Locale.ROOT, "runtime RSS after the load: %d MB%n", rssAfter / 1024);
+    }
     stop(last);
     stop(direct);
   }

@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -143,6 +144,21 @@ public final class EnclaveRuntime implements AutoCloseable {
   public static EnclaveRuntime start(
       RuntimeOptions options, TeeBackend tee, DeploymentConfig config, AppPackage appPackage)
       throws Exception {
+    return start(options, tee, config, appPackage, EnclaveRuntime::newTlsKey);
+  }
+
+  /**
+   * As {@link #start(RuntimeOptions, TeeBackend, DeploymentConfig, AppPackage)}, with the TLS key
+   * pair of a first start from {@code freshTlsKey} (which the runtime's main makes on another
+   * thread meanwhile); a restart from sealed state never asks for it.
+   */
+  public static EnclaveRuntime start(
+      RuntimeOptions options,
+      TeeBackend tee,
+      DeploymentConfig config,
+      AppPackage appPackage,
+      Callable<KeyPair> freshTlsKey)
+      throws Exception {
     Optional<StateSealer> sealer =
         tee.sealingKey()
             .map(
@@ -180,7 +196,7 @@ public final class EnclaveRuntime implements AutoCloseable {
       runtime.status.set(new Status(State.INITIALIZING, Optional.empty(), Optional.empty()));
       Thread.ofPlatform().name("initialize").start(() -> runtime.initialize(restored, false));
     } else {
-      KeyPair tls = newTlsKey();
+      KeyPair tls = freshTlsKey.call();
       X25519KeyPair hpke = X25519KeyPair.generate();
       ProvisioningGate gate = ProvisioningGate.open(hpke, owner, config.appId(), config.sha256());
       runtime =
@@ -369,7 +385,8 @@ public final class EnclaveRuntime implements AutoCloseable {
     }
   }
 
-  private static KeyPair newTlsKey() throws GeneralSecurityException {
+  /** A fresh P-256 key pair for the runtime's TLS certificate. */
+  public static KeyPair newTlsKey() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     return g.generateKeyPair();

@@ -77,6 +77,23 @@ class AppRelayInMemoryTest extends AppRelayTest {
   }
 
   @Test
+  void recordsSentPastAHandOverReachJettyInOrder() throws Exception {
+    try (RawHttp c = new RawHttp(tlsClientContext(), frontPort())) {
+      assertThat(c.get1("/hello?n=1").body()).startsWith("hello n=1 via");
+      // Three records in one burst: the relay reads them together, stops at the runtime's path
+      // and must hand the rest, decrypted, to Jetty.
+      c.send(RawHttp.get("/hello?n=2"));
+      c.send(RawHttp.get("/.well-known/mse/status"));
+      c.send(RawHttp.get("/hello?n=3"));
+      assertThat(c.read().body()).startsWith("hello n=2 via");
+      assertThat(c.read().body()).isEqualTo("runtime /.well-known/mse/status");
+      assertThat(c.read().body()).startsWith("hello n=3 via");
+      assertThat(c.get1("/hello?n=4").body()).startsWith("hello n=4 via");
+    }
+    assertThat(metrics.directTlsConnections()).isEqualTo(1);
+  }
+
+  @Test
   void keyUpdatesFromOpenSslAreFollowedOnATakenOverConnection() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
     Process openssl =

@@ -21,15 +21,8 @@ final class PeerSink implements ResponseSink {
       peer.whenRoom(self::writable);
       return 0;
     }
-    long size = 0;
-    for (int i = offset; i < offset + length; i++) {
-      size += buffers[i].remaining();
-    }
-    ByteBuffer copy = ByteBuffer.allocate(Math.toIntExact(size));
-    for (int i = offset; i < offset + length; i++) {
-      copy.put(buffers[i]);
-    }
-    copy.flip();
+    ByteBuffer copy = ByteBuffers.gather(buffers, offset, length);
+    long size = copy.remaining();
     if (blocking) {
       peer.send(copy);
     } else {

@@ -1,6 +1,7 @@
 package dev.mse.enclave.front;
 
 import dev.mse.enclave.appnet.AppPorts;
+import dev.mse.enclave.appnet.ByteBuffers;
 import dev.mse.enclave.appnet.RequestSource;
 import dev.mse.enclave.appnet.ResponseSink;
 import java.io.ByteArrayOutputStream;
@@ -163,7 +164,8 @@ final class AppRelay extends AbstractConnection.NonBlocking
       return;
     }
     try {
-      switch (readNow()) {
+      Step step = readNow();
+      switch (step) {
         case READ -> {
           if (!pulling) {
             fillInterested();
@@ -174,15 +176,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
             ((InMemoryLink) app).connection().whenRoom(this::fillInterested);
           }
         }
-        case WAIT -> {
-          stopPulling();
-          Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
-        }
-        case DONE -> stopPulling();
-        case ENDED -> {
-          stopPulling();
-          clientEnded();
-        }
+        case WAIT, DONE, ENDED -> stopped(step);
       }
     } catch (IOException | FramingException | RuntimeException e) {
       LOG.debug("relay ended: {}", e.toString());
@@ -216,20 +210,11 @@ final class AppRelay extends AbstractConnection.NonBlocking
       if (!pulling) {
         return false;
       }
-      switch (readNow()) {
-        case READ, APP_BEHIND -> {
-          return true;
-        }
-        case WAIT -> {
-          stopPulling();
-          Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
-        }
-        case DONE -> stopPulling();
-        case ENDED -> {
-          stopPulling();
-          clientEnded();
-        }
+      Step step = readNow();
+      if (step == Step.READ || step == Step.APP_BEHIND) {
+        return true;
       }
+      stopped(step);
       return false;
     } catch (FramingException | InterruptedException | RuntimeException e) {
       LOG.debug("relay ended: {}", e.toString());
@@ -242,6 +227,16 @@ final class AppRelay extends AbstractConnection.NonBlocking
       throw e;
     } finally {
       passing.unlock();
+    }
+  }
+
+  /** {@link #readNow} stopped for good: pulling ends, and the step's continuation follows. */
+  private void stopped(Step step) {
+    stopPulling();
+    switch (step) {
+      case WAIT -> Thread.ofVirtual().name("mse-relay-requests").start(this::relayBlocking);
+      case ENDED -> clientEnded();
+      default -> {}
     }
   }
 
@@ -482,11 +477,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
     if (blocking) {
       out = Arrays.copyOfRange(buffers, offset, offset + length);
     } else {
-      ByteBuffer copy = ByteBuffer.allocate(Math.toIntExact(size));
-      for (int i = offset; i < offset + length; i++) {
-        copy.put(buffers[i]);
-      }
-      out = new ByteBuffer[] {copy.flip()};
+      out = new ByteBuffer[] {ByteBuffers.gather(buffers, offset, length)};
     }
     getEndPoint().write(new Flushed(done, this), out);
     answered(answered);

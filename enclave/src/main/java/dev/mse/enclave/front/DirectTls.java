@@ -1,5 +1,6 @@
 package dev.mse.enclave.front;
 
+import dev.mse.enclave.appnet.ByteBuffers;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -80,14 +81,11 @@ final class DirectTls implements AutoCloseable {
    * @param readable how readers of this socket wait
    */
   static Optional<DirectTls> takeOver(EndPoint endPoint, SocketWait readable) {
-    if (possible(endPoint)
-        && ((SslConnection.SslEndPoint) endPoint).getSslConnection()
-            instanceof QuietSslConnection jetty
-        && jetty.inputQuiet()) {
-      return Optional.of(
-          new DirectTls(jetty, (SocketChannelEndPoint) jetty.getEndPoint(), readable));
-    }
-    return Optional.empty();
+    QuietSslConnection jetty =
+        (QuietSslConnection) ((SslConnection.SslEndPoint) endPoint).getSslConnection();
+    return jetty.inputQuiet()
+        ? Optional.of(new DirectTls(jetty, (SocketChannelEndPoint) jetty.getEndPoint(), readable))
+        : Optional.empty();
   }
 
   /**
@@ -184,15 +182,7 @@ final class DirectTls implements AutoCloseable {
         net.notIdle();
         return null;
       }
-      long left = 0;
-      for (int i = offset; i < offset + length; i++) {
-        left += buffers[i].remaining();
-      }
-      rest = ByteBuffer.allocate(Math.toIntExact(left));
-      for (int i = offset; i < offset + length; i++) {
-        rest.put(buffers[i]);
-      }
-      rest.flip();
+      rest = ByteBuffers.gather(buffers, offset, length);
     } finally {
       writing.unlock();
     }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -49,7 +50,7 @@ final class QuietSslConnection extends SslConnection {
 
   @Override
   protected SSLEngineResult unwrap(SSLEngine engine, ByteBuffer input, ByteBuffer output)
-      throws javax.net.ssl.SSLException {
+      throws SSLException {
     try {
       return super.unwrap(engine, input, output);
     } finally {

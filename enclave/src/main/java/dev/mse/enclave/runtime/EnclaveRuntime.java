@@ -386,7 +386,7 @@ public final class EnclaveRuntime implements AutoCloseable {
   }
 
   /** A fresh P-256 key pair for the runtime's TLS certificate. */
-  public static KeyPair newTlsKey() throws GeneralSecurityException {
+  static KeyPair newTlsKey() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     return g.generateKeyPair();

@@ -64,7 +64,7 @@ public final class RuntimeMain {
       AppPackage appPackage = AppPackage.read(Files.readAllBytes(Path.of(require(a, "package"))));
       Path stateDir = Path.of(require(a, "state-dir"));
       String teeName = a.getOrDefault("tee", TeeBackends.detect());
-      ByteString measurement = done(measuring);
+      ByteString measurement = result(measuring);
       TeeBackend tee =
           TeeBackends.open(
               teeName, measurement, stateDir.resolve("simulation.key"), "mse-" + config.appId());
@@ -81,7 +81,7 @@ public final class RuntimeMain {
                   : RuntimeOptions.DEFAULT_PROVISIONING_TIMEOUT,
               RuntimeOptions.DEFAULT_HEALTH_TIMEOUT);
       EnclaveRuntime runtime =
-          EnclaveRuntime.start(options, tee, config, appPackage, () -> done(tlsKey));
+          EnclaveRuntime.start(options, tee, config, appPackage, () -> result(tlsKey));
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -103,7 +103,7 @@ public final class RuntimeMain {
   }
 
   /** The directory holding the runtime's jars: what the measurement covers. */
-  private static <T> T done(FutureTask<T> task) throws Exception {
+  private static <T> T result(FutureTask<T> task) throws Exception {
     try {
       return task.get();
     } catch (ExecutionException e) {

@@ -87,6 +87,21 @@ class RelayFramingProperties {
     return messages(lines).list().ofMinSize(1).ofMaxSize(6);
   }
 
+  /** Takes one piece of a stream. */
+  private interface Piece {
+    void take(byte[] b, int off, int len) throws FramingException;
+  }
+
+  /** Hands {@code b} over in pieces of the sizes in {@code cuts}, cycling through them. */
+  private static void inPieces(byte[] b, List<Integer> cuts, Piece piece) throws FramingException {
+    int off = 0;
+    for (int i = 0; off < b.length; i++) {
+      int n = Math.min(cuts.get(i % cuts.size()), b.length - off);
+      piece.take(b, off, n);
+      off += n;
+    }
+  }
+
   @Property(tries = 300)
   void requestsReachTheAppAsSentWhateverTheCuts(
       @ForAll("requests") List<Message> requests,
@@ -102,14 +117,13 @@ class RelayFramingProperties {
     RequestStream stream =
         new RequestStream(RequestStream::plainAppTarget, sent::add, FORWARDED, () -> false);
     ByteArrayOutputStream app = new ByteArrayOutputStream();
-    byte[] b = wire.toByteArray();
-    int off = 0;
-    for (int i = 0; off < b.length; i++) {
-      int n = Math.min(cuts.get(i % cuts.size()), b.length - off);
-      assertThat(stream.feed(b, off, n, app)).isEqualTo(n);
-      assertThat(stream.next()).isEqualTo(RequestStream.Next.MORE);
-      off += n;
-    }
+    inPieces(
+        wire.toByteArray(),
+        cuts,
+        (b, off, n) -> {
+          assertThat(stream.feed(b, off, n, app)).isEqualTo(n);
+          assertThat(stream.next()).isEqualTo(RequestStream.Next.MORE);
+        });
     assertThat(app.toByteArray()).isEqualTo(expected.toByteArray());
     assertThat(sent).hasSize(requests.size());
   }
@@ -130,13 +144,7 @@ class RelayFramingProperties {
     }
     ResponseStream stream = new ResponseStream(pending);
     List<Exchange> answered = new ArrayList<>();
-    byte[] b = wire.toByteArray();
-    int off = 0;
-    for (int i = 0; off < b.length; i++) {
-      int n = Math.min(cuts.get(i % cuts.size()), b.length - off);
-      stream.scan(b, off, n, answered);
-      off += n;
-    }
+    inPieces(wire.toByteArray(), cuts, (b, off, n) -> stream.scan(b, off, n, answered));
     assertThat(answered).containsExactlyElementsOf(asked);
   }
 }

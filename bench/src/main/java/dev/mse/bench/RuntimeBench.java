@@ -48,7 +48,11 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>wrk through the TLS front (Jetty TLS; HTTP/1.1 relayed to the app on loopback, or proxied
  *       with {@code RUNTIME_JAVA_OPTS=-Dmse.front.relay=false}) against the same app serving TLS
  *       itself (JDK HttpsServer) in its own JVM, same machine, same run, alternating in {@code
- *       PAIRS} pairs (default 3), with the CPU time each serving process spent per request;
+ *       PAIRS} pairs (default 3) at saturation, then in {@code PACED_PAIRS} pairs (default {@code
+ *       PAIRS}) paced at the same request rate on both sides ({@code PACE_MS}, default 3, between a
+ *       response and the next request on each connection), with the CPU time each serving process
+ *       spent per request; {@code WRK_SCRIPT} replaces bench/wrk-runtime.lua (its {@code TAIL} line
+ *       is then printed whole, for diagnosis);
  *   <li>the runtime's RSS with the app loaded and after the load.
  * </ol>
  *
@@ -112,55 +116,34 @@ public final class RuntimeBench {
           List.of(
               "https://127.0.0.1:" + lastPort + "/hello",
               "https://127.0.0.1:" + directPort + "/hello")) {
-        System.out.printf(Locale.ROOT, "warm-up %s: %.0f req/s%n", url, wrk(url).rps);
+        System.out.printf(Locale.ROOT, "warm-up %s: %.0f req/s%n", url, wrk(url, null).rps);
       }
     }
     // Front and direct alternate in pairs, so that load from elsewhere on the machine hits both
-    // alike; the ratios are per pair and their medians are reported.
+    // alike; the ratios are per pair and their medians are reported. First at saturation (wrk's
+    // connections send as fast as answered: throughput), then paced at about the same request
+    // rate on both sides, well below saturation (latency: at saturation a p99 measures mostly the
+    // queue and the scheduler of a two-core machine, and the two sides run at different rates).
     int pairs = Integer.parseInt(System.getenv().getOrDefault("PAIRS", "3"));
-    List<Double> throughputRatios = new ArrayList<>();
-    List<Double> p99Ratios = new ArrayList<>();
-    for (int pair = 0; pair < pairs; pair++) {
-      String load = loadAverage();
-      long cpu0 = cpuMs(last.pid());
-      Wrk front = wrk("https://127.0.0.1:" + lastPort + "/hello");
-      long cpu1 = cpuMs(last.pid());
-      long cpu2 = cpuMs(direct.pid());
-      Wrk directTls = wrk("https://127.0.0.1:" + directPort + "/hello");
-      long cpu3 = cpuMs(direct.pid());
-      // CPU time per request of the serving process: less sensitive to a busy machine than rates.
-      System.out.printf(
-          Locale.ROOT,
-          "pair %d CPU per request: runtime (front + app) %.1f µs, direct app %.1f µs%n",
-          pair + 1,
-          (cpu1 - cpu0) * 1000.0 / (front.rps * 10),
-          (cpu3 - cpu2) * 1000.0 / (directTls.rps * 10));
-      throughputRatios.add(front.rps / directTls.rps);
-      p99Ratios.add(front.p99Ms / directTls.p99Ms);
-      System.out.printf(
-          Locale.ROOT,
-          "pair %d (load %s): front %.0f req/s p50/90/99 %.2f/%.2f/%.2f ms; direct %.0f req/s"
-              + " p50/90/99 %.2f/%.2f/%.2f ms; ratios %.2f, p99 %.2f%n",
-          pair + 1,
-          load,
-          front.rps,
-          front.p50Ms,
-          front.p90Ms,
-          front.p99Ms,
-          directTls.rps,
-          directTls.p50Ms,
-          directTls.p90Ms,
-          directTls.p99Ms,
-          front.rps / directTls.rps,
-          front.p99Ms / directTls.p99Ms);
-    }
+    String front = "https://127.0.0.1:" + lastPort + "/hello";
+    String directUrl = "https://127.0.0.1:" + directPort + "/hello";
+    Ratios saturated = comparePairs("saturated", pairs, null, front, last, directUrl, direct);
+    String pace = System.getenv().getOrDefault("PACE_MS", "3");
+    int pacedPairs = Integer.parseInt(System.getenv().getOrDefault("PACED_PAIRS", "" + pairs));
+    Ratios paced = comparePairs("paced", pacedPairs, pace, front, last, directUrl, direct);
     long rssAfter = rssKb(last.pid());
     if (pairs > 0) {
       System.out.printf(
           Locale.ROOT,
-          "median throughput ratio %.2f, median p99 ratio %.2f (load now %s)%n",
-          medianOf(throughputRatios),
-          medianOf(p99Ratios),
+          "saturated: median throughput ratio %.2f, median p99 ratio %.2f%n"
+              + "paced (%s ms between requests on average): median rate ratio %.2f, median p99"
+              + " ratio %.2f, median p99.9 ratio %.2f (load now %s)%n",
+          medianOf(saturated.throughput),
+          medianOf(saturated.p99),
+          pace,
+          medianOf(paced.throughput),
+          medianOf(paced.p99),
+          medianOf(paced.p999),
           loadAverage());
       System.out.printf(Locale.ROOT, "runtime RSS after the load: %d MB%n", rssAfter / 1024);
     }
@@ -169,6 +152,52 @@ public final class RuntimeBench {
   }
 
   private record Run(Process process, int port, long toWaitingMs, long toRunningMs) {}
+
+  /** Front-to-direct ratios of one series of pairs. */
+  private record Ratios(List<Double> throughput, List<Double> p99, List<Double> p999) {}
+
+  private static Ratios comparePairs(
+      String label,
+      int pairs,
+      String paceMs,
+      String frontUrl,
+      Process runtime,
+      String directUrl,
+      Process direct)
+      throws Exception {
+    Ratios ratios = new Ratios(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (int pair = 0; pair < pairs; pair++) {
+      String load = loadAverage();
+      long cpu0 = cpuMs(runtime.pid());
+      Wrk front = wrk(frontUrl, paceMs);
+      long cpu1 = cpuMs(runtime.pid());
+      long cpu2 = cpuMs(direct.pid());
+      Wrk directTls = wrk(directUrl, paceMs);
+      long cpu3 = cpuMs(direct.pid());
+      ratios.throughput.add(front.rps / directTls.rps);
+      ratios.p99.add(front.p99Ms / directTls.p99Ms);
+      ratios.p999.add(front.p999Ms / directTls.p999Ms);
+      // CPU time per request of the serving process: less sensitive to a busy machine than rates.
+      System.out.printf(
+          Locale.ROOT,
+          "%s pair %d (load %s): front %.0f req/s p50/90/99/99.9 %s, %.1f µs CPU per request;"
+              + " direct %.0f req/s p50/90/99/99.9 %s, %.1f µs; ratios %.2f, p99 %.2f, p99.9"
+              + " %.2f%n",
+          label,
+          pair + 1,
+          load,
+          front.rps,
+          front.percentiles(),
+          (cpu1 - cpu0) * 1000.0 / (front.rps * 10),
+          directTls.rps,
+          directTls.percentiles(),
+          (cpu3 - cpu2) * 1000.0 / (directTls.rps * 10),
+          front.rps / directTls.rps,
+          front.p99Ms / directTls.p99Ms,
+          front.p999Ms / directTls.p999Ms);
+    }
+    return ratios;
+  }
 
   private static final int DIRECT_PORT = 18443;
 
@@ -350,24 +379,45 @@ public final class RuntimeBench {
   }
 
   /** What wrk measured: requests per second and latency percentiles (ms). */
-  private record Wrk(double rps, double p50Ms, double p90Ms, double p99Ms) {}
+  private record Wrk(double rps, double p50Ms, double p90Ms, double p99Ms, double p999Ms) {
+    String percentiles() {
+      return String.format(Locale.ROOT, "%.2f/%.2f/%.2f/%.1f ms", p50Ms, p90Ms, p99Ms, p999Ms);
+    }
+  }
 
-  private static Wrk wrk(String url) throws Exception {
-    Process p =
-        new ProcessBuilder("wrk", "-t2", "-c64", "-d10s", "--latency", url)
-            .redirectErrorStream(true)
-            .start();
+  /** Ten seconds of wrk with 64 connections, paced when {@code paceMs} is not null. */
+  private static Wrk wrk(String url, String paceMs) throws Exception {
+    ProcessBuilder wrk =
+        new ProcessBuilder(
+                "wrk",
+                "-t2",
+                "-c64",
+                "-d10s",
+                "--latency",
+                "-s",
+                System.getProperty("wrk.script", "bench/wrk-runtime.lua"),
+                url)
+            .redirectErrorStream(true);
+    if (paceMs != null) {
+      wrk.environment().put("PACE_MS", paceMs);
+    }
+    Process p = wrk.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
-    if (!rps.find()) {
+    Matcher tail = Pattern.compile("TAIL p99.9=([0-9]+) .*").matcher(out);
+    if (!rps.find() || !tail.find()) {
       throw new IllegalStateException("cannot read wrk's output:\n" + out);
+    }
+    if (System.getenv("WRK_SCRIPT") != null) {
+      System.out.println("  " + url + " " + tail.group());
     }
     return new Wrk(
         Double.parseDouble(rps.group(1)),
         percentileMs(out, "50%"),
         percentileMs(out, "90%"),
-        percentileMs(out, "99%"));
+        percentileMs(out, "99%"),
+        Long.parseLong(tail.group(1)) / 1000.0);
   }
 
   private static double percentileMs(String wrkOutput, String percentile) {

@@ -13,6 +13,9 @@ import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
@@ -96,12 +99,29 @@ class TlsFrontTest {
     byte[] body = new byte[24 * 1024 * 1024];
     new Random(7).nextBytes(body);
 
-    HttpResponse<byte[]> r =
-        client.send(
+    CompletableFuture<HttpResponse<byte[]>> exchange =
+        client.sendAsync(
             HttpRequest.newBuilder(uri("/echo"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r;
+    try {
+      // Seconds here; this failed once in CI after a 30 s stall (the idle timeout): if it stalls
+      // again, the threads' stacks at that moment say where.
+      r = exchange.get(25, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      StringBuilder dump = new StringBuilder("stalled echo, threads:\n");
+      Thread.getAllStackTraces()
+          .forEach(
+              (thread, stack) -> {
+                dump.append(thread).append('\n');
+                for (StackTraceElement frame : stack) {
+                  dump.append("    at ").append(frame).append('\n');
+                }
+              });
+      throw new AssertionError(dump.toString(), e);
+    }
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(MessageDigest.getInstance("SHA-256").digest(r.body()))

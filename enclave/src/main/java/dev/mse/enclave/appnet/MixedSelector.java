@@ -37,6 +37,8 @@ final class MixedSelector extends AbstractSelector {
   // In-memory keys that may be ready: told of a change since the last selection, or ready then.
   private final Set<Key> candidates = ConcurrentHashMap.newKeySet();
   private volatile boolean followAgain;
+  // The thread blocked in the JDK selector now, if any: the one a new watch must wake.
+  private volatile Thread selecting;
   // The candidates looked at by the selection under way (the selection is synchronized).
   private final List<Key> batch = new ArrayList<>();
   private final Set<SelectionKey> selected = new HashSet<>();
@@ -53,8 +55,13 @@ final class MixedSelector extends AbstractSelector {
   private static final class CancelledKeys extends HashSet<SelectionKey> {
     @Override
     public boolean add(SelectionKey key) {
-      if (key instanceof Key k && k.system != null) {
-        k.system.cancel();
+      if (key instanceof Key k) {
+        // In step with follow(), which never watches a socket for a key already cancelled.
+        synchronized (k) {
+          if (k.system != null) {
+            k.system.cancel();
+          }
+        }
       }
       return super.add(key);
     }
@@ -71,7 +78,6 @@ final class MixedSelector extends AbstractSelector {
       key.interest = ops;
       keys.add(key);
       v.readiness().watch(key);
-      follow(key);
       key.changed();
       return key;
     }
@@ -136,20 +142,39 @@ final class MixedSelector extends AbstractSelector {
       throw new ClosedSelectorException();
     }
     dropCancelled();
-    if (now || followAgain || anyInMemoryReady()) {
+    if (followAgain) {
+      // A socket could not be watched because its previous key here was cancelled but not yet
+      // dropped: the JDK selector drops it now, then the watch is set up again.
       followAgain = false;
       system.selectNow();
-    } else if (timeout == FOREVER) {
-      system.select();
+      for (Key key : candidates) {
+        follow(key);
+      }
+      system.selectNow();
+    } else if (now || anyInMemoryReady()) {
+      system.selectNow();
     } else {
-      system.select(timeout);
+      selecting = Thread.currentThread();
+      try {
+        if (timeout == FOREVER) {
+          system.select();
+        } else {
+          system.select(timeout);
+        }
+      } finally {
+        selecting = null;
+      }
     }
     dropCancelled();
     int updated = 0;
     Set<SelectionKey> systemSelected = system.selectedKeys();
     for (SelectionKey s : systemSelected) {
       if (s.attachment() instanceof Key key && key.isValid()) {
-        updated += key.select(s.readyOps());
+        // For an in-memory key this is the client's socket, watched for reading only.
+        int ready = key.virtual == null ? s.readyOps() : s.readyOps() & key.interest;
+        if (ready != 0) {
+          updated += key.select(ready);
+        }
       }
     }
     systemSelected.clear();
@@ -179,13 +204,29 @@ final class MixedSelector extends AbstractSelector {
    */
   private void follow(Key key) {
     if (key.virtual instanceof FrontConnection connection) {
+      boolean startedWatching;
       synchronized (key) {
-        follow(key, connection);
+        startedWatching = key.isValid() && follow(key, connection);
+      }
+      if (startedWatching) {
+        wakeSelecting();
       }
     }
   }
 
-  private void follow(Key key, FrontConnection connection) {
+  /**
+   * A selection blocked on another thread does not see a JDK key registered or widened since it
+   * began: wake it. One that begins later sees the key; the selecting thread itself needs nothing.
+   */
+  private void wakeSelecting() {
+    Thread t = selecting;
+    if (t != null && t != Thread.currentThread()) {
+      system.wakeup();
+    }
+  }
+
+  /** Returns true when the socket is now watched for reading where it was not before. */
+  private boolean follow(Key key, FrontConnection connection) {
     RequestSource source = connection.source();
     boolean watch =
         source != null && (key.interest & SelectionKey.OP_READ) != 0 && connection.wantsMore();
@@ -198,15 +239,25 @@ final class MixedSelector extends AbstractSelector {
     try {
       if (s == null && watch) {
         key.system = source.socket().register(system, SelectionKey.OP_READ, key);
+        return true;
       } else if (s != null) {
-        s.interestOps(watch ? SelectionKey.OP_READ : 0);
+        int ops = watch ? SelectionKey.OP_READ : 0;
+        if (s.interestOps() != ops) {
+          s.interestOps(ops);
+          return watch;
+        }
       }
-    } catch (ClosedChannelException | CancelledKeyException e) {
-      // The socket closed (the connection ends) or its last key here is not yet gone: the next
-      // selection does not wait, drops that key, and tries again.
+    } catch (CancelledKeyException e) {
+      // The socket's last key here is cancelled but not yet gone: the next selection does not
+      // wait, drops that key, and watches again.
       candidates.add(key);
       followAgain = true;
+      wakeSelecting();
+    } catch (ClosedChannelException e) {
+      // The socket closed: the connection ends, and its channel says so through its readiness.
+      candidates.add(key);
     }
+    return false;
   }
 
   private boolean anyInMemoryReady() {
@@ -295,7 +346,7 @@ final class MixedSelector extends AbstractSelector {
         throw new IllegalArgumentException("invalid interest set");
       }
       interest = ops;
-      if (system != null) {
+      if (virtual == null) {
         system.interestOps(ops);
       } else {
         changed();
@@ -307,6 +358,8 @@ final class MixedSelector extends AbstractSelector {
     @Override
     public void changed() {
       candidates.add(this);
+      // Whether to watch the client's socket follows the interest, the source and the window.
+      follow(this);
       if ((virtual.readyOps() & interest) != 0) {
         wakeup();
       }

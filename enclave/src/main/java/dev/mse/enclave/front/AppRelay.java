@@ -22,6 +22,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.io.AbstractConnection;
@@ -286,6 +287,18 @@ final class AppRelay extends AbstractConnection.NonBlocking
 
   @Override
   public void awaitReadable() throws IOException {
+    if (passing.isLocked()) {
+      // Another thread is passing the client's bytes on (pull found the lock taken): they reach
+      // the app's queue when it lets go, which the socket would not tell.
+      try {
+        if (passing.tryLock(SocketWait.SLICE_MS, TimeUnit.MILLISECONDS)) {
+          passing.unlock();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     readable.await();
   }
 
@@ -459,13 +472,14 @@ final class AppRelay extends AbstractConnection.NonBlocking
         answered.clear();
         throw e;
       }
-      answered(answered);
       if (rest != null) {
+        // Before the answers are told: a hand-over or a stop waiting on them waits for these bytes.
         flushing = rest;
         rest.whenComplete((v, x) -> appMayWrite());
-        if (blocking) {
-          await(rest);
-        }
+      }
+      answered(answered);
+      if (rest != null && blocking) {
+        await(rest);
       }
       return size;
     }
@@ -526,12 +540,17 @@ final class AppRelay extends AbstractConnection.NonBlocking
     }
     if (!handingOver) {
       // As it would talking directly, once the client has what the app sent.
-      CompletableFuture<Void> f = flushing;
-      if (f == null) {
-        getEndPoint().close();
-      } else {
-        f.whenComplete((v, x) -> getEndPoint().close());
-      }
+      closeWhenFlushed();
+    }
+  }
+
+  /** Closes the client's connection once what the app wrote went out. */
+  private void closeWhenFlushed() {
+    CompletableFuture<Void> f = flushing;
+    if (f == null) {
+      getEndPoint().close();
+    } else {
+      f.whenComplete((v, x) -> getEndPoint().close());
     }
   }
 
@@ -566,7 +585,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
         answeredSignal.notifyAll();
       }
       if (factory.stopping()) {
-        getEndPoint().close();
+        closeWhenFlushed();
       }
     }
   }

@@ -195,17 +195,26 @@ final class DirectTls implements AutoCloseable {
     ByteBuffer[] buffers = {rest};
     try {
       while (true) {
+        boolean all;
+        boolean moved;
         writing.lock();
         try {
-          if (send(buffers, 0, 1)) {
-            break;
-          }
+          long before = rest.remaining() + netOut.remaining();
+          all = send(buffers, 0, 1);
+          moved = rest.remaining() + netOut.remaining() < before;
         } finally {
           writing.unlock();
         }
+        if (all || moved) {
+          // Bytes moving count as activity, as they do when Jetty writes: a slow reader of a long
+          // response is not idle.
+          net.notIdle();
+        }
+        if (all) {
+          break;
+        }
         writable.await();
       }
-      net.notIdle();
       sent.complete(null);
     } catch (IOException | RuntimeException e) {
       sent.completeExceptionally(e);

@@ -89,14 +89,7 @@ final class MessageBody {
   private void lineEnded(String text) throws FramingException {
     switch (phase) {
       case CHUNK_SIZE -> {
-        int semi = text.indexOf(';');
-        String hex = (semi < 0 ? text : text.substring(0, semi)).strip();
-        long size;
-        try {
-          size = hex.isEmpty() || hex.length() > 15 ? -1 : Long.parseLong(hex, 16);
-        } catch (NumberFormatException e) {
-          size = -1;
-        }
+        long size = chunkSize(text);
         if (size < 0) {
           throw new FramingException("bad chunk size");
         }
@@ -116,6 +109,30 @@ final class MessageBody {
       }
       default -> throw new IllegalStateException();
     }
+  }
+
+  /**
+   * The size at the start of a chunk line: hex digits only (RFC 9112 §7.1: no sign, no leading
+   * space, which some readers skip and others refuse: a difference requests are smuggled through),
+   * then optional whitespace before any chunk extension; -1 when it is not that.
+   */
+  private static long chunkSize(String line) {
+    int i = 0;
+    long size = 0;
+    while (i < line.length() && Character.digit(line.charAt(i), 16) >= 0 && line.charAt(i) < 128) {
+      if (i == 15) {
+        return -1;
+      }
+      size = size * 16 + Character.digit(line.charAt(i), 16);
+      i++;
+    }
+    if (i == 0) {
+      return -1;
+    }
+    while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+      i++;
+    }
+    return i == line.length() || line.charAt(i) == ';' ? size : -1;
   }
 
   private static String stripCr(StringBuilder line) {

@@ -2,6 +2,7 @@ package dev.mse.enclave.front;
 
 import dev.mse.enclave.appnet.SystemNio;
 import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 
@@ -12,7 +13,7 @@ import java.nio.channels.Selector;
  * again after each and decides whether to go on waiting.
  */
 final class SocketWait implements AutoCloseable {
-  private static final long SLICE_MS = 50;
+  static final long SLICE_MS = 50;
   private final SelectableChannel channel;
   private final int op;
   private Selector selector;
@@ -28,24 +29,37 @@ final class SocketWait implements AutoCloseable {
   }
 
   /** Returns once the socket is ready, or after a short slice of waiting. */
-  synchronized void await() throws IOException {
-    if (closed) {
+  void await() throws IOException {
+    Selector s;
+    synchronized (this) {
+      if (closed) {
+        throw new IOException("the connection closed");
+      }
+      if (selector == null) {
+        selector = SystemNio.provider().openSelector();
+        channel.register(selector, op);
+      }
+      s = selector;
+    }
+    // Not under the monitor: close() must not wait for a slice to end (closing wakes the wait).
+    try {
+      s.select(SLICE_MS);
+      s.selectedKeys().clear();
+    } catch (ClosedSelectorException e) {
       throw new IOException("the connection closed");
     }
-    if (selector == null) {
-      selector = SystemNio.provider().openSelector();
-      channel.register(selector, op);
-    }
-    selector.select(SLICE_MS);
-    selector.selectedKeys().clear();
   }
 
   @Override
-  public synchronized void close() {
-    closed = true;
-    if (selector != null) {
+  public void close() {
+    Selector s;
+    synchronized (this) {
+      closed = true;
+      s = selector;
+    }
+    if (s != null) {
       try {
-        selector.close();
+        s.close();
       } catch (IOException ignored) {
         // Only releases a descriptor.
       }

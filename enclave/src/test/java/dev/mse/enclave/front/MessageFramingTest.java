@@ -50,6 +50,21 @@ class MessageFramingTest {
         .isInstanceOf(FramingException.class);
     assertThatThrownBy(() -> MessageBody.chunked().consume(bytes("1\r\nab\r\n"), 0, 7))
         .isInstanceOf(FramingException.class);
+    // Signs, leading space, junk after the digits, 16 digits: readers differ on these.
+    for (String size : new String[] {"+a", "-0", " 1", "1 x", "0x1", "g", "1000000000000000"}) {
+      byte[] line = bytes(size + "\r\n");
+      assertThatThrownBy(() -> MessageBody.chunked().consume(line, 0, line.length))
+          .as(size)
+          .isInstanceOf(FramingException.class);
+    }
+  }
+
+  @Test
+  void chunkSizesMayHaveExtensionsAfterWhitespace() throws FramingException {
+    byte[] stream = bytes("1A ;name=value\r\n" + "x".repeat(26) + "\r\n0\t\r\n\r\n");
+    MessageBody body = MessageBody.chunked();
+    assertThat(body.consume(stream, 0, stream.length)).isEqualTo(stream.length);
+    assertThat(body.done()).isTrue();
   }
 
   /** The fields of a head made of {@code lines}. */

@@ -1,0 +1,112 @@
+package dev.mse.enclave.front;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mse.enclave.appnet.AppPorts;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay with an app built on Jetty, in memory. Unlike the JDK's {@code HttpServer}, which
+ * registers its connection anew for every request, Jetty (like Netty) registers an accepted
+ * connection once, with no interest, and asks to read later: the app's selector must start and stop
+ * watching the client's socket as that interest and the relay's state change, on a key that stays.
+ */
+class AppRelayJettyAppTest {
+  private Server app;
+  private int appPort;
+  private TlsFront front;
+  private SelfSigned tls;
+  private final FrontMetrics metrics = new FrontMetrics();
+
+  @BeforeEach
+  void start() throws Exception {
+    try (ServerSocket free = new ServerSocket(0)) {
+      appPort = free.getLocalPort();
+    }
+    AppPorts.expect(appPort);
+    app = new Server();
+    ServerConnector connector = new ServerConnector(app);
+    connector.setHost("127.0.0.1");
+    connector.setPort(appPort);
+    app.addConnector(connector);
+    app.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback)
+              throws Exception {
+            ByteBuffer body = Content.Source.asByteBuffer(request);
+            String text =
+                Request.getPathInContext(request)
+                    + " "
+                    + request.getHttpURI().getQuery()
+                    + " "
+                    + StandardCharsets.UTF_8.decode(body);
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            response.getHeaders().put("Content-Length", bytes.length);
+            response.write(true, ByteBuffer.wrap(bytes), callback);
+            return true;
+          }
+        });
+    app.start();
+    assertThat(AppPorts.taken(appPort)).isTrue();
+    tls = new SelfSigned();
+    front =
+        TlsFront.start(
+            "127.0.0.1",
+            0,
+            new SwitchableKeyManager(tls.identity),
+            new AppProxy(appPort),
+            Optional.of(new AppRoute(appPort, () -> true)),
+            metrics);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    front.close();
+    app.stop();
+    AppPorts.forget(appPort);
+  }
+
+  @Test
+  void keepAliveRequestsAreAnsweredOneAfterAnother() throws Exception {
+    // RawHttp gives up after 10 s: a connection nobody watches would wait for the idle timeout.
+    try (RawHttp http = new RawHttp(tls.clientContext(), front.port())) {
+      for (int i = 0; i < 20; i++) {
+        RawHttp.Response r = http.get1("/hello?n=" + i);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("/hello n=" + i + " ");
+      }
+    }
+    // The app's selector pulled them: the relay read the connection's TLS itself.
+    assertThat(metrics.directTlsConnections()).isEqualTo(1);
+  }
+
+  @Test
+  void aBodyThatComesLaterOnAKeptConnectionReachesTheApp() throws Exception {
+    try (RawHttp http = new RawHttp(tls.clientContext(), front.port())) {
+      assertThat(http.get1("/first").status()).isEqualTo(200);
+      assertThat(http.get1("/second").status()).isEqualTo(200);
+      http.send("POST /late?x=1 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nhello");
+      Thread.sleep(300);
+      http.send(" mse");
+      Thread.sleep(300);
+      http.send("!");
+      RawHttp.Response r = http.read();
+      assertThat(r.body()).isEqualTo("/late x=1 hello mse!");
+      assertThat(http.get1("/after").body()).isEqualTo("/after null ");
+    }
+  }
+}

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Random;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -30,6 +31,14 @@ class AppRelayJettyAppTest {
   private TlsFront front;
   private SelfSigned tls;
   private final FrontMetrics metrics = new FrontMetrics();
+  private static final byte[] BIG = new byte[6 * 1024 * 1024];
+
+  static {
+    Random random = new Random(11);
+    for (int i = 0; i < BIG.length; i++) {
+      BIG[i] = (byte) ('a' + random.nextInt(26));
+    }
+  }
 
   @BeforeEach
   void start() throws Exception {
@@ -47,6 +56,12 @@ class AppRelayJettyAppTest {
           @Override
           public boolean handle(Request request, Response response, Callback callback)
               throws Exception {
+            if (Request.getPathInContext(request).equals("/big")) {
+              // Larger than the socket takes at once: Jetty waits to write, with OP_WRITE interest.
+              response.getHeaders().put("Content-Length", BIG.length);
+              response.write(true, ByteBuffer.wrap(BIG), callback);
+              return true;
+            }
             ByteBuffer body = Content.Source.asByteBuffer(request);
             String text =
                 Request.getPathInContext(request)
@@ -92,6 +107,23 @@ class AppRelayJettyAppTest {
     }
     // The app's selector pulled them: the relay read the connection's TLS itself.
     assertThat(metrics.directTlsConnections()).isEqualTo(1);
+  }
+
+  @Test
+  void largeResponsesThatWaitForTheClientLeaveTheConnectionUsable() throws Exception {
+    try (RawHttp http = new RawHttp(tls.clientContext(), front.port())) {
+      assertThat(http.get1("/first").status()).isEqualTo(200);
+      for (int i = 0; i < 3; i++) {
+        // Both requests at once: the second waits behind a response the client reads late.
+        http.send(RawHttp.get("/big"), RawHttp.get("/after?n=" + i));
+        Thread.sleep(200);
+        RawHttp.Response big = http.read();
+        assertThat(big.body().equals(new String(BIG, StandardCharsets.US_ASCII)))
+            .as("the whole large body, in order")
+            .isTrue();
+        assertThat(http.read().body()).isEqualTo("/after n=" + i + " ");
+      }
+    }
   }
 
   @Test

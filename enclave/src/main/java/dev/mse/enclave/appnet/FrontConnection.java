@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,6 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FrontConnection extends SocketChannel implements VirtualChannel {
   /** How many bytes the front may queue ahead of the app's reads before {@link #send} waits. */
   static final int WINDOW = 256 * 1024;
+
+  // How long a blocking reader waits for bytes another thread is passing before it looks again.
+  private static final long BUSY_WAIT_MS = 50;
 
   private static final Set<SocketOption<?>> OPTIONS =
       Set.of(
@@ -327,14 +331,34 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
       if (n < 0 || s == null) {
         return n;
       }
-      // Nothing queued: pull from the client; a blocking reader waits on its socket if need be.
-      boolean attached = s.pull();
-      if (!hasQueued() && attached) {
+      // Nothing queued: pull from the client; a blocking reader waits on its socket if need be,
+      // or, when another thread is passing the client's bytes, for them to be queued.
+      RequestSource.Pulled pulled = s.pull();
+      if (pulled != RequestSource.Pulled.DETACHED && !hasQueued()) {
         if (!blocking) {
           return 0;
         }
-        s.awaitReadable();
+        if (pulled == RequestSource.Pulled.BUSY) {
+          awaitQueued();
+        } else {
+          s.awaitReadable();
+        }
       }
+    }
+  }
+
+  /** Waits a short while for bytes to be queued (or the input to end). */
+  private void awaitQueued() {
+    lock.lock();
+    try {
+      if (queued.isEmpty() && !inputEnded && isOpen()) {
+        readable.await(BUSY_WAIT_MS, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      // The interruptible read this serves closes the channel: the caller sees it.
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -37,6 +37,8 @@ final class MixedSelector extends AbstractSelector {
   // In-memory keys that may be ready: told of a change since the last selection, or ready then.
   private final Set<Key> candidates = ConcurrentHashMap.newKeySet();
   private volatile boolean followAgain;
+  // Keys whose socket watch met a cancelled JDK key not yet dropped: watched again at selection.
+  private final Set<Key> refollow = ConcurrentHashMap.newKeySet();
   // The thread blocked in the JDK selector now, if any: the one a new watch must wake.
   private volatile Thread selecting;
   // The candidates looked at by the selection under way (the selection is synchronized).
@@ -147,7 +149,9 @@ final class MixedSelector extends AbstractSelector {
       // dropped: the JDK selector drops it now, then the watch is set up again.
       followAgain = false;
       system.selectNow();
-      for (Key key : candidates) {
+      for (Iterator<Key> i = refollow.iterator(); i.hasNext(); ) {
+        Key key = i.next();
+        i.remove();
         follow(key);
       }
       system.selectNow();
@@ -249,10 +253,13 @@ final class MixedSelector extends AbstractSelector {
       }
     } catch (CancelledKeyException e) {
       // The socket's last key here is cancelled but not yet gone: the next selection does not
-      // wait, drops that key, and watches again.
-      candidates.add(key);
+      // wait (a wake-up carries over to a selection not yet begun), drops that key, and watches
+      // again.
+      refollow.add(key);
       followAgain = true;
-      wakeSelecting();
+      system.wakeup();
+    } catch (ClosedSelectorException e) {
+      // This selector closed: nothing is watched any more.
     } catch (ClosedChannelException e) {
       // The socket closed: the connection ends, and its channel says so through its readiness.
       candidates.add(key);
@@ -357,6 +364,9 @@ final class MixedSelector extends AbstractSelector {
     /** The in-memory channel's readiness may have changed: look at it at the next selection. */
     @Override
     public void changed() {
+      if (!isValid()) {
+        return;
+      }
       candidates.add(this);
       // Whether to watch the client's socket follows the interest, the source and the window.
       follow(this);

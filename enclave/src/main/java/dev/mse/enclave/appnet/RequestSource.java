@@ -13,12 +13,18 @@ public interface RequestSource {
   /** The client's socket: readable means {@link #pull} may bring bytes. */
   SelectableChannel socket();
 
-  /**
-   * Reads what the client sent, without waiting, and queues it for the app.
-   *
-   * @return false once the source detached (the front goes on pushing by itself)
-   */
-  boolean pull() throws IOException;
+  /** What a {@link #pull} did. */
+  enum Pulled {
+    /** Read what the socket had, maybe nothing: the socket's readiness tells when more comes. */
+    READ,
+    /** Another thread is passing the client's bytes on: they reach the queue when it is done. */
+    BUSY,
+    /** The source detached: the front pushes by itself from now on. */
+    DETACHED
+  }
+
+  /** Reads what the client sent, without waiting, and queues it for the app. */
+  Pulled pull() throws IOException;
 
   /** Waits, at most a short while, until the client's socket may be readable. */
   void awaitReadable() throws IOException;

@@ -22,7 +22,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.io.AbstractConnection;
@@ -76,6 +75,8 @@ final class AppRelay extends AbstractConnection.NonBlocking
   private final SocketChannel socket;
   private final SocketWait readable;
   private volatile boolean pulling;
+  // Whether a virtual thread reads the client, blocking (set and read under passing).
+  private boolean readsBlocking;
   // Once pulled, TLS 1.3 records are read and written here rather than through Jetty.
   private volatile DirectTls tls;
   private boolean directPossible = true;
@@ -202,26 +203,26 @@ final class AppRelay extends AbstractConnection.NonBlocking
    * selector, with no thread woken in between.
    */
   @Override
-  public boolean pull() throws IOException {
+  public Pulled pull() throws IOException {
     // Never wait here: this is the app's selector thread, which serves every other connection.
     if (!passing.tryLock()) {
-      return pulling;
+      return pulling ? Pulled.BUSY : Pulled.DETACHED;
     }
     try {
       if (!pulling) {
-        return false;
+        return Pulled.DETACHED;
       }
       Step step = readNow();
       if (step == Step.READ || step == Step.APP_BEHIND) {
-        return true;
+        return Pulled.READ;
       }
       stopped(step);
-      return false;
+      return Pulled.DETACHED;
     } catch (FramingException | InterruptedException | RuntimeException e) {
       LOG.debug("relay ended: {}", e.toString());
       stopPulling();
       end();
-      return false;
+      return Pulled.DETACHED;
     } catch (IOException e) {
       stopPulling();
       end();
@@ -287,24 +288,13 @@ final class AppRelay extends AbstractConnection.NonBlocking
 
   @Override
   public void awaitReadable() throws IOException {
-    if (passing.isLocked()) {
-      // Another thread is passing the client's bytes on (pull found the lock taken): they reach
-      // the app's queue when it lets go, which the socket would not tell.
-      try {
-        if (passing.tryLock(SocketWait.SLICE_MS, TimeUnit.MILLISECONDS)) {
-          passing.unlock();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return;
-    }
     readable.await();
   }
 
   /** On a virtual thread: reads the client and passes its bytes on, waiting where it must. */
   private void relayBlocking() {
     passing.lock();
+    readsBlocking = true;
     try {
       ByteBuffer left = unsent;
       if (left != null) {
@@ -404,7 +394,9 @@ final class AppRelay extends AbstractConnection.NonBlocking
       }
     }
     app = link;
-    if (link instanceof InMemoryLink memory && socket != null) {
+    if (link instanceof InMemoryLink memory && socket != null && !readsBlocking) {
+      // Not from the blocking thread: it holds the relay's lock for as long as it reads, so the
+      // app could never pull; it pushes instead.
       pulling = true;
       memory.connection().attach(this);
     }

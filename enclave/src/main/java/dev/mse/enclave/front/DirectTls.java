@@ -46,6 +46,8 @@ final class DirectTls implements AutoCloseable {
   // Both in flush mode: [position, limit) is what is not yet unwrapped, or not yet written.
   private final ByteBuffer netIn;
   private final ByteBuffer netOut;
+  // Bytes written to the socket so far (under writing): whether a slow write still moves.
+  private long written;
   private final ReentrantLock writing = new ReentrantLock();
   private volatile boolean writesDirect;
   private boolean lastReadShort;
@@ -199,9 +201,9 @@ final class DirectTls implements AutoCloseable {
         boolean moved;
         writing.lock();
         try {
-          long before = rest.remaining() + netOut.remaining();
+          long before = written;
           all = send(buffers, 0, 1);
-          moved = rest.remaining() + netOut.remaining() < before;
+          moved = written != before;
         } finally {
           writing.unlock();
         }
@@ -225,7 +227,7 @@ final class DirectTls implements AutoCloseable {
   private boolean send(ByteBuffer[] buffers, int offset, int length) throws IOException {
     while (true) {
       if (netOut.hasRemaining()) {
-        socket.write(netOut);
+        written += socket.write(netOut);
         if (netOut.hasRemaining()) {
           return false;
         }

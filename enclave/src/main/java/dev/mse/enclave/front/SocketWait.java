@@ -13,7 +13,7 @@ import java.nio.channels.Selector;
  * again after each and decides whether to go on waiting.
  */
 final class SocketWait implements AutoCloseable {
-  static final long SLICE_MS = 50;
+  private static final long SLICE_MS = 50;
   private final SelectableChannel channel;
   private final int op;
   private Selector selector;
@@ -42,9 +42,10 @@ final class SocketWait implements AutoCloseable {
       s = selector;
     }
     // Not under the monitor: close() must not wait for a slice to end (closing wakes the wait).
+    // The selected set is left as it is: epoll is level-triggered, so a select blocks until the
+    // socket is ready whatever the set holds (and clearing it would race with another waiter).
     try {
       s.select(SLICE_MS);
-      s.selectedKeys().clear();
     } catch (ClosedSelectorException e) {
       throw new IOException("the connection closed");
     }

@@ -42,16 +42,39 @@ class AppRelayJettyAppTest {
 
   @BeforeEach
   void start() throws Exception {
-    try (ServerSocket free = new ServerSocket(0)) {
-      appPort = free.getLocalPort();
-    }
+    appPort = freePort();
     AppPorts.expect(appPort);
-    app = new Server();
-    ServerConnector connector = new ServerConnector(app);
+    app = jettyApp(appPort);
+    app.start();
+    assertThat(AppPorts.taken(appPort)).isTrue();
+    tls = new SelfSigned();
+    front = front(appPort, metrics);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+
+  private TlsFront front(int port, FrontMetrics counted) throws Exception {
+    return TlsFront.start(
+        "127.0.0.1",
+        0,
+        new SwitchableKeyManager(tls.identity),
+        new AppProxy(port),
+        Optional.of(new AppRoute(port, () -> true)),
+        counted);
+  }
+
+  /** A Jetty app on {@code port}: {@code /big} answers {@link #BIG}, the rest echoes. */
+  private static Server jettyApp(int port) {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
-    connector.setPort(appPort);
-    app.addConnector(connector);
-    app.setHandler(
+    connector.setPort(port);
+    server.addConnector(connector);
+    server.setHandler(
         new Handler.Abstract() {
           @Override
           public boolean handle(Request request, Response response, Callback callback)
@@ -75,17 +98,7 @@ class AppRelayJettyAppTest {
             return true;
           }
         });
-    app.start();
-    assertThat(AppPorts.taken(appPort)).isTrue();
-    tls = new SelfSigned();
-    front =
-        TlsFront.start(
-            "127.0.0.1",
-            0,
-            new SwitchableKeyManager(tls.identity),
-            new AppProxy(appPort),
-            Optional.of(new AppRoute(appPort, () -> true)),
-            metrics);
+    return server;
   }
 
   @AfterEach
@@ -140,5 +153,29 @@ class AppRelayJettyAppTest {
       assertThat(r.body()).isEqualTo("/late x=1 hello mse!");
       assertThat(http.get1("/after").body()).isEqualTo("/after null ");
     }
+  }
+
+  @Test
+  void aConnectionOpenedBeforeTheAppTookItsPortIsServedOnceItRuns() throws Exception {
+    int port = freePort();
+    AppPorts.expect(port);
+    FrontMetrics counted = new FrontMetrics();
+    TlsFront early = front(port, counted);
+    Server late = jettyApp(port);
+    try (RawHttp http = new RawHttp(tls.clientContext(), early.port())) {
+      // The connection's relay starts reading on a thread of its own (no app in memory yet) once
+      // the server has the client's Finished, a moment after the client's handshake returned.
+      Thread.sleep(300);
+      late.start();
+      for (int i = 0; i < 10; i++) {
+        assertThat(http.get1("/late?n=" + i).body()).isEqualTo("/late n=" + i + " ");
+      }
+    } finally {
+      early.close();
+      late.stop();
+      AppPorts.forget(port);
+    }
+    // That thread kept reading, with Jetty's TLS: the app never pulled from under it.
+    assertThat(counted.directTlsConnections()).isZero();
   }
 }

@@ -450,10 +450,12 @@ public final class RuntimeBench {
     }
   }
 
+  /** The median; of an even count, the mean of the two middle values (not the upper one). */
   private static double medianOf(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(null);
-    return sorted.get(sorted.size() / 2);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** User and system CPU time of a process so far, in ms (from /proc, 100 ticks a second). */

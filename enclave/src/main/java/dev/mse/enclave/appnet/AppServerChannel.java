@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -30,6 +32,8 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
   private volatile int port = -1;
   private volatile SocketAddress bound;
   private ServerSocket socket;
+  // The loopback accepter's own selector, once this is the app's port.
+  private volatile Selector loopbackWait;
 
   AppServerChannel(AppNetProvider provider, ServerSocketChannel system) {
     super(provider);
@@ -69,12 +73,17 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
       }
       system.bind(local, backlogSize);
       if (system.getLocalAddress() instanceof InetSocketAddress bound
-          && !isRegistered()
           && AppPorts.claim(bound.getPort(), this)) {
         port = bound.getPort();
         this.bound = bound;
-        system.configureBlocking(true);
+        // Non-blocking: keys of selectors this was registered with before (Netty registers, then
+        // binds) may still hold it until their next selection.
+        system.configureBlocking(false);
+        loopbackWait = SystemNio.provider().openSelector();
+        system.register(loopbackWait, SelectionKey.OP_ACCEPT);
         app = true;
+        // Keys registered already turn in-memory.
+        readiness.changed();
         Thread.ofVirtual().name("mse-app-port-" + port).start(this::acceptLoopback);
       }
       return this;
@@ -85,9 +94,15 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
   private void acceptLoopback() {
     try {
       while (true) {
-        arrive(system.accept());
+        SocketChannel connection = system.accept();
+        if (connection != null) {
+          arrive(connection);
+        } else {
+          loopbackWait.select();
+          loopbackWait.selectedKeys().clear();
+        }
       }
-    } catch (IOException e) {
+    } catch (IOException | ClosedSelectorException e) {
       // Closed: the app closed its server channel.
     }
   }
@@ -160,6 +175,8 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
   protected void implCloseSelectableChannel() throws IOException {
     if (app) {
       AppPorts.release(port, this);
+      // Wakes the loopback accepter, and drops its key so that the JDK releases the port.
+      loopbackWait.close();
     }
     system.close();
     lock.lock();

@@ -83,10 +83,13 @@ final class MixedSelector extends AbstractSelector {
       key.changed();
       return key;
     }
-    // A JDK channel, or a server channel that is not the app's port (the JDK channel inside).
-    SelectableChannel target =
-        channel instanceof AppServerChannel server ? server.system() : channel;
-    Key key = new Key(channel, null);
+    // A JDK channel, or a server channel that is not the app's port (the JDK channel inside): a
+    // server channel may become the app's port later (Netty registers before it binds), and its
+    // key then turns into an in-memory one (Key.changed()).
+    AppServerChannel server = channel instanceof AppServerChannel a ? a : null;
+    SelectableChannel target = server != null ? server.system() : channel;
+    Key key = new Key(channel, server);
+    key.jdk = true;
     key.target = target;
     key.attach(attachment);
     key.interest = ops;
@@ -96,6 +99,13 @@ final class MixedSelector extends AbstractSelector {
       throw new IllegalSelectorException();
     }
     keys.add(key);
+    if (server != null) {
+      server.readiness().watch(key);
+      if (server.inMemory()) {
+        // It became the app's port while this key was made.
+        key.changed();
+      }
+    }
     return key;
   }
 
@@ -175,7 +185,7 @@ final class MixedSelector extends AbstractSelector {
     for (SelectionKey s : systemSelected) {
       if (s.attachment() instanceof Key key && key.isValid()) {
         // For an in-memory key this is the client's socket, watched for reading only.
-        int ready = key.virtual == null ? s.readyOps() : s.readyOps() & key.interest;
+        int ready = key.jdk ? s.readyOps() : s.readyOps() & key.interest;
         if (ready != 0) {
           updated += key.select(ready);
         }
@@ -321,6 +331,9 @@ final class MixedSelector extends AbstractSelector {
     private final SelectableChannel channel;
     private final VirtualChannel virtual;
     private SelectableChannel target;
+    // Whether the JDK key below is the channel's own registration (else, for an in-memory channel,
+    // it watches the client's socket, or there is none).
+    private volatile boolean jdk;
     private volatile SelectionKey system;
     private volatile int interest;
     private volatile int ready;
@@ -353,8 +366,15 @@ final class MixedSelector extends AbstractSelector {
         throw new IllegalArgumentException("invalid interest set");
       }
       interest = ops;
-      if (virtual == null) {
-        system.interestOps(ops);
+      if (jdk) {
+        SelectionKey s = system;
+        if (s != null) {
+          s.interestOps(ops);
+        }
+        if (!jdk) {
+          // It turned in-memory meanwhile: the interest counts there.
+          changed();
+        }
       } else {
         changed();
       }
@@ -366,6 +386,20 @@ final class MixedSelector extends AbstractSelector {
     public void changed() {
       if (!isValid()) {
         return;
+      }
+      if (jdk) {
+        if (!(virtual instanceof AppServerChannel server && server.inMemory())) {
+          return;
+        }
+        // The server channel became the app's port: its readiness is the in-memory backlog's now.
+        synchronized (this) {
+          jdk = false;
+          SelectionKey s = system;
+          system = null;
+          if (s != null) {
+            s.cancel();
+          }
+        }
       }
       candidates.add(this);
       // Whether to watch the client's socket follows the interest, the source and the window.

@@ -29,6 +29,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,6 +168,35 @@ class AppServersRelayTest {
       assertThat(r.body()).isEqualTo("/late x=1 hello mse!");
       assertThat(http.get1("/after").body()).isEqualTo("/after null ");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void http2ClientsReachTheAppThroughTheProxyInMemory(Kind kind) throws Exception {
+    start(kind);
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(tls.clientContext())
+            .version(HttpClient.Version.HTTP_2)
+            .build();
+    URI base = URI.create("https://localhost:" + front.port());
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/h2?n=" + i))
+                  .POST(HttpRequest.BodyPublishers.ofString("body " + i))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(r.body()).isEqualTo("/h2 n=" + i + " body " + i);
+    }
+    HttpResponse<String> big =
+        client.send(
+            HttpRequest.newBuilder(base.resolve("/big")).build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.US_ASCII));
+    assertThat(big.body().equals(new String(BIG, StandardCharsets.US_ASCII)))
+        .as("the whole large body, in order")
+        .isTrue();
   }
 
   @ParameterizedTest

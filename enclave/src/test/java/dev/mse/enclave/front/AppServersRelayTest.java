@@ -22,6 +22,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
+import io.undertow.Undertow;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.Headers;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -53,12 +56,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The relay with apps on the servers JVM web apps are built on (Jetty, Tomcat, Netty), each taking
- * its port in memory through the app network. Unlike the JDK's {@code HttpServer}, which registers
- * its connection anew for every request, these register an accepted connection once and change its
- * interest afterwards (Jetty and Netty with none at first): the app's selector must start and stop
- * watching the client's socket as that interest and the relay's state change, on a key that stays.
- * Each app answers {@code /big} with {@link #BIG}, anything else with "path query body".
+ * The relay with apps on the servers JVM web apps are built on (Jetty, Tomcat, Undertow, Netty),
+ * each taking its port in memory through the app network. Unlike the JDK's {@code HttpServer},
+ * which registers its connection anew for every request, these register an accepted connection once
+ * and change its interest afterwards (Jetty and Netty with none at first): the app's selector must
+ * start and stop watching the client's socket as that interest and the relay's state change, on a
+ * key that stays. Each app answers {@code /big} with {@link #BIG}, anything else with "path query
+ * body".
  */
 class AppServersRelayTest {
   private static final byte[] BIG = new byte[6 * 1024 * 1024];
@@ -74,13 +78,15 @@ class AppServersRelayTest {
   enum Kind {
     JETTY,
     TOMCAT,
-    NETTY;
+    NETTY,
+    UNDERTOW;
 
     App start(int port) throws Exception {
       return switch (this) {
         case JETTY -> jetty(port);
         case TOMCAT -> tomcat(port);
         case NETTY -> netty(port);
+        case UNDERTOW -> undertow(port);
       };
     }
   }
@@ -361,5 +367,24 @@ class AppServersRelayTest {
       channel.close().sync();
       group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
     };
+  }
+
+  private static App undertow(int port) {
+    Undertow server =
+        Undertow.builder()
+            .addHttpListener(port, "127.0.0.1")
+            .setHandler(
+                new BlockingHandler(
+                    exchange -> {
+                      byte[] body = exchange.getInputStream().readAllBytes();
+                      String query = exchange.getQueryString();
+                      byte[] out =
+                          answer(exchange.getRequestPath(), query.isEmpty() ? null : query, body);
+                      exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, out.length);
+                      exchange.getOutputStream().write(out);
+                    }))
+            .build();
+    server.start();
+    return server::stop;
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mse.enclave.appnet.AppPorts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -39,6 +41,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.apache.catalina.Context;
@@ -52,6 +55,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -205,6 +209,30 @@ class AppServersRelayTest {
         .isTrue();
   }
 
+  @Test
+  void anUpgradeTheAppAcceptsTurnsTheConnectionIntoATunnel() throws Exception {
+    start(Kind.NETTY);
+    try (RawHttp http = new RawHttp(tls.clientContext(), front.port())) {
+      assertThat(http.get1("/first").status()).isEqualTo(200);
+      http.send(
+          "GET /tunnel HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n");
+      RawHttp.Response switching = http.read(true);
+      assertThat(switching.status()).isEqualTo(101);
+      // Opaque from here: even what reads as a request for the runtime's path is the app's.
+      for (String bytes :
+          List.of(
+              "ping\n",
+              "GET /.well-known/mse/status HTTP/1.1\r\nHost: localhost\r\n\r\n",
+              "x".repeat(100_000))) {
+        http.send(bytes);
+        byte[] echoed = http.socket.getInputStream().readNBytes(bytes.length());
+        assertThat(new String(echoed, StandardCharsets.ISO_8859_1).equals(bytes))
+            .as("echoed: %s", bytes.substring(0, Math.min(20, bytes.length())))
+            .isTrue();
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void theAppsPortStillAnswersOverLoopback(Kind kind) throws Exception {
@@ -336,15 +364,19 @@ class AppServersRelayTest {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(new HttpServerCodec())
+                        .addLast("codec", new HttpServerCodec())
                         // Closes after answering "Connection: close", as the other servers do.
-                        .addLast(new HttpServerKeepAliveHandler())
-                        .addLast(new HttpObjectAggregator(1 << 20))
+                        .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                        .addLast("aggregator", new HttpObjectAggregator(1 << 20))
                         .addLast(
                             new SimpleChannelInboundHandler<FullHttpRequest>() {
                               @Override
                               protected void channelRead0(
                                   ChannelHandlerContext ctx, FullHttpRequest request) {
+                                if ("echo".equals(request.headers().get(HttpHeaderNames.UPGRADE))) {
+                                  switchToEcho(ctx, this);
+                                  return;
+                                }
                                 URI uri = URI.create(request.uri());
                                 byte[] body = new byte[request.content().readableBytes()];
                                 request.content().readBytes(body);
@@ -367,6 +399,31 @@ class AppServersRelayTest {
       channel.close().sync();
       group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
     };
+  }
+
+  /** Answers 101 and echoes every byte from then on: a protocol of its own after HTTP. */
+  private static void switchToEcho(ChannelHandlerContext ctx, ChannelHandler http) {
+    FullHttpResponse switching =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+    switching.headers().set(HttpHeaderNames.UPGRADE, "echo");
+    switching.headers().set(HttpHeaderNames.CONNECTION, "Upgrade");
+    ctx.writeAndFlush(switching)
+        .addListener(
+            written -> {
+              ctx.pipeline().remove("aggregator");
+              ctx.pipeline().remove("keep-alive");
+              ctx.pipeline().remove("codec");
+              ctx.pipeline()
+                  .replace(
+                      http,
+                      "echo",
+                      new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext echo, Object bytes) {
+                          echo.writeAndFlush(bytes);
+                        }
+                      });
+            });
   }
 
   private static App undertow(int port) {

@@ -19,5 +19,5 @@ printf 'Main-Class: demo.App\n' > "$work/manifest"
 "$JAVA_HOME/bin/keytool" -genkeypair -keyalg EC -groupname secp256r1 -alias app -dname CN=localhost \
   -keystore "$work/direct.p12" -storepass changeit -storetype PKCS12 -validity 2 >/dev/null 2>&1
 
-"$JAVA_HOME/bin/java" -Ddirect.keystore="$work/direct.p12" -Dwrk.script=${WRK_SCRIPT:-bench/wrk-runtime.lua} -cp "bench/target/benchmarks.jar" \
+"$JAVA_HOME/bin/java" -Ddirect.keystore="$work/direct.p12" -cp "bench/target/benchmarks.jar" \
   dev.mse.bench.RuntimeBench enclave/target/runtime "$work/app.jar" "$work/run" "${ROUNDS:-5}" | tee bench/results/runtime.txt

@@ -127,25 +127,14 @@ public final class RuntimeBench {
     int pairs = Integer.parseInt(System.getenv().getOrDefault("PAIRS", "3"));
     String front = "https://127.0.0.1:" + lastPort + "/hello";
     String directUrl = "https://127.0.0.1:" + directPort + "/hello";
-    Ratios saturated = comparePairs("saturated", pairs, null, front, last, directUrl, direct);
+    comparePairs("saturated", pairs, null, front, last, directUrl, direct);
     String pace = System.getenv().getOrDefault("PACE_MS", "3");
-    int pacedPairs = Integer.parseInt(System.getenv().getOrDefault("PACED_PAIRS", "" + pairs));
-    Ratios paced = comparePairs("paced", pacedPairs, pace, front, last, directUrl, direct);
-    long rssAfter = rssKb(last.pid());
-    if (pairs > 0) {
+    int pacedPairs =
+        Integer.parseInt(System.getenv().getOrDefault("PACED_PAIRS", String.valueOf(pairs)));
+    comparePairs("paced", pacedPairs, pace, front, last, directUrl, direct);
+    if (pairs + pacedPairs > 0) {
       System.out.printf(
-          Locale.ROOT,
-          "saturated: median throughput ratio %.2f, median p99 ratio %.2f%n"
-              + "paced (%s ms between requests on average): median rate ratio %.2f, median p99"
-              + " ratio %.2f, median p99.9 ratio %.2f (load now %s)%n",
-          medianOf(saturated.throughput),
-          medianOf(saturated.p99),
-          pace,
-          medianOf(paced.throughput),
-          medianOf(paced.p99),
-          medianOf(paced.p999),
-          loadAverage());
-      System.out.printf(Locale.ROOT, "runtime RSS after the load: %d MB%n", rssAfter / 1024);
+          Locale.ROOT, "runtime RSS after the load: %d MB%n", rssKb(last.pid()) / 1024);
     }
     stop(last);
     stop(direct);
@@ -153,10 +142,11 @@ public final class RuntimeBench {
 
   private record Run(Process process, int port, long toWaitingMs, long toRunningMs) {}
 
-  /** Front-to-direct ratios of one series of pairs. */
-  private record Ratios(List<Double> throughput, List<Double> p99, List<Double> p999) {}
-
-  private static Ratios comparePairs(
+  /**
+   * Runs {@code pairs} pairs of front and direct, wrk paced by {@code paceMs} when not null, and
+   * prints each pair and the medians of their front-to-direct ratios.
+   */
+  private static void comparePairs(
       String label,
       int pairs,
       String paceMs,
@@ -165,7 +155,9 @@ public final class RuntimeBench {
       String directUrl,
       Process direct)
       throws Exception {
-    Ratios ratios = new Ratios(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    List<Double> throughput = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    List<Double> p999 = new ArrayList<>();
     for (int pair = 0; pair < pairs; pair++) {
       String load = loadAverage();
       long cpu0 = cpuMs(runtime.pid());
@@ -174,9 +166,9 @@ public final class RuntimeBench {
       long cpu2 = cpuMs(direct.pid());
       Wrk directTls = wrk(directUrl, paceMs);
       long cpu3 = cpuMs(direct.pid());
-      ratios.throughput.add(front.rps / directTls.rps);
-      ratios.p99.add(front.p99Ms / directTls.p99Ms);
-      ratios.p999.add(front.p999Ms / directTls.p999Ms);
+      throughput.add(front.rps / directTls.rps);
+      p99.add(front.p99Ms / directTls.p99Ms);
+      p999.add(front.p999Ms / directTls.p999Ms);
       // CPU time per request of the serving process: less sensitive to a busy machine than rates.
       System.out.printf(
           Locale.ROOT,
@@ -196,7 +188,18 @@ public final class RuntimeBench {
           front.p99Ms / directTls.p99Ms,
           front.p999Ms / directTls.p999Ms);
     }
-    return ratios;
+    if (pairs > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s%s: median throughput ratio %.2f, median p99 ratio %.2f, median p99.9 ratio %.2f"
+              + " (load now %s)%n",
+          label,
+          paceMs == null ? "" : " (" + paceMs + " ms between requests on average)",
+          medianOf(throughput),
+          medianOf(p99),
+          medianOf(p999),
+          loadAverage());
+    }
   }
 
   private static final int DIRECT_PORT = 18443;
@@ -385,8 +388,12 @@ public final class RuntimeBench {
     }
   }
 
-  /** Ten seconds of wrk with 64 connections, paced when {@code paceMs} is not null. */
+  /**
+   * Ten seconds of wrk with 64 connections, paced when {@code paceMs} is not null, with the script
+   * {@code WRK_SCRIPT} names (default bench/wrk-runtime.lua).
+   */
   private static Wrk wrk(String url, String paceMs) throws Exception {
+    String script = System.getenv("WRK_SCRIPT");
     ProcessBuilder wrk =
         new ProcessBuilder(
                 "wrk",
@@ -395,11 +402,14 @@ public final class RuntimeBench {
                 "-d10s",
                 "--latency",
                 "-s",
-                System.getProperty("wrk.script", "bench/wrk-runtime.lua"),
+                script != null ? script : "bench/wrk-runtime.lua",
                 url)
             .redirectErrorStream(true);
+    // The script reads PACE_MS: set for paced runs only, never inherited from this process.
     if (paceMs != null) {
       wrk.environment().put("PACE_MS", paceMs);
+    } else {
+      wrk.environment().remove("PACE_MS");
     }
     Process p = wrk.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -409,7 +419,7 @@ public final class RuntimeBench {
     if (!rps.find() || !tail.find()) {
       throw new IllegalStateException("cannot read wrk's output:\n" + out);
     }
-    if (System.getenv("WRK_SCRIPT") != null) {
+    if (script != null) {
       System.out.println("  " + url + " " + tail.group());
     }
     return new Wrk(

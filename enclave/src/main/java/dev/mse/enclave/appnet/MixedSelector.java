@@ -36,7 +36,6 @@ final class MixedSelector extends AbstractSelector {
   private final Set<Key> keys = ConcurrentHashMap.newKeySet();
   // In-memory keys that may be ready: told of a change since the last selection, or ready then.
   private final Set<Key> candidates = ConcurrentHashMap.newKeySet();
-  private volatile boolean followAgain;
   // Keys whose socket watch met a cancelled JDK key not yet dropped: watched again at selection.
   private final Set<Key> refollow = ConcurrentHashMap.newKeySet();
   // The thread blocked in the JDK selector now, if any: the one a new watch must wake.
@@ -154,10 +153,9 @@ final class MixedSelector extends AbstractSelector {
       throw new ClosedSelectorException();
     }
     dropCancelled();
-    if (followAgain) {
+    if (!refollow.isEmpty()) {
       // A socket could not be watched because its previous key here was cancelled but not yet
       // dropped: the JDK selector drops it now, then the watch is set up again.
-      followAgain = false;
       system.selectNow();
       for (Iterator<Key> i = refollow.iterator(); i.hasNext(); ) {
         Key key = i.next();
@@ -266,7 +264,6 @@ final class MixedSelector extends AbstractSelector {
       // wait (a wake-up carries over to a selection not yet begun), drops that key, and watches
       // again.
       refollow.add(key);
-      followAgain = true;
       system.wakeup();
     } catch (ClosedSelectorException e) {
       // This selector closed: nothing is watched any more.
@@ -366,16 +363,18 @@ final class MixedSelector extends AbstractSelector {
         throw new IllegalArgumentException("invalid interest set");
       }
       interest = ops;
-      if (jdk) {
-        SelectionKey s = system;
-        if (s != null) {
+      SelectionKey s = system;
+      if (jdk && s != null) {
+        try {
           s.interestOps(ops);
+        } catch (CancelledKeyException e) {
+          if (jdk) {
+            throw e;
+          }
+          // It turned in-memory meanwhile (its JDK key cancelled): the interest counts there.
         }
-        if (!jdk) {
-          // It turned in-memory meanwhile: the interest counts there.
-          changed();
-        }
-      } else {
+      }
+      if (!jdk) {
         changed();
       }
       return this;

@@ -1,5 +1,7 @@
 package dev.mse.enclave.front;
 
+import java.util.HexFormat;
+
 /**
  * Follows one HTTP/1.1 message body through a byte stream, to find where it ends: a fixed length,
  * chunked (sizes, extensions and trailers skipped), or everything until the connection closes. The
@@ -119,11 +121,11 @@ final class MessageBody {
   private static long chunkSize(String line) {
     int i = 0;
     long size = 0;
-    while (i < line.length() && Character.digit(line.charAt(i), 16) >= 0 && line.charAt(i) < 128) {
+    while (i < line.length() && HexFormat.isHexDigit(line.charAt(i))) {
       if (i == 15) {
         return -1;
       }
-      size = size * 16 + Character.digit(line.charAt(i), 16);
+      size = size * 16 + HexFormat.fromHexDigit(line.charAt(i));
       i++;
     }
     if (i == 0) {

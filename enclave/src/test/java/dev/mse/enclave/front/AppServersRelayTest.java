@@ -44,6 +44,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -397,7 +398,7 @@ class AppServersRelayTest {
             .channel();
     return () -> {
       channel.close().sync();
-      group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
     };
   }
 

@@ -58,6 +58,11 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
   private int queuedBytes;
   private Runnable roomWaiter;
   private volatile RequestSource source;
+  // Whether a read in blocking mode is under way (set before it pulls, see pull()).
+  private volatile boolean blockingReader;
+  // The app's selector's watch of the client's socket, kept between the app's keys (set and
+  // cleared by MixedSelector; ended here when the source detaches or the connection closes).
+  volatile MixedSelector.SocketWatch watch;
   private volatile ResponseSink sink;
   private boolean clientEnd;
   private boolean connectCalled;
@@ -192,7 +197,22 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
   /** The source stopped: the front pushes from now on. */
   public void detach() {
     this.source = null;
+    endWatch();
     readiness.changed();
+  }
+
+  private void endWatch() {
+    MixedSelector.SocketWatch w = watch;
+    if (w != null) {
+      w.cancel();
+    }
+  }
+
+  /** Forgets {@code w}, if it is still this connection's watch. */
+  void clearWatch(MixedSelector.SocketWatch w) {
+    if (watch == w) {
+      watch = null;
+    }
   }
 
   /** The source the app's side pulls from now, if any. */
@@ -210,16 +230,27 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     }
   }
 
-  /** Pulls from the source, if one is attached and the app wants more; errors end the input. */
-  void pull() {
+  /**
+   * Pulls from the source for the app, from a thread that must not wait (the app's selector): the
+   * bytes are queued for the app's next read. A blocking reader waiting on the client's socket is
+   * woken, since the bytes it waits for may be the ones taken here. Errors end the input.
+   *
+   * @return what the pull did ({@code DETACHED} when there is no source, or after an error)
+   */
+  RequestSource.Pulled pull() {
     RequestSource s = source;
-    if (s == null || !wantsMore()) {
-      return;
+    if (s == null) {
+      return RequestSource.Pulled.DETACHED;
     }
     try {
-      s.pull();
+      return s.pull();
     } catch (IOException e) {
       reset();
+      return RequestSource.Pulled.DETACHED;
+    } finally {
+      if (blockingReader) {
+        s.wakeReader();
+      }
     }
   }
 
@@ -301,6 +332,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
       boolean blocking = isBlocking();
       boolean done = false;
       if (blocking) {
+        blockingReader = true;
         begin();
       }
       try {
@@ -309,6 +341,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
         return n;
       } finally {
         if (blocking) {
+          blockingReader = false;
           end(done);
         }
       }
@@ -481,6 +514,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
 
   @Override
   protected void implCloseSelectableChannel() {
+    endWatch();
     lock.lock();
     try {
       readable.signalAll();

@@ -29,6 +29,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * their readiness after each wait, and wake the JDK selector when it changes. Selection follows the
  * JDK's rules: a key already selected gets its ready set extended, cancelled keys leave at the next
  * selection, {@link #wakeup} makes the next one return at once.
+ *
+ * <p>For a front connection whose bytes the app pulls, the JDK selector watches the client's socket
+ * ({@link SocketWatch}). That watch belongs to the connection, not to the app's key for it, and
+ * outlives the key: the JDK {@code HttpServer} cancels its key before each request and registers a
+ * new one after the response, and watching the socket per key cost two {@code epoll_ctl} calls a
+ * request. A watch nobody wants stops only when the socket turns readable (or the connection ends),
+ * which between a response and the client's next request it does not.
  */
 final class MixedSelector extends AbstractSelector {
   private static final long FOREVER = -1;
@@ -57,7 +64,7 @@ final class MixedSelector extends AbstractSelector {
     @Override
     public boolean add(SelectionKey key) {
       if (key instanceof Key k) {
-        // In step with follow(), which never watches a socket for a key already cancelled.
+        // In step with Key.changed(), which may turn a JDK key in-memory meanwhile.
         synchronized (k) {
           if (k.system != null) {
             k.system.cancel();
@@ -181,12 +188,14 @@ final class MixedSelector extends AbstractSelector {
     int updated = 0;
     Set<SelectionKey> systemSelected = system.selectedKeys();
     for (SelectionKey s : systemSelected) {
-      if (s.attachment() instanceof Key key && key.isValid()) {
-        // For an in-memory key this is the client's socket, watched for reading only.
-        int ready = key.jdk ? s.readyOps() : s.readyOps() & key.interest;
+      Object attachment = s.attachment();
+      if (attachment instanceof Key key && key.isValid()) {
+        int ready = s.readyOps();
         if (ready != 0) {
           updated += key.select(ready);
         }
+      } else if (attachment instanceof SocketWatch watch) {
+        updated += watch.readable(s);
       }
     }
     systemSelected.clear();
@@ -212,7 +221,8 @@ final class MixedSelector extends AbstractSelector {
 
   /**
    * Watches the client's socket for a front connection with a source, while the app wants to read
-   * and is less than a window behind; stops watching otherwise.
+   * and is less than a window behind. A watch nobody wants is left as it is: {@link
+   * SocketWatch#readable} stops it if the socket turns readable meanwhile.
    */
   private void follow(Key key) {
     if (key.virtual instanceof FrontConnection connection) {
@@ -240,25 +250,24 @@ final class MixedSelector extends AbstractSelector {
   /** Returns true when the socket is now watched for reading where it was not before. */
   private boolean follow(Key key, FrontConnection connection) {
     RequestSource source = connection.source();
-    boolean watch =
-        source != null && (key.interest & SelectionKey.OP_READ) != 0 && connection.wantsMore();
-    SelectionKey s = key.system;
-    if (s != null && (!s.isValid() || source == null || s.channel() != source.socket())) {
-      s.cancel();
-      key.system = null;
-      s = null;
+    SelectableChannel socket = source == null ? null : source.socket();
+    SocketWatch watch = connection.watch;
+    if (watch != null && !watch.watches(this, socket)) {
+      watch.cancel();
+      watch = null;
+    }
+    if (socket == null || (key.interest & SelectionKey.OP_READ) == 0 || !connection.wantsMore()) {
+      return false;
     }
     try {
-      if (s == null && watch) {
-        key.system = source.socket().register(system, SelectionKey.OP_READ, key);
+      if (watch == null) {
+        watch = new SocketWatch(this, connection, key);
+        // Attached as it is registered: a selection never meets the key without its watch.
+        watch.system = socket.register(system, SelectionKey.OP_READ, watch);
+        connection.watch = watch;
         return true;
-      } else if (s != null) {
-        int ops = watch ? SelectionKey.OP_READ : 0;
-        if (s.interestOps() != ops) {
-          s.interestOps(ops);
-          return watch;
-        }
       }
+      return watch.wantedBy(key);
     } catch (CancelledKeyException e) {
       // The socket's last key here is cancelled but not yet gone: the next selection does not
       // wait (a wake-up carries over to a selection not yet begun), drops that key, and watches
@@ -299,6 +308,9 @@ final class MixedSelector extends AbstractSelector {
     if (key.virtual != null) {
       candidates.remove(key);
       key.virtual.readiness().unwatch(key);
+      if (key.virtual instanceof FrontConnection connection && connection.watch != null) {
+        connection.watch.dropped(key);
+      }
     }
     if (key.system != null) {
       key.system.cancel();
@@ -429,6 +441,118 @@ final class MixedSelector extends AbstractSelector {
       int before = ready;
       ready = before | ops;
       return ready != before ? 1 : 0;
+    }
+  }
+
+  /**
+   * This selector's watch of a front connection's client socket: the socket's key in the JDK
+   * selector, kept from one app key for the connection to the next (see the class comment). At most
+   * one selector watches a connection's socket: the last one asked to.
+   */
+  static final class SocketWatch {
+    private final MixedSelector selector;
+    private final FrontConnection connection;
+    private volatile SelectionKey system;
+    // The app's key the socket's readiness goes to (guarded by this).
+    private Key owner;
+    // Whether the JDK key's interest is OP_READ (guarded by this).
+    private boolean reading = true;
+
+    private SocketWatch(MixedSelector selector, FrontConnection connection, Key owner) {
+      this.selector = selector;
+      this.connection = connection;
+      this.owner = owner;
+    }
+
+    /** Whether this is {@code selector}'s watch of {@code socket}, and still registered. */
+    private boolean watches(MixedSelector selector, SelectableChannel socket) {
+      SelectionKey s = system;
+      return this.selector == selector && s != null && s.isValid() && s.channel() == socket;
+    }
+
+    /**
+     * {@code key} wants the socket's readiness.
+     *
+     * @return whether the socket is now watched for reading where it was not before
+     */
+    private synchronized boolean wantedBy(Key key) {
+      owner = key;
+      if (reading) {
+        return false;
+      }
+      system.interestOps(SelectionKey.OP_READ);
+      reading = true;
+      return true;
+    }
+
+    /**
+     * The JDK selector found the socket readable ({@code s}, this watch's key there): 1 when that
+     * selected the owner's key anew.
+     */
+    private int readable(SelectionKey s) {
+      synchronized (this) {
+        if (!s.isValid()) {
+          return 0;
+        }
+        RequestSource source = connection.source();
+        if (source == null || source.socket() != s.channel() || !connection.isOpen()) {
+          s.cancel();
+          connection.clearWatch(this);
+          return 0;
+        }
+        if (wanted()) {
+          return owner.select(SelectionKey.OP_READ);
+        }
+        if (!connection.wantsMore()) {
+          stopReading(s);
+          return 0;
+        }
+      }
+      // No key of the app's wants it now, though the app takes more: the JDK HttpServer cancels
+      // its key while it serves a request and registers a new one after the response. The bytes
+      // are brought in now, as the app's own read would (not under this monitor: queuing them
+      // tells the app's keys, which may follow this watch). Else the socket, level-triggered,
+      // would end every selection at once until read, and only a stop would keep it quiet.
+      if (connection.pull() == RequestSource.Pulled.BUSY) {
+        // Another thread is passing the client's bytes and will queue them: stop until wanted.
+        synchronized (this) {
+          if (s.isValid() && !wanted()) {
+            stopReading(s);
+          }
+        }
+      }
+      return 0;
+    }
+
+    /** Whether the owner wants the socket's readiness now (under this monitor). */
+    private boolean wanted() {
+      Key key = owner;
+      return key != null
+          && key.isValid()
+          && (key.interest & SelectionKey.OP_READ) != 0
+          && connection.wantsMore();
+    }
+
+    /** Stops watching for reading until wanted again (under this monitor). */
+    private void stopReading(SelectionKey s) {
+      s.interestOps(0);
+      reading = false;
+    }
+
+    /** The app's key left the selector: the watch stays for the next one. */
+    private synchronized void dropped(Key key) {
+      if (owner == key) {
+        owner = null;
+      }
+    }
+
+    /** Stops watching: the connection ended, its source detached, or another selector took it. */
+    synchronized void cancel() {
+      SelectionKey s = system;
+      if (s != null) {
+        s.cancel();
+      }
+      connection.clearWatch(this);
     }
   }
 

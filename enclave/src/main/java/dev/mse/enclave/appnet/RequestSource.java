@@ -28,4 +28,10 @@ public interface RequestSource {
 
   /** Waits, at most a short while, until the client's socket may be readable. */
   void awaitReadable() throws IOException;
+
+  /**
+   * Ends an {@link #awaitReadable} under way, or the next one, at once: another thread pulled what
+   * it was waiting for.
+   */
+  void wakeReader();
 }

@@ -291,6 +291,11 @@ final class AppRelay extends AbstractConnection.NonBlocking
     readable.await();
   }
 
+  @Override
+  public void wakeReader() {
+    readable.wake();
+  }
+
   /** On a virtual thread: reads the client and passes its bytes on, waiting where it must. */
   private void relayBlocking() {
     passing.lock();

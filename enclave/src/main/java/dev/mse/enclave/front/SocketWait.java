@@ -18,6 +18,8 @@ final class SocketWait implements AutoCloseable {
   private final int op;
   private Selector selector;
   private boolean closed;
+  // A wake-up that came before the selector was opened, for the first wait.
+  private boolean woken;
 
   /**
    * @param channel the socket, in non-blocking mode
@@ -35,6 +37,10 @@ final class SocketWait implements AutoCloseable {
       if (closed) {
         throw new IOException("the connection closed");
       }
+      if (woken) {
+        woken = false;
+        return;
+      }
       if (selector == null) {
         selector = SystemNio.provider().openSelector();
         channel.register(selector, op);
@@ -48,6 +54,18 @@ final class SocketWait implements AutoCloseable {
       s.select(SLICE_MS);
     } catch (ClosedSelectorException e) {
       throw new IOException("the connection closed");
+    }
+  }
+
+  /** Ends a wait under way, or the next one if none is (as {@link Selector#wakeup} does). */
+  void wake() {
+    Selector s;
+    synchronized (this) {
+      s = selector;
+      woken = s == null;
+    }
+    if (s != null) {
+      s.wakeup();
     }
   }
 

@@ -16,6 +16,8 @@ public final class AppProxy extends ProxyHandler.Reverse {
 
   public AppProxy(int appPort) {
     super(request -> target(request, appPort));
+    // The front's pool rather than a client pool of its own (8 more idle platform threads).
+    setUseServerThreadPool(true);
     this.appPort = appPort;
     this.inMemory = new InMemoryTransport(appPort);
   }

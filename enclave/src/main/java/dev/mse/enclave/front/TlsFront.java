@@ -28,6 +28,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class TlsFront implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(5);
+  private static final int MIN_THREADS = 4;
+  private static final int IDLE_THREAD_MS = 2_000;
   private final Server server;
   private final ServerConnector connector;
   private final Optional<AppRelayFactory> relay;
@@ -65,6 +67,15 @@ public final class TlsFront implements AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("front");
     pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    // Few platform threads, none kept in reserve, and those a burst of handshakes started gone
+    // soon after it: relayed requests run on the app's threads, and every platform thread is
+    // stopped and scanned at each of the app's young collections (the pool's defaults kept 24-35
+    // threads under load, and the runtime's pauses were nearly twice the app's own, which set the
+    // p99 latency: docs/benchmarks.md).
+    pool.setMinThreads(MIN_THREADS);
+    pool.setReservedThreads(0);
+    pool.setIdleTimeout(IDLE_THREAD_MS);
+    pool.setMaxEvictCount(Integer.MAX_VALUE);
     Server server = new Server(pool);
 
     HttpConfiguration http = new HttpConfiguration();

@@ -15,6 +15,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,9 +61,14 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
   private volatile RequestSource source;
   // Whether a read in blocking mode is under way (set before it pulls, see pull()).
   private volatile boolean blockingReader;
-  // The app's selector's watch of the client's socket, kept between the app's keys (set and
-  // cleared by MixedSelector; ended here when the source detaches or the connection closes).
-  volatile MixedSelector.SocketWatch watch;
+  // The app's selectors' watches of the client's socket, kept between the app's keys: at most one
+  // per selector, added and removed by MixedSelector, ended here when the source detaches or the
+  // connection closes. Copied on change (rare); read at every change of interest.
+  private volatile MixedSelector.SocketWatch[] watches = NO_WATCHES;
+  private static final MixedSelector.SocketWatch[] NO_WATCHES = {};
+  private final Object watchLock = new Object();
+  // Counts what reached the app's queue (bytes, or the end): tells a pull that brought nothing.
+  private long arrivals;
   private volatile ResponseSink sink;
   private boolean clientEnd;
   private boolean connectCalled;
@@ -117,6 +123,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
       }
       queued.add(bytes);
       queuedBytes += length;
+      arrivals++;
       readable.signal();
     } finally {
       lock.unlock();
@@ -143,6 +150,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
       if (length > 0) {
         queued.add(bytes);
         queuedBytes += length;
+        arrivals++;
         readable.signal();
       }
       under = queuedBytes < WINDOW;
@@ -202,16 +210,52 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
   }
 
   private void endWatch() {
-    MixedSelector.SocketWatch w = watch;
-    if (w != null) {
+    for (MixedSelector.SocketWatch w : watches) {
       w.cancel();
     }
   }
 
-  /** Forgets {@code w}, if it is still this connection's watch. */
+  /** {@code selector}'s watch of the client's socket, if it has one. */
+  MixedSelector.SocketWatch watch(MixedSelector selector) {
+    for (MixedSelector.SocketWatch w : watches) {
+      if (w.of(selector)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  void addWatch(MixedSelector.SocketWatch w) {
+    synchronized (watchLock) {
+      MixedSelector.SocketWatch[] now = Arrays.copyOf(watches, watches.length + 1);
+      now[now.length - 1] = w;
+      watches = now;
+    }
+  }
+
+  /** Forgets {@code w}, if it is still one of this connection's watches. */
   void clearWatch(MixedSelector.SocketWatch w) {
-    if (watch == w) {
-      watch = null;
+    synchronized (watchLock) {
+      MixedSelector.SocketWatch[] now = watches;
+      for (int i = 0; i < now.length; i++) {
+        if (now[i] == w) {
+          MixedSelector.SocketWatch[] less = new MixedSelector.SocketWatch[now.length - 1];
+          System.arraycopy(now, 0, less, 0, i);
+          System.arraycopy(now, i + 1, less, i, now.length - i - 1);
+          watches = less;
+          return;
+        }
+      }
+    }
+  }
+
+  /** How many times bytes or the end reached the app's queue so far. */
+  long arrivals() {
+    lock.lock();
+    try {
+      return arrivals;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -249,7 +293,14 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
       return RequestSource.Pulled.DETACHED;
     } finally {
       if (blockingReader) {
+        // It waits on the socket, or on the queue when this pull made it find the source busy.
         s.wakeReader();
+        lock.lock();
+        try {
+          readable.signalAll();
+        } finally {
+          lock.unlock();
+        }
       }
     }
   }
@@ -259,6 +310,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     lock.lock();
     try {
       inputEnded = true;
+      arrivals++;
       readable.signalAll();
     } finally {
       lock.unlock();
@@ -272,6 +324,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     lock.lock();
     try {
       inputEnded = true;
+      arrivals++;
       readable.signalAll();
       room.signalAll();
     } finally {

@@ -251,8 +251,8 @@ final class MixedSelector extends AbstractSelector {
   private boolean follow(Key key, FrontConnection connection) {
     RequestSource source = connection.source();
     SelectableChannel socket = source == null ? null : source.socket();
-    SocketWatch watch = connection.watch;
-    if (watch != null && !watch.watches(this, socket)) {
+    SocketWatch watch = connection.watch(this);
+    if (watch != null && !watch.watches(socket)) {
       watch.cancel();
       watch = null;
     }
@@ -264,7 +264,7 @@ final class MixedSelector extends AbstractSelector {
         watch = new SocketWatch(this, connection, key);
         // Attached as it is registered: a selection never meets the key without its watch.
         watch.system = socket.register(system, SelectionKey.OP_READ, watch);
-        connection.watch = watch;
+        connection.addWatch(watch);
         return true;
       }
       return watch.wantedBy(key);
@@ -308,8 +308,11 @@ final class MixedSelector extends AbstractSelector {
     if (key.virtual != null) {
       candidates.remove(key);
       key.virtual.readiness().unwatch(key);
-      if (key.virtual instanceof FrontConnection connection && connection.watch != null) {
-        connection.watch.dropped(key);
+      if (key.virtual instanceof FrontConnection connection) {
+        SocketWatch watch = connection.watch(this);
+        if (watch != null) {
+          watch.dropped(key);
+        }
       }
     }
     if (key.system != null) {
@@ -446,8 +449,8 @@ final class MixedSelector extends AbstractSelector {
 
   /**
    * This selector's watch of a front connection's client socket: the socket's key in the JDK
-   * selector, kept from one app key for the connection to the next (see the class comment). At most
-   * one selector watches a connection's socket: the last one asked to.
+   * selector, kept from one app key for the connection to the next (see the class comment). One
+   * watch per selector and connection.
    */
   static final class SocketWatch {
     private final MixedSelector selector;
@@ -457,6 +460,8 @@ final class MixedSelector extends AbstractSelector {
     private Key owner;
     // Whether the JDK key's interest is OP_READ (guarded by this).
     private boolean reading = true;
+    // Pulls in a row that brought the app nothing (guarded by this).
+    private int emptyPulls;
 
     private SocketWatch(MixedSelector selector, FrontConnection connection, Key owner) {
       this.selector = selector;
@@ -464,10 +469,15 @@ final class MixedSelector extends AbstractSelector {
       this.owner = owner;
     }
 
-    /** Whether this is {@code selector}'s watch of {@code socket}, and still registered. */
-    private boolean watches(MixedSelector selector, SelectableChannel socket) {
+    /** Whether this is {@code selector}'s watch. */
+    boolean of(MixedSelector selector) {
+      return this.selector == selector;
+    }
+
+    /** Whether this watches {@code socket}, and is still registered. */
+    private boolean watches(SelectableChannel socket) {
       SelectionKey s = system;
-      return this.selector == selector && s != null && s.isValid() && s.channel() == socket;
+      return s != null && s.isValid() && s.channel() == socket;
     }
 
     /**
@@ -513,12 +523,16 @@ final class MixedSelector extends AbstractSelector {
       // are brought in now, as the app's own read would (not under this monitor: queuing them
       // tells the app's keys, which may follow this watch). Else the socket, level-triggered,
       // would end every selection at once until read, and only a stop would keep it quiet.
-      if (connection.pull() == RequestSource.Pulled.BUSY) {
-        // Another thread is passing the client's bytes and will queue them: stop until wanted.
-        synchronized (this) {
-          if (s.isValid() && !wanted()) {
-            stopReading(s);
-          }
+      long before = connection.arrivals();
+      RequestSource.Pulled pulled = connection.pull();
+      boolean empty = connection.arrivals() == before;
+      synchronized (this) {
+        emptyPulls = empty ? emptyPulls + 1 : 0;
+        // Another thread passing the client's bytes queues them itself; and a socket that stays
+        // readable while pulls bring nothing (the relay cannot read it now) would end every
+        // selection at once: either way, stop until a key wants it.
+        if ((pulled == RequestSource.Pulled.BUSY || emptyPulls > 1) && s.isValid() && !wanted()) {
+          stopReading(s);
         }
       }
       return 0;
@@ -535,8 +549,14 @@ final class MixedSelector extends AbstractSelector {
 
     /** Stops watching for reading until wanted again (under this monitor). */
     private void stopReading(SelectionKey s) {
-      s.interestOps(0);
-      reading = false;
+      try {
+        s.interestOps(0);
+        reading = false;
+      } catch (CancelledKeyException e) {
+        // The socket closed meanwhile: nothing to watch any more.
+        connection.clearWatch(this);
+      }
+      emptyPulls = 0;
     }
 
     /** The app's key left the selector: the watch stays for the next one. */

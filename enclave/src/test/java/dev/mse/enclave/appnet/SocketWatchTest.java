@@ -41,6 +41,8 @@ class SocketWatchTest {
     final AtomicInteger wakes = new AtomicInteger();
     final Semaphore woken = new Semaphore(0);
     volatile boolean busy;
+    // Reads nothing though the socket is readable (a relay that must write before it can read).
+    volatile boolean stuck;
 
     @Override
     public SelectableChannel socket() {
@@ -52,6 +54,9 @@ class SocketWatchTest {
       pulls.incrementAndGet();
       if (busy) {
         return Pulled.BUSY;
+      }
+      if (stuck) {
+        return Pulled.READ;
       }
       ByteBuffer b = ByteBuffer.allocate(1024);
       int n = socket.read(b);
@@ -151,6 +156,42 @@ class SocketWatchTest {
     key = connection.register(selector, SelectionKey.OP_READ);
     assertThat(selectUntil(key)).isEqualTo(SelectionKey.OP_READ);
     assertThat(read()).isEqualTo("while busy");
+  }
+
+  @Test
+  void pullsThatBringNothingStopTheWatchRatherThanSpin() throws Exception {
+    SelectionKey key = connection.register(selector, SelectionKey.OP_READ);
+    key.cancel();
+    selector.selectNow();
+    source.stuck = true;
+    send("stuck");
+    awaitPulled(source.pulls.get() + 1);
+    int after = source.pulls.get();
+    for (int i = 0; i < 3; i++) {
+      selector.select(30);
+    }
+    assertThat(source.pulls.get()).isEqualTo(after);
+    source.stuck = false;
+    key = connection.register(selector, SelectionKey.OP_READ);
+    assertThat(selectUntil(key)).isEqualTo(SelectionKey.OP_READ);
+    assertThat(read()).isEqualTo("stuck");
+  }
+
+  @Test
+  void eachSelectorKeepsItsOwnWatch() throws Exception {
+    try (Selector writes = Selector.open()) {
+      SelectionKey reading = connection.register(selector, SelectionKey.OP_READ);
+      SelectionKey writing = connection.register(writes, SelectionKey.OP_WRITE);
+      // A change of readiness tells both keys; the one that only writes must not take the watch.
+      connection.writable();
+      assertThat(writes.selectNow()).isEqualTo(1);
+      assertThat(writing.readyOps()).isEqualTo(SelectionKey.OP_WRITE);
+      writing.cancel();
+      writes.selectNow();
+      send("for the reader");
+      assertThat(selectUntil(reading)).isEqualTo(SelectionKey.OP_READ);
+      assertThat(read()).isEqualTo("for the reader");
+    }
   }
 
   @Test

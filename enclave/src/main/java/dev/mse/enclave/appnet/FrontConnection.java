@@ -448,7 +448,8 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     }
   }
 
-  private boolean hasQueued() {
+  /** Whether the app has something to read: bytes, or the end of the input. */
+  boolean hasQueued() {
     lock.lock();
     try {
       return !queued.isEmpty() || inputEnded || !isOpen();

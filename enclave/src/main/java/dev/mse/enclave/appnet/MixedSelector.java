@@ -513,16 +513,19 @@ final class MixedSelector extends AbstractSelector {
         if (wanted()) {
           return owner.select(SelectionKey.OP_READ);
         }
-        if (!connection.wantsMore()) {
+        if (connection.hasQueued() || !connection.wantsMore()) {
+          // The app has not read what came before: the rest waits in the socket until it wants
+          // more (at most one pull is read ahead of the app, not a window per connection).
           stopReading(s);
           return 0;
         }
       }
-      // No key of the app's wants it now, though the app takes more: the JDK HttpServer cancels
-      // its key while it serves a request and registers a new one after the response. The bytes
-      // are brought in now, as the app's own read would (not under this monitor: queuing them
-      // tells the app's keys, which may follow this watch). Else the socket, level-triggered,
-      // would end every selection at once until read, and only a stop would keep it quiet.
+      // No key of the app's wants it now, and the app has read all it was given: the JDK
+      // HttpServer cancels its key while it serves a request and registers a new one after the
+      // response, and the next request may come in between. The bytes are brought in now, as the
+      // app's own read would (not under this monitor: queuing them tells the app's keys, which may
+      // follow this watch). Else the socket, level-triggered, would end every selection at once
+      // until read, and only a stop would keep it quiet.
       long before = connection.arrivals();
       RequestSource.Pulled pulled = connection.pull();
       boolean empty = connection.arrivals() == before;

@@ -159,6 +159,27 @@ class SocketWatchTest {
   }
 
   @Test
+  void atMostOnePullIsReadAheadOfTheApp() throws Exception {
+    SelectionKey key = connection.register(selector, SelectionKey.OP_READ);
+    key.cancel();
+    selector.selectNow();
+    int pulls = source.pulls.get();
+    send("first");
+    awaitPulled(pulls);
+    // Unread bytes queued: what comes next stays in the socket until the app wants more.
+    send("second");
+    int after = source.pulls.get();
+    for (int i = 0; i < 3; i++) {
+      selector.select(30);
+    }
+    assertThat(source.pulls.get()).isEqualTo(after);
+    assertThat(read()).isEqualTo("first");
+    key = connection.register(selector, SelectionKey.OP_READ);
+    assertThat(selectUntil(key)).isEqualTo(SelectionKey.OP_READ);
+    assertThat(read()).isEqualTo("second");
+  }
+
+  @Test
   void pullsThatBringNothingStopTheWatchRatherThanSpin() throws Exception {
     SelectionKey key = connection.register(selector, SelectionKey.OP_READ);
     key.cancel();

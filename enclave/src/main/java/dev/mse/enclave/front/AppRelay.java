@@ -622,6 +622,12 @@ final class AppRelay extends AbstractConnection.NonBlocking
       ByteBuffer all = ByteBuffer.allocate(held.remaining() + rest.remaining());
       held = all.put(held).put(rest).flip();
     }
+    if (held.remaining() > AppRelayFactory.HAND_OVER_INPUT) {
+      // Jetty would drop the excess without a word: never hand over a stream with a gap.
+      LOG.warn("a hand-over brought {} bytes, more than Jetty takes: closing", held.remaining());
+      end();
+      return;
+    }
     handedOver = held;
     EndPoint endPoint = getEndPoint();
     endPoint.upgrade(factory.http11().newConnection(connector, endPoint));

@@ -21,9 +21,19 @@ final class AppRelayFactory extends AbstractConnectionFactory {
   private final Set<AppRelay> relays = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
+  /**
+   * Jetty's HTTP/1.1 input buffer for connections the relay hands over, which is all this factory's
+   * {@code http11} serves. Jetty puts what the relay already decrypted into that buffer and drops
+   * what does not fit (its {@code onUpgradeTo}), so it must hold the most a hand-over brings: a
+   * request head (8 KiB), the rest of the relay's input (32 KiB), and what {@link
+   * DirectTls#release} decrypts (what it had read, and the record it started: 32 KiB).
+   */
+  static final int HAND_OVER_INPUT = 80 * 1024;
+
   AppRelayFactory(HttpConnectionFactory http11, AppRoute route, FrontMetrics metrics) {
     super(http11.getProtocol());
     this.http11 = http11;
+    http11.setInputBufferSize(HAND_OVER_INPUT);
     this.route = route;
     this.metrics = metrics;
     addBean(http11);

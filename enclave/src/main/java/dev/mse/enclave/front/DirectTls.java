@@ -35,7 +35,7 @@ final class DirectTls implements AutoCloseable {
   /** How long a hand-over waits for the rest of a record the client started. */
   private static final long RELEASE_WAIT_NANOS = 10_000_000_000L;
 
-  private static final int MAX_RELEASED = 64 * 1024;
+  private static final int RECORD_HEADER = 5;
 
   private final QuietSslConnection jetty;
   private final SSLEngine engine;
@@ -97,6 +97,14 @@ final class DirectTls implements AutoCloseable {
    * @return bytes appended, 0 when nothing whole arrived yet, -1 at the end of the client's stream
    */
   int fill(ByteBuffer dst) throws IOException {
+    return fill(dst, false);
+  }
+
+  /**
+   * {@link #fill(ByteBuffer)}, reading from the socket, when {@code startedRecordOnly}, no more
+   * than the rest of the record whose start {@link #netIn} holds: what follows stays in the socket.
+   */
+  private int fill(ByteBuffer dst, boolean startedRecordOnly) throws IOException {
     int pos = BufferUtil.flipToFill(dst);
     try {
       while (true) {
@@ -121,12 +129,16 @@ final class DirectTls implements AutoCloseable {
                 throw new IOException("a TLS record larger than the relay's buffer");
           }
         }
+        int wanted = startedRecordOnly ? restOfStartedRecord() : Integer.MAX_VALUE;
         netIn.compact();
         int space = netIn.remaining();
+        int limit = netIn.limit();
+        netIn.limit(netIn.position() + Math.min(space, wanted));
         int n;
         try {
           n = socket.read(netIn);
         } finally {
+          netIn.limit(limit);
           netIn.flip();
         }
         lastReadShort = n < space;
@@ -276,9 +288,24 @@ final class DirectTls implements AutoCloseable {
   }
 
   /**
+   * How many bytes the record that starts {@link #netIn} (in flush mode) still lacks: its header's
+   * first, then its body.
+   */
+  private int restOfStartedRecord() {
+    int have = netIn.remaining();
+    if (have < RECORD_HEADER) {
+      return RECORD_HEADER - have;
+    }
+    int p = netIn.position();
+    int length = ((netIn.get(p + 3) & 0xff) << 8) | (netIn.get(p + 4) & 0xff);
+    return Math.max(0, RECORD_HEADER + length - have);
+  }
+
+  /**
    * Gives the connection back to Jetty, which reads on from the socket: decrypts what the client
-   * sent beyond the last request, waiting (briefly) for the rest of a record it started, so that no
-   * encrypted byte stays behind here. Call with no write in flight.
+   * sent beyond the last request and the relay already read, waiting (briefly) for the rest of a
+   * record it started and reading no further, so that no encrypted byte stays behind here and
+   * whatever the client sends next is Jetty's to read. Call with no write in flight.
    *
    * @return the decrypted bytes, in flush mode, to be read before Jetty's
    */
@@ -287,14 +314,12 @@ final class DirectTls implements AutoCloseable {
     long deadline = System.nanoTime() + RELEASE_WAIT_NANOS;
     while (netIn.hasRemaining()) {
       if (BufferUtil.space(plain) < engine.getSession().getApplicationBufferSize()) {
-        if (plain.capacity() >= MAX_RELEASED) {
-          throw new IOException("the client keeps sending while its connection is handed over");
-        }
+        // At most what the relay's buffer held, and one record: no client can make this grow on.
         ByteBuffer bigger = BufferUtil.allocate(plain.capacity() * 2);
         BufferUtil.append(bigger, plain);
         plain = bigger;
       }
-      int n = fill(plain);
+      int n = fill(plain, true);
       if (n < 0) {
         break;
       }

@@ -94,6 +94,27 @@ class AppRelayInMemoryTest extends AppRelayTest {
   }
 
   @Test
+  void aLongPipelinePastAHandOverStaysInTheSocketForJetty() throws Exception {
+    try (RawHttp c = new RawHttp(tlsClientContext(), frontPort())) {
+      assertThat(c.get1("/hello?n=0").body()).startsWith("hello n=0 via");
+      // About 100 KB of requests right behind the runtime's path, in one burst: the hand-over
+      // decrypts only what the relay had read (a limit of 64 KiB closed the connection before).
+      String[] burst = new String[2_002];
+      burst[0] = RawHttp.get("/hello?n=1");
+      burst[1] = RawHttp.get("/.well-known/mse/status");
+      for (int i = 2; i < burst.length; i++) {
+        burst[i] = RawHttp.get("/hello?n=" + i);
+      }
+      c.send(burst);
+      assertThat(c.read().body()).startsWith("hello n=1 via");
+      assertThat(c.read().body()).isEqualTo("runtime /.well-known/mse/status");
+      for (int i = 2; i < burst.length; i++) {
+        assertThat(c.read().body()).startsWith("hello n=" + i + " via");
+      }
+    }
+  }
+
+  @Test
   void keyUpdatesFromOpenSslAreFollowedOnATakenOverConnection() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
     Process openssl =

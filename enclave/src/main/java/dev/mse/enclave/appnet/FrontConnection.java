@@ -69,6 +69,9 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
   private final Object watchLock = new Object();
   // Counts what reached the app's queue (bytes, or the end): tells a pull that brought nothing.
   private long arrivals;
+  // Counts the front's passes of the client's bytes: a reader that found one under way waits for
+  // this to change.
+  private long passes;
   private volatile ResponseSink sink;
   private boolean clientEnd;
   private boolean connectCalled;
@@ -225,11 +228,21 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     return null;
   }
 
-  void addWatch(MixedSelector.SocketWatch w) {
+  /**
+   * Adds {@code w}, unless its selector has a watch here already.
+   *
+   * @return the selector's watch here: {@code w}, or the one found
+   */
+  MixedSelector.SocketWatch addWatch(MixedSelector selector, MixedSelector.SocketWatch w) {
     synchronized (watchLock) {
+      MixedSelector.SocketWatch found = watch(selector);
+      if (found != null) {
+        return found;
+      }
       MixedSelector.SocketWatch[] now = Arrays.copyOf(watches, watches.length + 1);
       now[now.length - 1] = w;
       watches = now;
+      return w;
     }
   }
 
@@ -293,15 +306,33 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
       return RequestSource.Pulled.DETACHED;
     } finally {
       if (blockingReader) {
-        // It waits on the socket, or on the queue when this pull made it find the source busy.
+        // It may wait on the socket for the bytes this pull took.
         s.wakeReader();
-        lock.lock();
-        try {
-          readable.signalAll();
-        } finally {
-          lock.unlock();
-        }
       }
+    }
+  }
+
+  /**
+   * The front finished passing the client's bytes (whatever it queued): a blocking reader that
+   * found it busy looks again.
+   */
+  public void passed() {
+    lock.lock();
+    try {
+      passes++;
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the app has read less than {@code bytes} of what was queued for it. */
+  boolean queuedAtLeast(int bytes) {
+    lock.lock();
+    try {
+      return queuedBytes >= bytes;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -418,14 +449,15 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
         return n;
       }
       // Nothing queued: pull from the client; a blocking reader waits on its socket if need be,
-      // or, when another thread is passing the client's bytes, for them to be queued.
+      // or, when another thread is passing the client's bytes, until it is done.
+      long passesBefore = passes();
       RequestSource.Pulled pulled = s.pull();
       if (pulled != RequestSource.Pulled.DETACHED && !hasQueued()) {
         if (!blocking) {
           return 0;
         }
         if (pulled == RequestSource.Pulled.BUSY) {
-          awaitQueued();
+          awaitPassed(passesBefore);
         } else {
           s.awaitReadable();
         }
@@ -433,11 +465,23 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     }
   }
 
-  /** Waits a short while for bytes to be queued (or the input to end). */
-  private void awaitQueued() {
+  private long passes() {
     lock.lock();
     try {
-      if (queued.isEmpty() && !inputEnded && isOpen()) {
+      return passes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the pass under way when {@code passes} read {@code before} ended, or bytes were
+   * queued, or the input ended (at most a short while).
+   */
+  private void awaitPassed(long before) {
+    lock.lock();
+    try {
+      if (queued.isEmpty() && !inputEnded && isOpen() && passes == before) {
         readable.await(BUSY_WAIT_MS, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
@@ -448,8 +492,7 @@ public final class FrontConnection extends SocketChannel implements VirtualChann
     }
   }
 
-  /** Whether the app has something to read: bytes, or the end of the input. */
-  boolean hasQueued() {
+  private boolean hasQueued() {
     lock.lock();
     try {
       return !queued.isEmpty() || inputEnded || !isOpen();

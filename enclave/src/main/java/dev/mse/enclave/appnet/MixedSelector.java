@@ -39,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MixedSelector extends AbstractSelector {
   private static final long FOREVER = -1;
+  // How much a selection pulls ahead of the app, at most, when no key wants the socket.
+  private static final int READ_AHEAD = 64 * 1024;
   private final Selector system;
   private final Set<Key> keys = ConcurrentHashMap.newKeySet();
   // In-memory keys that may be ready: told of a change since the last selection, or ready then.
@@ -261,11 +263,18 @@ final class MixedSelector extends AbstractSelector {
     }
     try {
       if (watch == null) {
-        watch = new SocketWatch(this, connection, key);
-        // Attached as it is registered: a selection never meets the key without its watch.
-        watch.system = socket.register(system, SelectionKey.OP_READ, watch);
-        connection.addWatch(watch);
-        return true;
+        SocketWatch fresh = new SocketWatch(this, connection, key);
+        watch = connection.addWatch(this, fresh);
+        if (watch == fresh) {
+          try {
+            // Attached as it is registered: a selection never meets the key without its watch.
+            fresh.system = socket.register(system, SelectionKey.OP_READ, fresh);
+          } catch (RuntimeException | ClosedChannelException e) {
+            connection.clearWatch(fresh);
+            throw e;
+          }
+          return true;
+        }
       }
       return watch.wantedBy(key);
     } catch (CancelledKeyException e) {
@@ -460,8 +469,10 @@ final class MixedSelector extends AbstractSelector {
     private Key owner;
     // Whether the JDK key's interest is OP_READ (guarded by this).
     private boolean reading = true;
-    // Pulls in a row that brought the app nothing (guarded by this).
+    // Pulls in a row that brought the app nothing, and what had arrived at the last (guarded by
+    // this).
     private int emptyPulls;
+    private long emptyAt = -1;
 
     private SocketWatch(MixedSelector selector, FrontConnection connection, Key owner) {
       this.selector = selector;
@@ -487,6 +498,7 @@ final class MixedSelector extends AbstractSelector {
      */
     private synchronized boolean wantedBy(Key key) {
       owner = key;
+      emptyPulls = 0;
       if (reading) {
         return false;
       }
@@ -511,11 +523,12 @@ final class MixedSelector extends AbstractSelector {
           return 0;
         }
         if (wanted()) {
+          emptyPulls = 0;
           return owner.select(SelectionKey.OP_READ);
         }
-        if (connection.hasQueued() || !connection.wantsMore()) {
-          // The app has not read what came before: the rest waits in the socket until it wants
-          // more (at most one pull is read ahead of the app, not a window per connection).
+        if (connection.queuedAtLeast(READ_AHEAD) || !connection.wantsMore()) {
+          // The app is behind: the rest waits in the socket until it wants more (a little is
+          // read ahead of the app, for a request in several pieces, not a window per connection).
           stopReading(s);
           return 0;
         }
@@ -530,7 +543,9 @@ final class MixedSelector extends AbstractSelector {
       RequestSource.Pulled pulled = connection.pull();
       boolean empty = connection.arrivals() == before;
       synchronized (this) {
-        emptyPulls = empty ? emptyPulls + 1 : 0;
+        // In a row: with nothing queued between them (else a pull that made progress came first).
+        emptyPulls = !empty ? 0 : before == emptyAt ? emptyPulls + 1 : 1;
+        emptyAt = before;
         // Another thread passing the client's bytes queues them itself; and a socket that stays
         // readable while pulls bring nothing (the relay cannot read it now) would end every
         // selection at once: either way, stop until a key wants it.

@@ -188,7 +188,15 @@ final class AppRelay extends AbstractConnection.NonBlocking
       Thread.currentThread().interrupt();
       end();
     } finally {
-      passing.unlock();
+      donePassing();
+    }
+  }
+
+  /** Releases {@link #passing}; an app reader that found it held looks again. */
+  private void donePassing() {
+    passing.unlock();
+    if (app instanceof InMemoryLink memory) {
+      memory.connection().passed();
     }
   }
 
@@ -228,7 +236,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
       end();
       throw e;
     } finally {
-      passing.unlock();
+      donePassing();
     }
   }
 
@@ -321,7 +329,7 @@ final class AppRelay extends AbstractConnection.NonBlocking
       Thread.currentThread().interrupt();
       end();
     } finally {
-      passing.unlock();
+      donePassing();
     }
   }
 

@@ -34,8 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link SocketWatch}). That watch belongs to the connection, not to the app's key for it, and
  * outlives the key: the JDK {@code HttpServer} cancels its key before each request and registers a
  * new one after the response, and watching the socket per key cost two {@code epoll_ctl} calls a
- * request. A watch nobody wants stops only when the socket turns readable (or the connection ends),
- * which between a response and the client's next request it does not.
+ * request. A watch nobody wants is left in place: if the socket turns readable meanwhile, the
+ * selection pulls the bytes in for the app's next key, and stops the watch only when the app is
+ * behind or a pull cannot make progress ({@link SocketWatch#readable}).
  */
 final class MixedSelector extends AbstractSelector {
   private static final long FOREVER = -1;
@@ -97,7 +98,6 @@ final class MixedSelector extends AbstractSelector {
     AppServerChannel server = channel instanceof AppServerChannel a ? a : null;
     SelectableChannel target = server != null ? server.system() : channel;
     Key key = new Key(channel, server);
-    key.jdk = true;
     key.target = target;
     key.attach(attachment);
     key.interest = ops;
@@ -224,7 +224,7 @@ final class MixedSelector extends AbstractSelector {
   /**
    * Watches the client's socket for a front connection with a source, while the app wants to read
    * and is less than a window behind. A watch nobody wants is left as it is: {@link
-   * SocketWatch#readable} stops it if the socket turns readable meanwhile.
+   * SocketWatch#readable} decides what to do if the socket turns readable meanwhile.
    */
   private void follow(Key key) {
     if (key.virtual instanceof FrontConnection connection) {
@@ -352,9 +352,8 @@ final class MixedSelector extends AbstractSelector {
     private final SelectableChannel channel;
     private final VirtualChannel virtual;
     private SelectableChannel target;
-    // Whether the JDK key below is the channel's own registration (else, for an in-memory channel,
-    // it watches the client's socket, or there is none).
-    private volatile boolean jdk;
+    // The channel's own registration with the JDK selector: null for an in-memory channel (a front
+    // connection's socket is watched by its SocketWatch, not here).
     private volatile SelectionKey system;
     private volatile int interest;
     private volatile int ready;
@@ -388,17 +387,17 @@ final class MixedSelector extends AbstractSelector {
       }
       interest = ops;
       SelectionKey s = system;
-      if (jdk && s != null) {
+      if (s != null) {
         try {
           s.interestOps(ops);
         } catch (CancelledKeyException e) {
-          if (jdk) {
+          if (system != null) {
             throw e;
           }
           // It turned in-memory meanwhile (its JDK key cancelled): the interest counts there.
         }
       }
-      if (!jdk) {
+      if (system == null) {
         changed();
       }
       return this;
@@ -410,13 +409,12 @@ final class MixedSelector extends AbstractSelector {
       if (!isValid()) {
         return;
       }
-      if (jdk) {
+      if (system != null) {
         if (!(virtual instanceof AppServerChannel server && server.inMemory())) {
           return;
         }
         // The server channel became the app's port: its readiness is the in-memory backlog's now.
         synchronized (this) {
-          jdk = false;
           SelectionKey s = system;
           system = null;
           if (s != null) {
@@ -584,7 +582,7 @@ final class MixedSelector extends AbstractSelector {
       }
     }
 
-    /** Stops watching: the connection ended, its source detached, or another selector took it. */
+    /** Stops watching: the connection ended, or its source detached or changed. */
     synchronized void cancel() {
       SelectionKey s = system;
       if (s != null) {

@@ -70,8 +70,7 @@ public final class TlsFront implements AutoCloseable {
     // Few platform threads, none kept in reserve, and those a burst of handshakes started gone
     // soon after it: relayed requests run on the app's threads, and every platform thread is
     // stopped and scanned at each of the app's young collections (the pool's defaults kept 24-35
-    // threads under load, and the runtime's pauses were nearly twice the app's own, which set the
-    // p99 latency: docs/benchmarks.md).
+    // threads under load; docs/benchmarks.md, session 6).
     pool.setMinThreads(MIN_THREADS);
     pool.setReservedThreads(0);
     pool.setIdleTimeout(IDLE_THREAD_MS);

@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,9 +145,7 @@ class SocketWatchTest {
 
   @Test
   void aBusySourceStopsTheWatchUntilAKeyWantsItAgain() throws Exception {
-    SelectionKey key = connection.register(selector, SelectionKey.OP_READ);
-    key.cancel();
-    selector.selectNow();
+    SelectionKey key = keyCameAndWent();
     source.busy = true;
     send("while busy");
     int pulls = source.pulls.get();
@@ -163,11 +162,9 @@ class SocketWatchTest {
 
   @Test
   void littleIsReadAheadOfTheApp() throws Exception {
-    SelectionKey key = connection.register(selector, SelectionKey.OP_READ);
-    key.cancel();
-    selector.selectNow();
+    SelectionKey key = keyCameAndWent();
     byte[] sent = new byte[200 * 1024];
-    new java.util.Random(7).nextBytes(sent);
+    new Random(7).nextBytes(sent);
     client.write(ByteBuffer.wrap(sent));
     // Pulled while no key wants it, until 64 KiB wait unread; the rest stays in the socket.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -189,9 +186,7 @@ class SocketWatchTest {
 
   @Test
   void pullsThatBringNothingStopTheWatchRatherThanSpin() throws Exception {
-    SelectionKey key = connection.register(selector, SelectionKey.OP_READ);
-    key.cancel();
-    selector.selectNow();
+    SelectionKey key = keyCameAndWent();
     source.stuck = true;
     send("stuck");
     awaitPulled(source.pulls.get() + 1);
@@ -222,9 +217,7 @@ class SocketWatchTest {
 
   @Test
   void aBlockingReaderIsWokenWhenTheSelectorTookItsBytes() throws Exception {
-    SelectionKey key = connection.register(selector, SelectionKey.OP_READ);
-    key.cancel();
-    selector.selectNow();
+    keyCameAndWent();
     connection.configureBlocking(true);
     AtomicReference<String> got = new AtomicReference<>();
     Thread reader =
@@ -266,6 +259,19 @@ class SocketWatchTest {
     connection.close();
     selector.selectNow();
     assertThat(socket.isRegistered()).as("after the connection closed").isFalse();
+  }
+
+  /**
+   * The app's key came and went, as the JDK HttpServer's does around each request: the socket is
+   * watched, and no key wants it now.
+   *
+   * @return the cancelled key
+   */
+  private SelectionKey keyCameAndWent() throws IOException {
+    SelectionKey key = connection.register(selector, SelectionKey.OP_READ);
+    key.cancel();
+    selector.selectNow();
+    return key;
   }
 
   private void send(String text) throws IOException {

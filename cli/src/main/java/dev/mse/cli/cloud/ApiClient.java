@@ -35,16 +35,22 @@ final class ApiClient {
   private final Optional<String> token;
   private final HttpClient http;
 
-  ApiClient(String baseUrl, Optional<String> token) {
-    this.baseUrl = baseUrl;
+  /**
+   * @param insecureHttp the person accepted ({@code --insecure-http}) that a token goes in clear to
+   *     a plain http:// operator off this machine; without it such a client is refused here
+   */
+  ApiClient(OperatorUrl url, Optional<String> token, boolean insecureHttp) {
+    if (token.isPresent()) {
+      url.requireSafeForToken(insecureHttp);
+    }
+    this.baseUrl = url.base();
     this.token = token;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   /** The client of the saved login. */
   static ApiClient loggedIn() {
-    CloudLogin login = CloudLogin.required();
-    return new ApiClient(login.baseUrl(), Optional.of(login.token()));
+    return CloudLogin.required().client();
   }
 
   String baseUrl() {

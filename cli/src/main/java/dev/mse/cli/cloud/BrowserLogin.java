@@ -19,14 +19,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -42,35 +46,60 @@ final class BrowserLogin {
 
   private BrowserLogin() {}
 
-  /** Runs the flow; returns the API token. */
-  static String run(String baseUrl, boolean openBrowser, Duration timeout, PrintWriter out) {
+  /**
+   * Runs the flow; returns the API token, and its expiry when the operator gives one.
+   *
+   * <p>Any local process can reach the listener, so only an answer carrying this login's {@code
+   * state} (compared in constant time) and a code or an error ends the wait; every other request
+   * gets a 400 page and changes nothing, and the listener keeps waiting until the timeout. A forged
+   * answer therefore can neither abort the login nor hand the CLI a code of its choosing.
+   */
+  static IssuedToken run(String baseUrl, boolean openBrowser, Duration timeout, PrintWriter out) {
     String verifier = B64.encodeToString(random(32));
     String challenge = B64.encodeToString(sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
     String state = B64.encodeToString(random(16));
     CompletableFuture<Map<String, String>> callback = new CompletableFuture<>();
+    AtomicInteger ignored = new AtomicInteger();
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
       throw new UserError("cannot listen on a loopback port for the login: " + e.getMessage(), e);
     }
+    // One virtual thread per request: a client that sends its request slowly holds only its own.
+    ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    server.setExecutor(handlers);
     server.createContext(
         "/callback",
         ex -> {
-          Map<String, String> q = parseQuery(ex.getRequestURI().getRawQuery());
-          boolean ok = q.containsKey("code") && stateMatches(state, q.get("state"));
-          byte[] page =
-              (ok
-                      ? "<!doctype html><title>mse</title><p>You are logged in to mse."
-                          + " You can close this tab.</p>"
-                      : "<!doctype html><title>mse</title><p>The login did not complete."
-                          + " Run <code>mse cloud login</code> again.</p>")
+          Optional<Map<String, String>> q = parseQuery(ex.getRequestURI().getRawQuery());
+          boolean ours =
+              q.isPresent()
+                  && stateMatches(state, q.get().get("state"))
+                  && (q.get().containsKey("code") || q.get().containsKey("error"));
+          String page;
+          int status;
+          if (!ours) {
+            ignored.incrementAndGet();
+            status = 400;
+            page = "This is not the answer to the login in progress: it was ignored.";
+          } else if (q.get().containsKey("code")) {
+            status = 200;
+            page = "You are logged in to mse. You can close this tab.";
+          } else {
+            status = 200;
+            page = "The login did not complete. Run <code>mse cloud login</code> again.";
+          }
+          byte[] body =
+              ("<!doctype html><title>mse</title><p>" + page + "</p>")
                   .getBytes(StandardCharsets.UTF_8);
           ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-          ex.sendResponseHeaders(ok ? 200 : 400, page.length);
-          ex.getResponseBody().write(page);
+          ex.sendResponseHeaders(status, body.length);
+          ex.getResponseBody().write(body);
           ex.close();
-          callback.complete(q);
+          if (ours) {
+            callback.complete(q.get());
+          }
         });
     server.start();
     try {
@@ -93,28 +122,57 @@ final class BrowserLogin {
       }
       Map<String, String> q;
       try {
-        q = callback.get(timeout.toSeconds(), TimeUnit.SECONDS);
+        q = callback.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        throw new UserError("no login within " + timeout.toMinutes() + " minutes", e);
+        int n = ignored.get();
+        throw new UserError(
+            "no login within "
+                + describe(timeout)
+                + (n == 0
+                    ? ""
+                    : " ("
+                        + n
+                        + (n == 1 ? " request" : " requests")
+                        + " to the login listener did not carry this login's state and were"
+                        + " ignored)"),
+            e);
       } catch (ExecutionException e) {
         throw new UserError("the login failed: " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UserError("interrupted", e);
       }
-      if (q.containsKey("error")) {
-        throw new UserError("the login was refused: " + q.get("error"));
-      }
-      if (!stateMatches(state, q.get("state")) || !q.containsKey("code")) {
-        throw new UserError("the login answer does not belong to this login: try again");
+      if (!q.containsKey("code")) {
+        throw new UserError("the login was refused: " + prefix(q.get("error")));
       }
       return exchange(baseUrl, q.get("code"), verifier, redirect);
     } finally {
       server.stop(0);
+      handlers.close();
     }
   }
 
-  private static String exchange(String baseUrl, String code, String verifier, String redirect) {
+  /** An API token fresh from the operator. */
+  record IssuedToken(String token, Optional<Instant> expiresAt) {
+    @Override
+    public String toString() {
+      return "IssuedToken[token=(redacted), expiresAt=" + expiresAt + "]";
+    }
+  }
+
+  private static String describe(Duration d) {
+    long s = d.toSeconds();
+    return s % 60 == 0 ? (s / 60) + (s == 60 ? " minute" : " minutes") : s + " s";
+  }
+
+  /** At most 64 characters of what another party sent, for an error line. */
+  private static String prefix(String untrusted) {
+    String s = untrusted.replaceAll("\\p{Cntrl}", "?");
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  }
+
+  private static IssuedToken exchange(
+      String baseUrl, String code, String verifier, String redirect) {
     String form =
         "grant_type=authorization_code&code="
             + ApiClient.encode(code)
@@ -141,7 +199,7 @@ final class BrowserLogin {
                 + "): "
                 + n.path("error").path("message").asString(r.body()));
       }
-      return n.path("access_token").asString();
+      return new IssuedToken(n.path("access_token").asString(), TokenExpiry.of(n));
     } catch (IOException | JacksonException e) {
       throw new UserError("cannot get the token from the operator: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -178,20 +236,25 @@ final class BrowserLogin {
             expected.getBytes(StandardCharsets.US_ASCII), got.getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static Map<String, String> parseQuery(String raw) {
+  /** The query's parameters; empty when it is not valid percent-encoding. */
+  private static Optional<Map<String, String>> parseQuery(String raw) {
     Map<String, String> q = new HashMap<>();
     if (raw == null) {
-      return q;
+      return Optional.of(q);
     }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        q.put(
-            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    try {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          q.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
       }
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
-    return q;
+    return Optional.of(q);
   }
 
   private static byte[] random(int n) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -19,14 +20,50 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * @param baseUrl the operator's API, e.g. {@code http://127.0.0.1:8080}
  * @param email who logged in
  * @param token the API token
+ * @param insecureHttp the person accepted, at login ({@code --insecure-http}), that the token goes
+ *     in clear to a plain {@code http://} operator off this machine
+ * @param tokenExpiresAt when the token expires, if the operator said at login
  */
-public record CloudLogin(String baseUrl, String email, String token) {
+public record CloudLogin(
+    String baseUrl,
+    String email,
+    String token,
+    boolean insecureHttp,
+    Optional<Instant> tokenExpiresAt) {
   static final String FILE = "login.toml";
 
   /** The operator API used when nothing else says: the one {@code mse operator serve} starts. */
   static final String DEFAULT_BASE_URL = "http://127.0.0.1:8080";
 
   private static final TomlMapper TOML = TomlMapper.builder().build();
+
+  /** A login to a loopback or https operator, with no known token expiry. */
+  public CloudLogin(String baseUrl, String email, String token) {
+    this(baseUrl, email, token, false, Optional.empty());
+  }
+
+  /** The token stays out of logs and stack traces. */
+  @Override
+  public String toString() {
+    return "CloudLogin[baseUrl="
+        + baseUrl
+        + ", email="
+        + email
+        + ", token=(redacted), insecureHttp="
+        + insecureHttp
+        + ", tokenExpiresAt="
+        + tokenExpiresAt
+        + "]";
+  }
+
+  /**
+   * The client of this login. A login file that sends its token over plain http:// off this machine
+   * without the consent recorded at login (say, written by an older mse or by hand) is refused
+   * here, at use.
+   */
+  ApiClient client() {
+    return new ApiClient(OperatorUrl.parse(baseUrl), Optional.of(token), insecureHttp);
+  }
 
   static Path file() {
     return ConfigDirectory.path().resolve(FILE);
@@ -44,7 +81,13 @@ public record CloudLogin(String baseUrl, String email, String token) {
       if (url.isEmpty() || token.isEmpty()) {
         throw new UserError(file + " is incomplete: run 'mse cloud login' again");
       }
-      return Optional.of(new CloudLogin(url, n.path("email").asString(""), token));
+      return Optional.of(
+          new CloudLogin(
+              url,
+              n.path("email").asString(""),
+              token,
+              n.path("insecure_http").asBoolean(false),
+              TokenExpiry.of(n, "token_expires_at")));
     } catch (IOException | JacksonException e) {
       throw new UserError(
           "cannot read " + file + ": " + e.getMessage() + " (run 'mse cloud login' again)", e);
@@ -66,7 +109,11 @@ public record CloudLogin(String baseUrl, String email, String token) {
             + quote(email)
             + "\ntoken = "
             + quote(token)
-            + "\n";
+            + "\n"
+            + (insecureHttp ? "insecure_http = true\n" : "")
+            + tokenExpiresAt
+                .map(t -> "token_expires_at = " + quote(t.toString()) + "\n")
+                .orElse("");
     PrivateFiles.directory(ConfigDirectory.path());
     PrivateFiles.write(file(), toml.getBytes(StandardCharsets.UTF_8));
   }
@@ -80,19 +127,15 @@ public record CloudLogin(String baseUrl, String email, String token) {
   }
 
   /** The API base URL: {@code --url}, else {@code MSE_BASE_URL}, else the saved one, else local. */
-  static String baseUrl(Optional<String> option) {
+  static OperatorUrl baseUrl(Optional<String> option) {
     if (option.isPresent()) {
-      return strip(option.get());
+      return OperatorUrl.parse(option.get());
     }
     String env = System.getenv("MSE_BASE_URL");
     if (env != null && !env.isBlank()) {
-      return strip(env);
+      return OperatorUrl.parse(env);
     }
-    return load().map(CloudLogin::baseUrl).orElse(DEFAULT_BASE_URL);
-  }
-
-  private static String strip(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    return OperatorUrl.parse(load().map(CloudLogin::baseUrl).orElse(DEFAULT_BASE_URL));
   }
 
   private static String quote(String s) {

@@ -19,7 +19,6 @@ import dev.mse.cli.owner.CodeKeys;
 import dev.mse.cli.owner.EvidenceCheck;
 import dev.mse.cli.owner.EvidenceFile;
 import dev.mse.cli.owner.OwnerKey;
-import dev.mse.cli.owner.OwnerPolicy;
 import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.cli.owner.ProvisioningSealer;
 import dev.mse.protocol.config.MseToml;
@@ -49,6 +48,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -90,8 +90,13 @@ final class DeployCommand implements Callable<Integer> {
   @Option(
       names = "--no-verify",
       description =
-          "do not require the local runtime's measurement (the quote, package, config and app id"
-              + " are still verified)")
+          "accept any runtime measurement (MRENCLAVE) instead of requiring your local runtime's:"
+              + " the enclave may run a runtime you have not built or inspected. Still checked:"
+              + " the quote's signature chain to the pinned root, TCB status, no debug enclave,"
+              + " the simulated TEE refused unless allowed, that the TLS key is the one quoted,"
+              + " and that the claims name your package, your deployment config (app id, domain,"
+              + " expiry, your owner key, trust scenario) and a waiting enclave. Refused with"
+              + " --policy, whose measurements decide")
   boolean noVerify;
 
   @Option(
@@ -114,17 +119,7 @@ final class DeployCommand implements Callable<Integer> {
       description = "minutes to wait for each step (default: ${DEFAULT-VALUE})")
   long timeout;
 
-  @Option(
-      names = "--allow-simulation",
-      description =
-          "accept an enclave in the mse simulated TEE (tests and demos: not confidential)")
-  boolean allowSimulation;
-
-  @Option(
-      names = "--policy",
-      paramLabel = "FILE",
-      description = "appraisal policy (TOML) instead of the default")
-  Path policyFile;
+  @Mixin PolicyOptions policyOptions;
 
   @Option(names = "--json", description = "print the result as JSON")
   boolean json;
@@ -133,6 +128,11 @@ final class DeployCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (noVerify && policyOptions.file != null) {
+      throw new UserError(
+          "--no-verify cannot be combined with --policy: the policy file's measurements decide");
+    }
+    AppraisalPolicy policy = policyOptions.policy(!noVerify, err);
     Progress progress = new Progress(err);
     MseToml toml = ProjectPackage.readToml(path.toAbsolutePath().normalize());
     MseToml.Cloud cloud =
@@ -155,9 +155,6 @@ final class DeployCommand implements Callable<Integer> {
       ownerCertificate = Optional.of(OwnerCertificate.read(cloud.ssl().get()));
     }
     Instant expires = expires(cloud, ownerCertificate);
-    AppraisalPolicy policy =
-        OwnerPolicy.of(
-            Optional.ofNullable(policyFile), Optional.empty(), allowSimulation, !noVerify);
     replaceRunning(api, toml.name(), cloud.project(), out);
 
     progress.step("building and encrypting " + toml.name());

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +25,9 @@ import tools.jackson.databind.JsonNode;
           + " authorization code with PKCE comes back to a one-shot listener on a loopback port)."
           + " With --token, an API token (for scripts; '--token -' reads it from stdin, which"
           + " keeps it out of the process list). The token is saved in $MSE_CONF_PATH/login.toml"
-          + " (mode 0600)."
+          + " (mode 0600), with its expiry when the operator gives one.",
+      "The token is sent over plain http:// only to this machine (127.0.0.0/8, ::1, localhost);"
+          + " any other operator needs https://, or --insecure-http."
     })
 final class LoginCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -40,6 +43,14 @@ final class LoginCommand implements Callable<Integer> {
 
   @Option(names = "--token", paramLabel = "TOKEN", description = "an API token, or - for stdin")
   String token;
+
+  @Option(
+      names = "--insecure-http",
+      description =
+          "allow a plain http:// operator that is not on this machine: the token then crosses the"
+              + " network in clear, readable and reusable by anyone on the way (saved with the"
+              + " login, for the commands that use it)")
+  boolean insecureHttp;
 
   @Option(names = "--whoami", description = "print who is logged in, and do nothing else")
   boolean whoami;
@@ -59,26 +70,38 @@ final class LoginCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (whoami) {
       CloudLogin login = CloudLogin.required();
-      JsonNode me = new ApiClient(login.baseUrl(), Optional.of(login.token())).me();
+      JsonNode me = login.client().me();
       out.println(
           "logged in to " + login.baseUrl() + " as " + me.path("email").asString(login.email()));
+      login.tokenExpiresAt().ifPresent(t -> out.println(TokenExpiry.describe(t, Instant.now())));
       out.flush();
       return 0;
     }
-    String base = CloudLogin.baseUrl(Optional.ofNullable(url));
-    String apiToken;
+    OperatorUrl base = CloudLogin.baseUrl(Optional.ofNullable(url));
+    // Before any token exists: a browser login over clear http would hand it to the network.
+    base.requireSafeForToken(insecureHttp);
+    BrowserLogin.IssuedToken issued;
     if (token != null) {
-      apiToken = token.equals("-") ? readStdin() : token.strip();
+      issued =
+          new BrowserLogin.IssuedToken(
+              token.equals("-") ? readStdin() : token.strip(), Optional.empty());
     } else {
-      apiToken = BrowserLogin.run(base, !noBrowser, Duration.ofMinutes(timeout), out);
+      issued = BrowserLogin.run(base.base(), !noBrowser, Duration.ofMinutes(timeout), out);
     }
-    if (apiToken.isEmpty()) {
+    if (issued.token().isEmpty()) {
       throw new UserError("the token is empty");
     }
-    JsonNode me = new ApiClient(base, Optional.of(apiToken)).me();
+    JsonNode me = new ApiClient(base, Optional.of(issued.token()), insecureHttp).me();
     String email = me.path("email").asString("");
-    new CloudLogin(base, email, apiToken).save();
-    out.println("logged in to " + base + " as " + email);
+    new CloudLogin(base.base(), email, issued.token(), insecureHttp, issued.expiresAt()).save();
+    out.println("logged in to " + base.base() + " as " + email);
+    issued.expiresAt().ifPresent(t -> out.println(TokenExpiry.describe(t, Instant.now())));
+    if (insecureHttp && base.plainHttp() && !base.loopback()) {
+      spec.commandLine()
+          .getErr()
+          .println("mse: warning: --insecure-http: the token crosses the network in clear");
+      spec.commandLine().getErr().flush();
+    }
     out.flush();
     return 0;
   }

@@ -29,7 +29,7 @@ final class LogoutCommand implements Callable<Integer> {
     }
     String revoked;
     try {
-      new ApiClient(login.get().baseUrl(), Optional.of(login.get().token())).revokeCurrentToken();
+      login.get().client().revokeCurrentToken();
       revoked = "the token is revoked";
     } catch (UserError e) {
       // Forgetting it locally still matters; say why the operator could not be told.

@@ -1,13 +1,13 @@
 package dev.mse.cli.cloud;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import dev.mse.cli.enclave.CapturingTrust;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
-import dev.mse.cli.owner.OwnerPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -19,21 +19,27 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.JsonNode;
 
-/** {@code mse cloud test APP_ID}: run the app's tests against the deployed app. */
+/**
+ * {@code mse cloud test APP_ID}: run the app's tests against the deployed app. Nothing the tests
+ * get comes from the operator's word: the URL is made from the domain in the claims of the enclave
+ * verified here and the proxy this CLI verified it through, so an operator cannot point the tests
+ * (and whatever they send) elsewhere.
+ */
 @Command(
     name = "test",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the app's tests_cmd (mse.toml) against the deployed app, with TEST_REMOTE_URL set to"
-          + " its URL. In zero-trust mode the enclave is verified first against what you deployed"
-          + " and TEST_CA_CERT names its verified certificate. Java tests resolve the app's"
-          + " domain to the operator's proxy (JDK_JAVA_OPTIONS points the JDK at a hosts file)."
+      "Run the app's tests_cmd (mse.toml) against the deployed app. The enclave is verified first"
+          + " against what you deployed (app id, deployment config, code); TEST_REMOTE_URL is"
+          + " then https://<the domain in its verified claims>:<the operator's proxy port>, and"
+          + " in zero-trust mode TEST_CA_CERT names its verified certificate. Java tests resolve"
+          + " the app's domain to the operator's proxy (JDK_JAVA_OPTIONS points the JDK at a"
+          + " hosts file). No login needed."
     })
 final class TestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -41,13 +47,13 @@ final class TestCommand implements Callable<Integer> {
   @Parameters(paramLabel = "APP_ID", description = "the app's UUID")
   UUID id;
 
-  @Option(
-      names = "--allow-simulation",
-      description = "accept the mse simulated TEE (tests and demos: not confidential)")
-  boolean allowSimulation;
+  @Mixin PolicyOptions policyOptions;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    AppraisalPolicy policy = policyOptions.policy(true, err);
     AppContext context =
         AppContext.find(id)
             .orElseThrow(
@@ -56,55 +62,57 @@ final class TestCommand implements Callable<Integer> {
         context
             .testsCmd()
             .orElseThrow(() -> new UserError("mse.toml has no tests_cmd for " + context.name()));
-    JsonNode app = ApiClient.loggedIn().app(id);
-    String url = app.path("url").asString();
-    url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    // Zero trust: the app's own name serves the enclave's certificate, which the tests then trust.
+    // Other scenarios serve another certificate there; the enclave name always reaches the enclave.
+    boolean zeroTrust = context.sslOrigin().equals("self");
+    String verifiedName = zeroTrust ? context.domain() : context.enclaveDomain();
+    EnclaveClient enclave =
+        new EnclaveClient(
+            "the app at " + verifiedName,
+            context.proxyHost(),
+            context.proxyPort(),
+            Optional.of(verifiedName),
+            CapturingTrust.context());
+    FreshEvidence fresh = FreshEvidence.fetch(enclave);
+    RaTlsOptions options =
+        RaTlsOptions.none()
+            .withNonce(fresh.claims().nonce().orElseThrow())
+            .withAppId(id)
+            .withConfigSha256(
+                ByteString.of(context.deploymentConfig().getBytes(StandardCharsets.UTF_8)).sha256())
+            .withCodeSha256(ByteString.of(HexFormat.of().parseHex(context.codeSha256())));
+    if (VerifyCommand.check(
+            context.domain(),
+            fresh,
+            VerifyCommand.collateral(fresh, Optional.empty(), err),
+            policy,
+            options,
+            Optional.empty(),
+            err)
+        == null) {
+      return 1;
+    }
+    out.println("verified the enclave of " + context.domain());
+    // The claims' domain is bound by the config digest just checked: the owner's, not the
+    // operator's, choice.
+    String domain = fresh.claims().domain();
+    String url =
+        "https://" + domain + (context.proxyPort() == 443 ? "" : ":" + context.proxyPort());
     Path dir = AppContext.dir(id);
     ProcessBuilder pb =
         new ProcessBuilder("sh", "-c", testsCmd)
             .directory(Path.of(context.testsDir().orElse(".")).toFile())
             .inheritIO();
     pb.environment().put("TEST_REMOTE_URL", url);
-    if (context.sslOrigin().equals("self")) {
-      EnclaveClient enclave =
-          new EnclaveClient(
-              "the app at " + context.domain(),
-              context.proxyHost(),
-              context.proxyPort(),
-              Optional.of(context.domain()),
-              CapturingTrust.context());
-      FreshEvidence fresh = FreshEvidence.fetch(enclave);
-      RaTlsOptions options =
-          RaTlsOptions.none()
-              .withNonce(fresh.claims().nonce().orElseThrow())
-              .withAppId(id)
-              .withConfigSha256(
-                  ByteString.of(context.deploymentConfig().getBytes(StandardCharsets.UTF_8))
-                      .sha256())
-              .withCodeSha256(ByteString.of(HexFormat.of().parseHex(context.codeSha256())));
-      if (VerifyCommand.check(
-              context.domain(),
-              fresh,
-              VerifyCommand.collateral(fresh, Optional.empty(), err),
-              OwnerPolicy.of(Optional.empty(), Optional.empty(), allowSimulation, true),
-              options,
-              Optional.empty(),
-              err)
-          == null) {
-        return 1;
-      }
+    if (zeroTrust) {
       Path cert = dir.resolve("cert.pem");
       PrivateFiles.writePublic(cert, fresh.certificatePem().getBytes(StandardCharsets.US_ASCII));
       pb.environment().put("TEST_CA_CERT", cert.toString());
-      out.println("verified the enclave of " + context.domain());
     }
     Path hosts = dir.resolve("hosts");
     PrivateFiles.writePublic(
         hosts,
-        (address(context.proxyHost()) + " " + context.domain() + "\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        (address(context.proxyHost()) + " " + domain + "\n").getBytes(StandardCharsets.US_ASCII));
     String javaOptions = System.getenv("JDK_JAVA_OPTIONS");
     pb.environment()
         .put(

@@ -21,7 +21,6 @@ import dev.mse.cli.enclave.CapturingTrust;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.owner.AppBuilder;
-import dev.mse.cli.owner.OwnerPolicy;
 import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.cli.quote.CollateralOptions;
 import dev.mse.protocol.config.MseToml;
@@ -42,6 +41,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -98,13 +98,7 @@ final class VerifyCommand implements Callable<Integer> {
     Path code;
   }
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "appraisal policy (TOML)")
-  Path policyFile;
-
-  @Option(
-      names = "--allow-simulation",
-      description = "accept the mse simulated TEE (tests and demos: not confidential)")
-  boolean allowSimulation;
+  @Mixin PolicyOptions policyOptions;
 
   @Option(
       names = "--pccs",
@@ -132,6 +126,7 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Target t = Target.parse(target);
+    AppraisalPolicy policy = policyOptions.policy(true, err);
     String host = connect != null ? connect : t.connectHost();
     EnclaveClient enclave =
         new EnclaveClient(
@@ -141,8 +136,6 @@ final class VerifyCommand implements Callable<Integer> {
             Optional.of(t.domain()),
             CapturingTrust.context());
     FreshEvidence fresh = FreshEvidence.fetch(enclave);
-    AppraisalPolicy policy =
-        OwnerPolicy.of(Optional.ofNullable(policyFile), Optional.empty(), allowSimulation, true);
     RaTlsOptions options = RaTlsOptions.none().withNonce(fresh.claims().nonce().orElseThrow());
     Optional<AppContext> context = Optional.empty();
     if (expectation != null && expectation.fingerprint != null) {

@@ -27,6 +27,10 @@ final class CloudFixture implements AutoCloseable {
   final Path work;
   final Path conf;
   final OperatorConfig config;
+
+  /** The account's API token, as its owner would keep it. */
+  final String token;
+
   LocalOperator operator;
 
   CloudFixture(Path work) throws Exception {
@@ -42,7 +46,7 @@ final class CloudFixture implements AutoCloseable {
     start();
     Account account =
         operator.operator().accounts().createAccount("owner@example.test", "correct horse battery");
-    String token = operator.operator().accounts().createToken(account.id(), "tests").secret();
+    this.token = operator.operator().accounts().createToken(account.id(), "tests").secret();
     cli("cloud", "login", "--url", baseUrl(), "--token", token).succeeded();
   }
 

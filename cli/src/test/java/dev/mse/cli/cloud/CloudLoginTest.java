@@ -1,11 +1,15 @@
 package dev.mse.cli.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mse.cli.MseCli;
+import dev.mse.cli.UserError;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.runtime.LoopbackPorts;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -17,8 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -120,6 +127,134 @@ class CloudLoginTest {
               ofString());
       assertThat(me.statusCode()).isEqualTo(401);
     }
+  }
+
+  /**
+   * A local process that knows the listener's port answers it first: with a code of its own and a
+   * wrong state, with no state, with an error. None of it ends the login, which completes with the
+   * code the operator sent the person's browser.
+   */
+  @Test
+  void forgedCallbacksAreIgnoredAndTheRealLoginCompletes() throws Exception {
+    OperatorConfig config =
+        OperatorConfig.defaults(work.resolve("operator"))
+            .withApi("127.0.0.1", LoopbackPorts.free())
+            .withProxy("127.0.0.1", LoopbackPorts.free());
+    try (LocalOperator operator =
+        LocalOperator.start(
+            new LocalOperator.Settings(config, CloudFixture.RUNTIME, "simulation"))) {
+      operator.operator().accounts().createAccount("person@example.test", "a long passphrase");
+      String base = "http://127.0.0.1:" + config.apiPort();
+      Path conf = work.resolve("conf");
+      PendingLogin login = PendingLogin.start(base, conf);
+      String listener = redirectUri(login.url());
+
+      HttpClient local = HttpClient.newHttpClient();
+      String state = login.url().replaceAll(".*[?&]state=([^&]+).*", "$1");
+      for (String forged :
+          List.of(
+              "?code=forged&state=" + state.substring(1) + "x",
+              "?code=forged",
+              "?error=access_denied",
+              "?error=access_denied&state=wrong",
+              "?state=" + state,
+              "")) {
+        HttpResponse<String> r =
+            local.send(HttpRequest.newBuilder(URI.create(listener + forged)).build(), ofString());
+        assertThat(r.statusCode()).as(forged).isEqualTo(400);
+        assertThat(r.body()).contains("ignored").doesNotContain("forged");
+        assertThat(login.exitCode()).as(forged).isNotDone();
+      }
+
+      HttpClient browser =
+          HttpClient.newBuilder()
+              .cookieHandler(new CookieManager())
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
+      String callback = authorize(browser, base, login.url(), "person@example.test");
+      HttpResponse<String> landed =
+          browser.send(HttpRequest.newBuilder(URI.create(callback)).build(), ofString());
+      assertThat(landed.body()).contains("logged in");
+      assertThat(login.exitCode().get()).isZero();
+      assertThat(login.out().toString()).contains("as person@example.test");
+
+      // The login's token expiry, when the operator gave one, is shown with the login.
+      Path saved = conf.resolve("login.toml");
+      Files.writeString(
+          saved, Files.readString(saved) + "token_expires_at = \"2099-01-02T03:04:05Z\"\n");
+      assertThat(MseCli.run(conf, "cloud", "login", "--whoami").succeeded().out())
+          .contains("as person@example.test")
+          .contains("the token expires at 2099-01-02T03:04:05Z");
+    }
+  }
+
+  /** Forged answers alone never end the wait: the login times out and says what it ignored. */
+  @Test
+  void forgedCallbacksAloneLetTheLoginTimeOut() throws Exception {
+    StringWriter out = new StringWriter();
+    CompletableFuture<BrowserLogin.IssuedToken> login =
+        CompletableFuture.supplyAsync(
+            () ->
+                BrowserLogin.run(
+                    // Never asked: no answer carries this login's state, so nothing is exchanged.
+                    "http://127.0.0.1:9",
+                    false,
+                    Duration.ofSeconds(3),
+                    new PrintWriter(out, true)));
+    String listener = null;
+    for (int i = 0; i < 600 && listener == null; i++) {
+      for (String line : out.toString().split("\n")) {
+        if (line.contains("/login/authorize")) {
+          listener = redirectUri(line.strip());
+        }
+      }
+      Thread.sleep(10);
+    }
+    assertThat(listener).as("the login page printed").isNotNull();
+    HttpClient local = HttpClient.newHttpClient();
+    for (String forged : List.of("?code=forged&state=wrong", "?code=forged", "?error=denied")) {
+      assertThat(
+              local
+                  .send(HttpRequest.newBuilder(URI.create(listener + forged)).build(), ofString())
+                  .statusCode())
+          .isEqualTo(400);
+    }
+    assertThatThrownBy(login::join)
+        .hasCauseInstanceOf(UserError.class)
+        .cause()
+        .hasMessage(
+            "no login within 3 s (3 requests to the login listener did not carry this login's"
+                + " state and were ignored)");
+  }
+
+  /** The form a person fills on the operator's page; returns where the browser is sent back. */
+  private static String authorize(HttpClient browser, String base, String page, String email)
+      throws Exception {
+    HttpResponse<String> form =
+        browser.send(HttpRequest.newBuilder(URI.create(page)).build(), ofString());
+    assertThat(form.statusCode()).isEqualTo(200);
+    Map<String, String> fields = new LinkedHashMap<>();
+    Matcher m = HIDDEN.matcher(form.body());
+    while (m.find()) {
+      fields.put(m.group(1), m.group(2).replace("&amp;", "&"));
+    }
+    fields.put("email", email);
+    fields.put("password", "a long passphrase");
+    HttpResponse<String> posted =
+        browser.send(
+            HttpRequest.newBuilder(URI.create(base + "/login/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(fields)))
+                .build(),
+            ofString());
+    assertThat(posted.statusCode()).isIn(302, 303);
+    return posted.headers().firstValue("Location").orElseThrow();
+  }
+
+  /** The CLI's loopback listener, from the login page's address. */
+  private static String redirectUri(String page) {
+    return URLDecoder.decode(
+        page.replaceAll(".*[?&]redirect_uri=([^&]+).*", "$1"), StandardCharsets.UTF_8);
   }
 
   private static String form(Map<String, String> fields) {

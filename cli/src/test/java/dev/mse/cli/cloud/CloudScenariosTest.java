@@ -113,6 +113,33 @@ class CloudScenariosTest {
         CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/").succeeded();
     assertThat(hello.out()).contains("Hello from zero");
 
+    // With a policy file, the file alone decides about the simulated TEE, and says so.
+    for (boolean allow : new boolean[] {true, false}) {
+      Path policy =
+          Files.writeString(
+              work.resolve("simulation-" + allow + ".toml"),
+              "[tcb]\nallow_simulation = " + allow + "\n");
+      MseCli.Run byPolicy =
+          cloud.cli(
+              "cloud",
+              "verify",
+              hostPort,
+              "--fingerprint",
+              app.path("code_sha256").asString(),
+              "--policy",
+              policy.toString(),
+              "--output",
+              work.resolve("zero-cert-policy.pem").toString());
+      assertThat(byPolicy.exitCode()).isEqualTo(allow ? 0 : 1);
+      assertThat(byPolicy.err())
+          .contains(
+              "mse: policy "
+                  + policy
+                  + ": the simulated TEE is "
+                  + (allow ? "accepted" : "refused")
+                  + " (its allow_simulation)");
+    }
+
     // A user who has the owner's exported context and the sources rebuilds the code and checks it.
     cloud
         .cli(

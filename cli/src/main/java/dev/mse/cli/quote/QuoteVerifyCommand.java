@@ -51,7 +51,9 @@ final class QuoteVerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--allow-simulation",
-      description = "accept evidence from the mse simulated TEE (tests only)")
+      description =
+          "accept evidence from the mse simulated TEE (tests only); with --policy, this overrides"
+              + " the file's allow_simulation")
   boolean allowSimulation;
 
   @Option(

@@ -192,7 +192,7 @@ class CloudLoginTest {
   @Test
   void forgedCallbacksAloneLetTheLoginTimeOut() throws Exception {
     StringWriter out = new StringWriter();
-    CompletableFuture<BrowserLogin.IssuedToken> login =
+    CompletableFuture<?> login =
         CompletableFuture.supplyAsync(
             () ->
                 BrowserLogin.run(

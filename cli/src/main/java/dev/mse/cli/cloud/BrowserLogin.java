@@ -148,7 +148,8 @@ final class BrowserLogin {
       return exchange(baseUrl, q.get("code"), verifier, redirect);
     } finally {
       server.stop(0);
-      handlers.close();
+      // Not close(): a client still sending its request must not hold the CLI's exit.
+      handlers.shutdownNow();
     }
   }
 

@@ -93,10 +93,12 @@ final class LoginCommand implements Callable<Integer> {
     }
     JsonNode me = new ApiClient(base, Optional.of(issued.token()), insecureHttp).me();
     String email = me.path("email").asString("");
-    new CloudLogin(base.base(), email, issued.token(), insecureHttp, issued.expiresAt()).save();
+    // Saved only where it applies: an https or loopback login carries no consent to reuse.
+    boolean consent = insecureHttp && base.plainHttp() && !base.loopback();
+    new CloudLogin(base.base(), email, issued.token(), consent, issued.expiresAt()).save();
     out.println("logged in to " + base.base() + " as " + email);
     issued.expiresAt().ifPresent(t -> out.println(TokenExpiry.describe(t, Instant.now())));
-    if (insecureHttp && base.plainHttp() && !base.loopback()) {
+    if (consent) {
       spec.commandLine()
           .getErr()
           .println("mse: warning: --insecure-http: the token crosses the network in clear");

@@ -3,7 +3,6 @@ package dev.mse.cli.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mse.cli.ConfigDirectory;
 import dev.mse.cli.MseCli;
@@ -11,12 +10,9 @@ import dev.mse.cli.UserError;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An API token is a bearer secret: the CLI sends it over plain http:// only to this machine, unless
- * the person accepts otherwise with {@code --insecure-http}. The operator here is a listener on
- * this machine's network address that records what reaches it, the way anyone on the path would
- * read it.
+ * the person accepts otherwise with {@code --insecure-http}. The operator here is a listener that
+ * records what reaches it, the way anyone on the path would read it; its URL names a host off this
+ * machine ({@link RemoteNamesResolver} leads that name to loopback, so nothing leaves the machine).
  */
 class InsecureHttpTest {
   private static final String TOKEN = "mse_the-owners-secret-token";
@@ -83,7 +79,7 @@ class InsecureHttpTest {
 
   @Test
   void loginRefusesToSendTheTokenInClearOffThisMachine() throws Exception {
-    try (Listener operator = new Listener(networkAddress())) {
+    try (Listener operator = new Listener()) {
       MseCli.Run refused = cli("cloud", "login", "--url", operator.url(), "--token", TOKEN);
       refused.failed();
       assertThat(refused.err().lines())
@@ -107,7 +103,7 @@ class InsecureHttpTest {
 
   @Test
   void aSavedLoginForAPlainHttpOperatorOffThisMachineIsRefusedAtUse() throws Exception {
-    try (Listener operator = new Listener(networkAddress())) {
+    try (Listener operator = new Listener()) {
       Path login = Files.createDirectories(work.resolve("conf")).resolve("login.toml");
       String saved =
           "base_url = \""
@@ -159,29 +155,18 @@ class InsecureHttpTest {
     return MseCli.run(work.resolve("conf"), args);
   }
 
-  /** An IPv4 address of this machine that is not loopback: what a remote operator looks like. */
-  private static InetAddress networkAddress() throws SocketException {
-    Optional<InetAddress> found =
-        NetworkInterface.networkInterfaces()
-            .flatMap(NetworkInterface::inetAddresses)
-            .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
-            .findFirst();
-    assumeTrue(found.isPresent(), "this machine has no non-loopback IPv4 address");
-    return found.get();
-  }
-
   /** Accepts connections, records each request's head, and closes them unanswered. */
   private static final class Listener implements AutoCloseable {
     private final ServerSocket socket;
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
-    Listener(InetAddress address) throws IOException {
-      socket = new ServerSocket(0, 50, address);
+    Listener() throws IOException {
+      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       Thread.ofVirtual().start(this::serve);
     }
 
     String url() {
-      return "http://" + socket.getInetAddress().getHostAddress() + ":" + socket.getLocalPort();
+      return "http://operator" + RemoteNamesResolver.SUFFIX + ":" + socket.getLocalPort();
     }
 
     List<String> requests() {

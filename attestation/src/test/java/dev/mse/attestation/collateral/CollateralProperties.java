@@ -243,11 +243,12 @@ class CollateralProperties {
   /** A document, and the seed of the {@link Random} that picks the nodes to edit. */
   record StructuralEdit(String document, long seed) {}
 
+  /** Every document once with the same seed, then random ones. */
   static Stream<Named<StructuralEdit>> structuralEdits() {
     return PropertyCases.of(
         0x7b0e_d16c_3f92_a548L,
         400,
-        List.of(),
+        DOCUMENT_NAMES.stream().map(name -> edge(name, new StructuralEdit(name, 0))).toList(),
         random ->
             new StructuralEdit(
                 DOCUMENT_NAMES.get(random.nextInt(DOCUMENT_NAMES.size())), random.nextLong()));

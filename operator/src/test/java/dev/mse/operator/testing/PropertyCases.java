@@ -14,8 +14,13 @@ import org.junit.jupiter.api.Named;
  * first, then random cases up to {@code tries} in all. Random case {@code i} is drawn from a {@link
  * SplittableRandom} of its own, whose seed comes from the property's fixed base seed and is the
  * case's display name: every run tries the same cases, and {@code new SplittableRandom(seed)}
- * regenerates a failing one. {@code -Dmse.properties.seed=<long>} mixes another value into every
- * base seed, to explore further cases.
+ * regenerates a failing one. Maven's reports name a case by its index ({@code [n]}) instead; as the
+ * cases are the same on every run, the index finds it too. {@code -Dmse.properties.seed=<long>}
+ * mixes another value into every base seed, to explore further cases (a failure then reproduces
+ * with the same value).
+ *
+ * <p>Each module's test tree has its own copy of this class, so that none depends on another's
+ * tests.
  */
 public final class PropertyCases {
   private static final long EXPLORE = Long.getLong("mse.properties.seed", 0L);

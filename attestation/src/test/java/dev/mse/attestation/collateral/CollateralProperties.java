@@ -1,8 +1,10 @@
 package dev.mse.attestation.collateral;
 
+import static dev.mse.attestation.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.testing.PropertyCases;
 import dev.mse.attestation.testing.TestVectors;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.From;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -39,6 +38,9 @@ class CollateralProperties {
 
   /** Real documents of every kind the readers take, by a short name. */
   private static final Map<String, byte[]> DOCUMENTS = documents();
+
+  /** Their names in a fixed order (a {@code Map.of}'s order changes from run to run). */
+  private static final List<String> DOCUMENT_NAMES = DOCUMENTS.keySet().stream().sorted().toList();
 
   private static List<Collateral> readSets() {
     List<Collateral> sets = new ArrayList<>();
@@ -68,24 +70,61 @@ class CollateralProperties {
     }
   }
 
-  @Provide
-  Arbitrary<CollateralBundle> bundles() {
-    Arbitrary<Instant> instants =
-        Combinators.combine(
-                Arbitraries.longs().between(0, 253402300799L),
-                Arbitraries.integers().between(0, 999_999_999))
-            .as(Instant::ofEpochSecond);
-    Arbitrary<String> text =
-        Arbitraries.strings()
-            .withCharRange(' ', '\uD7FF')
-            .withCharRange('\uE000', '\uFFFD')
-            .ofMaxLength(80);
-    return Combinators.combine(Arbitraries.of(SETS), instants, text.optional())
-        .as(CollateralBundle::new);
+  /** The latest instant a bundle holds: 9999-12-31T23:59:59.999999999Z. */
+  private static final Instant LATEST = Instant.ofEpochSecond(253402300799L, 999_999_999);
+
+  /** Text of the characters a bundle's note may hold: no surrogates, no U+FFFE or U+FFFF. */
+  private static final String TEXT_EDGE = " \uD7FF\uE000\uFFFD".repeat(20);
+
+  static Stream<Named<CollateralBundle>> bundles() {
+    List<Named<CollateralBundle>> edges = new ArrayList<>();
+    for (Instant at : List.of(Instant.EPOCH, LATEST)) {
+      for (Optional<String> note :
+          List.of(Optional.<String>empty(), Optional.of(""), Optional.of(TEXT_EDGE))) {
+        edges.add(
+            edge(
+                "first set at "
+                    + at
+                    + ", note of "
+                    + note.map(String::length).orElse(-1)
+                    + " chars",
+                new CollateralBundle(SETS.getFirst(), at, note)));
+      }
+    }
+    for (Collateral set : SETS.subList(1, SETS.size())) {
+      edges.add(
+          edge(
+              "set " + SETS.indexOf(set),
+              new CollateralBundle(set, Instant.EPOCH, Optional.empty())));
+    }
+    return PropertyCases.of(
+        0xa9d2_4c71_e0b3_5f86L,
+        60,
+        edges,
+        random ->
+            new CollateralBundle(
+                SETS.get(random.nextInt(SETS.size())),
+                Instant.ofEpochSecond(
+                    random.nextLong(0, LATEST.getEpochSecond() + 1),
+                    random.nextInt(0, 1_000_000_000)),
+                random.nextBoolean() ? Optional.of(text(random, 80)) : Optional.empty()));
   }
 
-  @Property(tries = 60)
-  void aBundleReadsBackAsWritten(@ForAll("bundles") CollateralBundle bundle) throws Exception {
+  /** Up to {@code max} characters from U+0020..U+D7FF and U+E000..U+FFFD. */
+  private static String text(SplittableRandom random, int max) {
+    int low = 0xD7FF - ' ' + 1;
+    int high = 0xFFFD - 0xE000 + 1;
+    StringBuilder s = new StringBuilder();
+    for (int n = PropertyCases.size(random, max); n > 0; n--) {
+      int i = random.nextInt(low + high);
+      s.append((char) (i < low ? ' ' + i : 0xE000 + i - low));
+    }
+    return s.toString();
+  }
+
+  @ParameterizedTest
+  @MethodSource("bundles")
+  void aBundleReadsBackAsWritten(CollateralBundle bundle) throws Exception {
     ByteString file = CollateralBundleWriter.write(bundle);
 
     assertThat(CollateralBundleReader.read(file)).isEqualTo(bundle);
@@ -153,37 +192,73 @@ class CollateralProperties {
     }
   }
 
-  @Provide
-  Arbitrary<Edit> edits() {
-    return Combinators.combine(
-            Arbitraries.integers().greaterOrEqual(0),
-            Arbitraries.integers().between(0, 5),
-            Arbitraries.integers().between(0, 255),
-            Arbitraries.integers().between(1, 64))
-        .as(Edit::new);
+  private static Edit randomEdit(SplittableRandom random) {
+    return new Edit(
+        random.nextInt(0, Integer.MAX_VALUE),
+        random.nextInt(0, 6),
+        random.nextInt(0, 256),
+        random.nextInt(1, 65));
   }
 
-  @Property(tries = 400)
-  void byteEditsOfRealCollateralOnlyFailAsFormatErrors(
-      @ForAll("documentNames") String name,
-      @ForAll @Size(min = 1, max = 6) List<@From("edits") Edit> edits) {
-    byte[] data = DOCUMENTS.get(name);
-    for (Edit edit : edits) {
+  /** Edits to apply in turn to the document of a name. */
+  record Edits(String document, List<Edit> edits) {}
+
+  /** Each kind of edit alone on each document, at both ends, with the extreme values. */
+  static Stream<Named<Edits>> byteEdits() {
+    List<Named<Edits>> edges = new ArrayList<>();
+    for (String name : DOCUMENT_NAMES) {
+      for (int kind = 0; kind <= 5; kind++) {
+        for (int position : List.of(0, Integer.MAX_VALUE)) {
+          int value = position == 0 ? 0 : 255;
+          int length = position == 0 ? 1 : 64;
+          Edit edit = new Edit(position, kind, value, length);
+          edges.add(edge(name + ": " + edit, new Edits(name, List.of(edit))));
+        }
+      }
+    }
+    return PropertyCases.of(
+        0x1fc8_9e35_b6a0_4d72L,
+        400,
+        edges,
+        random -> {
+          List<Edit> edits = new ArrayList<>();
+          for (int n = random.nextInt(1, 7); n > 0; n--) {
+            edits.add(randomEdit(random));
+          }
+          return new Edits(DOCUMENT_NAMES.get(random.nextInt(DOCUMENT_NAMES.size())), edits);
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("byteEdits")
+  void byteEditsOfRealCollateralOnlyFailAsFormatErrors(Edits e) {
+    byte[] data = DOCUMENTS.get(e.document());
+    for (Edit edit : e.edits()) {
       data = edit.apply(data);
     }
 
     readWithEveryReader(data);
   }
 
-  @Provide
-  Arbitrary<String> documentNames() {
-    return Arbitraries.of(List.copyOf(DOCUMENTS.keySet()));
+  /** A document, and the seed of the {@link Random} that picks the nodes to edit. */
+  record StructuralEdit(String document, long seed) {}
+
+  /** Every document once with the same seed, then random ones. */
+  static Stream<Named<StructuralEdit>> structuralEdits() {
+    return PropertyCases.of(
+        0x7b0e_d16c_3f92_a548L,
+        400,
+        DOCUMENT_NAMES.stream().map(name -> edge(name, new StructuralEdit(name, 0))).toList(),
+        random ->
+            new StructuralEdit(
+                DOCUMENT_NAMES.get(random.nextInt(DOCUMENT_NAMES.size())), random.nextLong()));
   }
 
-  @Property(tries = 400)
-  void structuralEditsOfRealCollateralOnlyFailAsFormatErrors(
-      @ForAll("documentNames") String name, @ForAll Random random) {
-    JsonNode root = JSON.readTree(DOCUMENTS.get(name));
+  @ParameterizedTest
+  @MethodSource("structuralEdits")
+  void structuralEditsOfRealCollateralOnlyFailAsFormatErrors(StructuralEdit e) {
+    Random random = new Random(e.seed());
+    JsonNode root = JSON.readTree(DOCUMENTS.get(e.document()));
     // The signed documents are strings inside dcap-qvl files and bundles; edit those too.
     for (String field : List.of("tcb_info", "qe_identity")) {
       if (root.has(field) && random.nextBoolean()) {

@@ -1,7 +1,9 @@
 package dev.mse.attestation.quote;
 
+import static dev.mse.attestation.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.attestation.testing.PropertyCases;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,14 +12,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The parser's contract on hostile input: it returns a quote or throws {@link
@@ -27,118 +26,310 @@ import net.jqwik.api.constraints.Size;
 class QuoteParserPropertyTest {
   private static final List<DcapVector> QUOTES = DcapVector.distinctQuotes();
 
-  @Provide
-  Arbitrary<DcapVector> quotes() {
-    return Arbitraries.of(QUOTES);
+  /** The first and the last real quote: the edge cases of a choice among them. */
+  private static final List<DcapVector> END_QUOTES = List.of(QUOTES.getFirst(), QUOTES.getLast());
+
+  private static final int TRIES = 1000;
+
+  private static DcapVector anyQuote(SplittableRandom random) {
+    return QUOTES.get(random.nextInt(QUOTES.size()));
   }
 
-  @Property
-  void randomBytesParseOrAreRejected(@ForAll @Size(max = 6000) byte[] bytes) {
+  static Stream<Named<byte[]>> randomBytes() {
+    return PropertyCases.of(
+        0x3b6e_90d4_21f7_ac58L,
+        TRIES,
+        PropertyCases.edgeByteArrays(6000),
+        random -> PropertyCases.bytes(random, 6000));
+  }
+
+  @ParameterizedTest
+  @MethodSource("randomBytes")
+  void randomBytesParseOrAreRejected(byte[] bytes) {
     parseOrReject(bytes);
   }
 
-  @Property
-  void randomBytesAfterAPlausibleHeaderParseOrAreRejected(
-      @ForAll("plausibleHeaders") byte[] header, @ForAll @Size(max = 6000) byte[] rest) {
-    byte[] bytes = Arrays.copyOf(header, header.length + rest.length);
-    System.arraycopy(rest, 0, bytes, header.length, rest.length);
+  static Stream<Named<byte[]>> bytesAfterAPlausibleHeader() {
+    List<Named<byte[]>> edges = new ArrayList<>();
+    for (int version = 3; version <= 5; version++) {
+      for (int bodyType = 2; bodyType <= 3; bodyType++) {
+        for (int bodySize : new int[] {0, 584, 648}) {
+          byte[] header = plausibleHeader(version, bodyType, bodySize);
+          for (Named<byte[]> rest : PropertyCases.edgeByteArrays(6000)) {
+            if (rest.getPayload().length != 1) {
+              edges.add(
+                  edge(
+                      "v%d type %d size %d, then %s"
+                          .formatted(version, bodyType, bodySize, rest.getName()),
+                      concat(header, rest.getPayload())));
+            }
+          }
+        }
+      }
+    }
+    return PropertyCases.of(
+        0x58a2_c7e1_0f3d_964bL,
+        TRIES,
+        edges,
+        random ->
+            concat(
+                plausibleHeader(
+                    random.nextInt(3, 6),
+                    random.nextInt(2, 4),
+                    new int[] {0, 584, 648}[random.nextInt(3)]),
+                PropertyCases.bytes(random, 6000)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("bytesAfterAPlausibleHeader")
+  void randomBytesAfterAPlausibleHeaderParseOrAreRejected(byte[] bytes) {
     parseOrReject(bytes);
   }
 
-  @Provide
-  Arbitrary<byte[]> plausibleHeaders() {
-    return Combinators.combine(
-            Arbitraries.integers().between(3, 5),
-            Arbitraries.integers().between(2, 3),
-            Arbitraries.of(0, 1, 2, 3, 4),
-            Arbitraries.of(0, 584, 648))
-        .as(
-            (version, bodyType, tee, bodySize) -> {
-              byte[] b = new byte[QuoteHeader.SIZE + (version == 5 ? 6 : 0)];
-              b[0] = (byte) (int) version;
-              b[2] = 2;
-              b[4] = (byte) (version == 3 ? 0 : 0x81);
-              if (version == 5) {
-                b[48] = (byte) (int) bodyType;
-                b[50] = (byte) (int) bodySize;
-                b[51] = (byte) (bodySize >> 8);
-              }
-              return b;
-            });
+  private static byte[] plausibleHeader(int version, int bodyType, int bodySize) {
+    byte[] b = new byte[QuoteHeader.SIZE + (version == 5 ? 6 : 0)];
+    b[0] = (byte) version;
+    b[2] = 2;
+    b[4] = (byte) (version == 3 ? 0 : 0x81);
+    if (version == 5) {
+      b[48] = (byte) bodyType;
+      b[50] = (byte) bodySize;
+      b[51] = (byte) (bodySize >> 8);
+    }
+    return b;
   }
 
-  @Property
-  void singleByteMutationsOfRealQuotesParseOrAreRejected(
-      @ForAll("quotes") DcapVector vector,
-      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int position,
-      @ForAll byte value) {
-    byte[] bytes = vector.quoteBytes();
-    bytes[position % bytes.length] = value;
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** A real quote with the byte at {@code position} modulo its length set to {@code value}. */
+  record Mutation(DcapVector vector, int position, byte value) {}
+
+  static Stream<Named<Mutation>> mutations() {
+    List<Named<Mutation>> edges = new ArrayList<>();
+    for (DcapVector vector : END_QUOTES) {
+      for (int position : PropertyCases.edgeInts(0, Integer.MAX_VALUE)) {
+        for (byte value : PropertyCases.edgeBytes()) {
+          edges.add(
+              edge(
+                  vector.id() + ": " + position + " := " + value,
+                  new Mutation(vector, position, value)));
+        }
+      }
+    }
+    return PropertyCases.of(
+        0x0e4d_7b29_f16a_c835L,
+        TRIES,
+        edges,
+        random ->
+            new Mutation(
+                anyQuote(random),
+                random.nextInt(0, Integer.MAX_VALUE),
+                (byte) random.nextInt(-128, 128)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("mutations")
+  void singleByteMutationsOfRealQuotesParseOrAreRejected(Mutation m) {
+    byte[] bytes = m.vector().quoteBytes();
+    bytes[m.position() % bytes.length] = m.value();
     parseOrReject(bytes);
   }
 
-  @Property
-  void arbitraryValuesInLengthAndTypeFieldsParseOrAreRejected(
-      @ForAll("quotes") DcapVector vector,
-      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int field,
-      @ForAll boolean nearOriginal,
-      @ForAll @IntRange(min = -8, max = 8) int delta,
-      @ForAll long value) {
-    byte[] bytes = vector.quoteBytes();
-    List<int[]> fields = lengthAndTypeFields(vector.quote());
-    int[] f = fields.get(field % fields.size());
-    long written = nearOriginal ? read(bytes, f[0], f[1]) + delta : value;
+  /**
+   * A length or type field of a real quote (the {@code field}th modulo their number) set to its
+   * original value plus {@code delta}, or to {@code value}.
+   */
+  record FieldEdit(DcapVector vector, int field, boolean nearOriginal, int delta, long value) {}
+
+  static Stream<Named<FieldEdit>> fieldEdits() {
+    List<Named<FieldEdit>> edges = new ArrayList<>();
+    for (DcapVector vector : END_QUOTES) {
+      int fields = lengthAndTypeFields(vector.quote()).size();
+      for (int field = 0; field < fields; field++) {
+        for (int delta : new int[] {-8, -1, 1, 8}) {
+          edges.add(
+              edge(
+                  vector.id() + ": field " + field + " " + delta,
+                  new FieldEdit(vector, field, true, delta, 0)));
+        }
+        for (long value : new long[] {0, -1, Long.MIN_VALUE, Long.MAX_VALUE}) {
+          edges.add(
+              edge(
+                  vector.id() + ": field " + field + " := " + value,
+                  new FieldEdit(vector, field, false, 0, value)));
+        }
+      }
+    }
+    return PropertyCases.of(
+        0x9c13_4ae8_62d5_0bf7L,
+        TRIES,
+        edges,
+        random ->
+            new FieldEdit(
+                anyQuote(random),
+                random.nextInt(0, Integer.MAX_VALUE),
+                random.nextBoolean(),
+                random.nextInt(-8, 9),
+                random.nextLong()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("fieldEdits")
+  void arbitraryValuesInLengthAndTypeFieldsParseOrAreRejected(FieldEdit e) {
+    byte[] bytes = e.vector().quoteBytes();
+    List<int[]> fields = lengthAndTypeFields(e.vector().quote());
+    int[] f = fields.get(e.field() % fields.size());
+    long written = e.nearOriginal() ? read(bytes, f[0], f[1]) + e.delta() : e.value();
     write(bytes, f[0], f[1], written);
     parseOrReject(bytes);
   }
 
-  @Property
-  void truncationsOfRealQuotesAreRejectedUnlessTheyKeepTheWholeStructure(
-      @ForAll("quotes") DcapVector vector,
-      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int cut) {
-    byte[] bytes = vector.quoteBytes();
-    int length = cut % (bytes.length + 1);
+  /** A real quote cut to {@code cut} modulo its length plus one. */
+  record Truncation(DcapVector vector, int cut) {}
+
+  static Stream<Named<Truncation>> truncations() {
+    List<Named<Truncation>> edges = new ArrayList<>();
+    for (DcapVector vector : QUOTES) {
+      int structure = vector.quote().length();
+      int all = vector.quoteBytes().length;
+      for (int cut : List.of(0, 1, structure - 1, structure, all)) {
+        edges.add(edge(vector.id() + ": cut " + cut, new Truncation(vector, cut)));
+      }
+    }
+    for (DcapVector vector : END_QUOTES) {
+      for (int cut : PropertyCases.edgeInts(0, Integer.MAX_VALUE)) {
+        edges.add(edge(vector.id() + ": cut " + cut, new Truncation(vector, cut)));
+      }
+    }
+    return PropertyCases.of(
+        0x27f5_d80c_b349_6e1aL,
+        TRIES,
+        edges,
+        random -> new Truncation(anyQuote(random), random.nextInt(0, Integer.MAX_VALUE)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("truncations")
+  void truncationsOfRealQuotesAreRejectedUnlessTheyKeepTheWholeStructure(Truncation t) {
+    byte[] bytes = t.vector().quoteBytes();
+    int length = t.cut() % (bytes.length + 1);
     Optional<Quote> parsed = parseOrReject(Arrays.copyOf(bytes, length));
-    assertThat(parsed.isPresent()).isEqualTo(length >= vector.quote().length());
+    assertThat(parsed.isPresent()).isEqualTo(length >= t.vector().quote().length());
   }
 
-  @Property
-  void extensionsOfRealQuotesParseToTheSameQuote(
-      @ForAll("quotes") DcapVector vector, @ForAll @Size(max = 4000) byte[] extra) {
-    byte[] bytes = vector.quoteBytes();
-    byte[] extended = Arrays.copyOf(bytes, bytes.length + extra.length);
-    System.arraycopy(extra, 0, extended, bytes.length, extra.length);
+  /** A real quote followed by {@code extra} bytes. */
+  @SuppressWarnings("ArrayRecordComponent") // test data, never compared as a record
+  record Extension(DcapVector vector, byte[] extra) {}
 
-    assertThat(parseOrReject(extended)).contains(vector.quote());
+  static Stream<Named<Extension>> extensions() {
+    List<Named<Extension>> edges = new ArrayList<>();
+    for (DcapVector vector : END_QUOTES) {
+      for (Named<byte[]> extra : PropertyCases.edgeByteArrays(4000)) {
+        edges.add(
+            edge(vector.id() + ", " + extra.getName(), new Extension(vector, extra.getPayload())));
+      }
+    }
+    return PropertyCases.of(
+        0x6a0b_f3c2_95e8_1d47L,
+        TRIES,
+        edges,
+        random -> new Extension(anyQuote(random), PropertyCases.bytes(random, 4000)));
   }
 
-  @Property
-  void hexEncodingsOfRealQuotesDecodeToTheSameBytes(
-      @ForAll("quotes") DcapVector vector,
-      @ForAll boolean upperCase,
-      @ForAll boolean prefixed,
-      @ForAll long whitespaceSeed)
-      throws QuoteFormatException {
-    byte[] bytes = vector.quoteBytes();
-    HexFormat hex = upperCase ? HexFormat.of().withUpperCase() : HexFormat.of();
-    String text = (prefixed ? "0x" : "") + hex.formatHex(bytes);
+  @ParameterizedTest
+  @MethodSource("extensions")
+  void extensionsOfRealQuotesParseToTheSameQuote(Extension e) {
+    byte[] bytes = e.vector().quoteBytes();
+    byte[] extended = concat(bytes, e.extra());
 
-    assertThat(QuoteInput.decode(withWhitespace(text, whitespaceSeed))).isEqualTo(bytes);
+    assertThat(parseOrReject(extended)).contains(e.vector().quote());
   }
 
-  @Property
-  void base64EncodingsOfRealQuotesDecodeToTheSameBytes(
-      @ForAll("quotes") DcapVector vector,
-      @ForAll boolean urlSafe,
-      @ForAll boolean padded,
-      @ForAll @IntRange(min = 0, max = 2) int dropped,
-      @ForAll long whitespaceSeed)
-      throws QuoteFormatException {
-    byte[] bytes = Arrays.copyOf(vector.quoteBytes(), vector.quoteBytes().length - dropped);
-    Base64.Encoder encoder = urlSafe ? Base64.getUrlEncoder() : Base64.getEncoder();
-    String text = (padded ? encoder : encoder.withoutPadding()).encodeToString(bytes);
+  /** A real quote in hex, upper or lower case, with or without 0x, whitespace from a seed. */
+  record HexText(DcapVector vector, boolean upperCase, boolean prefixed, long whitespaceSeed) {}
 
-    assertThat(QuoteInput.decode(withWhitespace(text, whitespaceSeed))).isEqualTo(bytes);
+  static Stream<Named<HexText>> hexTexts() {
+    List<Named<HexText>> edges = new ArrayList<>();
+    for (DcapVector vector : END_QUOTES) {
+      for (boolean upperCase : new boolean[] {false, true}) {
+        for (boolean prefixed : new boolean[] {false, true}) {
+          for (long seed : new long[] {0, Long.MAX_VALUE}) {
+            edges.add(
+                edge(
+                    "%s upper %s 0x %s whitespace %d"
+                        .formatted(vector.id(), upperCase, prefixed, seed),
+                    new HexText(vector, upperCase, prefixed, seed)));
+          }
+        }
+      }
+    }
+    return PropertyCases.of(
+        0xd41e_6b07_3ac9_f285L,
+        TRIES,
+        edges,
+        random ->
+            new HexText(
+                anyQuote(random), random.nextBoolean(), random.nextBoolean(), random.nextLong()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("hexTexts")
+  void hexEncodingsOfRealQuotesDecodeToTheSameBytes(HexText h) throws QuoteFormatException {
+    byte[] bytes = h.vector().quoteBytes();
+    HexFormat hex = h.upperCase() ? HexFormat.of().withUpperCase() : HexFormat.of();
+    String text = (h.prefixed() ? "0x" : "") + hex.formatHex(bytes);
+
+    assertThat(QuoteInput.decode(withWhitespace(text, h.whitespaceSeed()))).isEqualTo(bytes);
+  }
+
+  /**
+   * A real quote less its last {@code dropped} bytes in base64, URL-safe or not, padded or not,
+   * with whitespace from a seed.
+   */
+  record Base64Text(
+      DcapVector vector, boolean urlSafe, boolean padded, int dropped, long whitespaceSeed) {}
+
+  static Stream<Named<Base64Text>> base64Texts() {
+    List<Named<Base64Text>> edges = new ArrayList<>();
+    for (DcapVector vector : END_QUOTES) {
+      for (boolean urlSafe : new boolean[] {false, true}) {
+        for (boolean padded : new boolean[] {false, true}) {
+          for (int dropped = 0; dropped <= 2; dropped++) {
+            edges.add(
+                edge(
+                    "%s url-safe %s padded %s less %d bytes"
+                        .formatted(vector.id(), urlSafe, padded, dropped),
+                    new Base64Text(vector, urlSafe, padded, dropped, 0)));
+          }
+        }
+      }
+    }
+    return PropertyCases.of(
+        0x85c3_1f6e_d0a7_492bL,
+        TRIES,
+        edges,
+        random ->
+            new Base64Text(
+                anyQuote(random),
+                random.nextBoolean(),
+                random.nextBoolean(),
+                random.nextInt(0, 3),
+                random.nextLong()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("base64Texts")
+  void base64EncodingsOfRealQuotesDecodeToTheSameBytes(Base64Text b) throws QuoteFormatException {
+    byte[] all = b.vector().quoteBytes();
+    byte[] bytes = Arrays.copyOf(all, all.length - b.dropped());
+    Base64.Encoder encoder = b.urlSafe() ? Base64.getUrlEncoder() : Base64.getEncoder();
+    String text = (b.padded() ? encoder : encoder.withoutPadding()).encodeToString(bytes);
+
+    assertThat(QuoteInput.decode(withWhitespace(text, b.whitespaceSeed()))).isEqualTo(bytes);
   }
 
   private static Optional<Quote> parseOrReject(byte[] bytes) {

@@ -1,18 +1,19 @@
 package dev.mse.attestation.verify;
 
+import static dev.mse.attestation.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.quote.QuoteFormatException;
 import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.testing.DcapVectors;
 import dev.mse.attestation.testing.DcapVectors.Vector;
+import dev.mse.attestation.testing.PropertyCases;
+import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Flipping any bit of any byte of the signed region of a real quote gets it rejected. */
 class SignedRegionFlipPropertyTest {
@@ -22,17 +23,26 @@ class SignedRegionFlipPropertyTest {
 
   record Flip(Vector vector, int offset, int mask) {}
 
-  @Provide
-  Arbitrary<Flip> flips() {
-    return Arbitraries.of(VECTORS)
-        .flatMap(
-            v -> {
-              int signed = signedLength(v.quote());
-              return Combinators.combine(
-                      Arbitraries.integers().between(0, signed - 1),
-                      Arbitraries.integers().between(0, 7))
-                  .as((offset, bit) -> new Flip(v, offset, 1 << bit));
-            });
+  /** Each vector's first and last signed byte, lowest and highest bit, then random flips. */
+  static Stream<Named<Flip>> flips() {
+    List<Named<Flip>> edges = new ArrayList<>();
+    for (Vector v : VECTORS) {
+      int signed = signedLength(v.quote());
+      for (int offset : List.of(0, signed - 1)) {
+        for (int bit : List.of(0, 7)) {
+          edges.add(
+              edge(v.id() + ": byte " + offset + " bit " + bit, new Flip(v, offset, 1 << bit)));
+        }
+      }
+    }
+    return PropertyCases.of(
+        0xf06b_3d92_7a1c_e845L,
+        400,
+        edges,
+        random -> {
+          Vector v = VECTORS.get(random.nextInt(VECTORS.size()));
+          return new Flip(v, random.nextInt(signedLength(v.quote())), 1 << random.nextInt(8));
+        });
   }
 
   private static int signedLength(byte[] quote) {
@@ -43,8 +53,9 @@ class SignedRegionFlipPropertyTest {
     }
   }
 
-  @Property(tries = 400)
-  void anyBitFlipInTheSignedRegionIsRejected(@ForAll("flips") Flip flip) {
+  @ParameterizedTest
+  @MethodSource("flips")
+  void anyBitFlipInTheSignedRegionIsRejected(Flip flip) {
     byte[] quote = flip.vector().quote().clone();
     quote[flip.offset()] ^= (byte) flip.mask();
 

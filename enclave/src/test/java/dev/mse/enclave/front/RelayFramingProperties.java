@@ -1,21 +1,22 @@
 package dev.mse.enclave.front;
 
+import static dev.mse.enclave.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.enclave.testing.PropertyCases;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Keep-alive streams of well-framed messages, cut anywhere: the relay passes every request to the
@@ -25,6 +26,7 @@ class RelayFramingProperties {
   private static final String FORWARDED = "Forwarded: proto=https\r\n";
 
   /** One message: its head's lines and its body, sent with a length or in chunks. */
+  @SuppressWarnings("ArrayRecordComponent") // test data, never compared as a record
   record Message(String startLine, List<String> fields, byte[] body, boolean chunked, int chunk) {
     /** The message on the wire, with {@code extra} (a field line, or "") ending its head. */
     byte[] bytes(String extra) {
@@ -53,38 +55,132 @@ class RelayFramingProperties {
     }
   }
 
-  private static Arbitrary<List<String>> fields() {
-    Arbitrary<String> name =
-        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12);
-    Arbitrary<String> value =
-        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(40).map(String::strip);
-    return Combinators.combine(name, value).as((n, v) -> "X-" + n + ": " + v).list().ofMaxSize(6);
+  private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH");
+
+  private static final List<String> STATUS_LINES =
+      List.of("HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 500 Oops");
+
+  /** Up to 6 fields {@code X-<a-z>{1,12}: <printable ASCII>{0,40}}, the value stripped. */
+  private static List<String> fields(SplittableRandom random) {
+    List<String> fields = new ArrayList<>();
+    for (int n = random.nextInt(0, 7); n > 0; n--) {
+      String name = text(random, 1 + PropertyCases.size(random, 11), 'a', 'z');
+      String value = text(random, PropertyCases.size(random, 40), ' ', '~').strip();
+      fields.add("X-" + name + ": " + value);
+    }
+    return fields;
   }
 
-  private static Arbitrary<Message> messages(Arbitrary<String> startLines) {
-    return Combinators.combine(
-            startLines,
-            fields(),
-            Arbitraries.bytes().array(byte[].class).ofMaxSize(3000),
-            Arbitraries.of(true, false),
-            Arbitraries.integers().between(1, 700))
-        .as(Message::new);
+  private static String text(SplittableRandom random, int length, char from, char to) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      s.append((char) random.nextInt(from, to + 1));
+    }
+    return s.toString();
   }
 
-  @Provide
-  Arbitrary<List<Message>> requests() {
-    Arbitrary<String> path = Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(20);
-    Arbitrary<String> method = Arbitraries.of("GET", "POST", "PUT", "DELETE", "PATCH");
-    Arbitrary<String> lines =
-        Combinators.combine(method, path).as((m, p) -> m + " /" + p + " HTTP/1.1");
-    return messages(lines).list().ofMinSize(1).ofMaxSize(6);
+  private static Message message(SplittableRandom random, String startLine) {
+    return new Message(
+        startLine,
+        fields(random),
+        PropertyCases.bytes(random, 3000),
+        random.nextBoolean(),
+        random.nextInt(1, 701));
   }
 
-  @Provide
-  Arbitrary<List<Message>> responses() {
-    Arbitrary<String> lines =
-        Arbitraries.of("HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 500 Oops");
-    return messages(lines).list().ofMinSize(1).ofMaxSize(6);
+  /** 1 to 6 messages, their start lines from {@code startLines}. */
+  private static List<Message> messages(
+      SplittableRandom random, Function<SplittableRandom, String> startLines) {
+    List<Message> messages = new ArrayList<>();
+    for (int n = random.nextInt(1, 7); n > 0; n--) {
+      messages.add(message(random, startLines.apply(random)));
+    }
+    return messages;
+  }
+
+  private static String requestLine(SplittableRandom random) {
+    String method = METHODS.get(random.nextInt(METHODS.size()));
+    return method + " /" + text(random, PropertyCases.size(random, 20), 'a', 'z') + " HTTP/1.1";
+  }
+
+  /** Messages on one connection, and the sizes of the pieces they reach the relay in. */
+  record Traffic(List<Message> messages, List<Integer> cuts) {}
+
+  private static List<Integer> cuts(SplittableRandom random) {
+    List<Integer> cuts = new ArrayList<>();
+    for (int n = random.nextInt(1, 9); n > 0; n--) {
+      cuts.add(random.nextInt(1, 2001));
+    }
+    return cuts;
+  }
+
+  /**
+   * The edge cases of the traffic: one bare message, one longest message in chunks of one byte or
+   * in one chunk, six messages; each fed a byte at a time, in the largest pieces, and in eight
+   * pieces of alternating sizes.
+   */
+  private static List<Named<Traffic>> edges(List<String> startLines) {
+    byte[] longest = new byte[3000];
+    Arrays.fill(longest, (byte) 'b');
+    List<String> maxFields = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      maxFields.add("X-" + "abcdefghijkl".substring(0, 12 - i) + ": " + "~".repeat(40 - i));
+    }
+    List<Message> six = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      six.add(
+          new Message(startLines.get(i % startLines.size()), maxFields, longest, i % 2 == 0, 700));
+    }
+    List<Named<List<Message>>> streams =
+        List.of(
+            Named.of(
+                "one bare message",
+                List.of(new Message(startLines.getFirst(), List.of(), new byte[0], false, 1))),
+            Named.of(
+                "one empty chunked message",
+                List.of(new Message(startLines.getLast(), List.of(), new byte[0], true, 1))),
+            Named.of(
+                "3000 bytes in 1-byte chunks",
+                List.of(new Message(startLines.getFirst(), maxFields, longest, true, 1))),
+            Named.of(
+                "3000 bytes in one chunk",
+                List.of(new Message(startLines.getLast(), maxFields, longest, true, 700))),
+            Named.of("six longest messages", six));
+    List<Named<List<Integer>>> cuts =
+        List.of(
+            Named.of("a byte at a time", List.of(1)),
+            Named.of("2000-byte pieces", List.of(2000)),
+            Named.of("pieces of 1, 2000, 2, 1999...", List.of(1, 2000, 2, 1999, 1, 2000, 2, 1999)));
+    List<Named<Traffic>> edges = new ArrayList<>();
+    for (Named<List<Message>> messages : streams) {
+      for (Named<List<Integer>> cut : cuts) {
+        edges.add(
+            edge(
+                messages.getName() + ", " + cut.getName(),
+                new Traffic(messages.getPayload(), cut.getPayload())));
+      }
+    }
+    return edges;
+  }
+
+  static Stream<Named<Traffic>> requests() {
+    List<String> lines = METHODS.stream().map(m -> m + " / HTTP/1.1").toList();
+    return PropertyCases.of(
+        0x6e3c_a1f9_0d54_b782L,
+        300,
+        edges(lines),
+        random -> new Traffic(messages(random, RelayFramingProperties::requestLine), cuts(random)));
+  }
+
+  static Stream<Named<Traffic>> responses() {
+    return PropertyCases.of(
+        0xb4f1_2d87_e96c_053aL,
+        300,
+        edges(STATUS_LINES),
+        random ->
+            new Traffic(
+                messages(random, r -> STATUS_LINES.get(r.nextInt(STATUS_LINES.size()))),
+                cuts(random)));
   }
 
   /** Takes one piece of a stream. */
@@ -102,11 +198,10 @@ class RelayFramingProperties {
     }
   }
 
-  @Property(tries = 300)
-  void requestsReachTheAppAsSentWhateverTheCuts(
-      @ForAll("requests") List<Message> requests,
-      @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 2000) Integer> cuts)
-      throws Exception {
+  @ParameterizedTest
+  @MethodSource("requests")
+  void requestsReachTheAppAsSentWhateverTheCuts(Traffic traffic) throws Exception {
+    List<Message> requests = traffic.messages();
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     for (Message m : requests) {
@@ -114,25 +209,24 @@ class RelayFramingProperties {
       expected.writeBytes(m.bytes(FORWARDED));
     }
     List<Exchange> sent = new ArrayList<>();
-    RequestStream stream =
+    RequestStream relay =
         new RequestStream(RequestStream::plainAppTarget, sent::add, FORWARDED, () -> false);
     ByteArrayOutputStream app = new ByteArrayOutputStream();
     inPieces(
         wire.toByteArray(),
-        cuts,
+        traffic.cuts(),
         (b, off, n) -> {
-          assertThat(stream.feed(b, off, n, app)).isEqualTo(n);
-          assertThat(stream.next()).isEqualTo(RequestStream.Next.MORE);
+          assertThat(relay.feed(b, off, n, app)).isEqualTo(n);
+          assertThat(relay.next()).isEqualTo(RequestStream.Next.MORE);
         });
     assertThat(app.toByteArray()).isEqualTo(expected.toByteArray());
     assertThat(sent).hasSize(requests.size());
   }
 
-  @Property(tries = 300)
-  void everyResponseEndIsFoundWhateverTheCuts(
-      @ForAll("responses") List<Message> responses,
-      @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 2000) Integer> cuts)
-      throws Exception {
+  @ParameterizedTest
+  @MethodSource("responses")
+  void everyResponseEndIsFoundWhateverTheCuts(Traffic traffic) throws Exception {
+    List<Message> responses = traffic.messages();
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     Queue<Exchange> pending = new ArrayDeque<>();
     List<Exchange> asked = new ArrayList<>();
@@ -142,9 +236,9 @@ class RelayFramingProperties {
       pending.add(e);
       asked.add(e);
     }
-    ResponseStream stream = new ResponseStream(pending);
+    ResponseStream relay = new ResponseStream(pending);
     List<Exchange> answered = new ArrayList<>();
-    inPieces(wire.toByteArray(), cuts, (b, off, n) -> stream.scan(b, off, n, answered));
+    inPieces(wire.toByteArray(), traffic.cuts(), (b, off, n) -> relay.scan(b, off, n, answered));
     assertThat(answered).containsExactlyElementsOf(asked);
   }
 }

@@ -1,23 +1,25 @@
 package dev.mse.protocol.pkg;
 
+import static dev.mse.protocol.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.protocol.testing.PropertyCases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Compares our walk with git itself: for generated ignore files over a fixed tree, the files we
@@ -41,6 +43,7 @@ class MseIgnoreGitProperties {
           "foo/a/b/ba",
           "foo/a/b/x.txt",
           "c d/e.txt");
+  private static final boolean GIT_AVAILABLE = gitAvailable();
   private static final Path TREE = createTree();
 
   private static Path createTree() {
@@ -84,41 +87,83 @@ class MseIgnoreGitProperties {
     }
   }
 
-  @Provide
-  Arbitrary<String> ignoreFiles() {
-    Arbitrary<String> segment =
-        Arbitraries.of(
-            "a",
-            "b",
-            "foo",
-            "ab",
-            "x.txt",
-            "*",
-            "**",
-            "?",
-            "[ab]",
-            "*.txt",
-            "x*",
-            "[!a]*",
-            "*b",
-            "\\[x]",
-            "[[:alpha:]]*",
-            "a**",
-            "c d",
-            "y.log");
-    Arbitrary<String> pattern =
-        Combinators.combine(
-                Arbitraries.of("", "", "!", "\\!"),
-                Arbitraries.of("", "", "/"),
-                segment.list().ofMinSize(1).ofMaxSize(3),
-                Arbitraries.of("", "", "/", "   "))
-            .as((neg, lead, segs, trail) -> neg + lead + String.join("/", segs) + trail);
-    return pattern.list().ofMinSize(1).ofMaxSize(5).map(l -> String.join("\n", l) + "\n");
+  private static final List<String> SEGMENTS =
+      List.of(
+          "a",
+          "b",
+          "foo",
+          "ab",
+          "x.txt",
+          "*",
+          "**",
+          "?",
+          "[ab]",
+          "*.txt",
+          "x*",
+          "[!a]*",
+          "*b",
+          "\\[x]",
+          "[[:alpha:]]*",
+          "a**",
+          "c d",
+          "y.log");
+
+  /** What may come before a pattern: mostly nothing, as in real ignore files. */
+  private static final List<String> NEGATIONS = List.of("", "", "!", "\\!");
+
+  private static final List<String> LEADS = List.of("", "", "/");
+
+  private static final List<String> TRAILS = List.of("", "", "/", "   ");
+
+  /**
+   * Each segment alone, each distinct prefix and suffix around {@code *}, five patterns of three
+   * segments; then 1 to 5 random patterns of 1 to 3 segments.
+   */
+  static Stream<Named<String>> ignoreFiles() {
+    List<Named<String>> edges = new ArrayList<>();
+    for (String segment : SEGMENTS) {
+      edges.add(edge(segment, segment + "\n"));
+    }
+    for (String negation : List.copyOf(new TreeSet<>(NEGATIONS))) {
+      for (String lead : List.copyOf(new TreeSet<>(LEADS))) {
+        for (String trail : List.copyOf(new TreeSet<>(TRAILS))) {
+          String pattern = negation + lead + "*" + trail;
+          edges.add(edge("'" + pattern + "'", pattern + "\n"));
+        }
+      }
+    }
+    edges.add(
+        edge(
+            "five patterns of three segments",
+            "a/**/x.txt\n!foo/*/b\n/**/b/[x]\n\\!c d/**/*.txt/\n[!a]*/a**/y.log   \n"));
+    return PropertyCases.of(
+        0xc25f_8e17_a4d0_39b6L, 400, edges, MseIgnoreGitProperties::randomIgnoreFile);
   }
 
-  @Property(tries = 400)
-  void sameFilesAsGit(@ForAll("ignoreFiles") String ignoreFile) throws Exception {
-    Assume.that(gitAvailable());
+  private static String randomIgnoreFile(SplittableRandom random) {
+    List<String> patterns = new ArrayList<>();
+    for (int n = random.nextInt(1, 6); n > 0; n--) {
+      List<String> segments = new ArrayList<>();
+      for (int k = random.nextInt(1, 4); k > 0; k--) {
+        segments.add(pick(random, SEGMENTS));
+      }
+      patterns.add(
+          pick(random, NEGATIONS)
+              + pick(random, LEADS)
+              + String.join("/", segments)
+              + pick(random, TRAILS));
+    }
+    return String.join("\n", patterns) + "\n";
+  }
+
+  private static String pick(SplittableRandom random, List<String> values) {
+    return values.get(random.nextInt(values.size()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("ignoreFiles")
+  void sameFilesAsGit(String ignoreFile) throws Exception {
+    Assumptions.assumeTrue(GIT_AVAILABLE, "git is not installed");
     Path patterns = TREE.getParent().resolve("patterns");
     Files.writeString(patterns, ignoreFile);
     String out =

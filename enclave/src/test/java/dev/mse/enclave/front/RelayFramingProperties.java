@@ -1,9 +1,9 @@
 package dev.mse.enclave.front;
 
-import static dev.mse.enclave.testing.PropertyCases.edge;
+import static dev.mse.attestation.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mse.enclave.testing.PropertyCases;
+import dev.mse.attestation.testing.PropertyCases;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;

@@ -1,10 +1,10 @@
 package dev.mse.operator.proxy;
 
-import static dev.mse.operator.testing.PropertyCases.edge;
+import static dev.mse.attestation.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mse.operator.testing.PropertyCases;
+import dev.mse.attestation.testing.PropertyCases;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.mse.protocol.config;
 
-import static dev.mse.protocol.testing.PropertyCases.edge;
+import static dev.mse.attestation.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mse.protocol.testing.PropertyCases;
+import dev.mse.attestation.testing.PropertyCases;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;

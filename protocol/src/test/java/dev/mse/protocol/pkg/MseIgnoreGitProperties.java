@@ -1,9 +1,9 @@
 package dev.mse.protocol.pkg;
 
-import static dev.mse.protocol.testing.PropertyCases.edge;
+import static dev.mse.attestation.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mse.protocol.testing.PropertyCases;
+import dev.mse.attestation.testing.PropertyCases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package dev.mse.protocol.pkg;
 
-import static dev.mse.protocol.testing.PropertyCases.edge;
+import static dev.mse.attestation.testing.PropertyCases.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mse.attestation.codec.ByteString;
-import dev.mse.protocol.testing.PropertyCases;
+import dev.mse.attestation.testing.PropertyCases;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -34,7 +34,9 @@ public final class ProxyBench {
     ProxyConfig config =
         ProxyConfig.defaults(new InetSocketAddress(loopback, port))
             .withBacklog(4096)
-            .withMaxConnections(20_000, 20_000);
+            .withMaxConnections(20_000, 20_000)
+            // every load client connects from loopback: one source
+            .withMaxConnectionsPerSource(20_000);
     try (SniProxy proxy =
         new SniProxy(
             config,

@@ -1,9 +1,11 @@
 package dev.mse.operator;
 
+import dev.mse.operator.proxy.ProxyLimits;
 import dev.mse.operator.store.HardwareOffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,6 +25,7 @@ import java.util.Optional;
  * @param maxPackageBytes the largest encrypted package accepted
  * @param hardware the offers, with each one's default quota per project
  * @param defaultHardware the offer scaffolding proposes
+ * @param proxyLimits the SNI proxy's connection limits and ClientHello deadline
  */
 public record OperatorConfig(
     Path dataDir,
@@ -37,7 +40,8 @@ public record OperatorConfig(
     Duration maxLifetime,
     long maxPackageBytes,
     List<Offer> hardware,
-    String defaultHardware) {
+    String defaultHardware,
+    ProxyLimits proxyLimits) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -69,6 +73,7 @@ public record OperatorConfig(
   public record Offer(HardwareOffer offer, int defaultQuota) {}
 
   public OperatorConfig {
+    Objects.requireNonNull(proxyLimits, "proxyLimits");
     hardware = List.copyOf(hardware);
     if (hardware.isEmpty()) {
       throw new IllegalArgumentException("the operator needs at least one hardware offer");
@@ -103,7 +108,8 @@ public record OperatorConfig(
         List.of(
             new Offer(new HardwareOffer("4g", 4096, 2, 1024), 3),
             new Offer(new HardwareOffer("8g", 8192, 4, 2048), 3)),
-        "4g");
+        "4g",
+        ProxyLimits.DEFAULT);
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -125,7 +131,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        proxyLimits);
   }
 
   public OperatorConfig withApi(String host, int port) {
@@ -142,7 +149,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        proxyLimits);
   }
 
   public OperatorConfig withSignUp(boolean allowed) {
@@ -159,7 +167,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        proxyLimits);
   }
 
   public OperatorConfig withMaxPackageBytes(long bytes) {
@@ -176,7 +185,8 @@ public record OperatorConfig(
         maxLifetime,
         bytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        proxyLimits);
   }
 
   public OperatorConfig withHardware(List<Offer> offers, String defaultOffer) {
@@ -193,7 +203,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         offers,
-        defaultOffer);
+        defaultOffer,
+        proxyLimits);
   }
 
   public OperatorConfig withProxy(String host, int port) {
@@ -210,7 +221,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        proxyLimits);
   }
 
   public OperatorConfig withApiTls(Tls tls) {
@@ -227,6 +239,25 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        proxyLimits);
+  }
+
+  public OperatorConfig withProxyLimits(ProxyLimits limits) {
+    return new OperatorConfig(
+        dataDir,
+        databaseUrl,
+        apiHost,
+        apiPort,
+        apiTls,
+        appsDomain,
+        proxyHost,
+        proxyPort,
+        signUp,
+        maxLifetime,
+        maxPackageBytes,
+        hardware,
+        defaultHardware,
+        limits);
   }
 }

@@ -1,5 +1,6 @@
 package dev.mse.operator;
 
+import dev.mse.operator.proxy.ProxyLimits;
 import dev.mse.operator.store.HardwareOffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,10 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * [proxy]
  * host = "127.0.0.1"
  * port = 8443
+ * max_connections = 10000
+ * max_connections_per_app = 2000
+ * max_connections_per_source = 256        # per IPv4 address or IPv6 /64
+ * client_hello_timeout_seconds = 5
  * [[hardware]]                            # absent: 4g and 8g
  * name = "4g"
  * memory_mb = 4096
@@ -69,7 +74,14 @@ public final class OperatorConfigParser {
                   "tls_key_store_password",
                   "tls_certificate",
                   "tls_private_key"),
-          "proxy", Set.of("host", "port"));
+          "proxy",
+              Set.of(
+                  "host",
+                  "port",
+                  "max_connections",
+                  "max_connections_per_app",
+                  "max_connections_per_source",
+                  "client_hello_timeout_seconds"));
   private static final Set<String> OFFER =
       Set.of("name", "memory_mb", "cores", "enclave_size_mb", "default_quota");
 
@@ -130,10 +142,23 @@ public final class OperatorConfigParser {
           Duration.ofDays(integer(root, "max_lifetime_days", 1, 36500).orElse(365)),
           longValue(root, "max_package_bytes").orElse(d.maxPackageBytes()),
           offers,
-          text(root, "default_hardware").orElse(offers.getFirst().offer().name()));
+          text(root, "default_hardware").orElse(offers.getFirst().offer().name()),
+          proxyLimits(proxy, d.proxyLimits()));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }
+  }
+
+  private static ProxyLimits proxyLimits(JsonNode proxy, ProxyLimits d)
+      throws OperatorConfigException {
+    return new ProxyLimits(
+        integer(proxy, "max_connections", 1, 1_000_000).orElse(d.maxConnections()),
+        integer(proxy, "max_connections_per_app", 1, 1_000_000).orElse(d.maxConnectionsPerApp()),
+        integer(proxy, "max_connections_per_source", 1, 1_000_000)
+            .orElse(d.maxConnectionsPerSource()),
+        integer(proxy, "client_hello_timeout_seconds", 1, 300)
+            .map(Duration::ofSeconds)
+            .orElse(d.helloTimeout()));
   }
 
   private static Optional<OperatorConfig.Tls> tls(JsonNode api, Path base)

@@ -3,6 +3,7 @@ package dev.mse.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mse.operator.proxy.ProxyLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ class OperatorConfigParserTest {
     assertThat(c.hardware().getFirst().offer().enclaveSizeMb()).isEqualTo(1024);
     assertThat(c.hardware().getFirst().defaultQuota()).isEqualTo(3);
     assertThat(c.defaultHardware()).isEqualTo("4g");
+    assertThat(c.proxyLimits()).isEqualTo(ProxyLimits.DEFAULT);
   }
 
   @Test
@@ -48,6 +50,10 @@ class OperatorConfigParserTest {
             [proxy]
             host = "proxy.example.com"
             port = 443
+            max_connections = 5000
+            max_connections_per_app = 500
+            max_connections_per_source = 50
+            client_hello_timeout_seconds = 3
             [[hardware]]
             name = "small"
             memory_mb = 1024
@@ -72,6 +78,7 @@ class OperatorConfigParserTest {
         .isEqualTo(new OperatorConfig.Tls.KeyStoreFile(Path.of("/etc/mse/api.p12"), "secret"));
     assertThat(c.apiTls().orElseThrow().toString()).doesNotContain("secret");
     assertThat(c.proxyPort()).isEqualTo(443);
+    assertThat(c.proxyLimits()).isEqualTo(new ProxyLimits(5000, 500, 50, Duration.ofSeconds(3)));
     assertThat(c.hardware()).extracting(o -> o.offer().name()).containsExactly("small", "big");
     assertThat(c.hardware().get(0).defaultQuota()).isZero();
     assertThat(c.defaultHardware()).isEqualTo("big");
@@ -113,6 +120,12 @@ class OperatorConfigParserTest {
         .hasMessageContaining("memory_mb");
     assertThatThrownBy(() -> OperatorConfigParser.parse("default_hardware = \"64g\"", BASE))
         .hasMessageContaining("64g");
+    assertThatThrownBy(
+            () -> OperatorConfigParser.parse("[proxy]\nmax_connections_per_source = 0", BASE))
+        .hasMessageContaining("max_connections_per_source");
+    assertThatThrownBy(
+            () -> OperatorConfigParser.parse("[proxy]\nclient_hello_timeout_seconds = 0", BASE))
+        .hasMessageContaining("client_hello_timeout_seconds");
     assertThatThrownBy(() -> OperatorConfigParser.parse("= broken", BASE))
         .hasMessageContaining("TOML");
   }

@@ -23,6 +23,7 @@ import dev.mse.operator.store.Quota;
 import dev.mse.operator.store.StoreException;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.deploy.DeploymentConfigException;
+import dev.mse.protocol.text.UntrustedText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +122,9 @@ public final class AppService {
                 () ->
                     OperatorException.badRequest(
                         "unknown_hardware",
-                        "There is no hardware offer named '" + request.hardware() + "'."));
+                        "There is no hardware offer named "
+                            + UntrustedText.excerpt(request.hardware())
+                            + "."));
     checkPackage(request.packageFile(), deployment);
     String domain = deployment.domain().toLowerCase(Locale.ROOT);
     checkDomain(deployment.appId(), deployment.sslOrigin(), domain);
@@ -229,7 +232,7 @@ public final class AppService {
             "package_mismatch",
             "The package's SHA-256 is not the package_sha256 of the deployment config.");
       }
-      PackageFile.checkStructure(file);
+      PackageFile.checkStructure(file, config.maxPackageBytes());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the uploaded package", e);
     }

@@ -72,6 +72,7 @@ public final class LocalOperator implements AutoCloseable {
           new SniProxy(
                   ProxyConfig.defaults(
                           new InetSocketAddress(config.proxyHost(), config.proxyPort()))
+                      .withLimits(config.proxyLimits())
                       .withTerminate(tls.serverContext()),
                   operator.routes(),
                   new RaTlsUpstreamTrust(upstream, r -> r.appId() + "." + config.appsDomain()),

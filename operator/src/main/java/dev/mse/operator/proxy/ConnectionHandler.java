@@ -54,14 +54,15 @@ final class ConnectionHandler {
       client.setTcpNoDelay(true);
       ClientHello hello;
       try {
-        long deadline = System.nanoTime() + config.helloTimeout().toNanos();
+        long deadline = System.nanoTime() + config.limits().helloTimeout().toNanos();
         hello = parser.read(new DeadlineInputStream(client, deadline));
       } catch (ClientHelloFormatException e) {
         refuse(
             client, TlsAlert.DECODE_ERROR, peer, "unreadable ClientHello (" + e.getMessage() + ")");
         return;
       } catch (SocketTimeoutException e) {
-        LOG.info("closed {}: no complete ClientHello within {}", peer, config.helloTimeout());
+        LOG.info(
+            "closed {}: no complete ClientHello within {}", peer, config.limits().helloTimeout());
         return;
       }
       Optional<String> name = hello.serverName();
@@ -170,7 +171,7 @@ final class ConnectionHandler {
       SSLParameters parameters = front.getSSLParameters();
       parameters.setApplicationProtocols(HTTP_1_1);
       front.setSSLParameters(parameters);
-      front.setSoTimeout(millis(config.helloTimeout()));
+      front.setSoTimeout(millis(config.limits().helloTimeout()));
       try {
         front.startHandshake();
       } catch (SSLException e) {

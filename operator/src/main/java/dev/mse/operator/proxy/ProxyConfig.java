@@ -11,10 +11,7 @@ import javax.net.ssl.SSLContext;
  *
  * @param bind address and port to listen on (port 0: any free port, see {@link SniProxy#port()})
  * @param backlog the listen queue length
- * @param maxConnections connections open at once; the next one gets a fatal alert and is closed
- * @param maxConnectionsPerApp connections open at once to one app, so one busy app cannot take
- *     every slot from the others
- * @param helloTimeout time a client has to send its whole ClientHello
+ * @param limits connections in all, per app and per source, and the time for a ClientHello
  * @param connectTimeout time to connect to a node (and, in TERMINATE, to finish TLS with it)
  * @param idleTimeout a connection with no byte in either direction for this long is closed
  * @param maxHelloBytes the largest ClientHello accepted
@@ -25,9 +22,7 @@ import javax.net.ssl.SSLContext;
 public record ProxyConfig(
     InetSocketAddress bind,
     int backlog,
-    int maxConnections,
-    int maxConnectionsPerApp,
-    Duration helloTimeout,
+    ProxyLimits limits,
     Duration connectTimeout,
     Duration idleTimeout,
     int maxHelloBytes,
@@ -36,11 +31,9 @@ public record ProxyConfig(
 
   public ProxyConfig {
     Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(terminate, "terminate");
     positive(backlog, "backlog");
-    positive(maxConnections, "maxConnections");
-    positive(maxConnectionsPerApp, "maxConnectionsPerApp");
-    positive(helloTimeout, "helloTimeout");
     positive(connectTimeout, "connectTimeout");
     positive(idleTimeout, "idleTimeout");
     if (bufferSize < 1024) {
@@ -54,9 +47,7 @@ public record ProxyConfig(
     return new ProxyConfig(
         bind,
         1024,
-        10_000,
-        2_000,
-        Duration.ofSeconds(10),
+        ProxyLimits.DEFAULT,
         Duration.ofSeconds(5),
         Duration.ofMinutes(5),
         ClientHelloParser.DEFAULT_MAX_HELLO_BYTES,
@@ -64,27 +55,24 @@ public record ProxyConfig(
         Optional.empty());
   }
 
-  public ProxyConfig withMaxConnections(int total, int perApp) {
+  public ProxyConfig withLimits(ProxyLimits value) {
     return new ProxyConfig(
-        bind,
-        backlog,
-        total,
-        perApp,
-        helloTimeout,
-        connectTimeout,
-        idleTimeout,
-        maxHelloBytes,
-        bufferSize,
-        terminate);
+        bind, backlog, value, connectTimeout, idleTimeout, maxHelloBytes, bufferSize, terminate);
+  }
+
+  public ProxyConfig withMaxConnections(int total, int perApp) {
+    return withLimits(limits.withMaxConnections(total, perApp));
+  }
+
+  public ProxyConfig withMaxConnectionsPerSource(int perSource) {
+    return withLimits(limits.withMaxConnectionsPerSource(perSource));
   }
 
   public ProxyConfig withTimeouts(Duration hello, Duration connect, Duration idle) {
     return new ProxyConfig(
         bind,
         backlog,
-        maxConnections,
-        maxConnectionsPerApp,
-        hello,
+        limits.withHelloTimeout(hello),
         connect,
         idle,
         maxHelloBytes,
@@ -94,44 +82,17 @@ public record ProxyConfig(
 
   public ProxyConfig withBacklog(int value) {
     return new ProxyConfig(
-        bind,
-        value,
-        maxConnections,
-        maxConnectionsPerApp,
-        helloTimeout,
-        connectTimeout,
-        idleTimeout,
-        maxHelloBytes,
-        bufferSize,
-        terminate);
+        bind, value, limits, connectTimeout, idleTimeout, maxHelloBytes, bufferSize, terminate);
   }
 
   public ProxyConfig withBufferSize(int value) {
     return new ProxyConfig(
-        bind,
-        backlog,
-        maxConnections,
-        maxConnectionsPerApp,
-        helloTimeout,
-        connectTimeout,
-        idleTimeout,
-        maxHelloBytes,
-        value,
-        terminate);
+        bind, backlog, limits, connectTimeout, idleTimeout, maxHelloBytes, value, terminate);
   }
 
   public ProxyConfig withMaxHelloBytes(int value) {
     return new ProxyConfig(
-        bind,
-        backlog,
-        maxConnections,
-        maxConnectionsPerApp,
-        helloTimeout,
-        connectTimeout,
-        idleTimeout,
-        value,
-        bufferSize,
-        terminate);
+        bind, backlog, limits, connectTimeout, idleTimeout, value, bufferSize, terminate);
   }
 
   /** Enables {@link Route.Mode#TERMINATE} with the operator's certificate. */
@@ -139,9 +100,7 @@ public record ProxyConfig(
     return new ProxyConfig(
         bind,
         backlog,
-        maxConnections,
-        maxConnectionsPerApp,
-        helloTimeout,
+        limits,
         connectTimeout,
         idleTimeout,
         maxHelloBytes,

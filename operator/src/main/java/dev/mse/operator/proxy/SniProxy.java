@@ -2,13 +2,13 @@ package dev.mse.operator.proxy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,16 +26,20 @@ import org.slf4j.LoggerFactory;
  * the connection to the node; passthrough bytes then move on a few selector threads ({@link
  * RelayLoop}, one per core), TERMINATE's plaintext on virtual threads ({@link StreamRelay}).
  * Connections it will not serve get a fatal TLS alert and are closed; each refusal is logged on one
- * line with the reason, never with the client's bytes.
+ * line with the reason, never with the client's bytes. The {@link ProxyLimits} bound what one
+ * source, one app and everyone together hold; a source over its share is refused on the accepting
+ * thread before any byte is read, so a flood from one client costs the others nothing.
  */
 public final class SniProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
   private static final long ACCEPT_BACKOFF_MILLIS = 50;
+  private static final long REFUSAL_LOG_PERIOD_NANOS = 60_000_000_000L;
 
   private final ProxyConfig config;
   private final ConnectionHandler handler;
   private final AtomicInteger open = new AtomicInteger();
-  private final Map<UUID, Integer> openPerApp = new ConcurrentHashMap<>();
+  private final ConnectionSlots<UUID> perApp;
+  private final ConnectionSlots<InetAddress> perSource;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
   private final AtomicInteger nextLoop = new AtomicInteger();
@@ -43,10 +47,15 @@ public final class SniProxy implements AutoCloseable {
   private volatile InetSocketAddress bound;
   private volatile RelayLoop[] loops;
   private volatile Thread acceptor;
+  // the accepting thread's own: refusals for load, for the log
+  private long lastRefusalLogged = System.nanoTime() - REFUSAL_LOG_PERIOD_NANOS;
+  private long refusedSinceLogged;
 
   public SniProxy(
       ProxyConfig config, RouteTable routes, UpstreamTrust upstream, ProxyMetrics metrics) {
     this.config = config;
+    this.perApp = new ConnectionSlots<>(config.limits().maxConnectionsPerApp());
+    this.perSource = new ConnectionSlots<>(config.limits().maxConnectionsPerSource());
     this.handler = new ConnectionHandler(config, routes, upstream, metrics, this);
   }
 
@@ -73,10 +82,13 @@ public final class SniProxy implements AutoCloseable {
     acceptor = Thread.ofPlatform().name("sni-proxy-accept").daemon(true).start(this::acceptLoop);
     Thread.ofVirtual().name("sni-proxy-idle-sweeper").start(() -> sweep(listening));
     LOG.info(
-        "SNI proxy listening on {} (max {} connections, {} per app)",
+        "SNI proxy listening on {} (max {} connections, {} per app, {} per source; {} for a"
+            + " ClientHello)",
         bound,
-        config.maxConnections(),
-        config.maxConnectionsPerApp());
+        config.limits().maxConnections(),
+        config.limits().maxConnectionsPerApp(),
+        config.limits().maxConnectionsPerSource(),
+        config.limits().helloTimeout());
     return this;
   }
 
@@ -168,10 +180,16 @@ public final class SniProxy implements AutoCloseable {
         continue;
       }
       Socket client = channel.socket();
-      if (open.incrementAndGet() > config.maxConnections()) {
+      InetAddress source = ConnectionSource.of(client.getInetAddress());
+      // refused on the accepting thread: an alert into an empty send buffer never blocks
+      if (!perSource.tryTake(source)) {
+        refuseOverload(client, "its source has " + perSource.limit() + " connections open");
+        continue;
+      }
+      if (open.incrementAndGet() > config.limits().maxConnections()) {
         open.decrementAndGet();
-        // refused on the accepting thread: an alert into an empty send buffer never blocks
-        refuseOverload(client);
+        perSource.give(source);
+        refuseOverload(client, config.limits().maxConnections() + " connections open, the limit");
         continue;
       }
       sockets.add(client);
@@ -182,16 +200,30 @@ public final class SniProxy implements AutoCloseable {
             } finally {
               sockets.remove(client);
               open.decrementAndGet();
+              perSource.give(source);
             }
           });
     }
   }
 
-  private void refuseOverload(Socket client) {
-    LOG.warn(
-        "refused {}: {} connections open, the limit",
-        client.getRemoteSocketAddress(),
-        config.maxConnections());
+  /**
+   * Sends an alert and closes. Logged at warn at most once a minute with the count since (a flood
+   * must not become a flood of log lines), at debug otherwise. Runs on the accepting thread only.
+   */
+  private void refuseOverload(Socket client, String why) {
+    refusedSinceLogged++;
+    long now = System.nanoTime();
+    if (now - lastRefusalLogged >= REFUSAL_LOG_PERIOD_NANOS) {
+      LOG.warn(
+          "refused {}: {} ({} refused for load since the last such line)",
+          client.getRemoteSocketAddress(),
+          why,
+          refusedSinceLogged);
+      lastRefusalLogged = now;
+      refusedSinceLogged = 0;
+    } else {
+      LOG.debug("refused {}: {}", client.getRemoteSocketAddress(), why);
+    }
     try (client) {
       TlsAlert.INTERNAL_ERROR.sendQuietly(client.getOutputStream());
     } catch (IOException ignored) {
@@ -233,22 +265,11 @@ public final class SniProxy implements AutoCloseable {
 
   /** Takes a slot of {@code app}'s share, or says no. */
   boolean acquire(UUID app) {
-    boolean[] taken = new boolean[1];
-    openPerApp.compute(
-        app,
-        (a, count) -> {
-          int now = count == null ? 0 : count;
-          if (now >= config.maxConnectionsPerApp()) {
-            return count;
-          }
-          taken[0] = true;
-          return now + 1;
-        });
-    return taken[0];
+    return perApp.tryTake(app);
   }
 
   void release(UUID app) {
-    openPerApp.computeIfPresent(app, (a, count) -> count == 1 ? null : count - 1);
+    perApp.give(app);
   }
 
   /** Tracks a socket the proxy opened, so {@link #close()} reaches it. */

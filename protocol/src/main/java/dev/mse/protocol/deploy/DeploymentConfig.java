@@ -7,6 +7,7 @@ import dev.mse.protocol.config.AppFields;
 import dev.mse.protocol.json.CanonicalJson;
 import dev.mse.protocol.json.CanonicalJsonException;
 import dev.mse.protocol.json.JsonObject;
+import dev.mse.protocol.text.UntrustedText;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Instant;
@@ -148,7 +149,7 @@ public record DeploymentConfig(
       String origin = o.string("ssl_origin");
       DeploymentConfig config =
           new DeploymentConfig(
-              UUID.fromString(o.string("app_id")),
+              uuid(o.string("app_id")),
               o.string("app_name"),
               o.string("java_application"),
               o.optionalString("main_jar"),
@@ -157,7 +158,8 @@ public record DeploymentConfig(
                   .orElseThrow(
                       () ->
                           new DeploymentConfigException(
-                              "ssl_origin must be self, owner or operator, got '" + origin + "'")),
+                              "ssl_origin must be self, owner or operator, got "
+                                  + UntrustedText.excerpt(origin))),
               o.string("domain"),
               Instant.parse(o.string("expires")),
               hex32(o.string("owner_public_key"), "owner_public_key"),
@@ -177,6 +179,15 @@ public record DeploymentConfig(
           "invalid deployment config: expires is not an instant", e);
     } catch (IllegalArgumentException e) {
       throw new DeploymentConfigException("invalid deployment config: " + e.getMessage(), e);
+    }
+  }
+
+  /** The JDK's own message for a bad UUID quotes the whole input. */
+  private static UUID uuid(String text) throws DeploymentConfigException {
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw new DeploymentConfigException("app_id must be a UUID", e);
     }
   }
 

@@ -46,7 +46,17 @@ public final class CanonicalJson {
     try {
       root = JSON.readTree(bytes);
     } catch (JacksonException e) {
-      throw new CanonicalJsonException("not valid JSON: " + e.getOriginalMessage(), e);
+      // Jackson's own message quotes the input: say where instead
+      var where = e.getLocation();
+      throw new CanonicalJsonException(
+          where == null
+              ? "not valid JSON"
+              : "not valid JSON (line "
+                  + where.getLineNr()
+                  + ", column "
+                  + where.getColumnNr()
+                  + ")",
+          e);
     }
     if (root == null || !root.isObject()) {
       throw new CanonicalJsonException("not a JSON object");

@@ -1,5 +1,6 @@
 package dev.mse.protocol.json;
 
+import dev.mse.protocol.text.UntrustedText;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,10 +24,9 @@ public final class JsonObject {
     for (String key : node.propertyNames()) {
       if (!allowed.contains(key)) {
         throw new CanonicalJsonException(
-            "unknown field '"
-                + path
-                + key
-                + "' (known: "
+            "unknown field "
+                + UntrustedText.excerpt(path + key)
+                + " (known: "
                 + String.join(", ", new TreeSet<>(allowed))
                 + ")");
       }

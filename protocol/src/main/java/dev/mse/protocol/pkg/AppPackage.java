@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -22,9 +20,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  *       manifest bytes as associated data.
  * </ol>
  *
- * A tar so that {@code tar tf} shows what is inside. {@code package-sha256} is the SHA-256 of the
- * whole file. {@link #read} only splits and checks the format; decryption is a separate, explicit
- * step ({@link #decryptCode}) that needs the key.
+ * A POSIX ustar file so that {@code tar tf} shows what is inside; readers accept nothing more than
+ * these two plain entries ({@link PackageTarReader}: no pax or GNU headers, links or devices).
+ * {@code package-sha256} is the SHA-256 of the whole file. {@link #read} only splits and checks the
+ * format; decryption is a separate, explicit step ({@link #decryptCode}) that needs the key.
  */
 public final class AppPackage {
   public static final String MANIFEST_ENTRY = "manifest.json";
@@ -116,23 +115,52 @@ public final class AppPackage {
       throw new AppPackageException(
           "the package is " + file.length + " bytes, more than the " + maxSize + " allowed");
     }
-    byte[] manifestBytes;
-    byte[] code;
-    try (TarArchiveInputStream tar =
-        new TarArchiveInputStream(new ByteArrayInputStream(file), "UTF-8")) {
-      manifestBytes = entry(tar, MANIFEST_ENTRY, PackageManifest.MAX_LENGTH);
-      code = entry(tar, CODE_ENTRY, maxSize);
-      if (tar.getNextEntry() != null) {
-        throw new AppPackageException(
-            "the package holds more than " + MANIFEST_ENTRY + " and " + CODE_ENTRY);
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new AppPackageException("the package is not a valid tar: " + e.getMessage(), e);
+    try {
+      PackageTarReader tar = new PackageTarReader(new ByteArrayInputStream(file));
+      PackageManifest manifest = manifest(tar);
+      long size = tar.nextFile(CODE_ENTRY, Math.min(maxSize, Integer.MAX_VALUE - 8));
+      byte[] code = tar.read((int) size);
+      checkSalt(manifest, code);
+      tar.end();
+      return new AppPackage(manifest, code, file.clone());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading memory cannot fail", e);
     }
-    PackageManifest manifest = PackageManifest.parse(manifestBytes);
+  }
+
+  /**
+   * Checks a package file as a stream, without holding its encrypted code (the operator's check of
+   * an upload): the layout and manifest {@link #read} accepts and the code header's salt. Each
+   * header is checked before its entry is read, so memory stays within the manifest's 64 KiB
+   * whatever the stream holds.
+   *
+   * @param maxCodeSize the largest encrypted code accepted
+   * @return the manifest
+   * @throws AppPackageException the stream is not a package file; the message names what is wrong
+   *     and shows at most a short, escaped excerpt of the input
+   * @throws IOException reading the stream failed
+   */
+  public static PackageManifest check(InputStream file, long maxCodeSize)
+      throws AppPackageException, IOException {
+    PackageTarReader tar = new PackageTarReader(file);
+    PackageManifest manifest = manifest(tar);
+    long size = tar.nextFile(CODE_ENTRY, maxCodeSize);
+    checkSalt(manifest, tar.read((int) Math.min(size, PackageHeader.LENGTH)));
+    tar.end();
+    return manifest;
+  }
+
+  private static PackageManifest manifest(PackageTarReader tar)
+      throws IOException, AppPackageException {
+    long size = tar.nextFile(MANIFEST_ENTRY, PackageManifest.MAX_LENGTH);
+    return PackageManifest.parse(tar.read((int) size));
+  }
+
+  private static void checkSalt(PackageManifest manifest, byte[] codeStart)
+      throws AppPackageException {
     ByteString salt;
     try {
-      salt = PackageCipher.salt(code);
+      salt = PackageCipher.salt(codeStart);
     } catch (PackageIntegrityException e) {
       throw new AppPackageException(
           "the encrypted code is not an mse package: " + e.getMessage(), e);
@@ -140,28 +168,6 @@ public final class AppPackage {
     if (!salt.equals(manifest.salt())) {
       throw new AppPackageException("the manifest salt does not match the encrypted code's header");
     }
-    return new AppPackage(manifest, code, file.clone());
-  }
-
-  private static byte[] entry(TarArchiveInputStream tar, String name, long maxSize)
-      throws IOException, AppPackageException {
-    TarArchiveEntry entry = tar.getNextEntry();
-    if (entry == null) {
-      throw new AppPackageException("the package has no " + name);
-    }
-    if (!DeterministicTar.isRegularFile(entry) || !entry.getName().equals(name)) {
-      throw new AppPackageException(
-          "expected the regular file " + name + " in the package, found " + entry.getName());
-    }
-    long size = entry.getSize();
-    if (size < 0 || size > maxSize || size > Integer.MAX_VALUE - 8) {
-      throw new AppPackageException(name + " is too large");
-    }
-    byte[] content = tar.readNBytes((int) size);
-    if (content.length != size) {
-      throw new AppPackageException("the package is truncated in " + name);
-    }
-    return content;
   }
 
   public PackageManifest manifest() {

@@ -1,6 +1,7 @@
 package dev.mse.protocol.pkg;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.protocol.text.UntrustedText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,9 @@ public final class CodeArchiveReader {
     try (TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8")) {
       return readEntries(tar, limits);
     } catch (IOException | RuntimeException e) {
-      throw new CodeArchiveException("the code archive is not a valid tar: " + e.getMessage(), e);
+      // the library's message may quote the archive: bounded like any input
+      throw new CodeArchiveException(
+          "the code archive is not a valid tar: " + printable(String.valueOf(e.getMessage())), e);
     }
   }
 
@@ -143,17 +146,6 @@ public final class CodeArchiveReader {
   }
 
   private static String printable(String path) {
-    StringBuilder out = new StringBuilder("'");
-    path.codePoints()
-        .limit(200)
-        .forEach(
-            c -> {
-              if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", c));
-              } else {
-                out.appendCodePoint(c);
-              }
-            });
-    return out.append(path.length() > 200 ? "…'" : "'").toString();
+    return UntrustedText.excerpt(path);
   }
 }

@@ -5,6 +5,7 @@ import dev.mse.protocol.config.AppFields;
 import dev.mse.protocol.json.CanonicalJson;
 import dev.mse.protocol.json.CanonicalJsonException;
 import dev.mse.protocol.json.JsonObject;
+import dev.mse.protocol.text.UntrustedText;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,13 +59,16 @@ public record PackageManifest(
       throw new IllegalArgumentException("invalid app name");
     }
     if (!AppFields.isJavaClassName(javaApplication)) {
-      throw new IllegalArgumentException("invalid java_application: " + javaApplication);
+      throw new IllegalArgumentException(
+          "invalid java_application: " + UntrustedText.excerpt(javaApplication));
     }
     if (mainJar.isPresent() && !AppFields.isMainJar(mainJar.get())) {
-      throw new IllegalArgumentException("invalid main_jar: " + mainJar.get());
+      throw new IllegalArgumentException(
+          "invalid main_jar: " + UntrustedText.excerpt(mainJar.get()));
     }
     if (!AppFields.isHealthcheckEndpoint(healthcheckEndpoint)) {
-      throw new IllegalArgumentException("invalid healthcheck_endpoint: " + healthcheckEndpoint);
+      throw new IllegalArgumentException(
+          "invalid healthcheck_endpoint: " + UntrustedText.excerpt(healthcheckEndpoint));
     }
     if (codeSha256.size() != 32 || salt.size() != PackageHeader.SALT_LENGTH) {
       throw new IllegalArgumentException("code_sha256 and salt are 32 bytes");

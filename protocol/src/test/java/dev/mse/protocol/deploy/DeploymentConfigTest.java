@@ -66,6 +66,25 @@ class DeploymentConfigTest {
   }
 
   @Test
+  void errorsShowAShortExcerptOfTheInputAtMost() {
+    String json = new String(sample().toCanonicalJson(), StandardCharsets.UTF_8);
+    String big = "q".repeat(200_000);
+    String[] hostile = {
+      json.replace("}", ",\"" + big + "\":1}"),
+      json.replace("d17a9cbd-e2ff-4f77-ba03-e9d8ea58ca2e", big),
+      json.replace("\"ssl_origin\":\"self\"", "\"ssl_origin\":\"" + big + "\""),
+      json.replace("\"version\":1", "\"version\":" + big),
+      "{\"" + big,
+    };
+    for (String h : hostile) {
+      assertThatThrownBy(() -> DeploymentConfig.parse(h.getBytes(StandardCharsets.UTF_8)))
+          .isInstanceOf(DeploymentConfigException.class)
+          .satisfies(
+              e -> assertThat(e.getMessage()).hasSizeLessThan(300).doesNotContain("q".repeat(65)));
+    }
+  }
+
+  @Test
   void validation() {
     String json = new String(sample().toCanonicalJson(), StandardCharsets.UTF_8);
     assertThatThrownBy(

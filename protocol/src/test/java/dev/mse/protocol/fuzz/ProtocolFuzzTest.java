@@ -14,9 +14,12 @@ import dev.mse.protocol.pkg.CodeArchiveReader;
 import dev.mse.protocol.pkg.PackageCipher;
 import dev.mse.protocol.pkg.PackageIntegrityException;
 import dev.mse.protocol.pkg.PackageKey;
+import dev.mse.protocol.pkg.PackageManifest;
 import dev.mse.protocol.provisioning.ProvisioningException;
 import dev.mse.protocol.provisioning.ProvisioningSeal;
 import dev.mse.protocol.provisioning.X25519KeyPair;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -49,12 +52,32 @@ class ProtocolFuzzTest {
     }
   }
 
+  /**
+   * The package file read whole (enclave, CLI) and checked as a stream (operator upload): they
+   * agree on what is a package, and a refusal's message stays short whatever the input holds.
+   */
   @FuzzTest
-  void appPackage(byte[] data) {
+  void appPackage(byte[] data) throws IOException {
+    PackageManifest read = null;
     try {
-      AppPackage.read(data, 1 << 20);
+      read = AppPackage.read(data, 1 << 20).manifest();
     } catch (AppPackageException expected) {
-      // the documented outcome for malformed input
+      requireShort(expected);
+    }
+    PackageManifest streamed = null;
+    try {
+      streamed = AppPackage.check(new ByteArrayInputStream(data), 1 << 20);
+    } catch (AppPackageException expected) {
+      requireShort(expected);
+    }
+    if (!java.util.Objects.equals(read, streamed)) {
+      throw new IllegalStateException("read and check disagree: " + read + " / " + streamed);
+    }
+  }
+
+  private static void requireShort(Exception refusal) {
+    if (refusal.getMessage().length() > 400) {
+      throw new IllegalStateException("a refusal of " + refusal.getMessage().length() + " chars");
     }
   }
 

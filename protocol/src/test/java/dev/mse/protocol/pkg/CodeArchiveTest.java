@@ -193,4 +193,22 @@ class CodeArchiveTest {
     assertThatThrownBy(() -> CodeArchiveReader.read(cut, ArchiveLimits.DEFAULT))
         .isInstanceOf(CodeArchiveException.class);
   }
+
+  @Test
+  void errorsShowAShortEscapedExcerptOfAPath() {
+    // a symbolic link whose 99-byte name hides a bidi override and a terminal escape
+    String name = "\u202e\u001b[2J" + "y".repeat(92);
+    byte[] archive =
+        HostileTar.tarOf(
+            name, org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK, new byte[0]);
+    assertThatThrownBy(() -> CodeArchiveReader.read(archive, ArchiveLimits.DEFAULT))
+        .isInstanceOf(CodeArchiveException.class)
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .contains("'\\u202e\\u001b[2J")
+                    .doesNotContain("\u202e")
+                    .doesNotContain("y".repeat(65))
+                    .hasSizeLessThan(150));
+  }
 }

@@ -1,0 +1,57 @@
+package dev.mse.operator.proxy;
+
+import java.time.Duration;
+
+/**
+ * What one client, one app and everyone together may hold at the SNI proxy ({@code [proxy]} in
+ * {@code operator.toml}).
+ *
+ * @param maxConnections connections open at once; the next one gets a fatal alert and is closed
+ * @param maxConnectionsPerApp connections open at once to one app, so one busy app cannot take
+ *     every slot from the others
+ * @param maxConnectionsPerSource connections open at once from one source address (an IPv6 client
+ *     counts by its /64, which one host usually holds whole), so one client cannot take every slot
+ *     of an app; the next one is refused as it is accepted, before the proxy reads a byte
+ * @param helloTimeout time a client has to send its whole ClientHello; a connection that sends
+ *     nothing or trickles its hello is closed when it ends
+ */
+public record ProxyLimits(
+    int maxConnections,
+    int maxConnectionsPerApp,
+    int maxConnectionsPerSource,
+    Duration helloTimeout) {
+
+  /**
+   * 10,000 connections, 2,000 per app, 256 per source (room for a network behind one NAT address),
+   * 5 seconds for a ClientHello.
+   */
+  public static final ProxyLimits DEFAULT =
+      new ProxyLimits(10_000, 2_000, 256, Duration.ofSeconds(5));
+
+  public ProxyLimits {
+    positive(maxConnections, "maxConnections");
+    positive(maxConnectionsPerApp, "maxConnectionsPerApp");
+    positive(maxConnectionsPerSource, "maxConnectionsPerSource");
+    if (helloTimeout == null || helloTimeout.isNegative() || helloTimeout.isZero()) {
+      throw new IllegalArgumentException("helloTimeout must be positive: " + helloTimeout);
+    }
+  }
+
+  public ProxyLimits withMaxConnections(int total, int perApp) {
+    return new ProxyLimits(total, perApp, maxConnectionsPerSource, helloTimeout);
+  }
+
+  public ProxyLimits withMaxConnectionsPerSource(int perSource) {
+    return new ProxyLimits(maxConnections, maxConnectionsPerApp, perSource, helloTimeout);
+  }
+
+  public ProxyLimits withHelloTimeout(Duration timeout) {
+    return new ProxyLimits(maxConnections, maxConnectionsPerApp, maxConnectionsPerSource, timeout);
+  }
+
+  private static void positive(int value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive: " + value);
+    }
+  }
+}

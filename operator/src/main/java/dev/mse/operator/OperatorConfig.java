@@ -21,8 +21,11 @@ import java.util.Optional;
  * @param signUp whether anyone may create an account
  * @param maxLifetime the longest an app may live
  * @param maxPackageBytes the largest encrypted package accepted
- * @param hardware the offers, with each one's default quota per project
+ * @param hardware the offers, with each one's quota per account (and per project)
  * @param defaultHardware the offer scaffolding proposes
+ * @param limits what one account and one source address may do, and the operator-wide cap
+ * @param domainTrustAnchors a PEM file of the CA certificates a custom domain's certificate must
+ *     chain to; empty: the JDK's {@code cacerts}
  */
 public record OperatorConfig(
     Path dataDir,
@@ -37,7 +40,9 @@ public record OperatorConfig(
     Duration maxLifetime,
     long maxPackageBytes,
     List<Offer> hardware,
-    String defaultHardware) {
+    String defaultHardware,
+    Limits limits,
+    Optional<Path> domainTrustAnchors) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -65,8 +70,46 @@ public record OperatorConfig(
     record PemFiles(Path certificateChain, Path privateKey) implements Tls {}
   }
 
-  /** A hardware offer and how many live apps of it each project may run by default. */
+  /**
+   * A hardware offer and how many live apps of it each account may run (all its projects together);
+   * each new project starts with the same number as its own quota.
+   */
   public record Offer(HardwareOffer offer, int defaultQuota) {}
+
+  /**
+   * What one account and one source address may do.
+   *
+   * @param projectsPerAccount how many projects one account may have
+   * @param liveApps how many apps may be live on this operator, all accounts together
+   * @param signUpsPerSourcePerHour accounts one source address may create per hour
+   * @param loginsPerSourcePerMinute password attempts one source address may make per minute
+   * @param tokenLifetime how long a new API token lives unless its creator asks for less
+   */
+  public record Limits(
+      int projectsPerAccount,
+      int liveApps,
+      int signUpsPerSourcePerHour,
+      int loginsPerSourcePerMinute,
+      Duration tokenLifetime) {
+    /** The longest a token may be asked to live. */
+    public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(365);
+
+    /** After MAX_TOKEN_LIFETIME, which the constructor reads. */
+    public static final Limits DEFAULTS = new Limits(10, 1000, 5, 10, Duration.ofDays(90));
+
+    public Limits {
+      if (projectsPerAccount < 1
+          || liveApps < 1
+          || signUpsPerSourcePerHour < 1
+          || loginsPerSourcePerMinute < 1) {
+        throw new IllegalArgumentException("limits must be positive");
+      }
+      if (tokenLifetime.compareTo(Duration.ofDays(1)) < 0
+          || tokenLifetime.compareTo(MAX_TOKEN_LIFETIME) > 0) {
+        throw new IllegalArgumentException("token_lifetime_days must be between 1 and 365");
+      }
+    }
+  }
 
   public OperatorConfig {
     hardware = List.copyOf(hardware);
@@ -103,7 +146,9 @@ public record OperatorConfig(
         List.of(
             new Offer(new HardwareOffer("4g", 4096, 2, 1024), 3),
             new Offer(new HardwareOffer("8g", 8192, 4, 2048), 3)),
-        "4g");
+        "4g",
+        Limits.DEFAULTS,
+        Optional.empty());
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -125,7 +170,9 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        limits,
+        domainTrustAnchors);
   }
 
   public OperatorConfig withApi(String host, int port) {
@@ -142,7 +189,9 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        limits,
+        domainTrustAnchors);
   }
 
   public OperatorConfig withSignUp(boolean allowed) {
@@ -159,7 +208,9 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        limits,
+        domainTrustAnchors);
   }
 
   public OperatorConfig withMaxPackageBytes(long bytes) {
@@ -176,7 +227,9 @@ public record OperatorConfig(
         maxLifetime,
         bytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        limits,
+        domainTrustAnchors);
   }
 
   public OperatorConfig withHardware(List<Offer> offers, String defaultOffer) {
@@ -193,7 +246,9 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         offers,
-        defaultOffer);
+        defaultOffer,
+        limits,
+        domainTrustAnchors);
   }
 
   public OperatorConfig withProxy(String host, int port) {
@@ -210,7 +265,47 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        limits,
+        domainTrustAnchors);
+  }
+
+  public OperatorConfig withLimits(Limits newLimits) {
+    return new OperatorConfig(
+        dataDir,
+        databaseUrl,
+        apiHost,
+        apiPort,
+        apiTls,
+        appsDomain,
+        proxyHost,
+        proxyPort,
+        signUp,
+        maxLifetime,
+        maxPackageBytes,
+        hardware,
+        defaultHardware,
+        newLimits,
+        domainTrustAnchors);
+  }
+
+  public OperatorConfig withDomainTrustAnchors(Path pemFile) {
+    return new OperatorConfig(
+        dataDir,
+        databaseUrl,
+        apiHost,
+        apiPort,
+        apiTls,
+        appsDomain,
+        proxyHost,
+        proxyPort,
+        signUp,
+        maxLifetime,
+        maxPackageBytes,
+        hardware,
+        defaultHardware,
+        limits,
+        Optional.of(pemFile));
   }
 
   public OperatorConfig withApiTls(Tls tls) {
@@ -227,6 +322,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        limits,
+        domainTrustAnchors);
   }
 }

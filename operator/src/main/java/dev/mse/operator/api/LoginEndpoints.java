@@ -150,7 +150,7 @@ final class LoginEndpoints {
   /** A refusal's status on the form: 429 and 503 as they are, anything else the form's 400. */
   private static int statusOf(OperatorException e) {
     int status = e.kind().status();
-    return status == 429 || status == 503 || status == 403 ? status : 400;
+    return status == 429 || status == 503 ? status : 400;
   }
 
   private static OAuthLogin.AuthorizeRequest check(Map<String, String> p) throws OperatorException {

@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Accounts, passwords and API tokens. Every new account gets a project named {@code default} with
@@ -60,7 +61,7 @@ public final class AccountService {
   private final LoginThrottle failures;
 
   /** About how long one hash takes here, for the answer to an unknown email. */
-  private volatile long typicalHashNanos;
+  private final AtomicLong typicalHashNanos = new AtomicLong();
 
   public AccountService(Database db, OperatorConfig config, Clock clock) {
     this.db = db;
@@ -83,7 +84,7 @@ public final class AccountService {
     this.failures = new LoginThrottle(clock);
     long start = System.nanoTime();
     hasher.hash(Secrets.random());
-    this.typicalHashNanos = System.nanoTime() - start;
+    typicalHashNanos.set(System.nanoTime() - start);
   }
 
   /** A new API token with its secret, which is shown once and not stored. */
@@ -115,7 +116,14 @@ public final class AccountService {
   public Account createAccount(String email, String password) throws OperatorException {
     String normalized = normalizeEmail(email);
     checkPassword(password);
-    String hash = onHashingPool(() -> hasher.hash(password));
+    String hash =
+        onHashingPool(
+            () -> {
+              long start = System.nanoTime();
+              String phc = hasher.hash(password);
+              remember(System.nanoTime() - start);
+              return phc;
+            });
     Instant now = now();
     Account account = new Account(UUID.randomUUID(), normalized, now);
     try {
@@ -169,7 +177,7 @@ public final class AccountService {
               () -> {
                 long start = System.nanoTime();
                 boolean ok = hasher.verify(password, phc);
-                typicalHashNanos = (typicalHashNanos * 7 + (System.nanoTime() - start)) / 8;
+                remember(System.nanoTime() - start);
                 return ok;
               });
     }
@@ -181,10 +189,16 @@ public final class AccountService {
     return Optional.of(found.get().account());
   }
 
+  /** A moving average of the last hashes' times. */
+  private void remember(long nanos) {
+    typicalHashNanos.updateAndGet(t -> (t * 7 + nanos) / 8);
+  }
+
   /** An unknown email answers after about a hash's time without using the hashing pool. */
   private void waitLikeAHash() {
+    long nanos = Math.min(typicalHashNanos.get(), Duration.ofSeconds(2).toNanos());
     try {
-      Thread.sleep(Duration.ofNanos(Math.min(typicalHashNanos, Duration.ofSeconds(2).toNanos())));
+      Thread.sleep(Duration.ofNanos(nanos));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

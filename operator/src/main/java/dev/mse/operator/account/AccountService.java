@@ -47,12 +47,12 @@ public final class AccountService {
   /** last_used_at is written at most this often per token: one write per request is waste. */
   private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
+  /** Hashes waiting beyond the running ones; more is refused rather than queued. */
+  private static final int HASH_QUEUE = 16;
+
   private final Database db;
   private final OperatorConfig config;
   private final Clock clock;
-
-  /** Hashes waiting beyond the running ones; more is refused rather than queued. */
-  private static final int HASH_QUEUE = 16;
 
   private final PasswordHasher hasher = new PasswordHasher();
   private final ExecutorService hashing;

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * How an operator runs: read from {@code operator.toml} ({@link OperatorConfigParser}) or built in
- * code with {@link #defaults(Path)} and the {@code with…} methods.
+ * code with {@link #defaults(Path)} and {@link #toBuilder()} (or the {@code with…} shorthands).
  *
  * @param dataDir where the H2 database, packages and temporary uploads live
  * @param databaseUrl a JDBC URL (PostgreSQL in production); empty: H2 in {@code dataDir}
@@ -23,9 +23,12 @@ import java.util.Optional;
  * @param signUp whether anyone may create an account
  * @param maxLifetime the longest an app may live
  * @param maxPackageBytes the largest encrypted package accepted
- * @param hardware the offers, with each one's default quota per project
+ * @param hardware the offers, with each one's quota per account (and per project)
  * @param defaultHardware the offer scaffolding proposes
  * @param proxyLimits the SNI proxy's connection limits and ClientHello deadline
+ * @param limits what one account and one source address may do, and the operator-wide cap
+ * @param domainTrustAnchors a PEM file of the CA certificates a custom domain's certificate must
+ *     chain to; empty: the JDK's {@code cacerts}
  */
 public record OperatorConfig(
     Path dataDir,
@@ -41,7 +44,9 @@ public record OperatorConfig(
     long maxPackageBytes,
     List<Offer> hardware,
     String defaultHardware,
-    ProxyLimits proxyLimits) {
+    ProxyLimits proxyLimits,
+    Limits limits,
+    Optional<Path> domainTrustAnchors) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -69,11 +74,50 @@ public record OperatorConfig(
     record PemFiles(Path certificateChain, Path privateKey) implements Tls {}
   }
 
-  /** A hardware offer and how many live apps of it each project may run by default. */
+  /**
+   * A hardware offer and how many live apps of it each account may run (all its projects together);
+   * each new project starts with the same number as its own quota.
+   */
   public record Offer(HardwareOffer offer, int defaultQuota) {}
+
+  /**
+   * What one account and one source address may do.
+   *
+   * @param projectsPerAccount how many projects one account may have
+   * @param liveApps how many apps may be live on this operator, all accounts together
+   * @param signUpsPerSourcePerHour accounts one source address may create per hour
+   * @param loginsPerSourcePerMinute password attempts one source address may make per minute
+   * @param tokenLifetime how long a new API token lives unless its creator asks for less
+   */
+  public record Limits(
+      int projectsPerAccount,
+      int liveApps,
+      int signUpsPerSourcePerHour,
+      int loginsPerSourcePerMinute,
+      Duration tokenLifetime) {
+    /** The longest a token may be asked to live. */
+    public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(365);
+
+    /** After MAX_TOKEN_LIFETIME, which the constructor reads. */
+    public static final Limits DEFAULTS = new Limits(10, 1000, 5, 10, Duration.ofDays(90));
+
+    public Limits {
+      if (projectsPerAccount < 1
+          || liveApps < 1
+          || signUpsPerSourcePerHour < 1
+          || loginsPerSourcePerMinute < 1) {
+        throw new IllegalArgumentException("limits must be positive");
+      }
+      if (tokenLifetime.compareTo(Duration.ofDays(1)) < 0
+          || tokenLifetime.compareTo(MAX_TOKEN_LIFETIME) > 0) {
+        throw new IllegalArgumentException("token_lifetime_days must be between 1 and 365");
+      }
+    }
+  }
 
   public OperatorConfig {
     Objects.requireNonNull(proxyLimits, "proxyLimits");
+    Objects.requireNonNull(limits, "limits");
     hardware = List.copyOf(hardware);
     if (hardware.isEmpty()) {
       throw new IllegalArgumentException("the operator needs at least one hardware offer");
@@ -109,7 +153,9 @@ public record OperatorConfig(
             new Offer(new HardwareOffer("4g", 4096, 2, 1024), 3),
             new Offer(new HardwareOffer("8g", 8192, 4, 2048), 3)),
         "4g",
-        ProxyLimits.DEFAULT);
+        ProxyLimits.DEFAULT,
+        Limits.DEFAULTS,
+        Optional.empty());
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -118,146 +164,172 @@ public record OperatorConfig(
   }
 
   public OperatorConfig withDatabaseUrl(String url) {
-    return new OperatorConfig(
-        dataDir,
-        Optional.of(url),
-        apiHost,
-        apiPort,
-        apiTls,
-        appsDomain,
-        proxyHost,
-        proxyPort,
-        signUp,
-        maxLifetime,
-        maxPackageBytes,
-        hardware,
-        defaultHardware,
-        proxyLimits);
+    return toBuilder().databaseUrl(url).build();
   }
 
   public OperatorConfig withApi(String host, int port) {
-    return new OperatorConfig(
-        dataDir,
-        databaseUrl,
-        host,
-        port,
-        apiTls,
-        appsDomain,
-        proxyHost,
-        proxyPort,
-        signUp,
-        maxLifetime,
-        maxPackageBytes,
-        hardware,
-        defaultHardware,
-        proxyLimits);
+    return toBuilder().api(host, port).build();
   }
 
   public OperatorConfig withSignUp(boolean allowed) {
-    return new OperatorConfig(
-        dataDir,
-        databaseUrl,
-        apiHost,
-        apiPort,
-        apiTls,
-        appsDomain,
-        proxyHost,
-        proxyPort,
-        allowed,
-        maxLifetime,
-        maxPackageBytes,
-        hardware,
-        defaultHardware,
-        proxyLimits);
+    return toBuilder().signUp(allowed).build();
   }
 
   public OperatorConfig withMaxPackageBytes(long bytes) {
-    return new OperatorConfig(
-        dataDir,
-        databaseUrl,
-        apiHost,
-        apiPort,
-        apiTls,
-        appsDomain,
-        proxyHost,
-        proxyPort,
-        signUp,
-        maxLifetime,
-        bytes,
-        hardware,
-        defaultHardware,
-        proxyLimits);
+    return toBuilder().maxPackageBytes(bytes).build();
   }
 
   public OperatorConfig withHardware(List<Offer> offers, String defaultOffer) {
-    return new OperatorConfig(
-        dataDir,
-        databaseUrl,
-        apiHost,
-        apiPort,
-        apiTls,
-        appsDomain,
-        proxyHost,
-        proxyPort,
-        signUp,
-        maxLifetime,
-        maxPackageBytes,
-        offers,
-        defaultOffer,
-        proxyLimits);
+    return toBuilder().hardware(offers, defaultOffer).build();
   }
 
   public OperatorConfig withProxy(String host, int port) {
-    return new OperatorConfig(
-        dataDir,
-        databaseUrl,
-        apiHost,
-        apiPort,
-        apiTls,
-        appsDomain,
-        host,
-        port,
-        signUp,
-        maxLifetime,
-        maxPackageBytes,
-        hardware,
-        defaultHardware,
-        proxyLimits);
+    return toBuilder().proxy(host, port).build();
   }
 
   public OperatorConfig withApiTls(Tls tls) {
-    return new OperatorConfig(
-        dataDir,
-        databaseUrl,
-        apiHost,
-        apiPort,
-        Optional.of(tls),
-        appsDomain,
-        proxyHost,
-        proxyPort,
-        signUp,
-        maxLifetime,
-        maxPackageBytes,
-        hardware,
-        defaultHardware,
-        proxyLimits);
+    return toBuilder().apiTls(tls).build();
   }
 
-  public OperatorConfig withProxyLimits(ProxyLimits limits) {
-    return new OperatorConfig(
-        dataDir,
-        databaseUrl,
-        apiHost,
-        apiPort,
-        apiTls,
-        appsDomain,
-        proxyHost,
-        proxyPort,
-        signUp,
-        maxLifetime,
-        maxPackageBytes,
-        hardware,
-        defaultHardware,
-        limits);
+  public OperatorConfig withProxyLimits(ProxyLimits newLimits) {
+    return toBuilder().proxyLimits(newLimits).build();
+  }
+
+  public OperatorConfig withLimits(Limits newLimits) {
+    return toBuilder().limits(newLimits).build();
+  }
+
+  public OperatorConfig withDomainTrustAnchors(Path pemFile) {
+    return toBuilder().domainTrustAnchors(pemFile).build();
+  }
+
+  /** A builder holding this configuration, to change some of it by name. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Changes a configuration by name; {@link #build()} checks the result as the record does. One
+   * place lists every component, so a new setting is a field here and a component above.
+   */
+  public static final class Builder {
+    private Path dataDir;
+    private Optional<String> databaseUrl;
+    private String apiHost;
+    private int apiPort;
+    private Optional<Tls> apiTls;
+    private String appsDomain;
+    private String proxyHost;
+    private int proxyPort;
+    private boolean signUp;
+    private Duration maxLifetime;
+    private long maxPackageBytes;
+    private List<Offer> hardware;
+    private String defaultHardware;
+    private ProxyLimits proxyLimits;
+    private Limits limits;
+    private Optional<Path> domainTrustAnchors;
+
+    private Builder(OperatorConfig c) {
+      dataDir = c.dataDir;
+      databaseUrl = c.databaseUrl;
+      apiHost = c.apiHost;
+      apiPort = c.apiPort;
+      apiTls = c.apiTls;
+      appsDomain = c.appsDomain;
+      proxyHost = c.proxyHost;
+      proxyPort = c.proxyPort;
+      signUp = c.signUp;
+      maxLifetime = c.maxLifetime;
+      maxPackageBytes = c.maxPackageBytes;
+      hardware = c.hardware;
+      defaultHardware = c.defaultHardware;
+      proxyLimits = c.proxyLimits;
+      limits = c.limits;
+      domainTrustAnchors = c.domainTrustAnchors;
+    }
+
+    public Builder databaseUrl(String url) {
+      databaseUrl = Optional.of(url);
+      return this;
+    }
+
+    public Builder api(String host, int port) {
+      apiHost = host;
+      apiPort = port;
+      return this;
+    }
+
+    public Builder apiTls(Tls tls) {
+      apiTls = Optional.of(tls);
+      return this;
+    }
+
+    public Builder appsDomain(String domain) {
+      appsDomain = domain;
+      return this;
+    }
+
+    public Builder proxy(String host, int port) {
+      proxyHost = host;
+      proxyPort = port;
+      return this;
+    }
+
+    public Builder signUp(boolean allowed) {
+      signUp = allowed;
+      return this;
+    }
+
+    public Builder maxLifetime(Duration lifetime) {
+      maxLifetime = lifetime;
+      return this;
+    }
+
+    public Builder maxPackageBytes(long bytes) {
+      maxPackageBytes = bytes;
+      return this;
+    }
+
+    public Builder hardware(List<Offer> offers, String defaultOffer) {
+      hardware = offers;
+      defaultHardware = defaultOffer;
+      return this;
+    }
+
+    public Builder proxyLimits(ProxyLimits newLimits) {
+      proxyLimits = newLimits;
+      return this;
+    }
+
+    public Builder limits(Limits newLimits) {
+      limits = newLimits;
+      return this;
+    }
+
+    public Builder domainTrustAnchors(Path pemFile) {
+      domainTrustAnchors = Optional.of(pemFile);
+      return this;
+    }
+
+    public OperatorConfig build() {
+      return new OperatorConfig(
+          dataDir,
+          databaseUrl,
+          apiHost,
+          apiPort,
+          apiTls,
+          appsDomain,
+          proxyHost,
+          proxyPort,
+          signUp,
+          maxLifetime,
+          maxPackageBytes,
+          hardware,
+          defaultHardware,
+          proxyLimits,
+          limits,
+          domainTrustAnchors);
+    }
   }
 }

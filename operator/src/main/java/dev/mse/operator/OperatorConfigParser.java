@@ -47,7 +47,15 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * memory_mb = 4096
  * cores = 2
  * enclave_size_mb = 1024
- * default_quota = 3
+ * default_quota = 3                       # live apps of this offer per account (and per project)
+ * [limits]
+ * projects_per_account = 10
+ * live_apps = 1000                        # all accounts together
+ * sign_ups_per_source_per_hour = 5
+ * logins_per_source_per_minute = 10
+ * token_lifetime_days = 90                # default and longest: 365
+ * [custom_domains]
+ * trust_anchors = "ca.pem"                # CA certificates (PEM); absent: the JDK's cacerts
  * </pre>
  */
 public final class OperatorConfigParser {
@@ -63,7 +71,9 @@ public final class OperatorConfigParser {
           "default_hardware",
           "api",
           "proxy",
-          "hardware");
+          "hardware",
+          "limits",
+          "custom_domains");
   private static final Map<String, Set<String>> TABLES =
       Map.of(
           "api",
@@ -81,7 +91,15 @@ public final class OperatorConfigParser {
                   "max_connections",
                   "max_connections_per_app",
                   "max_connections_per_source",
-                  "client_hello_timeout_seconds"));
+                  "client_hello_timeout_seconds"),
+          "limits",
+              Set.of(
+                  "projects_per_account",
+                  "live_apps",
+                  "sign_ups_per_source_per_hour",
+                  "logins_per_source_per_minute",
+                  "token_lifetime_days"),
+          "custom_domains", Set.of("trust_anchors"));
   private static final Set<String> OFFER =
       Set.of("name", "memory_mb", "cores", "enclave_size_mb", "default_quota");
 
@@ -125,6 +143,8 @@ public final class OperatorConfigParser {
     OperatorConfig d = OperatorConfig.defaults(dataDir);
     JsonNode api = root.path("api");
     JsonNode proxy = root.path("proxy");
+    JsonNode limits = root.path("limits");
+    OperatorConfig.Limits dl = d.limits();
     Optional<OperatorConfig.Tls> tls = tls(api, base);
     List<OperatorConfig.Offer> offers =
         root.has("hardware") ? offers(root.get("hardware")) : d.hardware();
@@ -143,7 +163,18 @@ public final class OperatorConfigParser {
           longValue(root, "max_package_bytes").orElse(d.maxPackageBytes()),
           offers,
           text(root, "default_hardware").orElse(offers.getFirst().offer().name()),
-          proxyLimits(proxy, d.proxyLimits()));
+          proxyLimits(proxy, d.proxyLimits()),
+          new OperatorConfig.Limits(
+              integer(limits, "projects_per_account", 1, 1_000_000).orElse(dl.projectsPerAccount()),
+              integer(limits, "live_apps", 1, 1_000_000).orElse(dl.liveApps()),
+              integer(limits, "sign_ups_per_source_per_hour", 1, 1_000_000)
+                  .orElse(dl.signUpsPerSourcePerHour()),
+              integer(limits, "logins_per_source_per_minute", 1, 1_000_000)
+                  .orElse(dl.loginsPerSourcePerMinute()),
+              integer(limits, "token_lifetime_days", 1, 365)
+                  .map(Duration::ofDays)
+                  .orElse(dl.tokenLifetime())),
+          text(root.path("custom_domains"), "trust_anchors").map(f -> base.resolve(f).normalize()));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }

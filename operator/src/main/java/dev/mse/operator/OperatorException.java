@@ -17,7 +17,9 @@ public final class OperatorException extends Exception {
     CONFLICT(409),
     GONE(410),
     TOO_LARGE(413),
-    UNSUPPORTED_MEDIA_TYPE(415);
+    UNSUPPORTED_MEDIA_TYPE(415),
+    TOO_MANY_REQUESTS(429),
+    UNAVAILABLE(503);
 
     private final int status;
 

@@ -129,4 +129,37 @@ class OperatorConfigParserTest {
     assertThatThrownBy(() -> OperatorConfigParser.parse("= broken", BASE))
         .hasMessageContaining("TOML");
   }
+
+  @Test
+  void readsTheLimitsAndTheCustomDomainTrustAnchors() throws Exception {
+    OperatorConfig d = OperatorConfigParser.parse("", BASE);
+    assertThat(d.limits()).isEqualTo(OperatorConfig.Limits.DEFAULTS);
+    assertThat(d.limits().tokenLifetime()).isEqualTo(Duration.ofDays(90));
+    assertThat(d.domainTrustAnchors()).isEmpty();
+    OperatorConfig c =
+        OperatorConfigParser.parse(
+            """
+            [limits]
+            projects_per_account = 2
+            live_apps = 50
+            sign_ups_per_source_per_hour = 1
+            logins_per_source_per_minute = 3
+            token_lifetime_days = 7
+            [custom_domains]
+            trust_anchors = "cas.pem"
+            """,
+            BASE);
+    assertThat(c.limits()).isEqualTo(new OperatorConfig.Limits(2, 50, 1, 3, Duration.ofDays(7)));
+    assertThat(c.domainTrustAnchors()).contains(Path.of("/etc/mse/cas.pem"));
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[limits]\nlive_apps = 0", BASE))
+        .isInstanceOf(OperatorConfigException.class)
+        .hasMessageContaining("live_apps");
+    assertThatThrownBy(
+            () -> OperatorConfigParser.parse("[limits]\ntoken_lifetime_days = 400", BASE))
+        .isInstanceOf(OperatorConfigException.class)
+        .hasMessageContaining("token_lifetime_days");
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[custom_domains]\ndns = true", BASE))
+        .isInstanceOf(OperatorConfigException.class)
+        .hasMessageContaining("dns");
+  }
 }

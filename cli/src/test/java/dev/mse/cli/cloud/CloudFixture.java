@@ -33,6 +33,9 @@ final class CloudFixture implements AutoCloseable {
 
   LocalOperator operator;
 
+  /** The CA the operator trusts for custom domains (it stands in for a public CA). */
+  final TestCa ownerCa = new TestCa();
+
   CloudFixture(Path work) throws Exception {
     assertThat(RUNTIME.resolve("mse-enclave.jar"))
         .as("no runtime distribution: build it with ./mvnw package -pl enclave -am")
@@ -42,7 +45,8 @@ final class CloudFixture implements AutoCloseable {
     this.config =
         OperatorConfig.defaults(work.resolve("operator"))
             .withApi("127.0.0.1", LoopbackPorts.free())
-            .withProxy("127.0.0.1", LoopbackPorts.free());
+            .withProxy("127.0.0.1", LoopbackPorts.free())
+            .withDomainTrustAnchors(ownerCa.writeCa(work.resolve("trusted-cas.pem")));
     start();
     Account account =
         operator.operator().accounts().createAccount("owner@example.test", "correct horse battery");

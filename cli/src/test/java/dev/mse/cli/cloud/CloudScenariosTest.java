@@ -163,7 +163,7 @@ class CloudScenariosTest {
 
   @Test
   void appOwnerTrusted_aClientTrustingTheOwnersCaCallsTheCustomDomain() throws Exception {
-    TestCa ca = new TestCa();
+    TestCa ca = cloud.ownerCa;
     Path project = cloud.scaffold("owned");
     TestCa.Issued issued = ca.issue("shop.example.test", project);
     Files.writeString(

@@ -8,6 +8,7 @@ import dev.mse.operator.store.ApiToken;
 import dev.mse.operator.store.Database;
 import dev.mse.operator.store.StoreException;
 import dev.mse.operator.store.TokenTable;
+import dev.mse.protocol.config.AppFields;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +17,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Accounts, passwords and API tokens. Every new account gets a project named {@code default} with
  * the operator's default quotas. Passwords are kept as Argon2id hashes, tokens as SHA-256.
+ *
+ * <p>Argon2id costs about 20 MiB and tens of milliseconds of a core per password, and anyone may
+ * ask for one: hashing runs on a small fixed pool with a short queue (a full queue is a 503, not a
+ * longer wait for everyone), each source address has a budget of attempts, a wrong password counts
+ * against the pair (source, email) so that someone else's guesses never lock the owner out, and an
+ * unknown email costs no hashing at all: it waits about as long as a hash takes, on its own
+ * (virtual) thread, which hides little from anyone who can also try to sign up with that email.
  */
 public final class AccountService {
   public static final int MIN_PASSWORD_LENGTH = 12;
@@ -30,19 +47,44 @@ public final class AccountService {
   /** last_used_at is written at most this often per token: one write per request is waste. */
   private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
+  /** Hashes waiting beyond the running ones; more is refused rather than queued. */
+  private static final int HASH_QUEUE = 16;
+
   private final Database db;
   private final OperatorConfig config;
   private final Clock clock;
-  private final PasswordHasher hasher = new PasswordHasher();
 
-  /** A hash to verify against when the email is unknown, so both cases take the same time. */
-  private final String decoyHash;
+  private final PasswordHasher hasher = new PasswordHasher();
+  private final ExecutorService hashing;
+  private final SourceThrottle signUps;
+  private final SourceThrottle logins;
+  private final LoginThrottle failures;
+
+  /** About how long one hash takes here, for the answer to an unknown email. */
+  private final AtomicLong typicalHashNanos = new AtomicLong();
 
   public AccountService(Database db, OperatorConfig config, Clock clock) {
     this.db = db;
     this.config = config;
     this.clock = clock;
-    this.decoyHash = hasher.hash(Secrets.random());
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    this.hashing =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(HASH_QUEUE),
+            Thread.ofPlatform().name("password-hash-", 0).daemon().factory(),
+            new ThreadPoolExecutor.AbortPolicy());
+    OperatorConfig.Limits limits = config.limits();
+    this.signUps = new SourceThrottle(limits.signUpsPerSourcePerHour(), Duration.ofHours(1), clock);
+    this.logins =
+        new SourceThrottle(limits.loginsPerSourcePerMinute(), Duration.ofMinutes(1), clock);
+    this.failures = new LoginThrottle(clock);
+    long start = System.nanoTime();
+    hasher.hash(Secrets.random());
+    typicalHashNanos.set(System.nanoTime() - start);
   }
 
   /** A new API token with its secret, which is shown once and not stored. */
@@ -53,13 +95,19 @@ public final class AccountService {
     }
   }
 
-  /** Sign-up from the API or the form: refused when the operator does not allow it. */
-  public Account signUp(String email, String password) throws OperatorException {
+  /**
+   * Sign-up from the API or the form, by a request from {@code source} (its address): refused when
+   * the operator does not allow it or that source created its share of accounts this hour.
+   */
+  public Account signUp(String source, String email, String password) throws OperatorException {
     if (!config.signUp()) {
       throw new OperatorException(
           OperatorException.Kind.FORBIDDEN,
           "sign_up_disabled",
           "This operator does not allow sign-up; ask its administrator for an account.");
+    }
+    if (!signUps.tryAcquire(source)) {
+      throw tooMany("Too many accounts were created from your address; try again in an hour.");
     }
     return createAccount(email, password);
   }
@@ -68,7 +116,14 @@ public final class AccountService {
   public Account createAccount(String email, String password) throws OperatorException {
     String normalized = normalizeEmail(email);
     checkPassword(password);
-    String hash = hasher.hash(password);
+    String hash =
+        onHashingPool(
+            () -> {
+              long start = System.nanoTime();
+              String phc = hasher.hash(password);
+              remember(System.nanoTime() - start);
+              return phc;
+            });
     Instant now = now();
     Account account = new Account(UUID.randomUUID(), normalized, now);
     try {
@@ -91,33 +146,127 @@ public final class AccountService {
     }
   }
 
-  /** The account if the password is right; the same work is done for an unknown email. */
-  public Optional<Account> authenticate(String email, String password) {
+  /**
+   * The account if the password is right, for a request from {@code source} (its address); 429 when
+   * that source has used its attempts or guessed this email's password wrong too often.
+   */
+  public Optional<Account> authenticate(String source, String email, String password)
+      throws OperatorException {
+    if (!logins.tryAcquire(source)) {
+      throw tooMany("Too many sign-in attempts from your address; wait a minute and try again.");
+    }
     String normalized = email.strip().toLowerCase(Locale.ROOT);
-    Optional<AccountTable.WithHash> found = db.read(c -> AccountTable.byEmail(c, normalized));
+    String attempt = source + " " + normalized;
+    if (!failures.allowed(attempt)) {
+      throw tooMany(
+          "Too many wrong passwords for this email from your address; wait 15 minutes and try"
+              + " again.");
+    }
+    Optional<AccountTable.WithHash> found =
+        normalized.length() > 320
+            ? Optional.empty()
+            : db.read(c -> AccountTable.byEmail(c, normalized));
+    boolean right;
     if (found.isEmpty() || password.length() > MAX_PASSWORD_LENGTH) {
-      hasher.verify(password.length() > MAX_PASSWORD_LENGTH ? "" : password, decoyHash);
+      waitLikeAHash();
+      right = false;
+    } else {
+      String phc = found.get().passwordHash();
+      right =
+          onHashingPool(
+              () -> {
+                long start = System.nanoTime();
+                boolean ok = hasher.verify(password, phc);
+                remember(System.nanoTime() - start);
+                return ok;
+              });
+    }
+    if (!right) {
+      failures.failed(attempt);
       return Optional.empty();
     }
-    return hasher.verify(password, found.get().passwordHash())
-        ? Optional.of(found.get().account())
-        : Optional.empty();
+    failures.succeeded(attempt);
+    return Optional.of(found.get().account());
+  }
+
+  /** A moving average of the last hashes' times. */
+  private void remember(long nanos) {
+    typicalHashNanos.updateAndGet(t -> (t * 7 + nanos) / 8);
+  }
+
+  /** An unknown email answers after about a hash's time without using the hashing pool. */
+  private void waitLikeAHash() {
+    long nanos = Math.min(typicalHashNanos.get(), Duration.ofSeconds(2).toNanos());
+    try {
+      Thread.sleep(Duration.ofNanos(nanos));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs a hash on the bounded pool; a full pool is a 503 at once, not a queue without end. */
+  private <T> T onHashingPool(Callable<T> work) throws OperatorException {
+    OperatorException busy =
+        new OperatorException(
+            OperatorException.Kind.UNAVAILABLE,
+            "busy",
+            "The operator is busy checking passwords; try again in a few seconds.");
+    Future<T> result;
+    try {
+      result = hashing.submit(work);
+    } catch (RejectedExecutionException e) {
+      throw busy;
+    }
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw busy;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("password hashing failed", e.getCause());
+    }
+  }
+
+  private static OperatorException tooMany(String message) {
+    return new OperatorException(
+        OperatorException.Kind.TOO_MANY_REQUESTS, "too_many_requests", message);
   }
 
   public Optional<Account> account(UUID id) {
     return db.read(c -> AccountTable.byId(c, id));
   }
 
+  /** A token that lives the operator's token lifetime (90 days unless configured). */
   public NewToken createToken(UUID accountId, String name) throws OperatorException {
+    return createToken(accountId, name, config.limits().tokenLifetime());
+  }
+
+  /** A token that expires after {@code lifetime} (1 to 365 days). */
+  public NewToken createToken(UUID accountId, String name, Duration lifetime)
+      throws OperatorException {
     String trimmed = name.strip();
-    if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH || hasControl(trimmed)) {
+    if (trimmed.isEmpty()
+        || trimmed.length() > MAX_NAME_LENGTH
+        || !AppFields.isPrintable(trimmed)) {
       throw OperatorException.badRequest(
           "invalid_name", "A token name must be 1 to 255 printable characters.");
     }
+    if (lifetime.compareTo(Duration.ofDays(1)) < 0
+        || lifetime.compareTo(OperatorConfig.Limits.MAX_TOKEN_LIFETIME) > 0) {
+      throw OperatorException.badRequest(
+          "invalid_expiry", "A token must live between 1 and 365 days.");
+    }
     String secret = Secrets.newToken();
+    Instant now = now();
     ApiToken token =
         new ApiToken(
-            UUID.randomUUID(), accountId, trimmed, now(), Optional.empty(), Optional.empty());
+            UUID.randomUUID(),
+            accountId,
+            trimmed,
+            now,
+            Optional.empty(),
+            Optional.of(now.plus(lifetime)));
     db.read(
         c -> {
           TokenTable.insert(c, token, Secrets.sha256Hex(secret));
@@ -182,7 +331,7 @@ public final class AccountService {
         || at < 1
         || at != e.lastIndexOf('@')
         || at == e.length() - 1
-        || hasControl(e)
+        || !AppFields.isPrintable(e)
         || e.chars().anyMatch(Character::isWhitespace)) {
       throw OperatorException.badRequest("invalid_email", "The email address is not valid.");
     }
@@ -198,10 +347,6 @@ public final class AccountService {
       throw OperatorException.badRequest(
           "invalid_password", "The password must have at most 1024 characters.");
     }
-  }
-
-  private static boolean hasControl(String s) {
-    return s.chars().anyMatch(Character::isISOControl);
   }
 
   private Instant now() {

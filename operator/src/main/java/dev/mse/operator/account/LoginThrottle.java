@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows password guessing on the login form: after {@link #MAX_FAILURES} wrong passwords for one
- * email within {@link #WINDOW}, that email cannot sign in until the oldest failure leaves the
- * window. In memory: a restart forgets, which costs an attacker a restart of ours, not a bypass.
+ * Slows password guessing: after {@link #MAX_FAILURES} wrong passwords for one key (a source
+ * address and an email) within {@link #WINDOW}, that key cannot try again until the oldest failure
+ * leaves the window. Keyed by source as well as email, so that guesses from elsewhere never lock
+ * the owner out, and every lock-out ends. In memory: a restart forgets, which costs an attacker a
+ * restart of ours, not a bypass.
  */
 public final class LoginThrottle {
   public static final int MAX_FAILURES = 10;
@@ -26,9 +28,9 @@ public final class LoginThrottle {
     this.clock = clock;
   }
 
-  /** True when this email may try a password now. */
-  public boolean allowed(String email) {
-    Deque<Instant> f = failures.get(key(email));
+  /** True when this key may try a password now. */
+  public boolean allowed(String key) {
+    Deque<Instant> f = failures.get(key(key));
     if (f == null) {
       return true;
     }
@@ -38,20 +40,20 @@ public final class LoginThrottle {
     }
   }
 
-  public void failed(String email) {
+  public void failed(String key) {
     if (failures.size() > MAX_TRACKED) {
       // many distinct emails: drop everything rather than grow without bound
       failures.clear();
     }
-    Deque<Instant> f = failures.computeIfAbsent(key(email), k -> new ArrayDeque<>());
+    Deque<Instant> f = failures.computeIfAbsent(key(key), k -> new ArrayDeque<>());
     synchronized (f) {
       prune(f, clock.instant());
       f.addLast(clock.instant());
     }
   }
 
-  public void succeeded(String email) {
-    failures.remove(key(email));
+  public void succeeded(String key) {
+    failures.remove(key(key));
   }
 
   private static void prune(Deque<Instant> f, Instant now) {
@@ -60,7 +62,7 @@ public final class LoginThrottle {
     }
   }
 
-  private static String key(String email) {
-    return email.strip().toLowerCase(Locale.ROOT);
+  private static String key(String k) {
+    return k.strip().toLowerCase(Locale.ROOT);
   }
 }

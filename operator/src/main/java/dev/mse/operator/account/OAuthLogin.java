@@ -96,6 +96,7 @@ public final class OAuthLogin {
         || host == null
         || !(host.equals("127.0.0.1") || host.toLowerCase(Locale.ROOT).equals("localhost"))
         || uri.getPort() < 1
+        || uri.getPort() > 65535
         || uri.getRawUserInfo() != null
         || uri.getRawFragment() != null
         || uri.getRawPath() == null

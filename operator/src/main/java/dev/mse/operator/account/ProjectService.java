@@ -2,10 +2,12 @@ package dev.mse.operator.account;
 
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorException;
+import dev.mse.operator.store.AccountTable;
 import dev.mse.operator.store.Database;
 import dev.mse.operator.store.Project;
 import dev.mse.operator.store.ProjectTable;
 import dev.mse.operator.store.Quota;
+import dev.mse.protocol.config.AppFields;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,7 +45,7 @@ public final class ProjectService {
 
   public Project create(UUID accountId, String name, String description) throws OperatorException {
     String n = name.strip();
-    if (n.isEmpty() || n.length() > MAX_NAME || n.chars().anyMatch(Character::isISOControl)) {
+    if (n.isEmpty() || n.length() > MAX_NAME || !AppFields.isPrintable(n)) {
       throw OperatorException.badRequest(
           "invalid_name", "A project name must be 1 to 255 printable characters.");
     }
@@ -52,8 +54,19 @@ public final class ProjectService {
           "invalid_description", "A project description must be at most 2048 characters.");
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    int max = config.limits().projectsPerAccount();
     return db.inTransaction(
         c -> {
+          // the account's row, locked: two creations at once cannot both take the last place
+          AccountTable.lock(c, accountId);
+          if (ProjectTable.countOfMember(c, accountId) >= max) {
+            throw OperatorException.conflict(
+                "project_limit",
+                "You have "
+                    + max
+                    + " projects, the most this operator allows; use one of them or ask its"
+                    + " administrator.");
+          }
           if (!ProjectTable.byName(c, accountId, n).isEmpty()) {
             throw OperatorException.conflict(
                 "project_exists", "You already have a project named '" + n + "'.");

@@ -3,6 +3,7 @@ package dev.mse.operator.api;
 import dev.mse.operator.OperatorException;
 import dev.mse.operator.account.AccountService;
 import dev.mse.operator.store.Account;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -33,20 +34,35 @@ final class AccountEndpoints {
 
   private Reply signUp(Call call) throws OperatorException {
     JsonNode body = call.jsonBody();
-    Account account = accounts.signUp(Call.text(body, "email"), Call.text(body, "password"));
+    Account account =
+        accounts.signUp(call.source(), Call.text(body, "email"), Call.text(body, "password"));
     return Reply.json(201, Views.account(account));
   }
 
   private Reply createToken(Call call) throws OperatorException {
     JsonNode body = call.jsonBody();
-    AccountService.NewToken t = accounts.createToken(call.account().id(), Call.text(body, "name"));
+    String name = Call.text(body, "name");
+    AccountService.NewToken t =
+        body.has("expires_in_days")
+            ? accounts.createToken(
+                call.account().id(), name, Duration.ofDays(days(body.get("expires_in_days"))))
+            : accounts.createToken(call.account().id(), name);
     return Reply.json(
         201,
         new Views.NewTokenView(
             t.token().id().toString(),
             t.token().name(),
             t.secret(),
-            Views.time(t.token().createdAt())));
+            Views.time(t.token().createdAt()),
+            Views.time(t.token().expiresAt())));
+  }
+
+  private static long days(JsonNode v) throws OperatorException {
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1 || v.asInt() > 365) {
+      throw OperatorException.badRequest(
+          "invalid_expiry", "expires_in_days must be a whole number from 1 to 365.");
+    }
+    return v.asInt();
   }
 
   private Reply listTokens(Call call) {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The router: finds the endpoint for a method and path, checks the bearer token when the endpoint
  * needs one, runs it on the request's (virtual) thread and writes its reply. Refusals become {@code
  * {"error": {"code", "message"}}}; anything unexpected is logged here and answered with a plain
- * 500, never a stack trace.
+ * 500, never a stack trace. What Jetty refuses before a handler runs goes to {@link
+ * JsonErrorHandler}.
  */
 final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
@@ -45,7 +46,9 @@ final class ApiHandler extends Handler.Abstract {
       reply = dispatch(request);
     } catch (OperatorException e) {
       reply = problem(e.kind().status(), e.code(), e.getMessage());
-    } catch (Exception | LinkageError e) {
+    } catch (Exception | Error e) {
+      // Errors too (OutOfMemoryError, StackOverflowError): the client gets the API's JSON, and
+      // Jetty, which would answer with its HTML page, never sees them
       LOG.error("{} {} failed", request.getMethod(), Request.getPathInContext(request), e);
       reply =
           problem(
@@ -120,6 +123,9 @@ final class ApiHandler extends Handler.Abstract {
     Reply r = Reply.json(status, new Views.Problem(new Views.ProblemBody(code, message)));
     if (status == 401) {
       return new Reply(r.status(), r.contentType(), r.body(), Map.of("WWW-Authenticate", "Bearer"));
+    }
+    if (status == 429 || status == 503) {
+      return new Reply(r.status(), r.contentType(), r.body(), Map.of("Retry-After", "60"));
     }
     return r;
   }

@@ -2,7 +2,6 @@ package dev.mse.operator.api;
 
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.account.AccountService;
-import dev.mse.operator.account.LoginThrottle;
 import dev.mse.operator.account.OAuthLogin;
 import dev.mse.operator.account.ProjectService;
 import dev.mse.operator.apps.AppService;
@@ -88,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
     connector.setIdleTimeout(60_000);
     server.addConnector(connector);
     server.setHandler(handler);
+    server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(5_000);
     server.start();
     return new ApiServer(server, connector, config.apiTls().isPresent(), handler);
@@ -105,7 +105,7 @@ public final class ApiServer implements AutoCloseable {
     all.addAll(new AccountEndpoints(accounts).endpoints());
     all.addAll(new CatalogEndpoints(projects, hardware, config).endpoints());
     all.addAll(new AppEndpoints(apps, config).endpoints());
-    all.addAll(new LoginEndpoints(accounts, oauth, config, new LoginThrottle(clock)).endpoints());
+    all.addAll(new LoginEndpoints(accounts, oauth, config).endpoints());
     return all;
   }
 

@@ -13,11 +13,15 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /** One request as an endpoint sees it: path parameters, query, bounded bodies, the caller. */
 final class Call {
+  private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+
   /** Largest JSON or form body: API bodies are small; uploads use multipart. */
   static final int MAX_BODY = 64 * 1024;
 
@@ -58,11 +62,25 @@ final class Call {
     }
   }
 
-  Optional<String> query(String name) {
+  /** A query parameter; a query that is not valid percent-encoded UTF-8 is a 400. */
+  Optional<String> query(String name) throws OperatorException {
     if (query == null) {
-      query = Request.extractQueryParameters(request);
+      try {
+        query = Request.extractQueryParameters(request);
+      } catch (RuntimeException e) {
+        // the client's mistake, not ours: no stack trace, no log line above debug
+        LOG.debug("invalid query on {}: {}", request.getHttpURI().getPath(), e.toString());
+        throw OperatorException.badRequest(
+            "invalid_query", "The query string is not valid percent-encoded UTF-8.");
+      }
     }
     return Optional.ofNullable(query.getValue(name)).filter(v -> !v.isEmpty());
+  }
+
+  /** The address the request comes from (the per-source limits count by it). */
+  String source() {
+    String address = Request.getRemoteAddr(request);
+    return address == null ? "" : address;
   }
 
   Optional<String> header(HttpHeader header) {

@@ -55,7 +55,7 @@ final class CatalogEndpoints {
             call -> Reply.raw(200, "application/json", openApi)));
   }
 
-  private Reply listProjects(Call call) {
+  private Reply listProjects(Call call) throws OperatorException {
     return Reply.ok(
         new Views.Items<>(
             projects.list(call.account().id(), call.query("name")).stream()

@@ -3,7 +3,6 @@ package dev.mse.operator.api;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorException;
 import dev.mse.operator.account.AccountService;
-import dev.mse.operator.account.LoginThrottle;
 import dev.mse.operator.account.OAuthLogin;
 import dev.mse.operator.account.Secrets;
 import dev.mse.operator.store.Account;
@@ -43,14 +42,11 @@ final class LoginEndpoints {
   private final AccountService accounts;
   private final OAuthLogin oauth;
   private final OperatorConfig config;
-  private final LoginThrottle throttle;
 
-  LoginEndpoints(
-      AccountService accounts, OAuthLogin oauth, OperatorConfig config, LoginThrottle throttle) {
+  LoginEndpoints(AccountService accounts, OAuthLogin oauth, OperatorConfig config) {
     this.accounts = accounts;
     this.oauth = oauth;
     this.config = config;
-    this.throttle = throttle;
   }
 
   List<Endpoint> endpoints() {
@@ -64,10 +60,10 @@ final class LoginEndpoints {
 
   private Reply form(Call call, boolean signUp) {
     Map<String, String> params = new LinkedHashMap<>();
-    for (String p : OAUTH_PARAMS) {
-      params.put(p, call.query(p).orElse(null));
-    }
     try {
+      for (String p : OAUTH_PARAMS) {
+        params.put(p, call.query(p).orElse(null));
+      }
       check(params);
     } catch (OperatorException e) {
       return errorPage(e.getMessage());
@@ -107,24 +103,15 @@ final class LoginEndpoints {
     Optional<Account> account;
     if (signUp) {
       try {
-        account = Optional.of(accounts.signUp(email, password));
+        account = Optional.of(accounts.signUp(call.source(), email, password));
       } catch (OperatorException e) {
-        return page(true, params, Secrets.random(), Optional.of(e.getMessage()), 400);
+        return page(true, params, Secrets.random(), Optional.of(e.getMessage()), statusOf(e));
       }
     } else {
-      if (!throttle.allowed(email)) {
-        return page(
-            false,
-            params,
-            Secrets.random(),
-            Optional.of("Too many wrong passwords for this email; wait 15 minutes and try again."),
-            429);
-      }
-      account = accounts.authenticate(email, password);
-      if (account.isEmpty()) {
-        throttle.failed(email);
-      } else {
-        throttle.succeeded(email);
+      try {
+        account = accounts.authenticate(call.source(), email, password);
+      } catch (OperatorException e) {
+        return page(false, params, Secrets.random(), Optional.of(e.getMessage()), statusOf(e));
       }
     }
     if (account.isEmpty()) {
@@ -151,7 +138,19 @@ final class LoginEndpoints {
             form.getValue("code_verifier"),
             form.getValue("redirect_uri"),
             form.getValue("client_id"));
-    return Reply.ok(new Views.TokenResponse(token.secret(), "Bearer"));
+    long expiresIn =
+        token
+            .token()
+            .expiresAt()
+            .map(t -> Math.max(0, t.getEpochSecond() - token.token().createdAt().getEpochSecond()))
+            .orElse(0L);
+    return Reply.ok(new Views.TokenResponse(token.secret(), "Bearer", expiresIn));
+  }
+
+  /** A refusal's status on the form: 429 and 503 as they are, anything else the form's 400. */
+  private static int statusOf(OperatorException e) {
+    int status = e.kind().status();
+    return status == 429 || status == 503 ? status : 400;
   }
 
   private static OAuthLogin.AuthorizeRequest check(Map<String, String> p) throws OperatorException {

@@ -26,7 +26,7 @@ final class Views {
 
   record TokenView(String id, String name, String createdAt, String lastUsedAt, String expiresAt) {}
 
-  record NewTokenView(String id, String name, String token, String createdAt) {}
+  record NewTokenView(String id, String name, String token, String createdAt, String expiresAt) {}
 
   record ProjectView(String id, String name, String description, String createdAt) {}
 
@@ -75,7 +75,8 @@ final class Views {
 
   record Items<T>(List<T> items) {}
 
-  record TokenResponse(String accessToken, String tokenType) {}
+  /** RFC 6749 §5.1: {@code expires_in} in seconds. */
+  record TokenResponse(String accessToken, String tokenType, long expiresIn) {}
 
   record Problem(ProblemBody error) {}
 

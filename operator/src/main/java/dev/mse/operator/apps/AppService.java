@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +70,7 @@ public final class AppService {
   private final Clock clock;
   private final Path packages;
   private final Path uploads;
+  private final CustomDomainCheck customDomains;
 
   public AppService(
       Database db,
@@ -89,6 +91,7 @@ public final class AppService {
     // absolute: node providers may run the runtime from another working directory
     this.packages = config.dataDir().toAbsolutePath().resolve("packages");
     this.uploads = config.dataDir().toAbsolutePath().resolve("uploads");
+    this.customDomains = CustomDomainCheck.load(config.domainTrustAnchors());
     try {
       Files.createDirectories(packages);
       Files.createDirectories(uploads);
@@ -127,7 +130,7 @@ public final class AppService {
                             + "."));
     checkPackage(request.packageFile(), deployment);
     String domain = deployment.domain().toLowerCase(Locale.ROOT);
-    checkDomain(deployment.appId(), deployment.sslOrigin(), domain);
+    checkDomain(deployment, domain);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     checkExpiry(deployment, now);
 
@@ -165,6 +168,8 @@ public final class AppService {
               throw OperatorException.conflict(
                   "domain_taken", "The domain " + domain + " is used by another running app.");
             }
+            HardwareTable.lockAll(c);
+            checkOperatorCapacity(c);
             Quota quota =
                 ProjectTable.lockQuota(c, project.id(), hardware.name())
                     .orElse(new Quota(hardware.name(), 0, 0));
@@ -181,6 +186,7 @@ public final class AppService {
                       + quota.maxApps()
                       + " in use).");
             }
+            checkAccountQuota(c, accountId, hardware.name());
             AppTable.insert(c, app);
             AppTable.claimDomain(c, app);
             // last step before commit: a failed move rolls the row back
@@ -217,6 +223,45 @@ public final class AppService {
     return db.read(c -> AppTable.byId(c, id)).orElse(app);
   }
 
+  /** The operator-wide cap; the caller holds the lock of {@link HardwareTable#lockAll}. */
+  private void checkOperatorCapacity(Connection c) throws OperatorException {
+    int live = AppTable.countLive(c);
+    if (live >= config.limits().liveApps()) {
+      throw OperatorException.conflict(
+          "operator_full",
+          "This operator runs as many apps as it allows ("
+              + live
+              + "); try again later or ask its administrator.");
+    }
+  }
+
+  /**
+   * The account's quota, all its projects together: a project's own quota alone would let an
+   * account multiply its capacity by creating projects. The caller holds the lock of {@link
+   * HardwareTable#lockAll}.
+   */
+  private void checkAccountQuota(Connection c, UUID accountId, String hardware)
+      throws OperatorException {
+    int quota =
+        config.hardware().stream()
+            .filter(o -> o.offer().name().equals(hardware))
+            .mapToInt(OperatorConfig.Offer::defaultQuota)
+            .findFirst()
+            .orElse(0);
+    int used = AppTable.countLiveOfMember(c, accountId, hardware);
+    if (used >= quota) {
+      throw OperatorException.conflict(
+          "quota_exceeded",
+          "Your account has no '"
+              + hardware
+              + "' capacity left ("
+              + used
+              + " of "
+              + quota
+              + " in use across your projects).");
+    }
+  }
+
   private void checkPackage(Path file, DeploymentConfig deployment) throws OperatorException {
     try {
       long size = Files.size(file);
@@ -238,8 +283,9 @@ public final class AppService {
     }
   }
 
-  private void checkDomain(UUID id, SslOrigin origin, String domain) throws OperatorException {
-    String ours = id + "." + config.appsDomain();
+  private void checkDomain(DeploymentConfig deployment, String domain) throws OperatorException {
+    SslOrigin origin = deployment.sslOrigin();
+    String ours = deployment.appId() + "." + config.appsDomain();
     if (domain.equals(ours)) {
       return;
     }
@@ -257,6 +303,8 @@ public final class AppService {
               + ours
               + " or your own domain.");
     }
+    // owner mode always carries a chain (DeploymentConfig checks); without one nothing is proven
+    customDomains.check(domain, deployment.ownerCertificateChain().orElse(""), clock.instant());
   }
 
   private void checkExpiry(DeploymentConfig deployment, Instant now) throws OperatorException {

@@ -23,6 +23,11 @@ public final class AccountTable {
         a.createdAt());
   }
 
+  /** Locks the account's row until the transaction ends (to serialize its limits' checks). */
+  public static void lock(Connection c, UUID id) {
+    Jdbc.one(c, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", rs -> Jdbc.uuid(rs, "id"), id);
+  }
+
   public static Optional<Account> byId(Connection c, UUID id) {
     return Jdbc.one(
         c, "SELECT id, email, created_at FROM accounts WHERE id = ?", AccountTable::account, id);

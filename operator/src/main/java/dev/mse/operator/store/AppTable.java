@@ -93,6 +93,26 @@ public final class AppTable {
         domain);
   }
 
+  /** How many apps are live on this operator. */
+  public static int countLive(Connection c) {
+    return Jdbc.one(
+            c, "SELECT COUNT(*) AS n FROM apps WHERE status IN " + LIVE, rs -> rs.getInt("n"))
+        .orElse(0);
+  }
+
+  /** How many live apps of one offer the projects of an account hold together. */
+  public static int countLiveOfMember(Connection c, UUID accountId, String hardware) {
+    return Jdbc.one(
+            c,
+            "SELECT COUNT(*) AS n FROM apps a JOIN project_members m ON m.project_id ="
+                + " a.project_id WHERE m.account_id = ? AND a.hardware = ? AND a.status IN "
+                + LIVE,
+            rs -> rs.getInt("n"),
+            accountId,
+            hardware)
+        .orElse(0);
+  }
+
   /** Every live app (operator restart, routes, expiry). */
   public static List<AppRecord> live(Connection c) {
     return Jdbc.query(

@@ -30,6 +30,14 @@ public final class HardwareTable {
     }
   }
 
+  /**
+   * Locks every offer's row until the transaction ends: deployments that count live apps against
+   * the operator-wide cap take their turn, so that two cannot both take the last place.
+   */
+  public static void lockAll(Connection c) {
+    Jdbc.query(c, "SELECT name FROM hardware ORDER BY name FOR UPDATE", rs -> rs.getString("name"));
+  }
+
   public static List<HardwareOffer> all(Connection c) {
     return Jdbc.query(
         c,

@@ -55,6 +55,15 @@ public final class ProjectTable {
         name);
   }
 
+  public static int countOfMember(Connection c, UUID accountId) {
+    return Jdbc.one(
+            c,
+            "SELECT COUNT(*) AS n FROM project_members WHERE account_id = ?",
+            rs -> rs.getInt("n"),
+            accountId)
+        .orElse(0);
+  }
+
   public static List<Project> ofMember(Connection c, UUID accountId) {
     return Jdbc.query(
         c,

@@ -17,10 +17,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +86,11 @@ class OAuthLoginTest {
   /** GET the form, POST the credentials with its hidden fields and cookie; returns the reply. */
   private HttpResponse<String> signIn(String query, String email, String password)
       throws Exception {
+    return signIn(browser, query, email, password);
+  }
+
+  private HttpResponse<String> signIn(
+      HttpClient browser, String query, String email, String password) throws Exception {
     HttpResponse<String> form =
         browser.send(
             HttpRequest.newBuilder(fx.operator.apiUri().resolve("/login/authorize?" + query))
@@ -208,18 +218,95 @@ class OAuthLoginTest {
   }
 
   @Test
-  void tenWrongPasswordsLockTheEmailForFifteenMinutes() throws Exception {
+  void tenWrongPasswordsHoldThatSourceBackForFifteenMinutes() throws Exception {
     String query = authorizeQuery(redirectUri, OAuthLogin.challenge(Secrets.random()), "s");
     for (int i = 0; i < LoginThrottle.MAX_FAILURES; i++) {
       assertThat(signIn(query, "alice@example.com", "wrong password!!").statusCode())
           .isEqualTo(401);
     }
+    fx.clock.advance(Duration.ofMinutes(2)); // the source's budget is back, the lock is not
     HttpResponse<String> locked = signIn(query, "alice@example.com", OperatorFixture.PASSWORD);
     assertThat(locked.statusCode()).isEqualTo(429);
     assertThat(locked.body()).contains("wait 15 minutes");
     fx.clock.advance(LoginThrottle.WINDOW);
     assertThat(signIn(query, "alice@example.com", OperatorFixture.PASSWORD).statusCode())
         .isEqualTo(302);
+  }
+
+  @Test
+  void wrongPasswordsFromElsewhereNeverLockTheOwnerOut() throws Exception {
+    // finding 11: ten wrong passwords from anyone locked the real owner out, again and again
+    String query = authorizeQuery(redirectUri, OAuthLogin.challenge(Secrets.random()), "s");
+    for (int i = 0; i < LoginThrottle.MAX_FAILURES; i++) {
+      assertThat(signIn(query, "alice@example.com", "wrong password!!").statusCode())
+          .isEqualTo(401);
+    }
+    assertThat(signIn(query, "alice@example.com", "wrong password!!").statusCode()).isEqualTo(429);
+    HttpResponse<String> owner =
+        signIn(from("127.0.0.2"), query, "alice@example.com", OperatorFixture.PASSWORD);
+    assertThat(owner.statusCode()).as(owner.body()).isEqualTo(302);
+  }
+
+  @Test
+  void aFloodOfLoginsFromOneSourceIsRefusedWhileOthersAreServed() throws Exception {
+    // finding 11: every attempt hashed a password, and ~24 a second starved the whole API
+    String query = authorizeQuery(redirectUri, OAuthLogin.challenge(Secrets.random()), "s");
+    HttpResponse<String> form =
+        browser.send(
+            HttpRequest.newBuilder(fx.operator.apiUri().resolve("/login/authorize?" + query))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    String cookie = form.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    Map<String, String> fields = new LinkedHashMap<>();
+    Matcher m = HIDDEN.matcher(form.body());
+    while (m.find()) {
+      fields.put(m.group(1), unescape(m.group(2)));
+    }
+    int flood = 60;
+    List<Future<Integer>> attempts = new ArrayList<>();
+    int ownerStatus;
+    int defaultsStatus;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < flood; i++) {
+        Map<String, String> attempt = new LinkedHashMap<>(fields);
+        // many emails: a per-email lock would not stop this, only a per-source one does
+        attempt.put("email", (i % 2 == 0 ? "alice" : "guess" + i) + "@example.com");
+        attempt.put("password", "guess number " + i);
+        attempts.add(
+            pool.submit(
+                () ->
+                    browser
+                        .send(
+                            HttpRequest.newBuilder(fx.operator.apiUri().resolve("/login/authorize"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header("Cookie", cookie)
+                                .POST(HttpRequest.BodyPublishers.ofString(encode(attempt)))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .statusCode()));
+      }
+      // meanwhile, from another address: the owner signs in and the API answers
+      ownerStatus =
+          signIn(from("127.0.0.2"), query, "alice@example.com", OperatorFixture.PASSWORD)
+              .statusCode();
+      defaultsStatus = fx.anonymous().from("127.0.0.3").get("/api/v1/defaults").status();
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<Integer> f : attempts) {
+      statuses.add(f.get());
+    }
+    assertThat(statuses).containsOnly(401, 429);
+    assertThat(statuses.stream().filter(s -> s == 401).count())
+        .isLessThanOrEqualTo(fx.config.limits().loginsPerSourcePerMinute());
+    assertThat(ownerStatus).isEqualTo(302);
+    assertThat(defaultsStatus).isEqualTo(200);
+  }
+
+  private static HttpClient from(String localAddress) throws Exception {
+    return HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .localAddress(java.net.InetAddress.getByName(localAddress))
+        .build();
   }
 
   @Test
@@ -250,6 +337,8 @@ class OAuthLoginTest {
           "http://127.0.0.1/cb",
           "http://127.0.0.1.evil.example:80/cb",
           "http://user@127.0.0.1:9000/cb",
+          "http://127.0.0.1:99999/cb",
+          "http://localhost:65536/cb",
           "javascript:alert(1)"
         }) {
       HttpResponse<String> r =

@@ -656,4 +656,103 @@ abstract class AbstractApiTest {
     assertThat(alice.get("/api/v1/apps/" + UUID.randomUUID()).status()).isEqualTo(404);
     assertThat(alice.get("/api/v1/apps/nonsense").status()).isEqualTo(404);
   }
+
+  @Test
+  void theQuotaIsPerAccountNotPerProject() throws Exception {
+    // finding 10: every project used to bring a fresh quota, so more projects meant more apps
+    for (int i = 0; i < 3; i++) {
+      assertThat(deploy(alice, Deployments.selfMode("app" + i, DOMAIN)).status()).isEqualTo(201);
+    }
+    assertThat(alice.post("/api/v1/projects", Map.of("name", "second")).status()).isEqualTo(201);
+    Deployment more = Deployments.selfMode("in another project", DOMAIN);
+    Res r = alice.deploy("second", "4g", more.configBytes(), more.packageBytes());
+    assertThat(r.status()).as(r.body()).isEqualTo(409);
+    assertThat(r.errorCode()).isEqualTo("quota_exceeded");
+    assertThat(r.errorMessage()).contains("3 of 3", "across your projects");
+    assertThat(fx.appRows()).isEqualTo(3);
+    // another account has its own quota
+    ApiClient bob = fx.signedIn("bob@example.com");
+    assertThat(deploy(bob, Deployments.selfMode("bob's", DOMAIN)).status()).isEqualTo(201);
+  }
+
+  @Test
+  void concurrentDeploymentsInManyProjectsCannotOvershootTheAccountQuota() throws Exception {
+    List<String> projects = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      projects.add("p" + i);
+      assertThat(alice.post("/api/v1/projects", Map.of("name", "p" + i)).status()).isEqualTo(201);
+    }
+    List<Future<Res>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String project : projects) {
+        Deployment d = Deployments.selfMode("racer in " + project, DOMAIN);
+        results.add(
+            pool.submit(() -> alice.deploy(project, "4g", d.configBytes(), d.packageBytes())));
+      }
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (Future<Res> f : results) {
+      Res r = f.get();
+      outcomes.add(r.status() == 201 ? "201" : r.status() + " " + r.errorCode());
+    }
+    assertThat(outcomes).containsOnly("201", "409 quota_exceeded");
+    assertThat(outcomes.stream().filter("201"::equals).count()).isEqualTo(3);
+    assertThat(fx.appRows()).isEqualTo(3);
+  }
+
+  @Test
+  void anAccountHasAtMostTheConfiguredNumberOfProjects() throws Exception {
+    int max = fx.config.limits().projectsPerAccount();
+    for (int i = 1; i < max; i++) {
+      assertThat(alice.post("/api/v1/projects", Map.of("name", "p" + i)).status()).isEqualTo(201);
+    }
+    Res r = alice.post("/api/v1/projects", Map.of("name", "one too many"));
+    assertThat(r.status()).isEqualTo(409);
+    assertThat(r.errorCode()).isEqualTo("project_limit");
+    assertThat(alice.get("/api/v1/projects").json().get("items")).hasSize(max);
+    ApiClient bob = fx.signedIn("bob@example.com");
+    assertThat(bob.post("/api/v1/projects", Map.of("name", "p1")).status()).isEqualTo(201);
+  }
+
+  @Test
+  void aCustomDomainNeedsATrustedCertificateThatNamesIt() throws Exception {
+    // finding 12: a self-signed certificate, or one for another name, claimed any domain
+    Instant expires = Instant.now().plus(5, ChronoUnit.DAYS);
+    Instant notAfter = expires.plus(1, ChronoUnit.DAYS);
+    Map<String, String> refused =
+        Map.of(
+            "self-signed for the domain",
+            Deployments.selfSignedChain("www.victim-bank.example", notAfter),
+            "trusted, for another name",
+            Deployments.ownerChain("www.attacker.example", notAfter),
+            "trusted, wildcard one level too high",
+            Deployments.ownerChain("*.example", notAfter),
+            "from another CA",
+            new dev.mse.operator.testing.TestCa("CN=other CA")
+                .issue("www.victim-bank.example", notAfter));
+    for (var e : refused.entrySet()) {
+      Deployment squat =
+          Deployments.deployment(
+              UUID.randomUUID(),
+              "bank",
+              SslOrigin.OWNER,
+              "www.victim-bank.example",
+              expires,
+              Optional.of(e.getValue()));
+      Res r = deploy(alice, squat);
+      assertThat(r.status()).as(e.getKey()).isEqualTo(400);
+      assertThat(r.errorCode()).as(e.getKey()).isEqualTo("domain_not_proven");
+    }
+    assertThat(fx.appRows()).isZero();
+    assertThat(fx.storedFiles()).isZero();
+    Deployment wildcard =
+        Deployments.deployment(
+            UUID.randomUUID(),
+            "bank",
+            SslOrigin.OWNER,
+            "www.victim-bank.example",
+            expires,
+            Optional.of(Deployments.ownerChain("*.victim-bank.example", notAfter)));
+    assertThat(deploy(alice, wildcard).status()).isEqualTo(201);
+  }
 }

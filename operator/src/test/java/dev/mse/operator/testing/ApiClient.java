@@ -1,6 +1,7 @@
 package dev.mse.operator.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,21 +20,37 @@ import tools.jackson.databind.json.JsonMapper;
 /** The JDK HttpClient against the real API server, with JSON and multipart helpers. */
 public final class ApiClient {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final HttpClient http;
   private final URI base;
   private final Optional<String> token;
+  private final Optional<InetAddress> source;
 
   public ApiClient(URI base, Optional<String> token) {
+    this(base, token, Optional.empty());
+  }
+
+  private ApiClient(URI base, Optional<String> token, Optional<InetAddress> source) {
     this.base = base;
     this.token = token;
+    this.source = source;
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER);
+    source.ifPresent(b::localAddress);
+    this.http = b.build();
   }
 
   public ApiClient withToken(String t) {
-    return new ApiClient(base, Optional.of(t));
+    return new ApiClient(base, Optional.of(t), source);
+  }
+
+  /**
+   * The same client connecting from another local address (127.0.0.2, …: all of 127/8 is loopback),
+   * which the operator sees as another source.
+   */
+  public ApiClient from(String localAddress) throws Exception {
+    return new ApiClient(base, token, Optional.of(InetAddress.getByName(localAddress)));
   }
 
   public URI base() {

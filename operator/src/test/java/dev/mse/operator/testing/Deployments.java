@@ -26,8 +26,16 @@ public final class Deployments {
     }
   }
 
-  /** A self-signed owner certificate (PEM) valid until {@code notAfter}. */
-  public static String ownerChain(String domain, Instant notAfter) throws Exception {
+  /**
+   * An owner certificate chain (PEM) for {@code domain}, valid until {@code notAfter}, from the CA
+   * the operator fixture trusts for custom domains.
+   */
+  public static String ownerChain(String domain, Instant notAfter) {
+    return TestCa.SHARED.issue(domain, notAfter);
+  }
+
+  /** A self-signed certificate (PEM) naming {@code domain} in its SAN: proves nothing. */
+  public static String selfSignedChain(String domain, Instant notAfter) throws Exception {
     java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
     g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
     java.security.KeyPair key = g.generateKeyPair();
@@ -41,6 +49,12 @@ public final class Deployments {
             java.util.Date.from(notAfter),
             name,
             key.getPublic());
+    builder.addExtension(
+        org.bouncycastle.asn1.x509.Extension.subjectAlternativeName,
+        false,
+        new org.bouncycastle.asn1.x509.GeneralNames(
+            new org.bouncycastle.asn1.x509.GeneralName(
+                org.bouncycastle.asn1.x509.GeneralName.dNSName, domain)));
     var signer =
         new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
             .build(key.getPrivate());

@@ -41,11 +41,14 @@ public final class OperatorFixture implements AutoCloseable {
   public static OperatorFixture start(
       TestDatabase.Kind kind, Path dir, UnaryOperator<OperatorConfig> customize) throws Exception {
     TestDatabase db = TestDatabase.create(kind, dir.resolve("h2"));
+    Path trustedCas = dir.resolve("trusted-cas.pem");
+    Files.writeString(trustedCas, TestCa.SHARED.certificatePem());
     OperatorConfig config =
         customize.apply(
             OperatorConfig.defaults(dir.resolve("data"))
                 .withDatabaseUrl(db.url())
-                .withApi("127.0.0.1", 0));
+                .withApi("127.0.0.1", 0)
+                .withDomainTrustAnchors(trustedCas));
     return start(db, config, new MutableClock());
   }
 

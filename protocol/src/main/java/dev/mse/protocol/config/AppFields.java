@@ -18,11 +18,30 @@ public final class AppFields {
 
   private AppFields() {}
 
-  /** 1 to 255 characters, no control characters. */
+  /** 1 to 255 characters, all of them {@linkplain #isPrintable printable}. */
   public static boolean isAppName(String name) {
-    return !name.isEmpty()
-        && name.length() <= MAX_NAME_LENGTH
-        && name.chars().noneMatch(Character::isISOControl);
+    return !name.isEmpty() && name.length() <= MAX_NAME_LENGTH && isPrintable(name);
+  }
+
+  /**
+   * True when a name shown to people has no control characters, no format characters (bidi
+   * overrides and isolates U+202A–U+202E, U+2066–U+2069, marks, zero-width characters) and no
+   * surrogate left unpaired: any of these can make a name display as another one.
+   */
+  public static boolean isPrintable(String text) {
+    return text.codePoints()
+        .noneMatch(
+            cp ->
+                switch (Character.getType(cp)) {
+                  case Character.CONTROL,
+                      Character.FORMAT,
+                      Character.SURROGATE,
+                      Character.LINE_SEPARATOR,
+                      Character.PARAGRAPH_SEPARATOR,
+                      Character.UNASSIGNED ->
+                      true;
+                  default -> false;
+                });
   }
 
   /** A fully qualified Java class name such as {@code com.example.Main}. */

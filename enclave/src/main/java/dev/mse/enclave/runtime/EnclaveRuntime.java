@@ -345,6 +345,17 @@ public final class EnclaveRuntime implements AutoCloseable {
                 + " s");
         return;
       }
+      if (!AppPorts.taken(options.appPort()) && tee.name().equals("gramine-sgx")) {
+        // Under SGX the host's kernel carries loopback traffic: the decrypted bytes would leave
+        // the TEE. Refused rather than served.
+        fail(
+            "the app does not listen on its port "
+                + options.appPort()
+                + " through NIO (or the runtime runs without the app network): the front would"
+                + " relay to it over loopback, through the untrusted host, which gramine-sgx"
+                + " refuses");
+        return;
+      }
       servedOwnerIdentity(message)
           .ifPresent(owner -> identity.serveOwner(owner, List.of(config.domain())));
       if (!status.running(codeSha256)) {
@@ -354,12 +365,10 @@ public final class EnclaveRuntime implements AutoCloseable {
       if (AppPorts.taken(options.appPort())) {
         LOG.info("{}the app's port is in memory: client bytes stay in the JVM", simulatedPrefix());
       } else {
-        // Under SGX the host's kernel carries loopback traffic: the decrypted bytes leave the TEE.
         LOG.warn(
             "{}the app listens outside NIO (or without the app network): the front relays to it"
-                + " over loopback{}",
-            simulatedPrefix(),
-            tee.name().equals("gramine-sgx") ? ", through the untrusted host" : "");
+                + " over loopback",
+            simulatedPrefix());
       }
     } catch (AppLoadException | IOException | GeneralSecurityException | RuntimeException e) {
       fail(e.getMessage() == null ? e.toString() : e.getMessage());

@@ -126,7 +126,11 @@ public final class EnclaveRuntime implements AutoCloseable {
     // -Dmse.front.relay=false proxies everything instead (equally safe, slower): for comparisons.
     Optional<AppRoute> app =
         Boolean.parseBoolean(System.getProperty("mse.front.relay", "true"))
-            ? Optional.of(new AppRoute(options.appPort(), () -> status().state() == State.RUNNING))
+            ? Optional.of(
+                new AppRoute(
+                    options.appPort(),
+                    () -> status().state() == State.RUNNING && appReachable(),
+                    loopbackInTee()))
             : Optional.empty();
     this.front =
         TlsFront.start(
@@ -345,15 +349,7 @@ public final class EnclaveRuntime implements AutoCloseable {
                 + " s");
         return;
       }
-      if (!AppPorts.taken(options.appPort()) && tee.name().equals("gramine-sgx")) {
-        // Under SGX the host's kernel carries loopback traffic: the decrypted bytes would leave
-        // the TEE. Refused rather than served.
-        fail(
-            "the app does not listen on its port "
-                + options.appPort()
-                + " through NIO (or the runtime runs without the app network): the front would"
-                + " relay to it over loopback, through the untrusted host, which gramine-sgx"
-                + " refuses");
+      if (!appReachable()) {
         return;
       }
       servedOwnerIdentity(message)
@@ -373,6 +369,32 @@ public final class EnclaveRuntime implements AutoCloseable {
     } catch (AppLoadException | IOException | GeneralSecurityException | RuntimeException e) {
       fail(e.getMessage() == null ? e.toString() : e.getMessage());
     }
+  }
+
+  /**
+   * Whether loopback stays inside the TEE: not under SGX, where the host's kernel carries it, so
+   * that decrypted requests on a loopback socket would leave the enclave.
+   */
+  private boolean loopbackInTee() {
+    return !tee.name().equals("gramine-sgx");
+  }
+
+  /**
+   * Whether the front can reach the app without decrypted bytes leaving the TEE: its port is in
+   * memory, or loopback stays in the TEE. When not, the app fails (closed, with the reason) rather
+   * than being served through the host.
+   */
+  boolean appReachable() {
+    if (AppPorts.taken(options.appPort()) || loopbackInTee()) {
+      return true;
+    }
+    fail(
+        "the app does not listen on its port "
+            + options.appPort()
+            + " in memory (it binds outside NIO, closed its port, or the runtime runs without the"
+            + " app network): the front would reach it over loopback, through the untrusted host,"
+            + " which gramine-sgx refuses");
+    return false;
   }
 
   /** In owner mode, the owner's certificate with the provisioned key; else the RA-TLS one stays. */

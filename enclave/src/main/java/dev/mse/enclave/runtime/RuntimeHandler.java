@@ -66,7 +66,10 @@ final class RuntimeHandler extends Handler.Wrapper {
     }
     EnclaveRuntime.Status status = runtime.status();
     return switch (status.state()) {
-      case RUNNING -> super.handle(request, response, counted(callback));
+      case RUNNING ->
+          runtime.appReachable()
+              ? super.handle(request, response, counted(callback))
+              : failed(response, callback, runtime.status());
       case WAITING ->
           text(
               response,
@@ -76,14 +79,18 @@ final class RuntimeHandler extends Handler.Wrapper {
               "This mse enclave is waiting for its owner to provision it.\n");
       case INITIALIZING ->
           text(response, callback, 503, status, "This mse enclave is starting its app.\n");
-      case FAILED ->
-          text(
-              response,
-              callback,
-              500,
-              status,
-              "This mse enclave failed: " + status.failure().orElse("unknown") + "\n");
+      case FAILED -> failed(response, callback, status);
     };
+  }
+
+  private static boolean failed(
+      Response response, Callback callback, EnclaveRuntime.Status status) {
+    return text(
+        response,
+        callback,
+        500,
+        status,
+        "This mse enclave failed: " + status.failure().orElse("unknown") + "\n");
   }
 
   /** Counts a proxied request (HTTP/2, or HTTP/1.1 the relay did not take) once it completed. */

@@ -15,9 +15,14 @@ import dev.mse.protocol.pkg.CodeArchive;
 import dev.mse.protocol.provisioning.ProvisioningMessage;
 import dev.mse.protocol.provisioning.ProvisioningSeal;
 import dev.mse.protocol.provisioning.X25519PublicKey;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +31,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,9 +64,17 @@ class AppExposureTest {
 
   /** An HTTP server on plain java.net sockets, on loopback: outside the app network. */
   private static final String BLOCKING_APP =
-      """
+"""
       package demo;
-      import java.net.InetAddress;
+      import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
       import java.net.ServerSocket;
       import java.net.Socket;
       public class App {
@@ -73,6 +90,26 @@ class AppExposureTest {
               }
             }
           });
+        }
+      }
+      """;
+
+  /** An HTTP server through NIO, on loopback, that closes its port when asked to. */
+  private static final String CLOSING_APP =
+      """
+      package demo;
+      import com.sun.net.httpserver.HttpServer;
+      import java.net.InetSocketAddress;
+      public class App {
+        public static void main(String[] args) throws Exception {
+          HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.getInteger("server.port")), 0);
+          server.createContext("/health", ex -> { ex.sendResponseHeaders(200, -1); ex.close(); });
+          server.createContext("/close", ex -> {
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+            Thread.ofPlatform().start(() -> server.stop(0));
+          });
+          server.start();
         }
       }
       """;
@@ -110,13 +147,68 @@ class AppExposureTest {
         started(work, f, f.options(work), new GramineSgxBackend(dev), BLOCKING_APP)) {
       assertThat(runtime.status().state()).isEqualTo(State.FAILED);
       assertThat(runtime.status().failure().orElseThrow())
-          .contains("over loopback, through the untrusted host", "gramine-sgx");
+          .contains("in memory", "through the untrusted host", "gramine-sgx");
+    }
+  }
+
+  @Test
+  void underSgxAnAppThatLeavesTheAppNetworkLaterFailsAtTheNextRequest(@TempDir Path work)
+      throws Exception {
+    RuntimeFixture f = new RuntimeFixture(work);
+    try (EnclaveRuntime runtime =
+        started(
+            work,
+            f,
+            f.options(work),
+            new GramineSgxBackend(gramineAttestation(work)),
+            CLOSING_APP)) {
+      assertThat(runtime.status().state()).as("%s", runtime.status()).isEqualTo(State.RUNNING);
+      assertThat(statusLine(runtime.port(), "/close")).startsWith("HTTP/1.1 200 ");
+
+      // The app's port is gone from memory; a loopback socket to it would cross the host.
+      assertThat(statusLine(runtime.port(), "/hello")).startsWith("HTTP/1.1 500 ");
+      assertThat(runtime.status().state()).isEqualTo(State.FAILED);
+      assertThat(runtime.status().failure().orElseThrow()).contains("gramine-sgx refuses");
+    }
+  }
+
+  /** The status line of a GET over TLS to the front (its certificate is not what is tested). */
+  private static String statusLine(int port, String path) throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(
+        null,
+        new TrustManager[] {
+          new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          }
+        },
+        null);
+    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+          .readLine();
     }
   }
 
   /**
    * A directory that behaves as Gramine's {@code /dev/attestation}: its {@code quote} (a pipe)
-   * answers each read with a quote over the report data written last, made by the simulated TEE.
+   * answers the read that follows each write of the report data with a quote over it, made by the
+   * simulated TEE.
    */
   private static Path gramineAttestation(Path work) throws Exception {
     Path dev = Files.createDirectories(work.resolve("dev-attestation"));
@@ -129,18 +221,22 @@ class AppExposureTest {
     SimulationBackend quoting =
         new SimulationBackend(
             ByteString.fromHex("ab".repeat(32)), work.resolve("sim.key"), Clock.systemUTC());
+    Path reportData = dev.resolve("user_report_data");
     Thread.ofPlatform()
         .daemon()
         .start(
             () -> {
               try {
+                FileTime served = Files.getLastModifiedTime(reportData);
                 while (true) {
-                  // Opening a pipe for writing waits for its reader: the backend, right after it
-                  // wrote the report data.
+                  // One quote per report data written (the backend writes it, then reads the
+                  // quote): opening the pipe again before its reader closed it would append.
+                  while (Files.getLastModifiedTime(reportData).equals(served)) {
+                    Thread.sleep(2);
+                  }
+                  served = Files.getLastModifiedTime(reportData);
                   try (var out = Files.newOutputStream(quote)) {
-                    out.write(
-                        quoting.quote(
-                            ByteString.of(Files.readAllBytes(dev.resolve("user_report_data")))));
+                    out.write(quoting.quote(ByteString.of(Files.readAllBytes(reportData))));
                   }
                 }
               } catch (Exception stopped) {

@@ -103,9 +103,9 @@ final class FrontConnector extends ServerConnector {
       }
 
       @Override
-      protected void onAcceptFailed(SelectableChannel channel, Throwable cause) {
+      protected void onAcceptFailed(SelectableChannel channel, Throwable cause, Object attachment) {
         closed(channel);
-        super.onAcceptFailed(channel, cause);
+        super.onAcceptFailed(channel, cause, attachment);
       }
 
       @Override

@@ -64,17 +64,9 @@ class AppExposureTest {
 
   /** An HTTP server on plain java.net sockets, on loopback: outside the app network. */
   private static final String BLOCKING_APP =
-"""
+      """
       package demo;
-      import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+      import java.net.InetAddress;
       import java.net.ServerSocket;
       import java.net.Socket;
       public class App {

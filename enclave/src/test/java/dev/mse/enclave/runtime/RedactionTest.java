@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 /** What the runtime holds in memory prints no key and no secret, whoever logs it. */
 class RedactionTest {
   private static final String PEM =
-      "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0wnerSecretBody\n"
-          + "-----END PRIVATE KEY-----\n";
+      """
+      -----BEGIN PRIVATE KEY-----
+      MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0wnerSecretBody
+      -----END PRIVATE KEY-----
+      """;
   private static final ByteString OWNER_SECRETS = utf8("{\"api_key\":\"owner-s3cret\"}");
   private static final ByteString OPERATOR_SECRETS = utf8("{\"db\":\"operator-s3cret\"}");
 

@@ -67,7 +67,9 @@ final class SpawnCommand implements Callable<Integer> {
       names = "--size",
       required = true,
       paramLabel = "MB",
-      description = "enclave memory in MB: a power of two, at least 1024 (the JVM heap gets half)")
+      description =
+          "enclave memory in MB: a power of two, at least 1024 (the JVM heap, which the app"
+              + " shares with the runtime, gets a quarter; the rest holds the JVM itself)")
   int size;
 
   @Option(

@@ -1,6 +1,7 @@
 package dev.mse.enclave.appnet;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
@@ -21,8 +22,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * AppPorts}). From then on it still listens on that port (health checks and the app's own loopback
  * calls keep working; a virtual thread accepts those), and it also takes the front's in-memory
  * connections: {@link #accept} returns both, in arrival order.
+ *
+ * <p>Whatever address the app asks for, the socket underneath listens on loopback only: a wildcard
+ * bind (the default of many frameworks) must not give the app a socket that the network reaches
+ * around the TLS front.
  */
 final class AppServerChannel extends ServerSocketChannel implements VirtualChannel {
+  // IPv4's, which IPv6 (dual-stack) channels can bind too, and which the runtime's clients use.
+  private static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");
   private final ServerSocketChannel system;
   private final Readiness readiness = new Readiness();
   private final ReentrantLock lock = new ReentrantLock();
@@ -71,7 +78,7 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
       if (!isOpen()) {
         throw new ClosedChannelException();
       }
-      system.bind(local, backlogSize);
+      system.bind(onLoopback(local), backlogSize);
       if (system.getLocalAddress() instanceof InetSocketAddress bound
           && AppPorts.claim(bound.getPort(), this)) {
         port = bound.getPort();
@@ -88,6 +95,19 @@ final class AppServerChannel extends ServerSocketChannel implements VirtualChann
       }
       return this;
     }
+  }
+
+  /** {@code asked} with its address narrowed to loopback (a loopback address stays as it is). */
+  private static SocketAddress onLoopback(SocketAddress asked) {
+    if (asked == null) {
+      return new InetSocketAddress(LOOPBACK, 0);
+    }
+    if (asked instanceof InetSocketAddress inet
+        && !inet.isUnresolved()
+        && !inet.getAddress().isLoopbackAddress()) {
+      return new InetSocketAddress(LOOPBACK, inet.getPort());
+    }
+    return asked;
   }
 
   /** Loopback clients of the app's port join the front's connections in the backlog. */

@@ -399,6 +399,9 @@ final class AppRelay extends AbstractConnection.NonBlocking
             .<AppLink>map(InMemoryLink::new)
             .orElse(null);
     if (link == null) {
+      if (!factory.route().loopback()) {
+        return false; // the runtime's path refuses it, and says why
+      }
       try {
         link = LoopbackLink.open(port, this);
       } catch (IOException e) {

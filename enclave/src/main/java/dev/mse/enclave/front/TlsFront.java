@@ -30,6 +30,9 @@ public final class TlsFront implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(5);
   private static final int MIN_THREADS = 4;
   private static final int IDLE_THREAD_MS = 2_000;
+  // Defaults of -Dmse.front.handshakeMillis and -Dmse.front.connectionsPerSource.
+  private static final long HANDSHAKE_MS = 10_000;
+  private static final int CONNECTIONS_PER_SOURCE = 256;
   private final Server server;
   private final ServerConnector connector;
   private final Optional<AppRelayFactory> relay;
@@ -92,11 +95,21 @@ public final class TlsFront implements AutoCloseable {
     HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
     alpn.setDefaultProtocol(http11.getProtocol());
-    SslConnectionFactory ssl = new FrontSslConnectionFactory(tls, alpn.getProtocol());
+    SslConnectionFactory ssl =
+        new FrontSslConnectionFactory(
+            tls,
+            alpn.getProtocol(),
+            Duration.ofMillis(Long.getLong("mse.front.handshakeMillis", HANDSHAKE_MS)));
 
     Optional<AppRelayFactory> relay = app.map(route -> new AppRelayFactory(http11, route, metrics));
     ServerConnector connector =
-        new FrontConnector(server, ssl, alpn, h2, relay.isPresent() ? relay.get() : http11);
+        new FrontConnector(
+            server,
+            Integer.getInteger("mse.front.connectionsPerSource", CONNECTIONS_PER_SOURCE),
+            ssl,
+            alpn,
+            h2,
+            relay.isPresent() ? relay.get() : http11);
     connector.addBean(metrics);
     connector.setHost(host);
     connector.setPort(port);

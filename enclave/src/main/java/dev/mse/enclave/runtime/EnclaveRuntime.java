@@ -45,7 +45,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +69,7 @@ public final class EnclaveRuntime implements AutoCloseable {
   private final EvidenceMaker evidence;
   private final SwitchableKeyManager identity;
   private final Optional<StateSealer> sealer;
-  private final AtomicReference<Status> status = new AtomicReference<>();
+  private final RuntimeStatus status;
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("runtime-timer").factory());
@@ -93,6 +92,9 @@ public final class EnclaveRuntime implements AutoCloseable {
       Optional<X509Certificate> sealedCertificate)
       throws Exception {
     this.options = options;
+    // A restart from sealed state initializes straight away; a first start waits for the owner.
+    this.status =
+        new RuntimeStatus(sealedCertificate.isPresent() ? State.INITIALIZING : State.WAITING);
     this.tee = tee;
     this.config = config;
     this.appPackage = appPackage;
@@ -112,7 +114,6 @@ public final class EnclaveRuntime implements AutoCloseable {
                 config.expires(),
                 ByteString.of(hpkeKey.publicKey().toByteArray()),
                 options.runtimeVersion()));
-    this.status.set(new Status(State.WAITING, Optional.empty(), Optional.empty()));
     // One RA-TLS certificate for the enclave's whole life, restarts included: clients that
     // verified and pinned it (curl --cacert ratls.pem) keep working. Its claims describe the
     // enclave as first attested (state waiting); the live state is in fresh evidence.
@@ -125,7 +126,11 @@ public final class EnclaveRuntime implements AutoCloseable {
     // -Dmse.front.relay=false proxies everything instead (equally safe, slower): for comparisons.
     Optional<AppRoute> app =
         Boolean.parseBoolean(System.getProperty("mse.front.relay", "true"))
-            ? Optional.of(new AppRoute(options.appPort(), () -> status().state() == State.RUNNING))
+            ? Optional.of(
+                new AppRoute(
+                    options.appPort(),
+                    () -> status().state() == State.RUNNING && appReachable(),
+                    loopbackInTee()))
             : Optional.empty();
     this.front =
         TlsFront.start(
@@ -193,7 +198,6 @@ public final class EnclaveRuntime implements AutoCloseable {
               s.ownerTlsPrivateKeyPem(),
               s.ownerSecrets(),
               s.operatorSecrets());
-      runtime.status.set(new Status(State.INITIALIZING, Optional.empty(), Optional.empty()));
       Thread.ofPlatform().name("initialize").start(() -> runtime.initialize(restored, false));
     } else {
       KeyPair tls = freshTlsKey.call();
@@ -273,7 +277,12 @@ public final class EnclaveRuntime implements AutoCloseable {
     Provisioned provisioned =
         new Provisioned(
             message.codeKey(), message.ownerTlsPrivateKeyPem(), ownerSecrets, operatorSecrets);
-    status.set(new Status(State.INITIALIZING, Optional.empty(), Optional.empty()));
+    if (!status.provisioned()) {
+      // The provisioning deadline passed while the message was being opened.
+      throw new ProvisioningException(
+          ProvisioningException.Reason.ALREADY_PROVISIONED,
+          "this enclave is " + status.get().state().wireName() + ", not waiting");
+    }
     LOG.info("{}provisioned by the owner; initializing", simulatedPrefix());
     Thread.ofPlatform().name("initialize").start(() -> initialize(provisioned, true));
   }
@@ -340,23 +349,52 @@ public final class EnclaveRuntime implements AutoCloseable {
                 + " s");
         return;
       }
+      if (!appReachable()) {
+        return;
+      }
       servedOwnerIdentity(message)
           .ifPresent(owner -> identity.serveOwner(owner, List.of(config.domain())));
-      status.set(new Status(State.RUNNING, Optional.empty(), Optional.of(codeSha256)));
+      if (!status.running(codeSha256)) {
+        return; // the app failed meanwhile, and fail() said why
+      }
       LOG.info("{}running: code {}", simulatedPrefix(), codeSha256);
       if (AppPorts.taken(options.appPort())) {
         LOG.info("{}the app's port is in memory: client bytes stay in the JVM", simulatedPrefix());
       } else {
-        // Under SGX the host's kernel carries loopback traffic: the decrypted bytes leave the TEE.
         LOG.warn(
             "{}the app listens outside NIO (or without the app network): the front relays to it"
-                + " over loopback{}",
-            simulatedPrefix(),
-            tee.name().equals("gramine-sgx") ? ", through the untrusted host" : "");
+                + " over loopback",
+            simulatedPrefix());
       }
     } catch (AppLoadException | IOException | GeneralSecurityException | RuntimeException e) {
       fail(e.getMessage() == null ? e.toString() : e.getMessage());
     }
+  }
+
+  /**
+   * Whether loopback stays inside the TEE: not under SGX, where the host's kernel carries it, so
+   * that decrypted requests on a loopback socket would leave the enclave.
+   */
+  private boolean loopbackInTee() {
+    return !tee.name().equals("gramine-sgx");
+  }
+
+  /**
+   * Whether the front can reach the app without decrypted bytes leaving the TEE: its port is in
+   * memory, or loopback stays in the TEE. When not, the app fails (closed, with the reason) rather
+   * than being served through the host.
+   */
+  boolean appReachable() {
+    if (AppPorts.taken(options.appPort()) || loopbackInTee()) {
+      return true;
+    }
+    fail(
+        "the app does not listen on its port "
+            + options.appPort()
+            + " in memory (it binds outside NIO, closed its port, or the runtime runs without the"
+            + " app network): the front would reach it over loopback, through the untrusted host,"
+            + " which gramine-sgx refuses");
+    return false;
   }
 
   /** In owner mode, the owner's certificate with the provisioned key; else the RA-TLS one stays. */
@@ -371,17 +409,15 @@ public final class EnclaveRuntime implements AutoCloseable {
   }
 
   private void fail(String why) {
-    Status now = status.get();
-    if (now.state() == State.FAILED) {
-      return;
+    if (status.fail(why)) {
+      LOG.error("{}failed: {}", simulatedPrefix(), why);
     }
-    status.set(new Status(State.FAILED, Optional.of(why), now.codeSha256()));
-    LOG.error("{}failed: {}", simulatedPrefix(), why);
   }
 
   private void provisioningTimedOut() {
-    if (status.get().state() == State.WAITING) {
-      fail("no provisioning within " + options.provisioningTimeout().toMinutes() + " minutes");
+    String why = "no provisioning within " + options.provisioningTimeout().toMinutes() + " minutes";
+    if (status.expire(why)) {
+      LOG.error("{}failed: {}", simulatedPrefix(), why);
     }
   }
 

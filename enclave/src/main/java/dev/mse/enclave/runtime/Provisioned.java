@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * What the runtime holds once provisioned, whether from the owner's message or from its sealed
- * state after a restart.
+ * state after a restart. {@link #toString()} shows none of it.
  *
  * @param ownerSecrets secrets only the owner and the enclave can read (sealed on the way)
  * @param operatorSecrets plain secrets the node operator added to the provisioning request
@@ -15,4 +15,16 @@ record Provisioned(
     PackageKey codeKey,
     Optional<String> ownerTlsPrivateKeyPem,
     Optional<ByteString> ownerSecrets,
-    Optional<ByteString> operatorSecrets) {}
+    Optional<ByteString> operatorSecrets) {
+
+  @Override
+  public String toString() {
+    return "Provisioned[codeKey=redacted, ownerTlsPrivateKey="
+        + SealedState.redacted(ownerTlsPrivateKeyPem.map(pem -> pem.length()))
+        + ", ownerSecrets="
+        + SealedState.redacted(ownerSecrets.map(ByteString::size))
+        + ", operatorSecrets="
+        + SealedState.redacted(operatorSecrets.map(ByteString::size))
+        + "]";
+  }
+}

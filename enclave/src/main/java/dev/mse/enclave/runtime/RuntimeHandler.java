@@ -39,7 +39,14 @@ import tools.jackson.databind.node.ObjectNode;
 final class RuntimeHandler extends Handler.Wrapper {
   static final String PREFIX = "/.well-known/mse/";
   static final String STATUS_HEADER = "Mse-Status";
-  private static final int MAX_PROVISIONING_BODY = 64 * 1024 * 1024;
+
+  /**
+   * The largest provisioning request: a sealed message with the owner's secrets, and the
+   * operator's. Read before anything is authenticated, into the heap the app shares: small on
+   * purpose.
+   */
+  static final int MAX_PROVISIONING_BODY = 1024 * 1024;
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final EnclaveRuntime runtime;
@@ -59,7 +66,10 @@ final class RuntimeHandler extends Handler.Wrapper {
     }
     EnclaveRuntime.Status status = runtime.status();
     return switch (status.state()) {
-      case RUNNING -> super.handle(request, response, counted(callback));
+      case RUNNING ->
+          runtime.appReachable()
+              ? super.handle(request, response, counted(callback))
+              : failed(response, callback, runtime.status());
       case WAITING ->
           text(
               response,
@@ -69,14 +79,18 @@ final class RuntimeHandler extends Handler.Wrapper {
               "This mse enclave is waiting for its owner to provision it.\n");
       case INITIALIZING ->
           text(response, callback, 503, status, "This mse enclave is starting its app.\n");
-      case FAILED ->
-          text(
-              response,
-              callback,
-              500,
-              status,
-              "This mse enclave failed: " + status.failure().orElse("unknown") + "\n");
+      case FAILED -> failed(response, callback, status);
     };
+  }
+
+  private static boolean failed(
+      Response response, Callback callback, EnclaveRuntime.Status status) {
+    return text(
+        response,
+        callback,
+        500,
+        status,
+        "This mse enclave failed: " + status.failure().orElse("unknown") + "\n");
   }
 
   /** Counts a proxied request (HTTP/2, or HTTP/1.1 the relay did not take) once it completed. */
@@ -194,14 +208,28 @@ final class RuntimeHandler extends Handler.Wrapper {
     return json(response, callback, 200, n);
   }
 
+  /**
+   * Takes a provisioning request, only while waiting. Whatever is refused is refused before its
+   * body is read (a declared length over the cap, any request once provisioned), or as soon as the
+   * body passes the cap (chunked), and the connection closes with the rest unread.
+   */
   private boolean provision(Request request, Response response, Callback callback)
       throws IOException {
+    EnclaveRuntime.Status now = runtime.status();
+    if (now.state() != AttestationClaims.State.WAITING) {
+      return refuse(
+          response, callback, 409, "this enclave is " + now.state().wireName() + ", not waiting");
+    }
+    String tooLarge = "the provisioning request is larger than 1 MiB";
+    if (request.getLength() > MAX_PROVISIONING_BODY) {
+      return refuse(response, callback, 413, tooLarge);
+    }
     byte[] body;
     try (InputStream in = Content.Source.asInputStream(request)) {
       body = in.readNBytes(MAX_PROVISIONING_BODY + 1);
     }
     if (body.length > MAX_PROVISIONING_BODY) {
-      return error(response, callback, 413, "the provisioning request is larger than 64 MiB");
+      return refuse(response, callback, 413, tooLarge);
     }
     byte[] sealed;
     Optional<ByteString> operatorSecrets = Optional.empty();
@@ -232,6 +260,12 @@ final class RuntimeHandler extends Handler.Wrapper {
       return error(response, callback, code, e.getMessage());
     }
     return json(response, callback, 202, statusJson());
+  }
+
+  /** An error, and the connection closed after it: the request's body is not read any further. */
+  private static boolean refuse(Response response, Callback callback, int code, String message) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    return error(response, callback, code, message);
   }
 
   private static String pem(X509Certificate cert) throws CertificateEncodingException {

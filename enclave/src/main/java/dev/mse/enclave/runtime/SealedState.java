@@ -14,7 +14,7 @@ import java.util.Optional;
  * secrets, and the digest of the accepted provisioning message (so the gate stays closed).
  *
  * <p>The RA-TLS certificate is kept too, so the enclave serves the same certificate after a restart
- * and clients that pinned it keep working.
+ * and clients that pinned it keep working. {@link #toString()} shows no key and no secret.
  *
  * <p>Encoding: version byte 1, then each field as a 4-byte big-endian length and bytes (length −1
  * for an absent optional field).
@@ -74,6 +74,26 @@ record SealedState(
       }
       return state;
     }
+  }
+
+  @Override
+  public String toString() {
+    return "SealedState[tlsPrivateKey=redacted, certificate="
+        + certificateDer.size()
+        + " bytes, hpkePrivateKey=redacted, codeKey=redacted, ownerTlsPrivateKey="
+        + redacted(ownerTlsPrivateKeyPem.map(String::length))
+        + ", operatorSecrets="
+        + redacted(operatorSecrets.map(ByteString::size))
+        + ", ownerSecrets="
+        + redacted(ownerSecrets.map(ByteString::size))
+        + ", acceptedMessageSha256="
+        + acceptedMessageSha256.hex()
+        + "]";
+  }
+
+  /** How an optional secret of {@code size} shows: whether it is there, never what it is. */
+  static String redacted(Optional<Integer> size) {
+    return size.map(n -> "redacted (" + n + ")").orElse("none");
   }
 
   private static void write(DataOutputStream out, Optional<ByteString> field) throws IOException {

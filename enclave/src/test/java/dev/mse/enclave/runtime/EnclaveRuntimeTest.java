@@ -17,6 +17,9 @@ import dev.mse.protocol.provisioning.ProvisioningSeal;
 import dev.mse.protocol.provisioning.SecretSeal;
 import dev.mse.protocol.provisioning.X25519KeyPair;
 import dev.mse.protocol.provisioning.X25519PublicKey;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -83,6 +87,49 @@ class EnclaveRuntimeTest {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Sends {@code head} and then {@code body} on a fresh HTTP/1.1 connection and reads the answer's
+   * status line, without sending anything more: an answer proves the runtime did not wait for the
+   * rest of a body it was announced.
+   */
+  private static String statusLineAfter(RuntimeFixture f, int port, String head, byte[] body)
+      throws Exception {
+    try (SSLSocket socket =
+        (SSLSocket)
+            RaTlsSslContexts.client(trustManager(f))
+                .getSocketFactory()
+                .createSocket("localhost", port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+          .readLine();
+    }
+  }
+
+  private static String provisionHead(String framing) {
+    return "POST /.well-known/mse/provision HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/json\r\n"
+        + framing
+        + "\r\n\r\n";
+  }
+
+  /** {@code size} bytes of body as 64 KiB chunks, with no last chunk: the stream goes on. */
+  private static byte[] unendingChunks(int size) {
+    java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+    byte[] chunk = new byte[64 * 1024];
+    java.util.Arrays.fill(chunk, (byte) ' ');
+    for (int sent = 0; sent < size; sent += chunk.length) {
+      chunks.writeBytes("10000\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      chunks.writeBytes(chunk);
+      chunks.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    }
+    return chunks.toByteArray();
   }
 
   private static AttestationClaims claimsOf(HttpClient client, int port) throws Exception {
@@ -166,6 +213,11 @@ class EnclaveRuntimeTest {
       HttpResponse<String> again =
           provision(owner, port, seal(f, f.owner, claims, f.codeKey, null), null);
       assertThat(again.statusCode()).isEqualTo(409);
+      assertThat(
+              statusLineAfter(
+                  f, port, provisionHead("Content-Length: " + 63 * 1024 * 1024), new byte[0]))
+          .as("a running enclave refuses provisioning before reading a 63 MiB body")
+          .startsWith("HTTP/1.1 409 ");
     }
 
     try (EnclaveRuntime restarted =
@@ -209,6 +261,35 @@ class EnclaveRuntimeTest {
       assertThat(metrics.get("requests").asLong()).isEqualTo(3);
       assertThat(metrics.get("average_latency_ms").asDouble()).isPositive();
       assertThat(metrics.get("active_connections").asLong()).isPositive();
+    }
+  }
+
+  @Test
+  void refusesAnOversizedProvisioningRequestWithoutReadingItAndKeepsWaiting(@TempDir Path work)
+      throws Exception {
+    RuntimeFixture f = new RuntimeFixture(work);
+    try (EnclaveRuntime runtime =
+        EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
+      int port = runtime.port();
+      int overCap = RuntimeHandler.MAX_PROVISIONING_BODY + 1;
+
+      assertThat(statusLineAfter(f, port, provisionHead("Content-Length: " + overCap), new byte[0]))
+          .as("a declared length over the cap is refused before any byte of the body")
+          .startsWith("HTTP/1.1 413 ");
+      assertThat(
+              statusLineAfter(
+                  f,
+                  port,
+                  provisionHead("Transfer-Encoding: chunked"),
+                  unendingChunks(overCap + 64 * 1024)))
+          .as("a chunked body is refused once it passes the cap, while it still streams")
+          .startsWith("HTTP/1.1 413 ");
+
+      assertThat(runtime.status().state()).isEqualTo(AttestationClaims.State.WAITING);
+      HttpClient owner = ownerClient(f);
+      HttpResponse<String> accepted =
+          provision(owner, port, seal(f, f.owner, claimsOf(owner, port), f.codeKey, null), null);
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     }
   }
 

@@ -11,12 +11,13 @@ import dev.mse.operator.apps.HardwareCatalog;
 import dev.mse.operator.apps.NodeEvents;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeProvider;
+import dev.mse.operator.node.SharedUserPolicy;
 import dev.mse.operator.proxy.ProxyMetrics;
 import dev.mse.operator.proxy.RouteTable;
+import dev.mse.operator.store.DataDirectory;
 import dev.mse.operator.store.Database;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -94,11 +95,16 @@ public final class Operator implements AutoCloseable {
       OperatorConfig config, Function<NodeListener, NodeProvider> nodeProviders, Clock clock)
       throws Exception {
     try {
-      Files.createDirectories(config.dataDir());
+      DataDirectory.secure(config.dataDir());
     } catch (IOException e) {
       throw new IOException("cannot create the data directory " + config.dataDir(), e);
     }
+    if (SharedUserPolicy.singleTenant(config)) {
+      LOG.warn(SharedUserPolicy.MESSAGE);
+    }
     Database db = Database.open(config.jdbcUrl());
+    // H2 made its files with the process's umask: none of them is for anyone else
+    DataDirectory.tighten(config.dataDir());
     NodeProvider nodes = null;
     ScheduledExecutorService expiry = null;
     try {

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param maxPackageBytes the largest encrypted package accepted
  * @param hardware the offers, with each one's default quota per project
  * @param defaultHardware the offer scaffolding proposes
+ * @param isolation how the local runtimes are kept apart ({@code [isolation]})
  */
 public record OperatorConfig(
     Path dataDir,
@@ -37,7 +38,8 @@ public record OperatorConfig(
     Duration maxLifetime,
     long maxPackageBytes,
     List<Offer> hardware,
-    String defaultHardware) {
+    String defaultHardware,
+    Isolation isolation) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -63,6 +65,73 @@ public record OperatorConfig(
      * @param privateKey the key (PKCS#8, or SEC1 / PKCS#1), unencrypted
      */
     record PemFiles(Path certificateChain, Path privateKey) implements Tls {}
+  }
+
+  /**
+   * How the local node provider keeps tenants apart. As root, each runtime runs under a user id of
+   * its own from {@code [firstUid, firstUid + uidCount)}, with no entry in {@code /etc/passwd}.
+   * Otherwise every runtime shares the operator's user, which is only safe for one tenant: a second
+   * account is refused unless {@code allowSharedUser}.
+   *
+   * @param perAppUsers run runtimes under their own users; empty: when the operator is root
+   * @param firstUid the first user id (and group id) given to a runtime
+   * @param uidCount how many user ids the operator may use, so how many runtimes at once
+   * @param allowSharedUser serve several accounts although runtimes share the operator's user
+   * @param nodesDir where the nodes' directories live; empty: {@code <dataDir>/nodes}, or with
+   *     per-app users {@code /var/lib/mse-nodes/<digest of dataDir>} (the data directory is 0700,
+   *     so a runtime user could not reach a node directory inside it). Every directory above it
+   *     must be traversable by other users.
+   * @param logMaxBytes the most a node's {@code runtime.log} grows before it is rotated to {@code
+   *     runtime.log.1} (so a node keeps at most about twice this)
+   */
+  public record Isolation(
+      Optional<Boolean> perAppUsers,
+      int firstUid,
+      int uidCount,
+      boolean allowSharedUser,
+      Optional<Path> nodesDir,
+      long logMaxBytes) {
+    public static final int DEFAULT_FIRST_UID = 210_000;
+    public static final int DEFAULT_UID_COUNT = 10_000;
+    public static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
+
+    public Isolation {
+      if (firstUid < 1000 || uidCount < 1 || (long) firstUid + uidCount > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "[isolation] first_uid must be at least 1000 and the range must fit in 31 bits");
+      }
+      if (logMaxBytes < 4096) {
+        throw new IllegalArgumentException("[isolation] log_max_bytes must be at least 4096");
+      }
+    }
+
+    public static Isolation defaults() {
+      return new Isolation(
+          Optional.empty(),
+          DEFAULT_FIRST_UID,
+          DEFAULT_UID_COUNT,
+          false,
+          Optional.empty(),
+          DEFAULT_LOG_MAX_BYTES);
+    }
+
+    public Isolation withPerAppUsers(boolean value) {
+      return new Isolation(
+          Optional.of(value), firstUid, uidCount, allowSharedUser, nodesDir, logMaxBytes);
+    }
+
+    public Isolation withAllowSharedUser(boolean value) {
+      return new Isolation(perAppUsers, firstUid, uidCount, value, nodesDir, logMaxBytes);
+    }
+
+    public Isolation withNodesDir(Path dir) {
+      return new Isolation(
+          perAppUsers, firstUid, uidCount, allowSharedUser, Optional.of(dir), logMaxBytes);
+    }
+
+    public Isolation withLogMaxBytes(long bytes) {
+      return new Isolation(perAppUsers, firstUid, uidCount, allowSharedUser, nodesDir, bytes);
+    }
   }
 
   /** A hardware offer and how many live apps of it each project may run by default. */
@@ -103,7 +172,8 @@ public record OperatorConfig(
         List.of(
             new Offer(new HardwareOffer("4g", 4096, 2, 1024), 3),
             new Offer(new HardwareOffer("8g", 8192, 4, 2048), 3)),
-        "4g");
+        "4g",
+        Isolation.defaults());
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -125,7 +195,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        isolation);
   }
 
   public OperatorConfig withApi(String host, int port) {
@@ -142,7 +213,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        isolation);
   }
 
   public OperatorConfig withSignUp(boolean allowed) {
@@ -159,7 +231,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        isolation);
   }
 
   public OperatorConfig withMaxPackageBytes(long bytes) {
@@ -176,7 +249,8 @@ public record OperatorConfig(
         maxLifetime,
         bytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        isolation);
   }
 
   public OperatorConfig withHardware(List<Offer> offers, String defaultOffer) {
@@ -193,7 +267,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         offers,
-        defaultOffer);
+        defaultOffer,
+        isolation);
   }
 
   public OperatorConfig withProxy(String host, int port) {
@@ -210,7 +285,8 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        isolation);
   }
 
   public OperatorConfig withApiTls(Tls tls) {
@@ -227,6 +303,25 @@ public record OperatorConfig(
         maxLifetime,
         maxPackageBytes,
         hardware,
-        defaultHardware);
+        defaultHardware,
+        isolation);
+  }
+
+  public OperatorConfig withIsolation(Isolation value) {
+    return new OperatorConfig(
+        dataDir,
+        databaseUrl,
+        apiHost,
+        apiPort,
+        apiTls,
+        appsDomain,
+        proxyHost,
+        proxyPort,
+        signUp,
+        maxLifetime,
+        maxPackageBytes,
+        hardware,
+        defaultHardware,
+        value);
   }
 }

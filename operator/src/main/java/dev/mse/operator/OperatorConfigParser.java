@@ -43,6 +43,13 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * cores = 2
  * enclave_size_mb = 1024
  * default_quota = 3
+ * [isolation]
+ * per_app_users = true                    # default: when the operator runs as root
+ * first_uid = 210000                      # runtimes get user ids first_uid … first_uid+uid_count-1
+ * uid_count = 10000
+ * allow_shared_user = false               # true: several accounts although runtimes share a user
+ * nodes_dir = "/var/lib/mse-nodes"        # default: data_dir/nodes
+ * log_max_bytes = 10485760                # runtime.log is rotated to runtime.log.1 beyond this
  * </pre>
  */
 public final class OperatorConfigParser {
@@ -58,7 +65,8 @@ public final class OperatorConfigParser {
           "default_hardware",
           "api",
           "proxy",
-          "hardware");
+          "hardware",
+          "isolation");
   private static final Map<String, Set<String>> TABLES =
       Map.of(
           "api",
@@ -69,7 +77,15 @@ public final class OperatorConfigParser {
                   "tls_key_store_password",
                   "tls_certificate",
                   "tls_private_key"),
-          "proxy", Set.of("host", "port"));
+          "proxy", Set.of("host", "port"),
+          "isolation",
+              Set.of(
+                  "per_app_users",
+                  "first_uid",
+                  "uid_count",
+                  "allow_shared_user",
+                  "nodes_dir",
+                  "log_max_bytes"));
   private static final Set<String> OFFER =
       Set.of("name", "memory_mb", "cores", "enclave_size_mb", "default_quota");
 
@@ -130,10 +146,23 @@ public final class OperatorConfigParser {
           Duration.ofDays(integer(root, "max_lifetime_days", 1, 36500).orElse(365)),
           longValue(root, "max_package_bytes").orElse(d.maxPackageBytes()),
           offers,
-          text(root, "default_hardware").orElse(offers.getFirst().offer().name()));
+          text(root, "default_hardware").orElse(offers.getFirst().offer().name()),
+          isolation(root.path("isolation"), base));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }
+  }
+
+  private static OperatorConfig.Isolation isolation(JsonNode node, Path base)
+      throws OperatorConfigException {
+    OperatorConfig.Isolation d = OperatorConfig.Isolation.defaults();
+    return new OperatorConfig.Isolation(
+        bool(node, "per_app_users"),
+        integer(node, "first_uid", 1000, Integer.MAX_VALUE).orElse(d.firstUid()),
+        integer(node, "uid_count", 1, 1 << 24).orElse(d.uidCount()),
+        bool(node, "allow_shared_user").orElse(false),
+        text(node, "nodes_dir").map(p -> base.resolve(p).normalize()),
+        longValue(node, "log_max_bytes").orElse(d.logMaxBytes()));
   }
 
   private static Optional<OperatorConfig.Tls> tls(JsonNode api, Path base)

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One start of the mse runtime as an operating-system process of its own: detached (its own session
@@ -56,14 +57,21 @@ public record RuntimeLaunch(
 
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-  /** The full command line. */
+  /** The full command line, unconfined. */
   public List<String> command() {
+    return command(Optional.empty());
+  }
+
+  /** The full command line. */
+  public List<String> command(Optional<Confinement> confinement) {
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(SETSID)) {
       command.add(SETSID.toString());
     }
+    confinement.ifPresent(c -> command.addAll(c.prefix()));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(RuntimeMemory.jvmOptions(sizeMb));
+    confinement.ifPresent(c -> command.addAll(c.jvmOptions()));
     // The runtime's class-data sharing archive, made at build time by a training run without any
     // app, mapped read-only (never written: an archive a runtime wrote could capture app classes).
     // Under Gramine the measured manifest fixes the JVM's command line instead.
@@ -108,8 +116,25 @@ public record RuntimeLaunch(
    * @param banner one line written to the log before the runtime's own output
    */
   public Process start(String banner) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command()).directory(workDir.toFile());
+    return start(banner, Optional.empty());
+  }
+
+  /**
+   * Starts the process, confined: under its user, with only the variables it needs. The log file is
+   * opened here, so a runtime user writes it without being able to open it itself.
+   *
+   * @param banner one line written to the log before the runtime's own output
+   */
+  public Process start(String banner, Optional<Confinement> confinement) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command(confinement)).directory(workDir.toFile());
     Map<String, String> env = builder.environment();
+    if (confinement.isPresent()) {
+      env.clear();
+      env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+      env.put("LANG", "C.UTF-8");
+      env.put("HOME", confinement.get().home().toString());
+      env.put("TMPDIR", confinement.get().tmpDir().toString());
+    }
     env.put("PORT", Integer.toString(appPort));
     env.put("MSE_APP_PORT", Integer.toString(appPort));
     env.put("MSE_SECRETS_PATH", secretsDir.resolve("secrets.json").toString());

@@ -1,0 +1,136 @@
+package dev.mse.operator.node.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Files and directories of a node with the owner and mode they must have: the operator's own files
+ * 0600, a runtime's directories 0700 and owned by its user. Nothing here follows a symbolic link a
+ * runtime could have planted.
+ */
+final class NodeFiles {
+  private static final Set<PosixFilePermission> PRIVATE_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> TRAVERSE_ONLY =
+      PosixFilePermissions.fromString("rwx--x--x");
+  private static final Set<PosixFilePermission> PRIVATE_FILE =
+      PosixFilePermissions.fromString("rw-------");
+
+  private NodeFiles() {}
+
+  /**
+   * A directory owned by {@code uid} (the operator's user when empty) with mode 0700; whatever else
+   * stood at that path (a link, a file, a directory of another owner) is removed first.
+   */
+  static Path privateDir(Path dir, OptionalInt uid) throws IOException {
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+        && (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !ownedBy(dir, uid))) {
+      deleteTree(dir);
+    }
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+    } catch (FileAlreadyExistsException e) {
+      // kept: it is a directory of the right owner
+    }
+    Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+    if (uid.isPresent()) {
+      Files.setAttribute(dir, "unix:gid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(dir, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
+    }
+    return dir;
+  }
+
+  /** A directory of the operator that other users may cross but not list (0711). */
+  static Path traversableDir(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, TRAVERSE_ONLY);
+    return dir;
+  }
+
+  /** A file of the operator, created empty if absent, with mode 0600. */
+  static Path privateFile(Path file) throws IOException {
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+    } catch (FileAlreadyExistsException e) {
+      if (Files.isSymbolicLink(file)) {
+        throw new IOException(file + " is a symbolic link", e);
+      }
+    }
+    Files.setPosixFilePermissions(file, PRIVATE_FILE);
+    return file;
+  }
+
+  /**
+   * Makes {@code target} a read-only name for {@code source} (a hard link, or a copy on another
+   * file system) that {@code uid} can read.
+   */
+  static void readableCopy(Path source, Path target, OptionalInt uid) throws IOException {
+    Files.deleteIfExists(target);
+    try {
+      Files.createLink(target, source);
+    } catch (IOException | UnsupportedOperationException e) {
+      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (uid.isPresent()) {
+      // the runtime's own (the name in packages/ is in a directory only the operator crosses)
+      Files.setAttribute(target, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  /**
+   * Why a user other than the operator's cannot reach {@code path} (a directory on its way, or the
+   * path itself, is not traversable by others; with {@code read}, the path is not readable), or
+   * empty when it can.
+   */
+  static Optional<String> unreachableByOthers(Path path, boolean read) {
+    Path p = path.toAbsolutePath().normalize();
+    try {
+      for (Path up = read ? p.getParent() : p; up != null; up = up.getParent()) {
+        if (!Files.getPosixFilePermissions(up).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+          return Optional.of(up + " is not traversable by other users");
+        }
+      }
+      Set<PosixFilePermission> own = Files.getPosixFilePermissions(p);
+      if (read && !own.contains(PosixFilePermission.OTHERS_READ)
+          || (Files.isDirectory(p) && !own.contains(PosixFilePermission.OTHERS_EXECUTE))) {
+        return Optional.of(p + " is not readable by other users");
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(p + " cannot be checked: " + e.getMessage());
+    }
+  }
+
+  /** Removes a tree without following links. */
+  static void deleteTree(Path root) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean ownedBy(Path p, OptionalInt uid) throws IOException {
+    int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    long expected =
+        uid.isPresent() ? uid.getAsInt() : new com.sun.security.auth.module.UnixSystem().getUid();
+    return owner == expected;
+  }
+}

@@ -103,8 +103,6 @@ public final class Operator implements AutoCloseable {
       LOG.warn(SharedUserPolicy.MESSAGE);
     }
     Database db = Database.open(config.jdbcUrl());
-    // H2 made its files with the process's umask: none of them is for anyone else
-    DataDirectory.tighten(config.dataDir());
     NodeProvider nodes = null;
     ScheduledExecutorService expiry = null;
     try {
@@ -118,6 +116,8 @@ public final class Operator implements AutoCloseable {
       AppRouteTable routes = new AppRouteTable(config.appsDomain());
       AppTraffic traffic = new AppTraffic();
       AppService apps = new AppService(db, config, projects, nodes, events, routes, traffic, clock);
+      // H2 and the services made their files with the process's umask: none is for anyone else
+      DataDirectory.tighten(config.dataDir());
       apps.resumeAll();
       ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps, clock);
       expiry =

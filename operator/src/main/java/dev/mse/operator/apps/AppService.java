@@ -355,8 +355,6 @@ public final class AppService {
     } else if (app.status() == AppStatus.ON_ERROR) {
       cleanUpNode(app.id());
       db.read(c -> AppTable.markFailedStopped(c, appId));
-    } else {
-      cleanUpNode(app.id());
     }
     return get(accountId, appId);
   }

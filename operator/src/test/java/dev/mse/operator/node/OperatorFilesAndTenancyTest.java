@@ -7,6 +7,7 @@ import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorException;
 import dev.mse.operator.testing.ApiClient;
+import dev.mse.operator.testing.Deployments;
 import dev.mse.operator.testing.OperatorFixture;
 import dev.mse.operator.testing.RecordingNodeProvider;
 import dev.mse.operator.testing.TestDatabase;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +100,31 @@ class OperatorFilesAndTenancyTest {
                         .withAllowSharedUser(true)))) {
       fx.operator.accounts().createAccount("first@example.com", OperatorFixture.PASSWORD);
       fx.operator.accounts().createAccount("second@example.com", OperatorFixture.PASSWORD);
+    }
+  }
+
+  @Test
+  void stoppingAFailedAppSucceedsAndRemovesWhatItLeft() throws Exception {
+    try (OperatorFixture fx = OperatorFixture.start(TestDatabase.Kind.H2, dir)) {
+      ApiClient owner = fx.signedIn("owner@example.com");
+      Deployments.Deployment d = Deployments.selfMode("fails", fx.config.appsDomain());
+      assertThat(owner.deploy("default", "4g", d.configBytes(), d.packageBytes()).status())
+          .isEqualTo(201);
+      Path pkg = fx.config.dataDir().resolve("packages").resolve(d.appId() + ".tar");
+      assertThat(pkg).exists();
+
+      fx.nodes.report(d.appId(), NodeState.FAILED, Optional.of("the app crashed"));
+      // a failed app never runs again: its package goes at once
+      assertThat(pkg).doesNotExist();
+      assertThat(owner.get("/api/v1/apps/" + d.appId()).json().path("status").asString())
+          .isEqualTo("on_error");
+
+      ApiClient.Res stopped = owner.postEmpty("/api/v1/apps/" + d.appId() + "/stop");
+      assertThat(stopped.status()).isEqualTo(202);
+      assertThat(stopped.json().path("status").asString()).isEqualTo("stopped");
+      assertThat(stopped.json().path("failure").asString()).isEqualTo("the app crashed");
+      // the provider was told to remove what the node left
+      assertThat(fx.nodes.stopped).containsExactly(d.appId());
     }
   }
 

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,10 +83,15 @@ final class LocalNode {
     Path recordFile = dir.resolve("node.json");
     NodeRecord record;
     if (Files.isRegularFile(recordFile, LinkOption.NOFOLLOW_LINKS)) {
-      record = NodeRecord.read(recordFile);
-      if (record.uid() > 0) {
-        host.users().ifPresent(u -> u.reserve(record.uid()));
+      NodeRecord found = NodeRecord.read(recordFile);
+      if (host.users().isPresent() && found.uid() <= 0) {
+        // a node of before the runtime users: it gets one now (never root)
+        found = found.withUid(host.users().get().allocate());
+      } else if (found.uid() > 0) {
+        int uid = found.uid();
+        host.users().ifPresent(u -> u.reserve(uid));
       }
+      record = found;
     } else {
       int uid = host.users().isPresent() ? host.users().get().allocate() : NodeRecord.SHARED_USER;
       record =
@@ -124,7 +128,7 @@ final class LocalNode {
     for (Path d : List.of(stateDir(), dataDir(), tmpDir())) {
       NodeFiles.privateDir(d, uid);
       if (uid.isPresent()) {
-        chownTree(d, uid.getAsInt());
+        NodeFiles.giveTree(d, uid.getAsInt());
       }
     }
     NodeFiles.privateDir(secretsDir(), uid);
@@ -132,15 +136,6 @@ final class LocalNode {
     NodeFiles.readableCopy(spec.packageFile(), packageFile(), uid);
     if (uid.isPresent()) {
       Files.setAttribute(home, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
-    }
-  }
-
-  private static void chownTree(Path root, int uid) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.toList()) {
-        Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
-      }
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
@@ -31,25 +32,47 @@ final class NodeFiles {
   private NodeFiles() {}
 
   /**
-   * A directory owned by {@code uid} (the operator's user when empty) with mode 0700; whatever else
-   * stood at that path (a link, a file, a directory of another owner) is removed first.
+   * A directory owned by {@code uid} (the operator's user when empty) with mode 0700. Whatever else
+   * stands at that path (a link, a file, a directory of a third user: someone preparing a trap in a
+   * world-writable directory) is refused, never followed, changed or removed.
    */
   static Path privateDir(Path dir, OptionalInt uid) throws IOException {
-    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
-        && (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !ownedBy(dir, uid))) {
-      deleteTree(dir);
-    }
     try {
       Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
     } catch (FileAlreadyExistsException e) {
-      // kept: it is a directory of the right owner
+      long owner = owner(dir);
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+          || (owner != operatorUid() && owner != uid.orElse(-1))) {
+        throw new IOException(dir + " exists and is not this node's: refusing to use it", e);
+      }
     }
-    Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+    Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .setPermissions(PRIVATE_DIR);
     if (uid.isPresent()) {
       Files.setAttribute(dir, "unix:gid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(dir, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
     }
     return dir;
+  }
+
+  /**
+   * Gives the operator's files under {@code root} (left by a node of before the runtime users) to
+   * {@code uid}; links, and files with more than one name (a hard link the runtime made to a file
+   * of someone else), are left alone.
+   */
+  static void giveTree(Path root, int uid) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.toList()) {
+        if (Files.isSymbolicLink(p)
+            || owner(p) != operatorUid()
+            || (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                && (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1)) {
+          continue;
+        }
+        Files.setAttribute(p, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+      }
+    }
   }
 
   /** A directory of the operator that other users may cross but not list (0711). */
@@ -127,10 +150,11 @@ final class NodeFiles {
     }
   }
 
-  private static boolean ownedBy(Path p, OptionalInt uid) throws IOException {
-    int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    long expected =
-        uid.isPresent() ? uid.getAsInt() : new com.sun.security.auth.module.UnixSystem().getUid();
-    return owner == expected;
+  private static long owner(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static long operatorUid() {
+    return new com.sun.security.auth.module.UnixSystem().getUid();
   }
 }

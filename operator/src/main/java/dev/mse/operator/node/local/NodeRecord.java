@@ -30,6 +30,10 @@ record NodeRecord(int port, int appPort, long pid, String tee, int sizeMb, int u
     return new NodeRecord(port, appPort, value, tee, sizeMb, uid);
   }
 
+  NodeRecord withUid(int value) {
+    return new NodeRecord(port, appPort, pid, tee, sizeMb, value);
+  }
+
   NodeRecord withPorts(int newPort, int newAppPort) {
     return new NodeRecord(newPort, newAppPort, pid, tee, sizeMb, uid);
   }

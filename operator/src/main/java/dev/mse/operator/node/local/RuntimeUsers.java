@@ -23,10 +23,12 @@ final class RuntimeUsers {
   private final int count;
   private final Set<Integer> taken = new HashSet<>();
   private final Set<Integer> hostIds;
+  private int next;
 
   RuntimeUsers(int first, int count) throws IOException {
     this.first = first;
     this.count = count;
+    this.next = first;
     this.hostIds = new HashSet<>();
     for (Path db : List.of(Path.of("/etc/passwd"), Path.of("/etc/group"))) {
       if (Files.isReadable(db)) {
@@ -50,12 +52,17 @@ final class RuntimeUsers {
     taken.add(uid);
   }
 
-  /** A free id, now used. */
+  /**
+   * A free id, now used. Ids are handed out in turn through the range, so an id that a stopped app
+   * had comes back only after every other free one was used (since this operator started): files an
+   * app left in world-writable directories stay readable to the next app of its id.
+   */
   synchronized int allocate() throws IOException {
-    for (long uid = first; uid < (long) first + count; uid++) {
-      int id = (int) uid;
+    for (int i = 0; i < count; i++) {
+      int id = first + (next - first + i) % count;
       if (!taken.contains(id) && !hostIds.contains(id) && processesOf(id).isEmpty()) {
         taken.add(id);
+        next = first + (id - first + 1) % count;
         return id;
       }
     }

@@ -119,7 +119,7 @@ final class LocalNode {
   /** The runtime's own directories, owned by its user, and the files it reads. */
   private void prepareHome() throws IOException {
     OptionalInt uid = record.runAs();
-    Path home = NodeFiles.privateDir(homeDir(), uid);
+    NodeFiles.privateDir(homeDir(), uid);
     // A node of before the runtime users kept its sealed state beside node.json.
     Path oldState = dir.resolve("state");
     if (Files.isDirectory(oldState, LinkOption.NOFOLLOW_LINKS) && !Files.exists(stateDir())) {
@@ -132,11 +132,11 @@ final class LocalNode {
       }
     }
     NodeFiles.privateDir(secretsDir(), uid);
-    Files.write(configFile(), spec.deploymentConfig());
+    // home/ is the runtime's: a name in it may be a link it planted, so the file is made anew
+    // (O_EXCL does not follow links) rather than written through whatever is there
+    Files.deleteIfExists(configFile());
+    Files.write(configFile(), spec.deploymentConfig(), StandardOpenOption.CREATE_NEW);
     NodeFiles.readableCopy(spec.packageFile(), packageFile(), uid);
-    if (uid.isPresent()) {
-      Files.setAttribute(home, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
-    }
   }
 
   UUID appId() {

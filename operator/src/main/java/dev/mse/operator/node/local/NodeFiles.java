@@ -6,7 +6,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -96,15 +95,15 @@ final class NodeFiles {
   }
 
   /**
-   * Makes {@code target} a read-only name for {@code source} (a hard link, or a copy on another
-   * file system) that {@code uid} can read.
+   * Makes {@code target} a new name for {@code source} (a hard link, or a copy on another file
+   * system) that {@code uid} owns; nothing that stood at {@code target} is followed.
    */
   static void readableCopy(Path source, Path target, OptionalInt uid) throws IOException {
     Files.deleteIfExists(target);
     try {
       Files.createLink(target, source);
     } catch (IOException | UnsupportedOperationException e) {
-      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(source, target);
     }
     if (uid.isPresent()) {
       // the runtime's own (the name in packages/ is in a directory only the operator crosses)

@@ -47,6 +47,7 @@ class TenantIsolationTest {
 
   @TempDir static Path work;
   private CloudFixture cloud;
+  private Path spyConf;
 
   @BeforeAll
   void startOperator() throws Exception {
@@ -55,6 +56,15 @@ class TenantIsolationTest {
 
   @AfterAll
   void stopOperator() throws Exception {
+    // the fixture stops its own account's apps; the spy's runtime would outlive the test
+    if (spyConf != null) {
+      MseCli.Run list = MseCli.run(spyConf, "cloud", "list", "--json");
+      if (list.exitCode() == 0) {
+        for (JsonNode app : Json.MAPPER.readTree(list.out())) {
+          MseCli.run(spyConf, "cloud", "stop", app.path("id").asString());
+        }
+      }
+    }
     cloud.close();
   }
 
@@ -105,7 +115,7 @@ class TenantIsolationTest {
     Account spyAccount =
         cloud.operator.operator().accounts().createAccount("spy@example.test", "correct horse 2");
     String token = cloud.operator.operator().accounts().createToken(spyAccount.id(), "t").secret();
-    Path spyConf = work.resolve("spy-conf");
+    spyConf = work.resolve("spy-conf");
     MseCli.run(spyConf, "cloud", "login", "--url", cloud.baseUrl(), "--token", token).succeeded();
     Path spyProject = cloud.scaffold("spy");
     writeProbe(spyProject, targets);

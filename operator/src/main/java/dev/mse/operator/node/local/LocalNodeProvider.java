@@ -110,6 +110,10 @@ public final class LocalNodeProvider implements NodeProvider {
         }
       }
     } else {
+      Path parent = settings.nodesDir().toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       NodeFiles.privateDir(settings.nodesDir(), java.util.OptionalInt.empty());
     }
     this.host = new Host(settings, users, NodeLimits.detect());

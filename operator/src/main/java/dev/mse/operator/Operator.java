@@ -11,12 +11,13 @@ import dev.mse.operator.apps.HardwareCatalog;
 import dev.mse.operator.apps.NodeEvents;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeProvider;
+import dev.mse.operator.node.SharedUserPolicy;
 import dev.mse.operator.proxy.ProxyMetrics;
 import dev.mse.operator.proxy.RouteTable;
+import dev.mse.operator.store.DataDirectory;
 import dev.mse.operator.store.Database;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -94,9 +95,12 @@ public final class Operator implements AutoCloseable {
       OperatorConfig config, Function<NodeListener, NodeProvider> nodeProviders, Clock clock)
       throws Exception {
     try {
-      Files.createDirectories(config.dataDir());
+      DataDirectory.secure(config.dataDir());
     } catch (IOException e) {
       throw new IOException("cannot create the data directory " + config.dataDir(), e);
+    }
+    if (SharedUserPolicy.singleTenant(config)) {
+      LOG.warn(SharedUserPolicy.MESSAGE);
     }
     Database db = Database.open(config.jdbcUrl());
     NodeProvider nodes = null;
@@ -112,6 +116,8 @@ public final class Operator implements AutoCloseable {
       AppRouteTable routes = new AppRouteTable(config.appsDomain());
       AppTraffic traffic = new AppTraffic();
       AppService apps = new AppService(db, config, projects, nodes, events, routes, traffic, clock);
+      // H2 and the services made their files with the process's umask: none is for anyone else
+      DataDirectory.tighten(config.dataDir());
       apps.resumeAll();
       ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps, clock);
       expiry =

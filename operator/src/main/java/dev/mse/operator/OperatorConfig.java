@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param limits what one account and one source address may do, and the operator-wide cap
  * @param domainTrustAnchors a PEM file of the CA certificates a custom domain's certificate must
  *     chain to; empty: the JDK's {@code cacerts}
+ * @param isolation how the local runtimes are kept apart ({@code [isolation]})
  */
 public record OperatorConfig(
     Path dataDir,
@@ -46,7 +47,8 @@ public record OperatorConfig(
     String defaultHardware,
     ProxyLimits proxyLimits,
     Limits limits,
-    Optional<Path> domainTrustAnchors) {
+    Optional<Path> domainTrustAnchors,
+    Isolation isolation) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -115,9 +117,77 @@ public record OperatorConfig(
     }
   }
 
+  /**
+   * How the local node provider keeps tenants apart. As root, each runtime runs under a user id of
+   * its own from {@code [firstUid, firstUid + uidCount)}, with no entry in {@code /etc/passwd}.
+   * Otherwise every runtime shares the operator's user, which is only safe for one tenant: a second
+   * account is refused unless {@code allowSharedUser}.
+   *
+   * @param perAppUsers run runtimes under their own users; empty: when the operator is root
+   * @param firstUid the first user id (and group id) given to a runtime
+   * @param uidCount how many user ids the operator may use, so how many runtimes at once
+   * @param allowSharedUser serve several accounts although runtimes share the operator's user
+   * @param nodesDir where the nodes' directories live; empty: {@code <dataDir>/nodes}, or with
+   *     per-app users {@code /var/lib/mse-nodes/<digest of dataDir>} (the data directory is 0700,
+   *     so a runtime user could not reach a node directory inside it). Every directory above it
+   *     must be traversable by other users.
+   * @param logMaxBytes the most a node's {@code runtime.log} grows before it is rotated to {@code
+   *     runtime.log.1} (so a node keeps at most about twice this)
+   */
+  public record Isolation(
+      Optional<Boolean> perAppUsers,
+      int firstUid,
+      int uidCount,
+      boolean allowSharedUser,
+      Optional<Path> nodesDir,
+      long logMaxBytes) {
+    public static final int DEFAULT_FIRST_UID = 210_000;
+    public static final int DEFAULT_UID_COUNT = 10_000;
+    public static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
+
+    public Isolation {
+      if (firstUid < 1000 || uidCount < 1 || (long) firstUid + uidCount > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "[isolation] first_uid must be at least 1000 and the range must fit in 31 bits");
+      }
+      if (logMaxBytes < 4096) {
+        throw new IllegalArgumentException("[isolation] log_max_bytes must be at least 4096");
+      }
+    }
+
+    public static Isolation defaults() {
+      return new Isolation(
+          Optional.empty(),
+          DEFAULT_FIRST_UID,
+          DEFAULT_UID_COUNT,
+          false,
+          Optional.empty(),
+          DEFAULT_LOG_MAX_BYTES);
+    }
+
+    public Isolation withPerAppUsers(boolean value) {
+      return new Isolation(
+          Optional.of(value), firstUid, uidCount, allowSharedUser, nodesDir, logMaxBytes);
+    }
+
+    public Isolation withAllowSharedUser(boolean value) {
+      return new Isolation(perAppUsers, firstUid, uidCount, value, nodesDir, logMaxBytes);
+    }
+
+    public Isolation withNodesDir(Path dir) {
+      return new Isolation(
+          perAppUsers, firstUid, uidCount, allowSharedUser, Optional.of(dir), logMaxBytes);
+    }
+
+    public Isolation withLogMaxBytes(long bytes) {
+      return new Isolation(perAppUsers, firstUid, uidCount, allowSharedUser, nodesDir, bytes);
+    }
+  }
+
   public OperatorConfig {
     Objects.requireNonNull(proxyLimits, "proxyLimits");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(isolation, "isolation");
     hardware = List.copyOf(hardware);
     if (hardware.isEmpty()) {
       throw new IllegalArgumentException("the operator needs at least one hardware offer");
@@ -155,7 +225,8 @@ public record OperatorConfig(
         "4g",
         ProxyLimits.DEFAULT,
         Limits.DEFAULTS,
-        Optional.empty());
+        Optional.empty(),
+        Isolation.defaults());
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -203,6 +274,10 @@ public record OperatorConfig(
     return toBuilder().domainTrustAnchors(pemFile).build();
   }
 
+  public OperatorConfig withIsolation(Isolation value) {
+    return toBuilder().isolation(value).build();
+  }
+
   /** A builder holding this configuration, to change some of it by name. */
   public Builder toBuilder() {
     return new Builder(this);
@@ -229,6 +304,7 @@ public record OperatorConfig(
     private ProxyLimits proxyLimits;
     private Limits limits;
     private Optional<Path> domainTrustAnchors;
+    private Isolation isolation;
 
     private Builder(OperatorConfig c) {
       dataDir = c.dataDir;
@@ -247,6 +323,7 @@ public record OperatorConfig(
       proxyLimits = c.proxyLimits;
       limits = c.limits;
       domainTrustAnchors = c.domainTrustAnchors;
+      isolation = c.isolation;
     }
 
     public Builder databaseUrl(String url) {
@@ -312,6 +389,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder isolation(Isolation value) {
+      isolation = value;
+      return this;
+    }
+
     public OperatorConfig build() {
       return new OperatorConfig(
           dataDir,
@@ -329,7 +411,8 @@ public record OperatorConfig(
           defaultHardware,
           proxyLimits,
           limits,
-          domainTrustAnchors);
+          domainTrustAnchors,
+          isolation);
     }
   }
 }

@@ -56,6 +56,13 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * token_lifetime_days = 90                # default and longest: 365
  * [custom_domains]
  * trust_anchors = "ca.pem"                # CA certificates (PEM); absent: the JDK's cacerts
+ * [isolation]
+ * per_app_users = true                    # default: when the operator runs as root
+ * first_uid = 210000                      # runtimes get user ids first_uid … first_uid+uid_count-1
+ * uid_count = 10000
+ * allow_shared_user = false               # true: several accounts although runtimes share a user
+ * nodes_dir = "/var/lib/mse-nodes"        # default: data_dir/nodes
+ * log_max_bytes = 10485760                # runtime.log is rotated to runtime.log.1 beyond this
  * </pre>
  */
 public final class OperatorConfigParser {
@@ -73,7 +80,8 @@ public final class OperatorConfigParser {
           "proxy",
           "hardware",
           "limits",
-          "custom_domains");
+          "custom_domains",
+          "isolation");
   private static final Map<String, Set<String>> TABLES =
       Map.of(
           "api",
@@ -99,7 +107,15 @@ public final class OperatorConfigParser {
                   "sign_ups_per_source_per_hour",
                   "logins_per_source_per_minute",
                   "token_lifetime_days"),
-          "custom_domains", Set.of("trust_anchors"));
+          "custom_domains", Set.of("trust_anchors"),
+          "isolation",
+              Set.of(
+                  "per_app_users",
+                  "first_uid",
+                  "uid_count",
+                  "allow_shared_user",
+                  "nodes_dir",
+                  "log_max_bytes"));
   private static final Set<String> OFFER =
       Set.of("name", "memory_mb", "cores", "enclave_size_mb", "default_quota");
 
@@ -174,7 +190,8 @@ public final class OperatorConfigParser {
               integer(limits, "token_lifetime_days", 1, 365)
                   .map(Duration::ofDays)
                   .orElse(dl.tokenLifetime())),
-          text(root.path("custom_domains"), "trust_anchors").map(f -> base.resolve(f).normalize()));
+          text(root.path("custom_domains"), "trust_anchors").map(f -> base.resolve(f).normalize()),
+          isolation(root.path("isolation"), base));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }
@@ -190,6 +207,18 @@ public final class OperatorConfigParser {
         integer(proxy, "client_hello_timeout_seconds", 1, 300)
             .map(Duration::ofSeconds)
             .orElse(d.helloTimeout()));
+  }
+
+  private static OperatorConfig.Isolation isolation(JsonNode node, Path base)
+      throws OperatorConfigException {
+    OperatorConfig.Isolation d = OperatorConfig.Isolation.defaults();
+    return new OperatorConfig.Isolation(
+        bool(node, "per_app_users"),
+        integer(node, "first_uid", 1000, Integer.MAX_VALUE).orElse(d.firstUid()),
+        integer(node, "uid_count", 1, 1 << 24).orElse(d.uidCount()),
+        bool(node, "allow_shared_user").orElse(false),
+        text(node, "nodes_dir").map(p -> base.resolve(p).normalize()),
+        longValue(node, "log_max_bytes").orElse(d.logMaxBytes()));
   }
 
   private static Optional<OperatorConfig.Tls> tls(JsonNode api, Path base)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mse.operator.proxy.ProxyLimits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OperatorConfigParserTest {
@@ -28,6 +29,42 @@ class OperatorConfigParserTest {
     assertThat(c.hardware().getFirst().defaultQuota()).isEqualTo(3);
     assertThat(c.defaultHardware()).isEqualTo("4g");
     assertThat(c.proxyLimits()).isEqualTo(ProxyLimits.DEFAULT);
+  }
+
+  @Test
+  void readsTheIsolationTable() throws Exception {
+    OperatorConfig c =
+        OperatorConfigParser.parse(
+            """
+            [isolation]
+            per_app_users = false
+            first_uid = 300000
+            uid_count = 50
+            allow_shared_user = true
+            nodes_dir = "nodes"
+            log_max_bytes = 65536
+            """,
+            BASE);
+    assertThat(c.isolation())
+        .isEqualTo(
+            new OperatorConfig.Isolation(
+                Optional.of(false),
+                300000,
+                50,
+                true,
+                Optional.of(Path.of("/etc/mse/nodes")),
+                65536));
+    assertThat(OperatorConfigParser.parse("", BASE).isolation())
+        .isEqualTo(OperatorConfig.Isolation.defaults());
+  }
+
+  @Test
+  void refusesARuntimeUserRangeThatCouldHoldSystemUsers() {
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[isolation]\nfirst_uid = 0\n", BASE))
+        .isInstanceOf(OperatorConfigException.class);
+    assertThatThrownBy(
+            () -> OperatorConfigParser.parse("[isolation]\nallow_shared_user = \"yes\"\n", BASE))
+        .isInstanceOf(OperatorConfigException.class);
   }
 
   @Test

@@ -36,7 +36,8 @@ final class RuntimeProcess {
             app.sizeMb(),
             app.provisioningTimeoutMinutes(),
             app.output(),
-            app.logFile());
+            app.logFile(),
+            0);
     try {
       Process process = launch.start("--- mse home: starting the runtime of " + app.name());
       Files.writeString(app.pidFile(), process.pid() + "\n", StandardCharsets.US_ASCII);

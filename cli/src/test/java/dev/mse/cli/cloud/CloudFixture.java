@@ -114,6 +114,15 @@ final class CloudFixture implements AutoCloseable {
       }
     } finally {
       operator.close();
+      // as root the nodes live outside the test's directory (/var/lib/mse-nodes/…): only logs
+      // remain there once the apps stopped, and they are this test's
+      if (!operator.nodesDir().startsWith(work)) {
+        try (var walk = Files.walk(operator.nodesDir())) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
     }
   }
 }

@@ -53,7 +53,7 @@ class CloudLifecycleTest {
 
       // The runtime dies: the operator starts it again; it unseals its state and serves the same
       // certificate, with no owner involved.
-      Path nodeRecord = cloud.config.dataDir().resolve("nodes").resolve(id).resolve("node.json");
+      Path nodeRecord = cloud.operator.nodesDir().resolve(id).resolve("node.json");
       long pid = Json.MAPPER.readTree(Files.readString(nodeRecord)).path("pid").asLong();
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
       long restarted = awaitNewPid(nodeRecord, pid);
@@ -74,7 +74,7 @@ class CloudLifecycleTest {
       // Stopped for good: the proxy refuses the name, the sealed state is gone, logs remain.
       cloud.cli("cloud", "stop", id).succeeded();
       assertThat(ProcessHandle.of(restarted).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-      assertThat(nodeRecord.resolveSibling("state")).doesNotExist();
+      assertThat(nodeRecord.resolveSibling("home")).doesNotExist();
       assertThat(
               CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/")
                   .exitCode())

@@ -2,6 +2,7 @@ package dev.mse.operator.account;
 
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorException;
+import dev.mse.operator.node.SharedUserPolicy;
 import dev.mse.operator.store.Account;
 import dev.mse.operator.store.AccountTable;
 import dev.mse.operator.store.ApiToken;
@@ -26,6 +27,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accounts, passwords and API tokens. Every new account gets a project named {@code default} with
@@ -39,6 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (virtual) thread, which hides little from anyone who can also try to sign up with that email.
  */
 public final class AccountService {
+  private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+
   public static final int MIN_PASSWORD_LENGTH = 12;
   private static final int MAX_PASSWORD_LENGTH = 1024;
   private static final int MAX_NAME_LENGTH = 255;
@@ -129,6 +134,10 @@ public final class AccountService {
     try {
       return db.inTransaction(
           c -> {
+            if (SharedUserPolicy.singleTenant(config) && AccountTable.count(c) > 0) {
+              LOG.warn(SharedUserPolicy.MESSAGE);
+              throw SharedUserPolicy.refused();
+            }
             if (AccountTable.byEmail(c, normalized).isPresent()) {
               throw OperatorException.conflict(
                   "email_taken", "An account with this email already exists.");

@@ -10,6 +10,8 @@ import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
+import dev.mse.operator.node.SharedUserPolicy;
+import dev.mse.operator.store.AccountTable;
 import dev.mse.operator.store.AppLogTable;
 import dev.mse.operator.store.AppRecord;
 import dev.mse.operator.store.AppStatus;
@@ -117,6 +119,10 @@ public final class AppService {
       deployment = DeploymentConfig.parse(configBytes);
     } catch (DeploymentConfigException e) {
       throw OperatorException.badRequest("invalid_deployment_config", sentence(e.getMessage()));
+    }
+    if (SharedUserPolicy.singleTenant(config) && db.read(AccountTable::count) > 1) {
+      LOG.warn(SharedUserPolicy.MESSAGE);
+      throw SharedUserPolicy.refused();
     }
     Project project = projects.resolve(accountId, request.project());
     HardwareOffer hardware =
@@ -389,13 +395,29 @@ public final class AppService {
     return new AppPage(page, Optional.of(encodeCursor(last)));
   }
 
-  /** Stops one of the caller's apps (nothing to do if it already ended). */
+  /**
+   * Stops one of the caller's apps, whatever its state: a live app's node stops; what a failed app
+   * left (node, secrets, package) is removed and it becomes {@code stopped}, its failure kept.
+   */
   public AppRecord stop(UUID accountId, UUID appId) throws OperatorException {
     AppRecord app = get(accountId, appId);
     if (app.status().isLive()) {
       stopNode(app.id());
+    } else if (app.status() == AppStatus.ON_ERROR) {
+      cleanUpNode(app.id());
+      db.read(c -> AppTable.markFailedStopped(c, appId));
     }
     return get(accountId, appId);
+  }
+
+  /** Removes what an ended app's node left, and its package (the saved log stays). */
+  private void cleanUpNode(UUID appId) {
+    try {
+      nodes.stop(appId);
+    } catch (RuntimeException e) {
+      LOG.warn("app {}: cleaning up the node failed: {}", appId, e.getMessage());
+    }
+    deleteQuietly(packages.resolve(appId + ".tar"));
   }
 
   /** The last 64 KiB of the app's output. */
@@ -444,6 +466,7 @@ public final class AppService {
           AppLogTable.save(c, appId, tail, now);
           return null;
         });
+    deleteQuietly(packages.resolve(appId + ".tar"));
     refreshRoutes();
   }
 
@@ -465,6 +488,8 @@ public final class AppService {
                 }
                 return null;
               });
+          // a failed app never runs again: its package goes (the node removed its own files)
+          deleteQuietly(packages.resolve(appId + ".tar"));
         }
         case STOPPED -> {
           String tail = safeLogTail(appId);
@@ -512,6 +537,7 @@ public final class AppService {
       stopNode(app.id());
     }
     db.read(c -> AppLogTable.purge(c, now.minus(LOG_RETENTION)));
+    nodes.purgeEnded(now.minus(LOG_RETENTION));
   }
 
   /** Rebuilds the proxy's routes from the live apps. */

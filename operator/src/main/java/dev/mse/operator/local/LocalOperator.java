@@ -7,12 +7,18 @@ import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.proxy.ProxyConfig;
 import dev.mse.operator.proxy.RaTlsUpstreamTrust;
 import dev.mse.operator.proxy.SniProxy;
+import dev.mse.operator.store.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * A whole operator on one host, as {@code mse operator serve} and {@code mse demo} run it: the
@@ -27,6 +33,9 @@ public final class LocalOperator implements AutoCloseable {
   /** How long a new enclave waits for its owner's provisioning. */
   private static final Duration PROVISIONING_TIMEOUT = Duration.ofHours(1);
 
+  /** Where nodes live by default when runtimes run under users of their own. */
+  static final String NODES_ROOT = "/var/lib/mse-nodes";
+
   /**
    * @param config the control plane's configuration
    * @param runtimeDir the runtime distribution the nodes run
@@ -37,24 +46,35 @@ public final class LocalOperator implements AutoCloseable {
   private final Operator operator;
   private final SniProxy proxy;
   private final OperatorTls tls;
+  private final Path nodesDir;
 
-  private LocalOperator(Operator operator, SniProxy proxy, OperatorTls tls) {
+  private LocalOperator(Operator operator, SniProxy proxy, OperatorTls tls, Path nodesDir) {
     this.operator = operator;
     this.proxy = proxy;
     this.tls = tls;
+    this.nodesDir = nodesDir;
   }
 
   public static LocalOperator start(Settings s) throws Exception {
-    OperatorConfig config = s.config();
+    OperatorConfig.Isolation isolation = s.config().isolation();
+    boolean perAppUsers = isolation.perAppUsers().orElseGet(LocalNodeProvider::operatorIsRoot);
+    OperatorConfig config = s.config().withIsolation(isolation.withPerAppUsers(perAppUsers));
+    DataDirectory.secure(config.dataDir());
     OperatorTls tls =
         OperatorTls.loadOrCreate(config.dataDir().resolve("tls"), config.appsDomain());
     LocalNodeProvider.Settings nodes =
         new LocalNodeProvider.Settings(
-            config.dataDir().resolve("nodes"),
+            nodesDir(config, perAppUsers),
             s.runtimeDir(),
             s.tee(),
             PROVISIONING_TIMEOUT,
-            MAX_RESTARTS);
+            MAX_RESTARTS,
+            perAppUsers
+                ? Optional.of(
+                    new LocalNodeProvider.UidRange(isolation.firstUid(), isolation.uidCount()))
+                : Optional.empty(),
+            isolation.logMaxBytes(),
+            config.proxyLimits().maxConnectionsPerApp());
     Operator operator =
         Operator.start(
             config,
@@ -78,15 +98,49 @@ public final class LocalOperator implements AutoCloseable {
                   new RaTlsUpstreamTrust(upstream, r -> r.appId() + "." + config.appsDomain()),
                   operator.traffic())
               .start();
-      return new LocalOperator(operator, proxy, tls);
+      return new LocalOperator(operator, proxy, tls, nodes.nodesDir());
     } catch (Exception e) {
       operator.close();
       throw e;
     }
   }
 
+  /**
+   * Where the nodes live: as configured; else in the data directory when runtimes share the
+   * operator's user; else (the data directory is 0700, runtime users could not reach inside) under
+   * {@value #NODES_ROOT}, in a directory named for the data directory.
+   */
+  static Path nodesDir(OperatorConfig config, boolean perAppUsers) {
+    if (config.isolation().nodesDir().isPresent()) {
+      return config.isolation().nodesDir().get();
+    }
+    if (!perAppUsers) {
+      return config.dataDir().resolve("nodes");
+    }
+    byte[] digest;
+    try {
+      digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  config
+                      .dataDir()
+                      .toAbsolutePath()
+                      .normalize()
+                      .toString()
+                      .getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return Path.of(NODES_ROOT, HexFormat.of().formatHex(digest, 0, 8));
+  }
+
   public Operator operator() {
     return operator;
+  }
+
+  /** Where the nodes' directories are. */
+  public Path nodesDir() {
+    return nodesDir;
   }
 
   public URI apiUri() {

@@ -27,6 +27,12 @@ public interface NodeProvider extends AutoCloseable {
   /** The last {@code maxBytes} bytes of the node's output (kept after it stops). */
   String logTail(UUID appId, int maxBytes);
 
+  /**
+   * Forgets what is left of nodes that ended before {@code endedBefore} (their logs); run
+   * periodically.
+   */
+  default void purgeEnded(java.time.Instant endedBefore) {}
+
   /** The node's counters, or {@link NodeMetrics#NONE}. */
   NodeMetrics metrics(UUID appId);
 

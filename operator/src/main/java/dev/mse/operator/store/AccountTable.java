@@ -41,6 +41,11 @@ public final class AccountTable {
         email);
   }
 
+  /** How many accounts there are. */
+  public static long count(Connection c) {
+    return Jdbc.one(c, "SELECT COUNT(*) AS n FROM accounts", rs -> rs.getLong("n")).orElse(0L);
+  }
+
   static Account account(ResultSet rs) throws SQLException {
     return new Account(Jdbc.uuid(rs, "id"), rs.getString("email"), Jdbc.instant(rs, "created_at"));
   }

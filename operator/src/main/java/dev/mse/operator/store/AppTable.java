@@ -226,6 +226,13 @@ public final class AppTable {
     return changed;
   }
 
+  /** Moves a failed app to {@code stopped} (its owner stopped it); its failure stays. */
+  public static boolean markFailedStopped(Connection c, UUID id) {
+    return Jdbc.update(
+            c, "UPDATE apps SET status = 'stopped' WHERE id = ? AND status = 'on_error'", id)
+        == 1;
+  }
+
   /** Moves a live app to {@code stopped} and releases its domain; run it in a transaction. */
   public static boolean markStopped(Connection c, UUID id, Instant now) {
     boolean changed =

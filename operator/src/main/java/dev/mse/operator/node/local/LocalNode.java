@@ -4,6 +4,7 @@ import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
+import dev.mse.operator.node.runtime.Confinement;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.operator.node.runtime.NodeStatus;
 import dev.mse.operator.node.runtime.NodeStatusClient;
@@ -12,26 +13,31 @@ import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.deploy.DeploymentConfigException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One app's runtime on this host: its directory ({@code deployment.json}, {@code node.json}, {@code
- * runtime.log}, the sealed {@code state/}), its process, and a watcher that polls the runtime's
- * status over verified RA-TLS, tells the listener about every change, and restarts a runtime that
- * died from its sealed state (a bounded number of times).
+ * One app's runtime on this host: its directory, its process, and a watcher that polls the
+ * runtime's status over verified RA-TLS, tells the listener about every change, caps its log, and
+ * restarts a runtime that died from its sealed state (a bounded number of times).
+ *
+ * <p>The directory {@code <nodes>/<app-id>/} belongs to the operator: {@code node.json} and {@code
+ * runtime.log} (0600; the runtime writes its log through the descriptor the operator opened, so it
+ * cannot open, replace or link it). Inside it, {@code home/} belongs to the runtime's user (0700):
+ * {@code deployment.json}, {@code package.tar}, the sealed {@code state/}, {@code data/} and {@code
+ * tmp/}. Its secrets directory on tmpfs is the runtime user's too (0700).
  */
 final class LocalNode {
   private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
@@ -40,6 +46,7 @@ final class LocalNode {
   private static final Path TMPFS = Path.of("/dev/shm");
 
   private final LocalNodeProvider.Settings settings;
+  private final LocalNodeProvider.Host host;
   private final NodeSpec spec;
   private final DeploymentConfig config;
   private final NodeListener listener;
@@ -51,13 +58,12 @@ final class LocalNode {
   private volatile boolean stopping;
   private volatile Thread watcher;
   private int restarts;
+  private boolean released;
 
   private LocalNode(
-      LocalNodeProvider.Settings settings,
-      NodeSpec spec,
-      NodeListener listener,
-      NodeRecord record) {
-    this.settings = settings;
+      LocalNodeProvider.Host host, NodeSpec spec, NodeListener listener, NodeRecord record) {
+    this.settings = host.settings();
+    this.host = host;
     this.spec = spec;
     this.listener = listener;
     this.dir = settings.nodesDir().resolve(spec.appId().toString());
@@ -70,24 +76,67 @@ final class LocalNode {
   }
 
   /** The node of {@code spec}, from its directory when one exists, else new. */
-  static LocalNode open(LocalNodeProvider.Settings settings, NodeSpec spec, NodeListener listener)
+  static LocalNode open(LocalNodeProvider.Host host, NodeSpec spec, NodeListener listener)
       throws IOException {
+    LocalNodeProvider.Settings settings = host.settings();
     Path dir = settings.nodesDir().resolve(spec.appId().toString());
     Path recordFile = dir.resolve("node.json");
-    NodeRecord record =
-        Files.isRegularFile(recordFile)
-            ? NodeRecord.read(recordFile)
-            : new NodeRecord(
-                LoopbackPorts.free(),
-                LoopbackPorts.free(),
-                -1,
-                settings.tee(),
-                spec.enclaveSizeMb());
-    LocalNode node = new LocalNode(settings, spec, listener, record);
-    Files.createDirectories(dir);
-    Files.write(node.configFile(), spec.deploymentConfig());
+    NodeRecord record;
+    if (Files.isRegularFile(recordFile, LinkOption.NOFOLLOW_LINKS)) {
+      NodeRecord found = NodeRecord.read(recordFile);
+      if (host.users().isPresent() && found.uid() <= 0) {
+        // a node of before the runtime users: it gets one now (never root)
+        found = found.withUid(host.users().get().allocate());
+      } else if (found.uid() > 0) {
+        int uid = found.uid();
+        host.users().ifPresent(u -> u.reserve(uid));
+      }
+      record = found;
+    } else {
+      int uid = host.users().isPresent() ? host.users().get().allocate() : NodeRecord.SHARED_USER;
+      record =
+          new NodeRecord(
+              LoopbackPorts.free(),
+              LoopbackPorts.free(),
+              -1,
+              settings.tee(),
+              spec.enclaveSizeMb(),
+              uid);
+    }
+    LocalNode node = new LocalNode(host, spec, listener, record);
+    if (host.users().isPresent()) {
+      NodeFiles.traversableDir(dir);
+    } else {
+      NodeFiles.privateDir(dir, OptionalInt.empty());
+    }
+    NodeFiles.privateFile(node.logFile());
+    NodeFiles.privateFile(recordFile);
     record.write(recordFile);
+    node.prepareHome();
     return node;
+  }
+
+  /** The runtime's own directories, owned by its user, and the files it reads. */
+  private void prepareHome() throws IOException {
+    OptionalInt uid = record.runAs();
+    NodeFiles.privateDir(homeDir(), uid);
+    // A node of before the runtime users kept its sealed state beside node.json.
+    Path oldState = dir.resolve("state");
+    if (Files.isDirectory(oldState, LinkOption.NOFOLLOW_LINKS) && !Files.exists(stateDir())) {
+      Files.move(oldState, stateDir());
+    }
+    for (Path d : List.of(stateDir(), dataDir(), tmpDir())) {
+      NodeFiles.privateDir(d, uid);
+      if (uid.isPresent()) {
+        NodeFiles.giveTree(d, uid.getAsInt());
+      }
+    }
+    NodeFiles.privateDir(secretsDir(), uid);
+    // home/ is the runtime's: a name in it may be a link it planted, so the file is made anew
+    // (O_EXCL does not follow links) rather than written through whatever is there
+    Files.deleteIfExists(configFile());
+    Files.write(configFile(), spec.deploymentConfig(), StandardOpenOption.CREATE_NEW);
+    NodeFiles.readableCopy(spec.packageFile(), packageFile(), uid);
   }
 
   UUID appId() {
@@ -106,17 +155,38 @@ final class LocalNode {
     return dir.resolve("runtime.log");
   }
 
+  private Path homeDir() {
+    return dir.resolve("home");
+  }
+
   private Path configFile() {
-    return dir.resolve("deployment.json");
+    return homeDir().resolve("deployment.json");
+  }
+
+  private Path packageFile() {
+    return homeDir().resolve("package.tar");
   }
 
   private Path stateDir() {
-    return dir.resolve("state");
+    return homeDir().resolve("state");
+  }
+
+  private Path dataDir() {
+    return homeDir().resolve("data");
+  }
+
+  private Path tmpDir() {
+    return homeDir().resolve("tmp");
   }
 
   private Path secretsDir() {
+    return secretsDir(spec.appId());
+  }
+
+  /** The tmpfs directory of an app's secrets files. */
+  static Path secretsDir(UUID appId) {
     Path base = Files.isDirectory(TMPFS) ? TMPFS : Path.of(System.getProperty("java.io.tmpdir"));
-    return base.resolve("mse-node-" + spec.appId());
+    return base.resolve("mse-node-" + appId);
   }
 
   /** True when the recorded process still runs and is this node's runtime. */
@@ -139,19 +209,30 @@ final class LocalNode {
         new RuntimeLaunch(
             settings.runtimeDir(),
             configFile(),
-            spec.packageFile(),
+            packageFile(),
             "127.0.0.1",
             record.port(),
             record.appPort(),
             stateDir(),
             secretsDir(),
-            dir.resolve("data"),
+            dataDir(),
             record.tee(),
             record.sizeMb(),
             settings.provisioningTimeout().toMinutes(),
-            dir,
-            logFile());
-    Process p = launch.start("--- mse operator: starting the runtime of app " + spec.appId());
+            homeDir(),
+            logFile(),
+            settings.frontConnectionsPerSource());
+    Confinement confinement =
+        new Confinement(
+            record.runAs(),
+            Math.max(1, spec.cores()),
+            host.limits().prepare(spec.appId(), record.sizeMb(), Math.max(1, spec.cores())),
+            tmpDir(),
+            homeDir());
+    Process p =
+        launch.start(
+            "--- mse operator: starting the runtime of app " + spec.appId(),
+            Optional.of(confinement));
     record = record.withPid(p.pid());
     record.write(dir.resolve("node.json"));
     process = Optional.of(p.toHandle());
@@ -167,12 +248,14 @@ final class LocalNode {
         new NodeStatusClient(record.port(), config, record.tee().equals("simulation"));
     try {
       while (!stopping) {
+        LogRotation.capSize(logFile(), settings.logMaxBytes());
         ProcessHandle h = process.orElse(null);
         if (h == null || !h.isAlive()) {
           if (stopping) {
             return;
           }
           if (!restart()) {
+            release();
             return;
           }
           client.close();
@@ -187,7 +270,7 @@ final class LocalNode {
             case "running" -> change(NodeState.RUNNING, Optional.empty());
             case "failed" -> {
               change(NodeState.FAILED, Optional.of(s.get().failure().orElse("the runtime failed")));
-              terminate();
+              release();
               return;
             }
             default -> {}
@@ -261,8 +344,8 @@ final class LocalNode {
   }
 
   /**
-   * Stops the node for good: the process, then its sealed state and secrets (an app that stopped
-   * never serves again); the log and the config stay for the logs retention.
+   * Stops the node for good, whatever its state: the process, then everything of the runtime (an
+   * app that stopped never serves again); only the operator's log stays for the logs retention.
    */
   void stop() {
     stopping = true;
@@ -270,12 +353,34 @@ final class LocalNode {
     if (w != null) {
       w.interrupt();
     }
-    terminate();
-    deleteTree(stateDir());
-    deleteTree(dir.resolve("data"));
-    deleteTree(secretsDir());
+    release();
     note("stopped");
     change(NodeState.STOPPED, Optional.empty());
+  }
+
+  /**
+   * Ends the runtime for good: its process and every process of its user, its home (sealed state,
+   * data, package, config), its secrets and cgroup; then frees its user id. Idempotent.
+   */
+  private synchronized void release() {
+    if (released) {
+      return;
+    }
+    terminate();
+    OptionalInt uid = record.runAs();
+    uid.ifPresent(RuntimeUsers::killAll);
+    NodeFiles.deleteTree(homeDir());
+    NodeFiles.deleteTree(secretsDir());
+    host.limits().remove(spec.appId());
+    try {
+      Files.deleteIfExists(dir.resolve("node.json"));
+    } catch (IOException e) {
+      LOG.warn("cannot remove the record of the node of app {}: {}", spec.appId(), e.getMessage());
+    }
+    if (uid.isPresent() && RuntimeUsers.processesOf(uid.getAsInt()).isEmpty()) {
+      host.users().ifPresent(u -> u.release(uid.getAsInt()));
+    }
+    released = true;
   }
 
   /** Stops watching without touching the process (operator shutdown). */
@@ -298,18 +403,5 @@ final class LocalNode {
             Thread.currentThread().interrupt();
           }
         });
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + root + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -5,15 +5,22 @@ import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
+import dev.mse.operator.node.runtime.Confinement;
+import dev.mse.operator.node.runtime.RuntimeLaunch;
+import dev.mse.operator.proxy.ProxyLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,18 +39,92 @@ public final class LocalNodeProvider implements NodeProvider {
    * @param tee simulation, gramine-sgx or tsm
    * @param provisioningTimeout how long a runtime waits for its owner
    * @param maxRestarts how many times a dead runtime is started again before the app fails
+   * @param runtimeUsers the user ids runtimes get, one each; empty: they run as the operator's user
+   *     (which must then serve one tenant only)
+   * @param logMaxBytes the size beyond which a node's log is rotated
+   * @param frontConnectionsPerSource the TLS front's share per source address: the proxy's share
+   *     per app, since every connection reaches the front from the proxy
    */
   public record Settings(
-      Path nodesDir, Path runtimeDir, String tee, Duration provisioningTimeout, int maxRestarts) {}
+      Path nodesDir,
+      Path runtimeDir,
+      String tee,
+      Duration provisioningTimeout,
+      int maxRestarts,
+      Optional<UidRange> runtimeUsers,
+      long logMaxBytes,
+      int frontConnectionsPerSource) {
+    /**
+     * Runtimes as the operator's user, logs capped at 10 MiB, the front's share per source that of
+     * the proxy's default per app (tests, single tenant).
+     */
+    public Settings(
+        Path nodesDir, Path runtimeDir, String tee, Duration provisioningTimeout, int maxRestarts) {
+      this(
+          nodesDir,
+          runtimeDir,
+          tee,
+          provisioningTimeout,
+          maxRestarts,
+          Optional.empty(),
+          10L * 1024 * 1024,
+          ProxyLimits.DEFAULT.maxConnectionsPerApp());
+    }
+  }
+
+  /** The user ids {@code first} to {@code first + count - 1}. */
+  public record UidRange(int first, int count) {}
+
+  /** What every node of this provider shares: its settings, the runtime users, the limits. */
+  record Host(Settings settings, Optional<RuntimeUsers> users, NodeLimits limits) {}
+
+  /** True when this operator runs as root, so each runtime can get a user of its own. */
+  public static boolean operatorIsRoot() {
+    return RuntimeUsers.operatorIsRoot();
+  }
 
   private final Settings settings;
+  private final Host host;
   private final NodeListener listener;
   private final Map<UUID, LocalNode> nodes = new ConcurrentHashMap<>();
 
   public LocalNodeProvider(Settings settings, NodeListener listener) throws IOException {
     this.settings = settings;
     this.listener = listener;
-    Files.createDirectories(settings.nodesDir());
+    Optional<RuntimeUsers> users = Optional.empty();
+    if (settings.runtimeUsers().isPresent()) {
+      if (!RuntimeUsers.operatorIsRoot() || !Confinement.canDropPrivileges()) {
+        throw new IOException(
+            "runtimes can run under users of their own only when the operator runs as root and"
+                + " /usr/bin/setpriv exists");
+      }
+      UidRange range = settings.runtimeUsers().get();
+      users = Optional.of(new RuntimeUsers(range.first(), range.count()));
+      NodeFiles.traversableDir(settings.nodesDir());
+      for (Path p :
+          List.of(
+              settings.nodesDir(),
+              settings.runtimeDir().resolve(RuntimeLaunch.RUNTIME_JAR),
+              settings.runtimeDir().resolve("lib"),
+              Path.of(System.getProperty("java.home"), "bin", "java"))) {
+        Optional<String> why = NodeFiles.unreachableByOthers(p, !p.equals(settings.nodesDir()));
+        if (why.isPresent()) {
+          throw new IOException(
+              "runtimes run under users of their own, who cannot reach "
+                  + p
+                  + ": "
+                  + why.get()
+                  + " (move it, or set [isolation] nodes_dir for the nodes)");
+        }
+      }
+    } else {
+      Path parent = settings.nodesDir().toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      NodeFiles.privateDir(settings.nodesDir(), java.util.OptionalInt.empty());
+    }
+    this.host = new Host(settings, users, NodeLimits.detect());
   }
 
   @Override
@@ -52,7 +133,7 @@ public final class LocalNodeProvider implements NodeProvider {
       throw new IllegalStateException("app " + spec.appId() + " already has a node");
     }
     try {
-      LocalNode node = LocalNode.open(settings, spec, listener);
+      LocalNode node = LocalNode.open(host, spec, listener);
       nodes.put(spec.appId(), node);
       node.launch();
       node.watch();
@@ -68,7 +149,7 @@ public final class LocalNodeProvider implements NodeProvider {
   @Override
   public void resume(NodeSpec spec) {
     try {
-      LocalNode node = LocalNode.open(settings, spec, listener);
+      LocalNode node = LocalNode.open(host, spec, listener);
       nodes.put(spec.appId(), node);
       if (node.attach()) {
         LOG.info("re-attached to the node of app {}", spec.appId());
@@ -91,6 +172,64 @@ public final class LocalNodeProvider implements NodeProvider {
     LocalNode node = nodes.remove(appId);
     if (node != null) {
       node.stop();
+      return;
+    }
+    // A node this operator no longer watches (it failed before a restart): clean what is left.
+    Path dir = settings.nodesDir().resolve(appId.toString());
+    Path record = dir.resolve("node.json");
+    try {
+      if (Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+        int uid = NodeRecord.read(record).uid();
+        if (uid > 0) {
+          RuntimeUsers.killAll(uid);
+        }
+      }
+      Files.deleteIfExists(record);
+    } catch (IOException e) {
+      LOG.warn("node of app {}: cannot read its record: {}", appId, e.getMessage());
+    }
+    NodeFiles.deleteTree(dir.resolve("home"));
+    NodeFiles.deleteTree(LocalNode.secretsDir(appId));
+  }
+
+  /**
+   * Removes what is left of nodes that ended (their logs) once their last log line is older than
+   * {@code endedBefore}.
+   */
+  @Override
+  public void purgeEnded(Instant endedBefore) {
+    try (Stream<Path> dirs = Files.list(settings.nodesDir())) {
+      for (Path dir : dirs.toList()) {
+        Optional<UUID> id = appId(dir);
+        if (id.isEmpty()) {
+          continue;
+        }
+        LocalNode live = nodes.get(id.get());
+        if ((live != null && !live.state().isFinal())
+            || Files.exists(dir.resolve("node.json"), LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        Path log = dir.resolve("runtime.log");
+        Instant last =
+            Files.exists(log, LinkOption.NOFOLLOW_LINKS)
+                ? Files.getLastModifiedTime(log, LinkOption.NOFOLLOW_LINKS).toInstant()
+                : Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant();
+        if (last.isBefore(endedBefore)) {
+          nodes.remove(id.get());
+          NodeFiles.deleteTree(dir);
+          LOG.info("removed the logs of the node of app {}", id.get());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot purge ended nodes: {}", e.getMessage());
+    }
+  }
+
+  private static Optional<UUID> appId(Path dir) {
+    try {
+      return Optional.of(UUID.fromString(dir.getFileName().toString()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 
@@ -101,8 +240,14 @@ public final class LocalNodeProvider implements NodeProvider {
 
   @Override
   public String logTail(UUID appId, int maxBytes) {
-    return LogTail.of(
-        settings.nodesDir().resolve(appId.toString()).resolve("runtime.log"), maxBytes);
+    Path dir = settings.nodesDir().resolve(appId.toString());
+    String tail = LogTail.of(dir.resolve("runtime.log"), maxBytes);
+    if (tail.length() < maxBytes / 2) {
+      // just rotated: the end of the previous file comes first
+      String previous = LogTail.of(dir.resolve("runtime.log.1"), maxBytes - tail.length());
+      tail = previous + tail;
+    }
+    return tail;
   }
 
   @Override

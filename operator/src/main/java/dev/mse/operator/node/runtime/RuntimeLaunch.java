@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One start of the mse runtime as an operating-system process of its own: detached (its own session
@@ -31,6 +32,11 @@ import java.util.Map;
  * @param provisioningTimeoutMinutes how long the runtime waits for its owner
  * @param workDir the process's working directory
  * @param logFile where its output goes
+ * @param frontConnectionsPerSource connections one source address may hold open at the TLS front
+ *     (0: the runtime's default). Behind the operator's SNI proxy every connection comes from the
+ *     proxy's one address, and the proxy limits each client itself, so the front's share per source
+ *     must be the proxy's share per app: otherwise one client's connections through the proxy would
+ *     fill the front for everyone.
  */
 public record RuntimeLaunch(
     Path runtimeDir,
@@ -46,7 +52,8 @@ public record RuntimeLaunch(
     int sizeMb,
     long provisioningTimeoutMinutes,
     Path workDir,
-    Path logFile) {
+    Path logFile,
+    int frontConnectionsPerSource) {
 
   /** The runtime jar, at the top of the distribution. */
   public static final String RUNTIME_JAR = "mse-enclave.jar";
@@ -56,14 +63,24 @@ public record RuntimeLaunch(
 
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-  /** The full command line. */
+  /** The full command line, unconfined. */
   public List<String> command() {
+    return command(Optional.empty());
+  }
+
+  /** The full command line. */
+  public List<String> command(Optional<Confinement> confinement) {
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(SETSID)) {
       command.add(SETSID.toString());
     }
+    confinement.ifPresent(c -> command.addAll(c.prefix()));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(RuntimeMemory.jvmOptions(sizeMb));
+    confinement.ifPresent(c -> command.addAll(c.jvmOptions()));
+    if (frontConnectionsPerSource > 0) {
+      command.add("-Dmse.front.connectionsPerSource=" + frontConnectionsPerSource);
+    }
     // The runtime's class-data sharing archive, made at build time by a training run without any
     // app, mapped read-only (never written: an archive a runtime wrote could capture app classes).
     // Under Gramine the measured manifest fixes the JVM's command line instead.
@@ -108,8 +125,25 @@ public record RuntimeLaunch(
    * @param banner one line written to the log before the runtime's own output
    */
   public Process start(String banner) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command()).directory(workDir.toFile());
+    return start(banner, Optional.empty());
+  }
+
+  /**
+   * Starts the process, confined: under its user, with only the variables it needs. The log file is
+   * opened here, so a runtime user writes it without being able to open it itself.
+   *
+   * @param banner one line written to the log before the runtime's own output
+   */
+  public Process start(String banner, Optional<Confinement> confinement) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command(confinement)).directory(workDir.toFile());
     Map<String, String> env = builder.environment();
+    if (confinement.isPresent()) {
+      env.clear();
+      env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+      env.put("LANG", "C.UTF-8");
+      env.put("HOME", confinement.get().home().toString());
+      env.put("TMPDIR", confinement.get().tmpDir().toString());
+    }
     env.put("PORT", Integer.toString(appPort));
     env.put("MSE_APP_PORT", Integer.toString(appPort));
     env.put("MSE_SECRETS_PATH", secretsDir.resolve("secrets.json").toString());

@@ -15,11 +15,11 @@ class LocalNodeFilesTest {
   @Test
   void theNodeRecordSurvivesARoundTripAndIsReplacedAtomically() throws Exception {
     Path file = dir.resolve("node.json");
-    NodeRecord r = new NodeRecord(40001, 40002, -1, "simulation", 1024);
+    NodeRecord r = new NodeRecord(40001, 40002, -1, "simulation", 1024, 210001);
     r.write(file);
     r.withPid(1234).write(file);
     assertThat(NodeRecord.read(file))
-        .isEqualTo(new NodeRecord(40001, 40002, 1234, "simulation", 1024));
+        .isEqualTo(new NodeRecord(40001, 40002, 1234, "simulation", 1024, 210001));
     assertThat(dir.resolve("node.json.tmp")).doesNotExist();
   }
 

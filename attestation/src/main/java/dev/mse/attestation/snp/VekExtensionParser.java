@@ -107,16 +107,27 @@ public final class VekExtensionParser {
     return Optional.of(s.getString());
   }
 
-  /** hwID is stored as the raw chip id, not DER: 64 bytes, or 8 on Turin. */
+  /**
+   * hwID is the chip id: 64 bytes, or 8 on Turin. AMD's KDS stores it raw; some certificates wrap
+   * it in a DER OCTET STRING ({@code 04 40 …}), which a raw id can never be mistaken for because
+   * the lengths differ.
+   */
   private static Optional<ByteString> hwId(X509Certificate cert) throws SnpFormatException {
     Optional<byte[]> content = value(cert, "4");
     if (content.isEmpty()) {
       return Optional.empty();
     }
-    int n = content.get().length;
-    if (n != 64 && n != 8) {
-      throw new SnpFormatException("the hwID extension is " + n + " bytes, not 64 (or 8 on Turin)");
+    byte[] id = content.get();
+    if (id.length == 66 || id.length == 10) {
+      if (!(asn1(id, "4") instanceof ASN1OctetString wrapped)) {
+        throw new SnpFormatException("the hwID extension is neither raw nor an OCTET STRING");
+      }
+      id = wrapped.getOctets();
     }
-    return Optional.of(ByteString.of(content.get()));
+    if (id.length != 64 && id.length != 8) {
+      throw new SnpFormatException(
+          "the hwID extension is " + id.length + " bytes, not 64 (or 8 on Turin)");
+    }
+    return Optional.of(ByteString.of(id));
   }
 }

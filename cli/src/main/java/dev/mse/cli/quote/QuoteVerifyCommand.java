@@ -93,13 +93,18 @@ final class QuoteVerifyCommand implements Callable<Integer> {
           "Intel collateral (--collateral, PCS files, --pccs) is for SGX and TDX quotes only");
     }
     if (format != EvidenceFormat.SNP_REPORT && snp.given()) {
-      throw new UserError("--vcek and --crl are for SEV-SNP reports only");
+      throw new UserError("--vcek, --crl and --kds are for SEV-SNP reports only");
     }
     Appraisal appraisal =
         switch (format) {
           case DCAP_QUOTE -> verifyQuote(quote, policy, when);
           case SNP_REPORT ->
-              SnpVerifier.verify(quote.bytes(), snp.load(), policy, when, Optional.empty());
+              SnpVerifier.verify(
+                  quote.bytes(),
+                  snp.load(quote.bytes(), spec.commandLine().getErr()),
+                  policy,
+                  when,
+                  Optional.empty());
           case NITRO_DOCUMENT ->
               NitroVerifier.verify(quote.bytes(), policy, when, NitroBinding.none());
         };

@@ -7,6 +7,7 @@ import dev.mse.attestation.snp.SnpFormatException;
 import dev.mse.attestation.snp.SnpReport;
 import dev.mse.attestation.snp.SnpReportParser;
 import dev.mse.attestation.snp.SnpTcb;
+import dev.mse.attestation.trust.AmdRoots;
 import dev.mse.attestation.trust.AmdRoots.Product;
 import dev.mse.attestation.verify.SnpEndorsements;
 import dev.mse.cli.ConfigDirectory;
@@ -72,7 +73,15 @@ final class SnpOptions {
     } catch (SnpFormatException e) {
       throw new UserError("the SEV-SNP report cannot be read: " + e.getMessage(), e);
     }
-    Product product = KdsProducts.of(report);
+    boolean vlek = report.signingKey() == SnpReport.SIGNING_KEY_VLEK;
+    if (vek == null && vlek) {
+      throw new UserError(
+          "the report is signed by a VLEK, which AMD's KDS does not serve: give it with --vcek");
+    }
+    // A given key names its product by its issuer; otherwise the report's CPUID does.
+    Optional<X509Certificate> given = vek != null ? Optional.of(fileVek()) : Optional.empty();
+    Product product =
+        given.flatMap(k -> AmdRoots.issuerOf(k, vlek)).orElseGet(() -> KdsProducts.of(report));
     Path cacheDir = ConfigDirectory.path().resolve("collateral-cache");
     try (KdsClient client =
         KdsClient.builder(new CollateralCache(cacheDir, Clock.systemUTC()))
@@ -87,19 +96,13 @@ final class SnpOptions {
                             + "); using the cached copy, stale since "
                             + nextUpdate))
             .build()) {
-      X509Certificate key;
-      if (vek != null) {
-        key = fileVek();
-      } else if (report.signingKey() == SnpReport.SIGNING_KEY_VLEK) {
-        throw new UserError(
-            "the report is signed by a VLEK, which AMD's KDS does not serve: give it with --vcek");
-      } else {
-        key =
-            client.vcek(
-                product,
-                report.chipId(),
-                SnpTcb.decode(report.reportedTcb(), product == Product.TURIN));
-      }
+      X509Certificate key =
+          given.isPresent()
+              ? given.get()
+              : client.vcek(
+                  product,
+                  report.chipId(),
+                  SnpTcb.decode(report.reportedTcb(), product == Product.TURIN));
       return new SnpEndorsements(
           key, crl != null ? Optional.of(fileCrl()) : kdsCrl(client, product, err));
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mse.attestation.testing.TestVectors;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +37,7 @@ class QuoteKdsTest {
   void fetchesTheVcekByChipIdAndReportedTcbAndCachesIt(@TempDir Path conf) throws Exception {
     System.setProperty("mse.conf.path", conf.toString());
     byte[] vcek = TestVectors.bytes("snp/virtee-sev/vcek_milan.der");
-    kds = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    kds = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     kds.createContext(
         "/",
         ex -> {
@@ -57,7 +58,7 @@ class QuoteKdsTest {
       "verify",
       TestVectors.path("snp/virtee-sev/report_milan.hex").toString(),
       "--kds",
-      "http://127.0.0.1:" + kds.getAddress().getPort(),
+      "http://" + kds.getAddress().getAddress().getHostAddress() + ":" + kds.getAddress().getPort(),
       "--at",
       "2024-01-01T00:00:00Z",
       "--json"

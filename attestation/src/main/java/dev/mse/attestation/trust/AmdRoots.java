@@ -3,6 +3,10 @@ package dev.mse.attestation.trust;
 import dev.mse.attestation.codec.ByteString;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,7 +15,9 @@ import java.util.Optional;
  * against these copies, never against a chain that arrives with the evidence.
  */
 public final class AmdRoots {
-  /** An SEV-SNP product line and its pinned certificates. */
+  /**
+   * An SEV-SNP product line; its pinned certificates are {@link #ark}, {@link #ask}, {@link #asvk}.
+   */
   public enum Product {
     MILAN(
         "69d063b45344d26a2e94e1f4210de49ef555308287d4c174445c95639a540bcd",
@@ -26,33 +32,50 @@ public final class AmdRoots {
         "5b77ef5fe7a7a004fd9032668fba9d0fda22f88c4442069a479636a6ae3b3185",
         "104e10a8bd060a3c20a434261a57d0588fd65a88915b4f65b08bdecaf8df1a3c");
 
-    private final X509Certificate ark;
-    private final X509Certificate ask;
-    private final X509Certificate asvk;
+    private final String arkSha256;
+    private final String askSha256;
+    private final String asvkSha256;
 
     Product(String arkSha256, String askSha256, String asvkSha256) {
-      String base = "amd_" + name().toLowerCase(java.util.Locale.ROOT);
-      this.ark = PinnedCertificates.load(base + "_ark.pem", ByteString.fromHex(arkSha256));
-      this.ask = PinnedCertificates.load(base + "_ask.pem", ByteString.fromHex(askSha256));
-      this.asvk = PinnedCertificates.load(base + "_asvk.pem", ByteString.fromHex(asvkSha256));
+      this.arkSha256 = arkSha256;
+      this.askSha256 = askSha256;
+      this.asvkSha256 = asvkSha256;
     }
 
     public X509Certificate ark() {
-      return ark;
+      return CERTIFICATES.get(this).ark();
     }
 
     public X509Certificate ask() {
-      return ask;
+      return CERTIFICATES.get(this).ask();
     }
 
     public X509Certificate asvk() {
-      return asvk;
+      return CERTIFICATES.get(this).asvk();
     }
 
     /** "Milan", as AMD's KDS and the VCEK's product name spell it. */
     public String kdsName() {
-      return name().charAt(0) + name().substring(1).toLowerCase(java.util.Locale.ROOT);
+      return name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
     }
+  }
+
+  private record Certificates(X509Certificate ark, X509Certificate ask, X509Certificate asvk) {}
+
+  private static final Map<Product, Certificates> CERTIFICATES = load();
+
+  private static Map<Product, Certificates> load() {
+    Map<Product, Certificates> out = new EnumMap<>(Product.class);
+    for (Product p : Product.values()) {
+      String base = "amd_" + p.name().toLowerCase(Locale.ROOT);
+      out.put(
+          p,
+          new Certificates(
+              PinnedCertificates.load(base + "_ark.pem", ByteString.fromHex(p.arkSha256)),
+              PinnedCertificates.load(base + "_ask.pem", ByteString.fromHex(p.askSha256)),
+              PinnedCertificates.load(base + "_asvk.pem", ByteString.fromHex(p.asvkSha256))));
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   private AmdRoots() {}

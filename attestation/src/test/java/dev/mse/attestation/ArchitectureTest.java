@@ -28,7 +28,9 @@ class ArchitectureTest {
               "dev.mse.attestation.quote..",
               "dev.mse.attestation.collateral..",
               "dev.mse.attestation.pck..",
-              "dev.mse.attestation.codec..")
+              "dev.mse.attestation.codec..",
+              "dev.mse.attestation.nitro..",
+              "dev.mse.attestation.snp..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(

@@ -2,6 +2,7 @@ package dev.mse.attestation.policy;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.TcbStatus;
+import dev.mse.attestation.snp.SnpTcb;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Set;
 public record AppraisalPolicy(
     Sgx sgx,
     Tdx tdx,
+    Snp snp,
+    Nitro nitro,
     Set<TcbStatus> acceptedStatuses,
     Set<String> acceptedAdvisories,
     Duration gracePeriod,
@@ -71,6 +74,89 @@ public record AppraisalPolicy(
     }
   }
 
+  /**
+   * Expected SEV-SNP guest; any listed value is accepted. Debug guests and guests bound to a
+   * migration agent are refused unless allowed.
+   *
+   * @param vmpl the VMPL the report must come from, if set
+   * @param minTcb the lowest reported TCB accepted, component by component, if set
+   * @param requireCrl refuse when no CRL was given to check the VCEK/VLEK and ASK against
+   */
+  public record Snp(
+      List<ByteString> measurement,
+      List<ByteString> hostData,
+      List<ByteString> idKeyDigest,
+      List<ByteString> authorKeyDigest,
+      OptionalInt minGuestSvn,
+      OptionalInt vmpl,
+      Optional<SnpTcb> minTcb,
+      boolean allowDebug,
+      boolean allowMigrationAgent,
+      boolean requireCrl) {
+    public Snp {
+      measurement = List.copyOf(measurement);
+      hostData = List.copyOf(hostData);
+      idKeyDigest = List.copyOf(idKeyDigest);
+      authorKeyDigest = List.copyOf(authorKeyDigest);
+    }
+
+    public static Snp any() {
+      return new Snp(
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          OptionalInt.empty(),
+          OptionalInt.empty(),
+          Optional.empty(),
+          false,
+          false,
+          false);
+    }
+  }
+
+  /**
+   * Expected Nitro enclave PCRs; any listed value is accepted.
+   *
+   * @param pcrs PCR0 to PCR8, each a list of accepted values
+   * @param allowDebug accept debug-mode enclaves (PCR0 all zero), whose memory the host can read
+   */
+  public record Nitro(List<List<ByteString>> pcrs, boolean allowDebug) {
+    public static final int POLICY_PCRS = 9;
+
+    public Nitro {
+      pcrs = pcrs.stream().map(List::copyOf).toList();
+      if (pcrs.size() != POLICY_PCRS) {
+        throw new IllegalArgumentException("the policy lists PCR0 to PCR8");
+      }
+    }
+
+    public static Nitro any() {
+      return new Nitro(java.util.Collections.nCopies(POLICY_PCRS, List.of()), false);
+    }
+  }
+
+  /** A policy for SGX and TDX only; SEV-SNP and Nitro evidence get the defaults. */
+  public AppraisalPolicy(
+      Sgx sgx,
+      Tdx tdx,
+      Set<TcbStatus> acceptedStatuses,
+      Set<String> acceptedAdvisories,
+      Duration gracePeriod,
+      boolean allowDebug,
+      boolean allowSimulation) {
+    this(
+        sgx,
+        tdx,
+        Snp.any(),
+        Nitro.any(),
+        acceptedStatuses,
+        acceptedAdvisories,
+        gracePeriod,
+        allowDebug,
+        allowSimulation);
+  }
+
   public AppraisalPolicy {
     acceptedStatuses =
         acceptedStatuses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(acceptedStatuses));
@@ -85,6 +171,8 @@ public record AppraisalPolicy(
     return new AppraisalPolicy(
         Sgx.any(),
         Tdx.any(),
+        Snp.any(),
+        Nitro.any(),
         EnumSet.of(TcbStatus.UP_TO_DATE, TcbStatus.SW_HARDENING_NEEDED),
         Set.of(),
         Duration.ZERO,
@@ -94,7 +182,7 @@ public record AppraisalPolicy(
 
   public AppraisalPolicy withAllowSimulation(boolean allow) {
     return new AppraisalPolicy(
-        sgx, tdx, acceptedStatuses, acceptedAdvisories, gracePeriod, allowDebug, allow);
+        sgx, tdx, snp, nitro, acceptedStatuses, acceptedAdvisories, gracePeriod, allowDebug, allow);
   }
 
   /** The grace period, if one is set. */

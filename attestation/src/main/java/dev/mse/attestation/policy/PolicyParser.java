@@ -2,6 +2,7 @@ package dev.mse.attestation.policy;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.TcbStatus;
+import dev.mse.attestation.snp.SnpTcb;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -35,6 +36,30 @@ public final class PolicyParser {
                   "mrseam",
                   "mrservicetd",
                   "require_sept_ve_disable"),
+          "snp",
+              Set.of(
+                  "measurement",
+                  "host_data",
+                  "id_key_digest",
+                  "author_key_digest",
+                  "min_guest_svn",
+                  "vmpl",
+                  "min_tcb",
+                  "allow_debug",
+                  "allow_migration_agent",
+                  "require_crl"),
+          "nitro",
+              Set.of(
+                  "pcr0",
+                  "pcr1",
+                  "pcr2",
+                  "pcr3",
+                  "pcr4",
+                  "pcr5",
+                  "pcr6",
+                  "pcr7",
+                  "pcr8",
+                  "allow_debug"),
           "tcb",
               Set.of(
                   "accepted_statuses",
@@ -85,6 +110,8 @@ public final class PolicyParser {
     return new AppraisalPolicy(
         sgxPolicy,
         tdxPolicy,
+        snp(root.path("snp")),
+        nitro(root.path("nitro")),
         statuses,
         strings(tcb, "tcb", "accepted_advisories"),
         Duration.ofDays(graceDays.orElse(0)),
@@ -92,12 +119,66 @@ public final class PolicyParser {
         bool(tcb, "tcb", "allow_simulation", false));
   }
 
+  private static AppraisalPolicy.Snp snp(JsonNode snp) throws PolicyException {
+    return new AppraisalPolicy.Snp(
+        hexList(snp, "snp", "measurement", 48),
+        hexList(snp, "snp", "host_data", 32),
+        hexList(snp, "snp", "id_key_digest", 48),
+        hexList(snp, "snp", "author_key_digest", 48),
+        optionalInt(snp, "snp", "min_guest_svn", Integer.MAX_VALUE),
+        optionalInt(snp, "snp", "vmpl", 3),
+        minTcb(snp.get("min_tcb")),
+        bool(snp, "snp", "allow_debug", false),
+        bool(snp, "snp", "allow_migration_agent", false),
+        bool(snp, "snp", "require_crl", false));
+  }
+
+  private static final Set<String> TCB_KEYS =
+      Set.of("bootloader", "tee", "snp", "microcode", "fmc");
+
+  private static java.util.Optional<SnpTcb> minTcb(JsonNode node) throws PolicyException {
+    if (node == null) {
+      return java.util.Optional.empty();
+    }
+    if (!node.isObject()) {
+      throw new PolicyException(
+          "snp.min_tcb must be an inline table such as { bootloader = 3, tee = 0, snp = 8, microcode = 115 }");
+    }
+    for (String key : node.propertyNames()) {
+      if (!TCB_KEYS.contains(key)) {
+        throw new PolicyException(
+            "unknown key '"
+                + key
+                + "' in snp.min_tcb (known: "
+                + String.join(", ", new java.util.TreeSet<>(TCB_KEYS))
+                + ")");
+      }
+    }
+    return java.util.Optional.of(
+        new SnpTcb(
+            optionalInt(node, "snp.min_tcb", "bootloader", 255).orElse(0),
+            optionalInt(node, "snp.min_tcb", "tee", 255).orElse(0),
+            optionalInt(node, "snp.min_tcb", "snp", 255).orElse(0),
+            optionalInt(node, "snp.min_tcb", "microcode", 255).orElse(0),
+            optionalInt(node, "snp.min_tcb", "fmc", 255).orElse(0)));
+  }
+
+  private static AppraisalPolicy.Nitro nitro(JsonNode nitro) throws PolicyException {
+    List<List<ByteString>> pcrs = new ArrayList<>();
+    for (int i = 0; i < AppraisalPolicy.Nitro.POLICY_PCRS; i++) {
+      pcrs.add(hexList(nitro, "nitro", "pcr" + i, 48));
+    }
+    return new AppraisalPolicy.Nitro(pcrs, bool(nitro, "nitro", "allow_debug", false));
+  }
+
   private static void checkKeys(JsonNode root) throws PolicyException {
     for (String table : root.propertyNames()) {
       Set<String> allowed = KEYS.get(table);
       if (allowed == null) {
         throw new PolicyException(
-            "unknown table [" + table + "] in the policy (expected [sgx], [tdx] or [tcb])");
+            "unknown table ["
+                + table
+                + "] in the policy (expected [sgx], [tdx], [snp], [nitro] or [tcb])");
       }
       JsonNode node = root.get(table);
       if (!node.isObject()) {

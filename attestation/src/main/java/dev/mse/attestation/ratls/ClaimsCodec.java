@@ -1,6 +1,9 @@
 package dev.mse.attestation.ratls;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.codec.CborFormatException;
+import dev.mse.attestation.codec.CborReader;
+import dev.mse.attestation.codec.CborWriter;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -47,13 +47,38 @@ public enum Check {
   QE_IDENTITY_SIGNING_CERT_VALIDITY("the QE Identity signing certificate's validity period"),
   QE_IDENTITY_VALIDITY("the QE Identity's validity period"),
   TCB_LEVEL("the platform's TCB level"),
+  // AWS Nitro Enclaves attestation documents.
+  NITRO_DOCUMENT_FORMAT("the attestation document's structure"),
+  NITRO_ROOT("the attestation document's root certificate"),
+  NITRO_CHAIN("the attestation document's certificate chain"),
+  NITRO_CHAIN_VALIDITY("the validity periods of the attestation document's certificates"),
+  COSE_SIGNATURE("the attestation document's signature"),
+  // AMD SEV-SNP attestation reports.
+  SNP_REPORT_FORMAT("the SEV-SNP report's structure"),
+  VEK_FORMAT("the VCEK/VLEK certificate"),
+  AMD_ROOT("the AMD root key (ARK)"),
+  VEK_CHAIN("the VCEK/VLEK certificate chain"),
+  VEK_CHAIN_VALIDITY("the validity periods of the VCEK/VLEK chain"),
+  VEK_REVOKED("the AMD certificates' revocation status"),
+  VEK_TCB_MATCHES("the reported TCB against the VCEK/VLEK"),
+  CHIP_ID_MATCHES("the chip id against the VCEK"),
+  SNP_REPORT_SIGNATURE("the SEV-SNP report signature"),
   // Policy checks: the evidence is genuine, but is it what the verifier accepts?
   SIMULATION("the TEE's reality"),
   TCB_STATUS("the TCB status"),
   ADVISORIES("the security advisories"),
   DEBUG("the debug mode"),
   SEPT_VE_DISABLE("the TD's SEPT_VE_DISABLE attribute"),
-  MEASUREMENT("the measurements");
+  MEASUREMENT("the measurements"),
+  REPORT_DATA_BINDING("the report data binding"),
+  USER_DATA_BINDING("the user data binding"),
+  NONCE_BINDING("the nonce binding"),
+  PUBLIC_KEY_BINDING("the public key binding"),
+  SNP_VMPL("the guest's VMPL"),
+  SNP_GUEST_SVN("the guest SVN"),
+  SNP_TCB("the platform's minimum TCB"),
+  SNP_MIGRATION_AGENT("the migration agent"),
+  REVOCATION_CHECKED("the revocation check");
 
   private final String subject;
 

@@ -7,6 +7,10 @@ package dev.mse.attestation.verify;
 public enum TeeKind {
   SGX,
   TDX,
+  /** AMD SEV-SNP. */
+  SNP,
+  /** AWS Nitro Enclaves. */
+  NITRO,
   SIMULATED,
   /** The evidence could not be parsed far enough to tell. */
   UNKNOWN

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.codec.CborFormatException;
+import dev.mse.attestation.codec.CborReader;
+import dev.mse.attestation.codec.CborWriter;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.codec.CborWriter;
 import dev.mse.attestation.ratls.RaTlsFormatException.Problem;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

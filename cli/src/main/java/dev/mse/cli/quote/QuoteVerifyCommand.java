@@ -4,8 +4,13 @@ import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.policy.PolicyException;
 import dev.mse.attestation.policy.PolicyParser;
 import dev.mse.attestation.verify.Appraisal;
+import dev.mse.attestation.verify.EvidenceFormat;
+import dev.mse.attestation.verify.NitroBinding;
+import dev.mse.attestation.verify.NitroVerifier;
 import dev.mse.attestation.verify.QuoteVerifier;
 import dev.mse.attestation.verify.Reason;
+import dev.mse.attestation.verify.SnpVerifier;
+import dev.mse.attestation.verify.TeeKind;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
@@ -13,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,17 +36,28 @@ import tools.jackson.databind.node.ObjectNode;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Verify a quote (binary, hex or base64) against Intel's collateral and a policy.",
-      "Exit status 0 when the policy accepts the quote, 1 otherwise (with every reason)."
+      "Verify evidence (binary, hex or base64) against its endorsements and a policy: an SGX or TDX"
+          + " quote with Intel's collateral, a raw SEV-SNP report with its VCEK or VLEK, or an AWS"
+          + " Nitro attestation document (its chain is inside).",
+      "Exit status 0 when the policy accepts the evidence, 1 otherwise (with every reason)."
     })
 final class QuoteVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "QUOTE", description = "the quote file")
+  @Parameters(paramLabel = "EVIDENCE", description = "the quote, report or document file")
   Path quotePath;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  @Option(
+      names = "--tee",
+      paramLabel = "KIND",
+      description = "sgx, tdx, snp or nitro (default: detected from the file)",
+      converter = TeeConverter.class)
+  TeeOption tee;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   CollateralOptions collateral;
+
+  @picocli.CommandLine.Mixin SnpOptions snp;
 
   @Option(
       names = "--policy",
@@ -69,11 +86,30 @@ final class QuoteVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     QuoteFile quote = QuoteFile.read(quotePath);
+    EvidenceFormat format = TeeOption.formatOf(quote, Optional.ofNullable(tee));
     Instant when = at != null ? at : Instant.now();
     AppraisalPolicy base = loadPolicy();
     AppraisalPolicy policy = allowSimulation ? base.withAllowSimulation(true) : base;
-    var loaded = collateral.load(quote, spec.commandLine().getErr());
-    Appraisal appraisal = QuoteVerifier.full().verify(quote.bytes(), loaded, policy, when);
+    if (format != EvidenceFormat.DCAP_QUOTE && collateral != null) {
+      throw new UserError(
+          "Intel collateral (--collateral, PCS files, --pccs) is for SGX and TDX quotes only");
+    }
+    if (format != EvidenceFormat.SNP_REPORT && snp.given()) {
+      throw new UserError("--vcek, --crl and --kds are for SEV-SNP reports only");
+    }
+    Appraisal appraisal =
+        switch (format) {
+          case DCAP_QUOTE -> verifyQuote(quote, policy, when);
+          case SNP_REPORT ->
+              SnpVerifier.verify(
+                  quote.bytes(),
+                  snp.load(quote.bytes(), spec.commandLine().getErr()),
+                  policy,
+                  when,
+                  Optional.empty());
+          case NITRO_DOCUMENT ->
+              NitroVerifier.verify(quote.bytes(), policy, when, NitroBinding.none());
+        };
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.write(AppraisalJson.of(appraisal, when)));
@@ -82,6 +118,34 @@ final class QuoteVerifyCommand implements Callable<Integer> {
     }
     out.flush();
     return appraisal.accepted() ? 0 : 1;
+  }
+
+  private Appraisal verifyQuote(QuoteFile quote, AppraisalPolicy policy, Instant when) {
+    if (collateral == null) {
+      throw new UserError(
+          "an SGX or TDX quote is verified with Intel's collateral: give --collateral FILE, the PCS"
+              + " files (--tcb-info, --qe-identity, --pck-crl, --root-crl) or --pccs URL");
+    }
+    var loaded = collateral.load(quote, spec.commandLine().getErr());
+    Appraisal appraisal = QuoteVerifier.full().verify(quote.bytes(), loaded, policy, when);
+    if (tee != null
+        && (appraisal.tee() == TeeKind.SGX || appraisal.tee() == TeeKind.TDX)
+        && appraisal.tee() != tee.tee) {
+      throw new UserError(quotePath + " is " + appraisal.tee() + " evidence, not " + tee.tee);
+    }
+    return appraisal;
+  }
+
+  /** Accepts sgx, tdx, snp and nitro in any case. */
+  static final class TeeConverter implements picocli.CommandLine.ITypeConverter<TeeOption> {
+    @Override
+    public TeeOption convert(String value) {
+      try {
+        return TeeOption.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("expected sgx, tdx, snp or nitro");
+      }
+    }
   }
 
   private AppraisalPolicy loadPolicy() {
@@ -101,7 +165,11 @@ final class QuoteVerifyCommand implements Callable<Integer> {
         a.verdict()
             + "  "
             + a.tee()
-            + " quote"
+            + switch (a.tee()) {
+              case SNP -> " report";
+              case NITRO -> " attestation document";
+              default -> " quote";
+            }
             + a.tcbStatus().map(s -> ", TCB " + s).orElse("")
             + (a.advisoryIds().isEmpty() ? "" : ", advisories " + String.join(" ", a.advisoryIds()))
             + "  (as of "

@@ -1,4 +1,4 @@
-package dev.mse.attestation.ratls;
+package dev.mse.attestation.codec;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,27 +9,28 @@ import java.util.Arrays;
 /**
  * Reads the strict deterministic CBOR subset that {@link CborWriter} writes and rejects everything
  * else: non-shortest heads, indefinite lengths, reserved additional-information values, negative
- * integers, floats and simple values, malformed UTF-8, and lengths past the end of the input or
- * past the caller's limit. Accepting only one encoding per value is what makes "decode, then
- * re-encode" give back the signed bytes.
+ * integers (unless read with {@link #integer}), floats and simple values (but {@code null} through
+ * {@link #nullValue}), malformed UTF-8, and lengths past the end of the input or past the caller's
+ * limit. Accepting only one encoding per value is what makes "decode, then re-encode" give back the
+ * signed bytes.
  */
-final class CborReader {
+public final class CborReader {
   private final byte[] data;
   private int position;
 
-  CborReader(byte[] data) {
+  public CborReader(byte[] data) {
     this.data = data;
   }
 
-  int position() {
+  public int position() {
     return position;
   }
 
-  boolean atEnd() {
+  public boolean atEnd() {
     return position == data.length;
   }
 
-  void expectEnd() throws CborFormatException {
+  public void expectEnd() throws CborFormatException {
     if (!atEnd()) {
       throw new CborFormatException(
           (data.length - position) + " trailing byte(s) after the CBOR item at offset " + position);
@@ -37,25 +38,46 @@ final class CborReader {
   }
 
   /** The major type of the next item, without consuming it. */
-  int peekMajor() throws CborFormatException {
+  public int peekMajor() throws CborFormatException {
     if (atEnd()) {
       throw new CborFormatException("unexpected end of input at offset " + position);
     }
     return (data[position] & 0xff) >>> 5;
   }
 
-  long unsigned(String what) throws CborFormatException {
+  public long unsigned(String what) throws CborFormatException {
     return head(CborWriter.UNSIGNED, what);
   }
 
-  byte[] bytes(int maxLength, String what) throws CborFormatException {
+  /**
+   * A signed integer (major type 0 or 1). COSE headers need negative ones ({@code alg: -35}); the
+   * claims format has none and reads with {@link #unsigned}, which still refuses them.
+   */
+  public long integer(String what) throws CborFormatException {
+    if (peekMajor() == 1) {
+      return -1 - head(1, what);
+    }
+    return head(CborWriter.UNSIGNED, what);
+  }
+
+  /** Consumes a CBOR {@code null} (0xf6) if one comes next; says whether it did. */
+  public boolean nullValue() throws CborFormatException {
+    peekMajor();
+    if ((data[position] & 0xff) == 0xf6) {
+      position++;
+      return true;
+    }
+    return false;
+  }
+
+  public byte[] bytes(int maxLength, String what) throws CborFormatException {
     int length = length(CborWriter.BYTES, maxLength, what);
     byte[] value = Arrays.copyOfRange(data, position, position + length);
     position += length;
     return value;
   }
 
-  String text(int maxLength, String what) throws CborFormatException {
+  public String text(int maxLength, String what) throws CborFormatException {
     int length = length(CborWriter.TEXT, maxLength, what);
     try {
       String value =
@@ -72,20 +94,20 @@ final class CborReader {
     }
   }
 
-  int array(int maxSize, String what) throws CborFormatException {
+  public int array(int maxSize, String what) throws CborFormatException {
     return count(CborWriter.ARRAY, maxSize, what);
   }
 
-  int map(int maxSize, String what) throws CborFormatException {
+  public int map(int maxSize, String what) throws CborFormatException {
     return count(CborWriter.MAP, maxSize, what);
   }
 
-  long tag(String what) throws CborFormatException {
+  public long tag(String what) throws CborFormatException {
     return head(CborWriter.TAG, what);
   }
 
   /** The encoded bytes from {@code start} to the current position. */
-  byte[] slice(int start) {
+  public byte[] slice(int start) {
     return Arrays.copyOfRange(data, start, position);
   }
 

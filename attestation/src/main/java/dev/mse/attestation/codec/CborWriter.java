@@ -1,4 +1,4 @@
-package dev.mse.attestation.ratls;
+package dev.mse.attestation.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -6,20 +6,20 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes the few CBOR items mse needs (unsigned integers, byte and text strings, definite arrays
  * and maps, tags) in RFC 8949 §4.2.1 core deterministic form: every head uses the shortest encoding
- * of its argument and every length is definite. Map key order is the caller's job (see {@link
+ * of its argument and every length is definite. Map key order is the caller's job (see {@code
  * ClaimsCodec}). A full CBOR library is not worth a dependency for two small structures.
  */
-final class CborWriter {
-  static final int UNSIGNED = 0;
-  static final int BYTES = 2;
-  static final int TEXT = 3;
-  static final int ARRAY = 4;
-  static final int MAP = 5;
-  static final int TAG = 6;
+public final class CborWriter {
+  public static final int UNSIGNED = 0;
+  public static final int BYTES = 2;
+  public static final int TEXT = 3;
+  public static final int ARRAY = 4;
+  public static final int MAP = 5;
+  public static final int TAG = 6;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  CborWriter head(int major, long argument) {
+  public CborWriter head(int major, long argument) {
     if (argument < 0) {
       throw new IllegalArgumentException("CBOR arguments here are below 2^63");
     }
@@ -42,42 +42,42 @@ final class CborWriter {
     return this;
   }
 
-  CborWriter unsigned(long value) {
+  public CborWriter unsigned(long value) {
     return head(UNSIGNED, value);
   }
 
-  CborWriter bytes(byte[] value) {
+  public CborWriter bytes(byte[] value) {
     head(BYTES, value.length);
     out.writeBytes(value);
     return this;
   }
 
-  CborWriter text(String value) {
+  public CborWriter text(String value) {
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     head(TEXT, utf8.length);
     out.writeBytes(utf8);
     return this;
   }
 
-  CborWriter array(int size) {
+  public CborWriter array(int size) {
     return head(ARRAY, size);
   }
 
-  CborWriter map(int size) {
+  public CborWriter map(int size) {
     return head(MAP, size);
   }
 
-  CborWriter tag(long number) {
+  public CborWriter tag(long number) {
     return head(TAG, number);
   }
 
   /** Appends an already encoded item verbatim. */
-  CborWriter raw(byte[] encoded) {
+  public CborWriter raw(byte[] encoded) {
     out.writeBytes(encoded);
     return this;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return out.toByteArray();
   }
 

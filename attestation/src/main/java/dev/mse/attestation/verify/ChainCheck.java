@@ -1,0 +1,49 @@
+package dev.mse.attestation.verify;
+
+import dev.mse.attestation.crypto.CertificateSignatures;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+
+/** The checks of a certificate chain that ends at a pinned anchor, shared by SNP and Nitro. */
+final class ChainCheck {
+  private ChainCheck() {}
+
+  /**
+   * Checks that each certificate of {@code chain} (anchor first, leaf last) issued the next, and
+   * that each is valid at {@code at}. The anchor is the caller's pinned copy.
+   */
+  static void check(
+      List<X509Certificate> chain, Instant at, Check signatures, Check validity, Findings f) {
+    for (int i = 1; i < chain.size(); i++) {
+      X509Certificate issuer = chain.get(i - 1);
+      X509Certificate child = chain.get(i);
+      if (!CertificateSignatures.issuedBy(child, issuer)) {
+        f.fail(signatures, "'" + cn(child) + "' is not issued by '" + cn(issuer) + "'");
+      }
+    }
+    for (X509Certificate cert : chain) {
+      validity(cert, at, validity, "the certificate '" + cn(cert) + "'", f);
+    }
+  }
+
+  static void validity(X509Certificate cert, Instant at, Check check, String what, Findings f) {
+    Instant from = cert.getNotBefore().toInstant();
+    Instant to = cert.getNotAfter().toInstant();
+    if (at.isBefore(from)) {
+      f.fail(check, what + " is not valid yet at " + at + " (valid from " + from + ")");
+    } else if (at.isAfter(to)) {
+      f.fail(check, what + " expired at " + to + " (checked at " + at + ")");
+    }
+  }
+
+  static String cn(X509Certificate cert) {
+    String name = cert.getSubjectX500Principal().getName();
+    for (String part : name.split(",")) {
+      if (part.startsWith("CN=")) {
+        return part.substring(3);
+      }
+    }
+    return name;
+  }
+}

@@ -115,8 +115,13 @@ final class LocalNode {
   }
 
   private Path secretsDir() {
+    return secretsDirOf(spec.appId());
+  }
+
+  /** Where the secrets files of the node of {@code appId} are, in memory when the host allows. */
+  static Path secretsDirOf(UUID appId) {
     Path base = Files.isDirectory(TMPFS) ? TMPFS : Path.of(System.getProperty("java.io.tmpdir"));
-    return base.resolve("mse-node-" + spec.appId());
+    return base.resolve("mse-node-" + appId);
   }
 
   /** True when the recorded process still runs and is this node's runtime. */
@@ -300,7 +305,7 @@ final class LocalNode {
         });
   }
 
-  private static void deleteTree(Path root) {
+  static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

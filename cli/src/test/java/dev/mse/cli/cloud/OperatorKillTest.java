@@ -1,0 +1,322 @@
+package dev.mse.cli.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.cli.UserError;
+import dev.mse.operator.admin.AdminClient;
+import dev.mse.operator.admin.AdminReply;
+import dev.mse.operator.admin.AdminRequest;
+import dev.mse.operator.node.runtime.LoopbackPorts;
+import dev.mse.operator.node.runtime.RuntimeLaunch;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import dev.mse.protocol.pkg.AppPackage;
+import dev.mse.protocol.pkg.PackageKey;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The operator killed (SIGKILL) at random moments while apps are deployed: after each restart every
+ * app that got its 201 is there, and the host agrees with the database (no node directory, runtime
+ * or package without its app, no upload left, every live app with its node and exactly one
+ * runtime). Real {@code mse operator serve} processes over H2, simulated TEE, runtimes that wait
+ * for their owner. {@code -Dmse.killTest.rounds=N} and {@code -Dmse.killTest.seed=S} replay a run.
+ */
+class OperatorKillTest {
+  private static final int ROUNDS = Integer.getInteger("mse.killTest.rounds", 20);
+  private static final int DEPLOYS_PER_ROUND = 3; // the default quota of a project
+  private static final Duration READY = Duration.ofSeconds(90);
+
+  @TempDir Path work;
+
+  @Test
+  void killsDuringDeploysLoseNoConfirmedAppAndLeaveNothingBehind() throws Exception {
+    long seed = Long.getLong("mse.killTest.seed", System.nanoTime());
+    SplittableRandom random = new SplittableRandom(seed);
+    Path data = work.resolve("operator");
+    Path nodes = data.resolve("nodes");
+    Set<UUID> confirmed = ConcurrentHashMap.newKeySet();
+    ServeProcess serve = ServeProcess.start(work, data, 0);
+    String token = "";
+    try {
+      AdminReply reply =
+          AdminClient.send(
+                  data,
+                  new AdminRequest.CreateAccount(
+                      "owner@example.test", "correct horse battery", true))
+              .orElseThrow();
+      token = ((AdminReply.AccountCreated) reply).token().orElseThrow();
+      for (int round = 1; round <= ROUNDS; round++) {
+        String context = "round " + round + " of seed " + seed + "; log " + serve.log;
+        ApiClient deploying = serve.client(token);
+        List<Path> packages = new ArrayList<>();
+        List<byte[]> configs = new ArrayList<>();
+        for (int i = 0; i < DEPLOYS_PER_ROUND; i++) {
+          Path pkg = work.resolve("r" + round + "-" + i + ".tar");
+          configs.add(newDeployment(pkg));
+          packages.add(pkg);
+        }
+        Thread deployer =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; i < packages.size(); i++) {
+                        try {
+                          JsonNode app =
+                              deploying.deploy("default", "4g", configs.get(i), packages.get(i));
+                          confirmed.add(UUID.fromString(app.path("id").asString()));
+                        } catch (UserError e) {
+                          return; // the operator died under this request
+                        }
+                      }
+                    });
+        Thread.sleep(random.nextInt(0, 900));
+        serve.kill();
+        deployer.join();
+
+        serve = ServeProcess.start(work, data, round);
+        ApiClient api = serve.client(token);
+        assertConsistent(api, data, nodes, confirmed, context);
+        stopLiveApps(api);
+      }
+    } finally {
+      if (serve.process().isAlive() && !token.isEmpty()) {
+        stopLiveApps(serve.client(token));
+      }
+      serve.stop();
+      for (List<ProcessHandle> left : runtimes(nodes).values()) {
+        left.forEach(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  private static void stopLiveApps(ApiClient api) {
+    for (JsonNode app : api.apps(Map.of())) {
+      if (isLive(app.path("status").asString())) {
+        api.stop(UUID.fromString(app.path("id").asString()));
+      }
+    }
+  }
+
+  /** The host agrees with the database; waits a little for runtimes being restarted. */
+  private static void assertConsistent(
+      ApiClient api, Path data, Path nodes, Set<UUID> confirmed, String context) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (true) {
+      try {
+        checkConsistent(api, data, nodes, confirmed, context);
+        return;
+      } catch (AssertionError e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  private static void checkConsistent(
+      ApiClient api, Path data, Path nodes, Set<UUID> confirmed, String context) throws Exception {
+    Map<UUID, String> rows = new HashMap<>();
+    for (JsonNode app : api.apps(Map.of())) {
+      rows.put(UUID.fromString(app.path("id").asString()), app.path("status").asString());
+    }
+    assertThat(rows.keySet()).as("apps that got 201, %s", context).containsAll(confirmed);
+    assertThat(rows.keySet()).as("node directories, %s", context).containsAll(ids(nodes, ""));
+    assertThat(rows.keySet())
+        .as("packages, %s", context)
+        .containsAll(ids(data.resolve("packages"), ".tar"));
+    assertThat(list(data.resolve("uploads"))).as("uploads, %s", context).isEmpty();
+    Map<UUID, List<ProcessHandle>> running = runtimes(nodes);
+    for (UUID id : running.keySet()) {
+      assertThat(rows.get(id))
+          .as("status of app %s whose runtime runs, %s", id, context)
+          .isNotNull();
+      assertThat(isLive(rows.get(id))).as("app %s is %s, %s", id, rows.get(id), context).isTrue();
+    }
+    rows.forEach(
+        (id, status) -> {
+          if (isLive(status)) {
+            assertThat(nodes.resolve(id.toString()))
+                .as("node of %s, %s", id, context)
+                .isDirectory();
+            assertThat(running.getOrDefault(id, List.of()))
+                .as("runtimes of live app %s, %s", id, context)
+                .hasSize(1);
+          }
+        });
+  }
+
+  private static boolean isLive(String status) {
+    return status.equals("spawning") || status.equals("initializing") || status.equals("running");
+  }
+
+  /** A deployment config of a new app, with its encrypted package written to {@code pkg}. */
+  private static byte[] newDeployment(Path pkg) throws Exception {
+    UUID id = UUID.randomUUID();
+    byte[] bytes =
+        AppPackage.create(
+                "killed",
+                "com.example.Main",
+                Optional.empty(),
+                "/health",
+                ("code of " + id).getBytes(StandardCharsets.UTF_8),
+                PackageKey.generate())
+            .toBytes();
+    Files.write(pkg, bytes);
+    return new DeploymentConfig(
+            id,
+            "killed",
+            "com.example.Main",
+            Optional.empty(),
+            "/health",
+            SslOrigin.SELF,
+            id + ".mse.localhost",
+            Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
+            ByteString.of(new byte[32]),
+            ByteString.of(bytes).sha256(),
+            Optional.empty())
+        .toCanonicalJson();
+  }
+
+  /** The runtime processes started from a node directory under {@code nodes}, by app. */
+  private static Map<UUID, List<ProcessHandle>> runtimes(Path nodes) {
+    String marker = "--config " + nodes + File.separator;
+    Map<UUID, List<ProcessHandle>> found = new HashMap<>();
+    ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
+        .forEach(
+            h -> {
+              String line = RuntimeLaunch.commandLine(h);
+              int at = line.indexOf(marker);
+              if (at >= 0 && line.contains(RuntimeLaunch.RUNTIME_JAR)) {
+                String id = line.substring(at + marker.length(), at + marker.length() + 36);
+                found.computeIfAbsent(UUID.fromString(id), k -> new ArrayList<>()).add(h);
+              }
+            });
+    return found;
+  }
+
+  private static List<UUID> ids(Path dir, String suffix) throws Exception {
+    List<UUID> ids = new ArrayList<>();
+    for (Path p : list(dir)) {
+      String name = p.getFileName().toString();
+      if (name.endsWith(suffix)) {
+        ids.add(UUID.fromString(name.substring(0, name.length() - suffix.length())));
+      }
+    }
+    return ids;
+  }
+
+  private static List<Path> list(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.toList();
+    }
+  }
+
+  /** {@code mse operator serve} in a JVM of its own. */
+  private record ServeProcess(Process process, int apiPort, Path log) {
+    static ServeProcess start(Path work, Path data, int n) throws Exception {
+      int apiPort = LoopbackPorts.free();
+      Path log = work.resolve("serve-" + n + ".log");
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.mse.cli.Main",
+                  "operator",
+                  "serve",
+                  "--data",
+                  data.toString(),
+                  "--runtime",
+                  CloudFixture.RUNTIME.toString(),
+                  "--tee",
+                  "simulation",
+                  "--api-port",
+                  Integer.toString(apiPort),
+                  "--proxy-port",
+                  Integer.toString(LoopbackPorts.free()))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      ServeProcess serve = new ServeProcess(p, apiPort, log);
+      serve.awaitReady();
+      return serve;
+    }
+
+    String baseUrl() {
+      return "http://127.0.0.1:" + apiPort;
+    }
+
+    ApiClient client(String token) {
+      return new ApiClient(baseUrl(), Optional.of(token));
+    }
+
+    private void awaitReady() throws Exception {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      Instant deadline = Instant.now().plus(READY);
+      while (Instant.now().isBefore(deadline)) {
+        if (!process.isAlive()) {
+          throw new AssertionError("mse operator serve exited: " + Files.readString(log));
+        }
+        try {
+          HttpResponse<Void> r =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/defaults")).build(),
+                  HttpResponse.BodyHandlers.discarding());
+          if (r.statusCode() == 200) {
+            return;
+          }
+        } catch (java.io.IOException e) {
+          // not listening yet
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("mse operator serve is not ready: " + Files.readString(log));
+    }
+
+    /** SIGKILL: no shutdown hook, nothing flushed or closed. */
+    void kill() throws Exception {
+      process.destroyForcibly();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** As Ctrl-C. */
+    void stop() throws Exception {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}

@@ -95,7 +95,10 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
-  /** Runs {@code work} on one connection, committed when it returns, rolled back if it throws. */
+  /**
+   * Runs {@code work} on one connection, committed and on disk when it returns, rolled back if it
+   * throws. Every write the operator confirms to someone goes through here.
+   */
   public <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
     try (Connection c = pool.getConnection()) {
       T result;
@@ -121,7 +124,10 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} on one connection in auto-commit mode. */
+  /**
+   * Runs {@code work} on one connection in auto-commit mode: for reads, and for writes nobody waits
+   * on (written at once, not forced to the device on H2).
+   */
   public <T> T read(Work<T, RuntimeException> work) {
     try (Connection c = pool.getConnection()) {
       return work.run(c);

@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.cli.ServeProcess;
 import dev.mse.cli.UserError;
 import dev.mse.operator.admin.AdminClient;
 import dev.mse.operator.admin.AdminReply;
 import dev.mse.operator.admin.AdminRequest;
-import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageKey;
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +33,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,8 +108,8 @@ class OperatorKillTest {
               .orElseThrow();
       token = ((AdminReply.AccountCreated) reply).token().orElseThrow();
       for (int round = 1; round <= ROUNDS; round++) {
-        String context = "round " + round + " of seed " + seed + "; log " + serve.log;
-        ApiClient deploying = serve.client(token);
+        String context = "round " + round + " of seed " + seed + "; log " + serve.log();
+        ApiClient deploying = client(serve, token);
         List<Path> packages = new ArrayList<>();
         List<byte[]> configs = new ArrayList<>();
         for (int i = 0; i < DEPLOYS_PER_ROUND; i++) {
@@ -141,7 +136,7 @@ class OperatorKillTest {
         deployer.join();
 
         serve = ServeProcess.start(work, data, databaseUrl, round);
-        ApiClient api = serve.client(token);
+        ApiClient api = client(serve, token);
         assertConsistent(api, data, nodes, confirmed, context);
         stopLiveApps(api);
       }
@@ -150,7 +145,7 @@ class OperatorKillTest {
       throw e;
     } finally {
       if (serve.process().isAlive() && !token.isEmpty()) {
-        stopLiveApps(serve.client(token));
+        stopLiveApps(client(serve, token));
       }
       serve.stop();
       for (List<ProcessHandle> left : runtimes(nodes).values()) {
@@ -168,6 +163,10 @@ class OperatorKillTest {
         Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
+  }
+
+  private static ApiClient client(ServeProcess serve, String token) {
+    return new ApiClient(serve.baseUrl(), Optional.of(token));
   }
 
   private static void stopLiveApps(ApiClient api) {
@@ -294,90 +293,6 @@ class OperatorKillTest {
     }
     try (Stream<Path> files = Files.list(dir)) {
       return files.toList();
-    }
-  }
-
-  /** {@code mse operator serve} in a JVM of its own. */
-  private record ServeProcess(Process process, int apiPort, Path log) {
-    static ServeProcess start(Path work, Path data, Optional<String> databaseUrl, int n)
-        throws Exception {
-      int apiPort = LoopbackPorts.free();
-      Path log = work.resolve("serve-" + n + ".log");
-      List<String> command =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-XX:TieredStopAtLevel=1",
-                  "-XX:+UseSerialGC",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "dev.mse.cli.Main",
-                  "operator",
-                  "serve",
-                  "--data",
-                  data.toString(),
-                  "--runtime",
-                  CloudFixture.RUNTIME.toString(),
-                  "--tee",
-                  "simulation",
-                  "--api-port",
-                  Integer.toString(apiPort),
-                  "--proxy-port",
-                  Integer.toString(LoopbackPorts.free())));
-      databaseUrl.ifPresent(url -> command.addAll(List.of("--database-url", url)));
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      ServeProcess serve = new ServeProcess(p, apiPort, log);
-      serve.awaitReady();
-      return serve;
-    }
-
-    String baseUrl() {
-      return "http://127.0.0.1:" + apiPort;
-    }
-
-    ApiClient client(String token) {
-      return new ApiClient(baseUrl(), Optional.of(token));
-    }
-
-    private void awaitReady() throws Exception {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      Instant deadline = Instant.now().plus(READY);
-      while (Instant.now().isBefore(deadline)) {
-        if (!process.isAlive()) {
-          throw new AssertionError("mse operator serve exited: " + Files.readString(log));
-        }
-        try {
-          HttpResponse<Void> r =
-              http.send(
-                  HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/defaults")).build(),
-                  HttpResponse.BodyHandlers.discarding());
-          if (r.statusCode() == 200) {
-            return;
-          }
-        } catch (java.io.IOException e) {
-          // not listening yet
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError("mse operator serve is not ready: " + Files.readString(log));
-    }
-
-    /** SIGKILL: no shutdown hook, nothing flushed or closed. */
-    void kill() throws Exception {
-      process.destroyForcibly();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
-
-    /** As Ctrl-C. */
-    void stop() throws Exception {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
     }
   }
 }

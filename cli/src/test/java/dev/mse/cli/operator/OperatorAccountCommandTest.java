@@ -3,15 +3,21 @@ package dev.mse.cli.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.cli.MseCli;
+import dev.mse.cli.ServeProcess;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.operator.store.Database;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,19 +35,30 @@ class OperatorAccountCommandTest {
   @Test
   void createsAnAccountAndTokenWhileTheOperatorServes() throws Exception {
     Path data = work.resolve("operator");
-    try (LocalOperator operator = serve(data)) {
+    // a process of its own, as in production: it holds its H2 database
+    ServeProcess serve = ServeProcess.start(work, data, Optional.empty(), 0);
+    try {
       MseCli.Run run =
           account("operator", "account", "--data", data.toString(), "--token", "me@example.test")
               .succeeded();
       String[] lines = run.out().strip().split("\n");
       assertThat(lines[0]).startsWith("created me@example.test (");
-      assertThat(operator.operator().accounts().authenticateToken(lines[1]).email())
-          .isEqualTo("me@example.test");
+      HttpResponse<String> me =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(serve.baseUrl() + "/api/v1/users/me"))
+                      .header("Authorization", "Bearer " + lines[1])
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(me.statusCode()).isEqualTo(200);
+      assertThat(me.body()).contains("me@example.test");
 
       // refused as the API would, in one line
       MseCli.Run again =
           account("operator", "account", "--data", data.toString(), "me@example.test").failed();
       assertThat(again.err().strip()).isEqualTo("mse: An account with this email already exists.");
+    } finally {
+      serve.stop();
     }
   }
 

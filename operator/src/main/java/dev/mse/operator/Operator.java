@@ -3,12 +3,15 @@ package dev.mse.operator;
 import dev.mse.operator.account.AccountService;
 import dev.mse.operator.account.OAuthLogin;
 import dev.mse.operator.account.ProjectService;
+import dev.mse.operator.admin.AdminChannel;
+import dev.mse.operator.admin.AdminCommands;
 import dev.mse.operator.api.ApiServer;
 import dev.mse.operator.apps.AppRouteTable;
 import dev.mse.operator.apps.AppService;
 import dev.mse.operator.apps.AppTraffic;
 import dev.mse.operator.apps.HardwareCatalog;
 import dev.mse.operator.apps.NodeEvents;
+import dev.mse.operator.apps.StartupReconciliation;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.SharedUserPolicy;
@@ -16,14 +19,20 @@ import dev.mse.operator.proxy.ProxyMetrics;
 import dev.mse.operator.proxy.RouteTable;
 import dev.mse.operator.store.DataDirectory;
 import dev.mse.operator.store.Database;
+import dev.mse.operator.store.EmptyDatabaseException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +63,7 @@ public final class Operator implements AutoCloseable {
   private final AppRouteTable routes;
   private final AppTraffic traffic;
   private final ApiServer api;
+  private final Optional<AdminChannel> admin;
   private final ScheduledExecutorService expiry;
 
   private Operator(
@@ -66,6 +76,7 @@ public final class Operator implements AutoCloseable {
       AppRouteTable routes,
       AppTraffic traffic,
       ApiServer api,
+      Optional<AdminChannel> admin,
       ScheduledExecutorService expiry) {
     this.config = config;
     this.db = db;
@@ -76,12 +87,15 @@ public final class Operator implements AutoCloseable {
     this.routes = routes;
     this.traffic = traffic;
     this.api = api;
+    this.admin = admin;
     this.expiry = expiry;
   }
 
   /**
-   * Opens the database (migrating it), syncs the hardware offers, builds the node provider with the
-   * operator's listener, resumes every live app, starts the API and the expiry task.
+   * Binds the admin channel, opens the database (migrating it; refusing to create a schema beside
+   * the nodes of a lost one), syncs the hardware offers, builds the node provider with the
+   * operator's listener, reconciles the host with the database ({@link StartupReconciliation}),
+   * resumes every live app, starts the API, the admin channel and the expiry task.
    *
    * @param nodeProviders builds the node provider given the listener it must report to
    */
@@ -102,7 +116,15 @@ public final class Operator implements AutoCloseable {
     if (SharedUserPolicy.singleTenant(config)) {
       LOG.warn(SharedUserPolicy.MESSAGE);
     }
-    Database db = Database.open(config.jdbcUrl());
+    // first: an operator already serving this data directory answers here, and this one stops
+    Optional<AdminChannel> admin = AdminChannel.bind(config.dataDir());
+    Database db;
+    try {
+      db = Database.open(config.jdbcUrl(), () -> refuseFreshSchemaBesideNodes(config));
+    } catch (RuntimeException e) {
+      admin.ifPresent(AdminChannel::close);
+      throw e;
+    }
     NodeProvider nodes = null;
     ScheduledExecutorService expiry = null;
     try {
@@ -116,10 +138,12 @@ public final class Operator implements AutoCloseable {
       AppRouteTable routes = new AppRouteTable(config.appsDomain());
       AppTraffic traffic = new AppTraffic();
       AppService apps = new AppService(db, config, projects, nodes, events, routes, traffic, clock);
+      new StartupReconciliation(db, nodes, apps).run();
       // H2 and the services made their files with the process's umask: none is for anyone else
       DataDirectory.tighten(config.dataDir());
       apps.resumeAll();
       ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps, clock);
+      admin.ifPresent(a -> a.serve(new AdminCommands(accounts)));
       expiry =
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().name("operator-expiry").daemon().unstarted(r));
@@ -136,16 +160,53 @@ public final class Operator implements AutoCloseable {
           TimeUnit.MILLISECONDS);
       LOG.info("operator API on {}", api.uri());
       return new Operator(
-          config, db, nodes, accounts, projects, apps, routes, traffic, api, expiry);
+          config, db, nodes, accounts, projects, apps, routes, traffic, api, admin, expiry);
     } catch (Exception | Error e) {
       if (expiry != null) {
         expiry.shutdownNow();
       }
+      admin.ifPresent(AdminChannel::close);
       if (nodes != null) {
         nodes.close();
       }
       db.close();
       throw e;
+    }
+  }
+
+  /**
+   * A database without a schema beside node directories or packages has lost the operator's state
+   * (a file emptied, a wrong URL): starting afresh would orphan every node, so the operator
+   * refuses.
+   */
+  private static void refuseFreshSchemaBesideNodes(OperatorConfig config) {
+    Path dataDir = config.dataDir();
+    Path nodesDir = config.isolation().nodesDir().orElse(dataDir.resolve("nodes"));
+    long nodes = entries(nodesDir);
+    long packages = entries(dataDir.resolve("packages"));
+    if (nodes + packages > 0) {
+      throw new EmptyDatabaseException(
+          "the database is empty but there are "
+              + nodes
+              + " node(s) and "
+              + packages
+              + " package(s) (in "
+              + nodesDir.toAbsolutePath()
+              + " and "
+              + dataDir.resolve("packages").toAbsolutePath()
+              + "): refusing to start afresh and orphan them (restore the database, or move them"
+              + " away)");
+    }
+  }
+
+  private static long entries(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
     }
   }
 
@@ -195,6 +256,7 @@ public final class Operator implements AutoCloseable {
   @Override
   public void close() throws Exception {
     expiry.shutdownNow();
+    admin.ifPresent(AdminChannel::close);
     try {
       api.close();
     } finally {

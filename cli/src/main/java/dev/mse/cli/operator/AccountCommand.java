@@ -2,16 +2,23 @@ package dev.mse.cli.operator;
 
 import dev.mse.cli.UserError;
 import dev.mse.operator.OperatorConfig;
-import dev.mse.operator.OperatorException;
 import dev.mse.operator.account.AccountService;
+import dev.mse.operator.admin.AdminClient;
+import dev.mse.operator.admin.AdminCommands;
+import dev.mse.operator.admin.AdminReply;
+import dev.mse.operator.admin.AdminRequest;
 import dev.mse.operator.apps.HardwareCatalog;
-import dev.mse.operator.store.Account;
 import dev.mse.operator.store.Database;
+import dev.mse.operator.store.EmptyDatabaseException;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,9 +31,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "account",
     mixinStandardHelpOptions = true,
-    description =
-        "Create an account in the operator's database, the password read from stdin (at least 12"
-            + " characters); with --token, also print an API token for 'mse cloud login --token'.")
+    description = {
+      "Create an account, the password read from stdin (at least 12 characters); with --token,"
+          + " also print an API token for 'mse cloud login --token'.",
+      "While the operator of the data directory serves, the account is created through it (its"
+          + " admin channel, <data>/admin/operator.sock, open to the operator's user only);"
+          + " otherwise in its database, which must exist: this command never creates one."
+    })
 final class AccountCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -46,20 +57,51 @@ final class AccountCommand implements Callable<Integer> {
     if (password == null) {
       throw new UserError("give the password on stdin");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    try (Database db = Database.open(config.jdbcUrl())) {
-      // The offers come first: a new account's projects get quotas on them.
-      new HardwareCatalog(db).sync(config);
-      AccountService accounts = new AccountService(db, config, Clock.systemUTC());
-      Account account = accounts.createAccount(email, password.strip());
-      out.println("created " + account.email() + " (" + account.id() + ")");
-      if (token) {
-        out.println(accounts.createToken(account.id(), "created by mse operator account").secret());
-      }
-    } catch (OperatorException e) {
+    AdminRequest request = new AdminRequest.CreateAccount(email, password.strip(), token);
+    Optional<AdminReply> served;
+    try {
+      served = AdminClient.send(config.dataDir(), request);
+    } catch (IOException e) {
       throw new UserError(e.getMessage(), e);
+    }
+    AdminReply reply = served.isPresent() ? served.get() : withoutOperator(config, request);
+    PrintWriter out = spec.commandLine().getOut();
+    switch (reply) {
+      case AdminReply.AccountCreated created -> {
+        out.println("created " + created.email() + " (" + created.accountId() + ")");
+        created.token().ifPresent(out::println);
+      }
+      case AdminReply.Refused refused -> throw new UserError(refused.message());
     }
     out.flush();
     return 0;
+  }
+
+  /** No operator serves the data directory: its database, if there is one, is free to open. */
+  private static AdminReply withoutOperator(OperatorConfig config, AdminRequest request) {
+    boolean h2 = config.databaseUrl().isEmpty();
+    if (h2 && !Files.isRegularFile(Database.h2DatabaseFile(config.dataDir()))) {
+      throw new UserError(noOperator(config.dataDir()));
+    }
+    String url = h2 ? Database.existingH2Url(config.dataDir()) : config.jdbcUrl();
+    try (Database db =
+        Database.open(
+            url,
+            () -> {
+              throw new EmptyDatabaseException(noOperator(config.dataDir()));
+            })) {
+      // The offers come first: a new account's projects get quotas on them.
+      new HardwareCatalog(db).sync(config);
+      return new AdminCommands(new AccountService(db, config, Clock.systemUTC())).handle(request);
+    } catch (EmptyDatabaseException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  private static String noOperator(Path dataDir) {
+    return "no operator serves "
+        + dataDir.toAbsolutePath()
+        + " and it has no operator database: give the --data or --config of an operator ('mse"
+        + " operator serve' creates its database)";
   }
 }

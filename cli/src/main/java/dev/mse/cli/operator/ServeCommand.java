@@ -2,8 +2,10 @@ package dev.mse.cli.operator;
 
 import dev.mse.cli.UserError;
 import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.admin.AdminChannel;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.runtime.TeeDetection;
+import dev.mse.operator.store.EmptyDatabaseException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +52,8 @@ final class ServeCommand implements Callable<Integer> {
           LocalOperator.start(new LocalOperator.Settings(config, options.runtimeDir(), kind));
     } catch (java.net.BindException e) {
       throw new UserError("a port is busy: " + e.getMessage() + " (--api-port, --proxy-port)", e);
+    } catch (EmptyDatabaseException | AdminChannel.AnotherOperatorException e) {
+      throw new UserError(e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -7,6 +7,7 @@ import dev.mse.cli.Json;
 import dev.mse.cli.MseCli;
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.node.FoundNode;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
@@ -25,6 +26,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,16 @@ class LyingNodeTest {
     @Override
     public void resume(NodeSpec spec) {
       real.resume(spec);
+    }
+
+    @Override
+    public List<FoundNode> findNodes() {
+      return real.findNodes();
+    }
+
+    @Override
+    public void discard(UUID appId) {
+      real.discard(appId);
     }
 
     @Override

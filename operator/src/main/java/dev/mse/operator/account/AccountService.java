@@ -276,7 +276,8 @@ public final class AccountService {
             now,
             Optional.empty(),
             Optional.of(now.plus(lifetime)));
-    db.read(
+    // a transaction: confirmed means forced to disk (Database)
+    db.inTransaction(
         c -> {
           TokenTable.insert(c, token, Secrets.sha256Hex(secret));
           return null;
@@ -289,7 +290,7 @@ public final class AccountService {
   }
 
   public void deleteToken(UUID accountId, UUID tokenId) throws OperatorException {
-    if (!db.read(c -> TokenTable.delete(c, accountId, tokenId))) {
+    if (!db.inTransaction(c -> TokenTable.delete(c, accountId, tokenId))) {
       throw OperatorException.notFound("token_not_found", "No token with this id.");
     }
   }
@@ -297,7 +298,8 @@ public final class AccountService {
   /** Revokes the API token {@code token} of {@code accountId} (logout). */
   public void revokeToken(UUID accountId, String token) throws OperatorException {
     Optional<ApiToken> found = db.read(c -> TokenTable.byHash(c, Secrets.sha256Hex(token)));
-    if (found.isEmpty() || !db.read(c -> TokenTable.delete(c, accountId, found.get().id()))) {
+    if (found.isEmpty()
+        || !db.inTransaction(c -> TokenTable.delete(c, accountId, found.get().id()))) {
       throw OperatorException.notFound("token_not_found", "No such token.");
     }
   }

@@ -28,10 +28,12 @@ import dev.mse.protocol.deploy.DeploymentConfigException;
 import dev.mse.protocol.text.UntrustedText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -62,6 +64,7 @@ public final class AppService {
   public static final Duration LOG_RETENTION = Duration.ofDays(4);
 
   private static final Logger LOG = LoggerFactory.getLogger(AppService.class);
+  private static final String PACKAGE_SUFFIX = ".tar";
 
   private final Database db;
   private final OperatorConfig config;
@@ -108,6 +111,30 @@ public final class AppService {
     return uploads;
   }
 
+  /** Where the packages of apps are kept, one {@code <app id>.tar} each. */
+  Path packageDirectory() {
+    return packages;
+  }
+
+  private Path packageFile(UUID appId) {
+    return packages.resolve(appId + PACKAGE_SUFFIX);
+  }
+
+  /** The app a file of the package directory belongs to, if its name is that of a package. */
+  static Optional<UUID> packageOwner(Path file) {
+    String name = file.getFileName().toString();
+    if (!name.endsWith(PACKAGE_SUFFIX)) {
+      return Optional.empty();
+    }
+    String id = name.substring(0, name.length() - PACKAGE_SUFFIX.length());
+    try {
+      UUID uuid = UUID.fromString(id);
+      return uuid.toString().equals(id) ? Optional.of(uuid) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   /**
    * Deploys an app. On success the package is at {@code <data>/packages/<id>.tar}, the app is
    * {@code spawning} and its node is starting; on any failure nothing was written.
@@ -141,7 +168,7 @@ public final class AppService {
     checkExpiry(deployment, now);
 
     UUID id = deployment.appId();
-    Path target = packages.resolve(id + ".tar");
+    Path target = packageFile(id);
     AppRecord app =
         new AppRecord(
             id,
@@ -195,9 +222,12 @@ public final class AppService {
             checkAccountQuota(c, accountId, hardware.name());
             AppTable.insert(c, app);
             AppTable.claimDomain(c, app);
-            // last step before commit: a failed move rolls the row back
+            // last step before commit: a failed move rolls the row back. The package is on disk
+            // before the row commits: a confirmed app never lacks its package.
             try {
+              force(request.packageFile());
               Files.move(request.packageFile(), target, StandardCopyOption.ATOMIC_MOVE);
+              force(packages);
             } catch (IOException e) {
               throw new UncheckedIOException("cannot store the package", e);
             }
@@ -589,6 +619,13 @@ public final class AppService {
       return new AppTable.Position(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), id);
     } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
       throw bad;
+    }
+  }
+
+  /** Forces a file's content, or a directory's entries, to the device (fsync). */
+  private static void force(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      channel.force(true);
     }
   }
 

@@ -58,7 +58,11 @@ public final class LocalOperator implements AutoCloseable {
   public static LocalOperator start(Settings s) throws Exception {
     OperatorConfig.Isolation isolation = s.config().isolation();
     boolean perAppUsers = isolation.perAppUsers().orElseGet(LocalNodeProvider::operatorIsRoot);
-    OperatorConfig config = s.config().withIsolation(isolation.withPerAppUsers(perAppUsers));
+    OperatorConfig perUser = s.config().withIsolation(isolation.withPerAppUsers(perAppUsers));
+    // The nodes directory, named in the configuration the operator gets: its start-up checks
+    // (an empty database beside existing nodes) look where the nodes really are.
+    OperatorConfig config =
+        perUser.withIsolation(perUser.isolation().withNodesDir(nodesDir(perUser, perAppUsers)));
     DataDirectory.secure(config.dataDir());
     OperatorTls tls =
         OperatorTls.loadOrCreate(config.dataDir().resolve("tls"), config.appsDomain());

@@ -1,6 +1,7 @@
 package dev.mse.operator.node;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,6 +18,18 @@ public interface NodeProvider extends AutoCloseable {
    * (the runtime then serves from its sealed state without the owner).
    */
   void resume(NodeSpec spec);
+
+  /**
+   * Every node this provider finds on its host (a node directory, a runtime process or both), for
+   * the operator to compare with its database when it starts.
+   */
+  List<FoundNode> findNodes();
+
+  /**
+   * Stops every runtime of a node that no live app owns and removes all it left on the host: what
+   * an operator killed at the wrong moment leaves behind.
+   */
+  void discard(UUID appId);
 
   /** Stops the node of an app (graceful, then forced); no-op when it does not run. */
   void stop(UUID appId);

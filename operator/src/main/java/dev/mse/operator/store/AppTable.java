@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -119,6 +121,17 @@ public final class AppTable {
         c,
         "SELECT " + COLUMNS + " FROM apps a WHERE a.status IN " + LIVE + " ORDER BY a.created_at",
         AppTable::app);
+  }
+
+  /** The status of every app the database knows, live or ended (the operator's start-up check). */
+  public static Map<UUID, AppStatus> statuses(Connection c) {
+    Map<UUID, AppStatus> statuses = new HashMap<>();
+    for (Map.Entry<UUID, AppStatus> e :
+        Jdbc.query(
+            c, "SELECT id, status FROM apps", rs -> Map.entry(Jdbc.uuid(rs, "id"), status(rs)))) {
+      statuses.put(e.getKey(), e.getValue());
+    }
+    return statuses;
   }
 
   /** Live apps whose expiry is at or before {@code now}. */
@@ -253,14 +266,18 @@ public final class AppTable {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));
   }
 
+  private static AppStatus status(ResultSet rs) throws SQLException {
+    return AppStatus.fromWireName(rs.getString("status"))
+        .orElseThrow(() -> new SQLException("unknown app status in the database"));
+  }
+
   static AppRecord app(ResultSet rs) throws SQLException {
     return new AppRecord(
         Jdbc.uuid(rs, "id"),
         rs.getString("name"),
         Jdbc.uuid(rs, "project_id"),
         rs.getString("hardware"),
-        AppStatus.fromWireName(rs.getString("status"))
-            .orElseThrow(() -> new SQLException("unknown app status in the database")),
+        status(rs),
         SslOrigin.fromWireName(rs.getString("ssl_origin"))
             .orElseThrow(() -> new SQLException("unknown ssl origin in the database")),
         rs.getString("domain"),

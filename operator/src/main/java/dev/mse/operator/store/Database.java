@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -12,25 +13,60 @@ import org.flywaydb.core.Flyway;
  * The operator's database: a HikariCP pool over H2 (a file under the data directory, no setup) or
  * PostgreSQL (given a JDBC URL), migrated by Flyway at open. Both speak the one dialect of {@code
  * db/migration}: H2 runs in PostgreSQL mode with lower-case identifiers.
+ *
+ * <p>A commit is on disk when it returns. PostgreSQL does that by default (fsync at commit). H2
+ * does not: its store writes commits in the background every half second ({@code WRITE_DELAY}) and
+ * never forces them to the device except at close. So H2 runs with {@code WRITE_DELAY=0} (each
+ * commit is written to the file before it returns: it survives the operator's death) and every
+ * {@link #inTransaction transaction} ends with {@code CHECKPOINT SYNC} (the file is forced to the
+ * device: it survives the machine's).
  */
 public final class Database implements AutoCloseable {
-  private final HikariDataSource pool;
+  private static final String H2_FILE_URL = "jdbc:h2:file:";
 
-  private Database(HikariDataSource pool) {
+  private final HikariDataSource pool;
+  private final boolean forceAfterCommit;
+
+  private Database(HikariDataSource pool, boolean forceAfterCommit) {
     this.pool = pool;
+    this.forceAfterCommit = forceAfterCommit;
   }
 
   /** The H2 URL of the default database file under {@code dataDir}. */
   public static String h2Url(Path dataDir) {
-    return "jdbc:h2:file:"
-        + dataDir.toAbsolutePath().resolve("operator")
+    return H2_FILE_URL
+        + h2File(dataDir)
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
         // deployments queue on a project's quota row; H2's default of one second is too short
-        + ";LOCK_TIMEOUT=10000";
+        + ";LOCK_TIMEOUT=10000"
+        // a commit is written before it returns, not up to 500 ms later
+        + ";WRITE_DELAY=0";
+  }
+
+  /** As {@link #h2Url} but opening fails when the database file does not exist yet. */
+  public static String existingH2Url(Path dataDir) {
+    return h2Url(dataDir) + ";IFEXISTS=TRUE";
+  }
+
+  /** The file H2 keeps the database of {@code dataDir} in. */
+  public static Path h2DatabaseFile(Path dataDir) {
+    return h2File(dataDir).resolveSibling("operator.mv.db");
+  }
+
+  private static Path h2File(Path dataDir) {
+    return dataDir.toAbsolutePath().resolve("operator");
   }
 
   /** Opens and migrates the database at {@code jdbcUrl} (H2 or PostgreSQL). */
   public static Database open(String jdbcUrl) {
+    return open(jdbcUrl, () -> {});
+  }
+
+  /**
+   * Opens and migrates the database at {@code jdbcUrl}; when it has no schema yet, {@code
+   * beforeCreatingSchema} runs first and may refuse by throwing {@link EmptyDatabaseException}.
+   */
+  public static Database open(String jdbcUrl, SchemaCreationCheck beforeCreatingSchema) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setPoolName("operator-db");
@@ -38,43 +74,60 @@ public final class Database implements AutoCloseable {
     config.setAutoCommit(true);
     HikariDataSource pool = new HikariDataSource(config);
     try {
-      Flyway.configure()
-          .dataSource(pool)
-          .locations("classpath:db/migration")
-          .failOnMissingLocations(true)
-          .load()
-          .migrate();
+      Flyway flyway =
+          Flyway.configure()
+              .dataSource(pool)
+              .locations("classpath:db/migration")
+              .failOnMissingLocations(true)
+              .load();
+      if (flyway.info().current() == null) {
+        beforeCreatingSchema.check();
+      }
+      flyway.migrate();
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
-    return new Database(pool);
+    return new Database(pool, jdbcUrl.startsWith("jdbc:h2:"));
   }
 
   public DataSource dataSource() {
     return pool;
   }
 
-  /** Runs {@code work} on one connection, committed when it returns, rolled back if it throws. */
+  /**
+   * Runs {@code work} on one connection, committed and on disk when it returns, rolled back if it
+   * throws. Every write the operator confirms to someone goes through here.
+   */
   public <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
     try (Connection c = pool.getConnection()) {
+      T result;
       c.setAutoCommit(false);
       try {
-        T result = work.run(c);
+        result = work.run(c);
         c.commit();
-        return result;
       } catch (Exception | Error e) {
         c.rollback();
         throw e;
       } finally {
         c.setAutoCommit(true);
       }
+      if (forceAfterCommit) {
+        // committed but not yet confirmed: a failure here is reported as the database's
+        try (Statement s = c.createStatement()) {
+          s.execute("CHECKPOINT SYNC");
+        }
+      }
+      return result;
     } catch (SQLException e) {
       throw new StoreException(e);
     }
   }
 
-  /** Runs {@code work} on one connection in auto-commit mode. */
+  /**
+   * Runs {@code work} on one connection in auto-commit mode: for reads, and for writes nobody waits
+   * on (written at once, not forced to the device on H2).
+   */
   public <T> T read(Work<T, RuntimeException> work) {
     try (Connection c = pool.getConnection()) {
       return work.run(c);
@@ -86,6 +139,13 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
+  }
+
+  /** Decides whether a schema may be created in an empty database. */
+  @FunctionalInterface
+  public interface SchemaCreationCheck {
+    /** Returns to allow it; throws to refuse. */
+    void check() throws EmptyDatabaseException;
   }
 
   /** Something done with a connection. */

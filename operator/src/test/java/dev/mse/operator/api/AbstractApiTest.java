@@ -3,6 +3,7 @@ package dev.mse.operator.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.operator.node.FoundNode;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
@@ -322,7 +323,10 @@ abstract class AbstractApiTest {
     fx.stopOperator();
     assertThat(fx.nodes.closed).isTrue();
 
-    OperatorFixture again = OperatorFixture.start(fx.database, fx.config, fx.clock);
+    // the live app's node outlived the operator: its runtime runs
+    OperatorFixture again =
+        OperatorFixture.start(
+            fx.database, fx.config, fx.clock, List.of(new FoundNode(live.appId(), true, true)));
     try {
       assertThat(again.nodes.resumed).extracting(NodeSpec::appId).containsExactly(live.appId());
       assertThat(again.nodes.resumed.getFirst().deploymentConfig()).isEqualTo(live.configBytes());

@@ -2,10 +2,12 @@ package dev.mse.operator.testing;
 
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.node.FoundNode;
 import dev.mse.operator.store.Account;
 import dev.mse.operator.store.Jdbc;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -55,12 +57,23 @@ public final class OperatorFixture implements AutoCloseable {
   /** Starts (or restarts) an operator over an existing database and config. */
   public static OperatorFixture start(TestDatabase db, OperatorConfig config, MutableClock clock)
       throws Exception {
+    return start(db, config, clock, List.of());
+  }
+
+  /**
+   * Restarts an operator whose provider finds {@code onHost} on its host (the nodes that outlived
+   * the operator before).
+   */
+  public static OperatorFixture start(
+      TestDatabase db, OperatorConfig config, MutableClock clock, List<FoundNode> onHost)
+      throws Exception {
     AtomicReference<RecordingNodeProvider> nodes = new AtomicReference<>();
     Operator operator =
         Operator.start(
             config,
             listener -> {
               nodes.set(new RecordingNodeProvider(listener));
+              nodes.get().onHost.addAll(onHost);
               return nodes.get();
             },
             clock);

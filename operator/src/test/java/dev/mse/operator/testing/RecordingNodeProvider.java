@@ -1,5 +1,6 @@
 package dev.mse.operator.testing;
 
+import dev.mse.operator.node.FoundNode;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
@@ -21,6 +22,11 @@ public final class RecordingNodeProvider implements NodeProvider {
   public final List<NodeSpec> started = new CopyOnWriteArrayList<>();
   public final List<NodeSpec> resumed = new CopyOnWriteArrayList<>();
   public final List<UUID> stopped = new CopyOnWriteArrayList<>();
+
+  /** What {@link #findNodes()} reports: the test puts the host's nodes here. */
+  public final List<FoundNode> onHost = new CopyOnWriteArrayList<>();
+
+  public final List<UUID> discarded = new CopyOnWriteArrayList<>();
   public final Map<UUID, String> logs = new ConcurrentHashMap<>();
   public final Map<UUID, NodeMetrics> metrics = new ConcurrentHashMap<>();
   private final Map<UUID, InetSocketAddress> addresses = new ConcurrentHashMap<>();
@@ -43,6 +49,17 @@ public final class RecordingNodeProvider implements NodeProvider {
   public synchronized void resume(NodeSpec spec) {
     resumed.add(spec);
     addresses.put(spec.appId(), InetSocketAddress.createUnresolved("127.0.0.1", nextPort++));
+  }
+
+  @Override
+  public List<FoundNode> findNodes() {
+    return List.copyOf(onHost);
+  }
+
+  @Override
+  public void discard(UUID appId) {
+    discarded.add(appId);
+    onHost.removeIf(n -> n.appId().equals(appId));
   }
 
   @Override

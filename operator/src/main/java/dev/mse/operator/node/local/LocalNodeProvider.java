@@ -1,23 +1,31 @@
 package dev.mse.operator.node.local;
 
+import dev.mse.operator.node.FoundNode;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
 import dev.mse.operator.node.runtime.Confinement;
+import dev.mse.operator.node.runtime.ProcessStopper;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.operator.proxy.ProxyLimits;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -154,6 +162,8 @@ public final class LocalNodeProvider implements NodeProvider {
       if (node.attach()) {
         LOG.info("re-attached to the node of app {}", spec.appId());
       } else {
+        // An operator killed between starting a runtime and recording its pid left it running.
+        stopRuntimes(spec.appId(), runtimesByApp().getOrDefault(spec.appId(), List.of()));
         LOG.info("the node of app {} is gone; starting it from its sealed state", spec.appId());
         node.launch();
       }
@@ -168,6 +178,88 @@ public final class LocalNodeProvider implements NodeProvider {
   }
 
   @Override
+  public List<FoundNode> findNodes() {
+    Map<UUID, List<ProcessHandle>> runtimes = runtimesByApp();
+    Set<UUID> ids = new TreeSet<>(runtimes.keySet());
+    try (Stream<Path> dirs = Files.list(settings.nodesDir())) {
+      dirs.map(d -> parseUuid(d.getFileName().toString()))
+          .flatMap(Optional::stream)
+          .forEach(ids::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + settings.nodesDir(), e);
+    }
+    return ids.stream()
+        .map(
+            id ->
+                new FoundNode(
+                    id,
+                    !runtimes.getOrDefault(id, List.of()).isEmpty(),
+                    // the runtime's sealed state file (enclave's EnclaveRuntime writes it)
+                    Files.isRegularFile(
+                        settings.nodesDir().resolve(id.toString()).resolve("state/state.sealed"))))
+        .toList();
+  }
+
+  @Override
+  public void discard(UUID appId) {
+    LocalNode watched = nodes.remove(appId);
+    if (watched != null) {
+      watched.detach();
+    }
+    stopRuntimes(appId, runtimesByApp().getOrDefault(appId, List.of()));
+    cleanUnwatched(appId);
+    NodeFiles.deleteTree(settings.nodesDir().resolve(appId.toString()));
+  }
+
+  /** The runtimes on this host started from a node directory of this provider, by app. */
+  private Map<UUID, List<ProcessHandle>> runtimesByApp() {
+    String marker = "--config " + settings.nodesDir() + File.separator;
+    Map<UUID, List<ProcessHandle>> found = new TreeMap<>();
+    ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
+        .forEach(
+            h -> {
+              String line = RuntimeLaunch.commandLine(h);
+              int at = line.indexOf(marker);
+              if (at < 0 || !line.contains(RuntimeLaunch.RUNTIME_JAR)) {
+                return;
+              }
+              int from = at + marker.length();
+              String rest = line.substring(from);
+              int slash = rest.indexOf(File.separatorChar);
+              if (slash > 0) {
+                parseUuid(rest.substring(0, slash))
+                    .ifPresent(id -> found.computeIfAbsent(id, k -> new ArrayList<>()).add(h));
+              }
+            });
+    return found;
+  }
+
+  private static void stopRuntimes(UUID appId, List<ProcessHandle> runtimes) {
+    for (ProcessHandle h : runtimes) {
+      LOG.warn("stopping runtime pid {} of app {}", h.pid(), appId);
+      try {
+        if (!ProcessStopper.stop(h)) {
+          LOG.error("the runtime of app {} (pid {}) does not stop", appId, h.pid());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Optional<UUID> parseUuid(String s) {
+    try {
+      UUID id = UUID.fromString(s);
+      // UUID.fromString accepts short groups; only the canonical form names a node
+      return id.toString().equals(s) ? Optional.of(id) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public void stop(UUID appId) {
     LocalNode node = nodes.remove(appId);
     if (node != null) {
@@ -175,6 +267,11 @@ public final class LocalNodeProvider implements NodeProvider {
       return;
     }
     // A node this operator no longer watches (it failed before a restart): clean what is left.
+    cleanUnwatched(appId);
+  }
+
+  /** Kills what runs under the user of a node nobody watches, and removes its files but the log. */
+  private void cleanUnwatched(UUID appId) {
     Path dir = settings.nodesDir().resolve(appId.toString());
     Path record = dir.resolve("node.json");
     try {

@@ -1,0 +1,39 @@
+package dev.mse.operator.admin;
+
+import dev.mse.operator.OperatorException;
+import dev.mse.operator.account.AccountService;
+import dev.mse.operator.store.Account;
+import java.util.Optional;
+
+/**
+ * Carries out an {@link AdminRequest} with the operator's services: the same work whether it comes
+ * over the admin channel of a running operator or from {@code mse operator account} on a database
+ * no operator has open.
+ */
+public final class AdminCommands {
+  /** The name of the tokens created with an account. */
+  public static final String TOKEN_NAME = "created by mse operator account";
+
+  private final AccountService accounts;
+
+  public AdminCommands(AccountService accounts) {
+    this.accounts = accounts;
+  }
+
+  public AdminReply handle(AdminRequest request) {
+    try {
+      return switch (request) {
+        case AdminRequest.CreateAccount c -> {
+          Account account = accounts.createAccount(c.email(), c.password());
+          Optional<String> token =
+              c.withToken()
+                  ? Optional.of(accounts.createToken(account.id(), TOKEN_NAME).secret())
+                  : Optional.empty();
+          yield new AdminReply.AccountCreated(account.id(), account.email(), token);
+        }
+      };
+    } catch (OperatorException e) {
+      return new AdminReply.Refused(e.code(), e.getMessage());
+    }
+  }
+}

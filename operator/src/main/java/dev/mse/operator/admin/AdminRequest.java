@@ -1,0 +1,18 @@
+package dev.mse.operator.admin;
+
+/** What an administrator asks a running operator over its {@link AdminChannel}. */
+public sealed interface AdminRequest {
+  /**
+   * Create an account with its default project, and an API token when {@code withToken}.
+   *
+   * @param email the account's email
+   * @param password its password (never printed)
+   * @param withToken whether to create an API token too
+   */
+  record CreateAccount(String email, String password, boolean withToken) implements AdminRequest {
+    @Override
+    public String toString() {
+      return "CreateAccount[" + email + ", token=" + withToken + "]";
+    }
+  }
+}

@@ -181,8 +181,11 @@ public final class Operator implements AutoCloseable {
    */
   private static void refuseFreshSchemaBesideNodes(OperatorConfig config) {
     Path dataDir = config.dataDir();
-    Path nodesDir = config.isolation().nodesDir().orElse(dataDir.resolve("nodes"));
-    long nodes = entries(nodesDir);
+    // Nodes live in the data directory, or (per-app users) where the configuration says; an
+    // older layout may still have them in the data directory: either holds nodes to orphan.
+    Path inData = dataDir.resolve("nodes");
+    Path nodesDir = config.isolation().nodesDir().orElse(inData);
+    long nodes = entries(nodesDir) + (nodesDir.equals(inData) ? 0 : entries(inData));
     long packages = entries(dataDir.resolve("packages"));
     if (nodes + packages > 0) {
       throw new EmptyDatabaseException(

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +50,14 @@ final class AccountCommand implements Callable<Integer> {
   @Option(names = "--token", description = "also create an API token and print it")
   boolean token;
 
+  @Option(
+      names = "--token-days",
+      paramLabel = "DAYS",
+      description =
+          "how long that token lives, 1 to 365 days (default: the operator's token_lifetime_days,"
+              + " 90 unless set); implies --token")
+  Integer tokenDays;
+
   @Override
   public Integer call() throws Exception {
     OperatorConfig config = options.resolve();
@@ -57,7 +66,12 @@ final class AccountCommand implements Callable<Integer> {
     if (password == null) {
       throw new UserError("give the password on stdin");
     }
-    AdminRequest request = new AdminRequest.CreateAccount(email, password.strip(), token);
+    AdminRequest request =
+        new AdminRequest.CreateAccount(
+            email,
+            password.strip(),
+            token || tokenDays != null,
+            tokenDays == null ? OptionalInt.empty() : OptionalInt.of(tokenDays));
     Optional<AdminReply> served;
     try {
       served = AdminClient.send(config.dataDir(), request);
@@ -70,6 +84,9 @@ final class AccountCommand implements Callable<Integer> {
       case AdminReply.AccountCreated created -> {
         out.println("created " + created.email() + " (" + created.accountId() + ")");
         created.token().ifPresent(out::println);
+        created
+            .tokenExpires()
+            .ifPresent(t -> spec.commandLine().getErr().println("the token expires at " + t));
       }
       case AdminReply.Refused refused -> throw new UserError(refused.message());
     }

@@ -6,9 +6,12 @@ import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.cli.ServeProcess;
 import dev.mse.cli.UserError;
+import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.admin.AdminClient;
 import dev.mse.operator.admin.AdminReply;
 import dev.mse.operator.admin.AdminRequest;
+import dev.mse.operator.local.LocalOperator;
+import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
@@ -25,10 +28,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -96,7 +101,10 @@ class OperatorKillTest {
     long seed = Long.getLong("mse.killTest.seed", System.nanoTime());
     SplittableRandom random = new SplittableRandom(seed);
     Path data = work.resolve("operator");
-    Path nodes = data.resolve("nodes");
+    // where `serve` puts them: as root, outside the 0700 data directory, for the runtime users
+    Path nodes =
+        LocalOperator.nodesDir(
+            OperatorConfig.defaults(data.toAbsolutePath()), LocalNodeProvider.operatorIsRoot());
     Set<UUID> confirmed = ConcurrentHashMap.newKeySet();
     ServeProcess serve = ServeProcess.start(work, data, databaseUrl, 0);
     String token = "";
@@ -105,7 +113,7 @@ class OperatorKillTest {
           AdminClient.send(
                   data,
                   new AdminRequest.CreateAccount(
-                      "owner@example.test", "correct horse battery", true))
+                      "owner@example.test", "correct horse battery", true, OptionalInt.empty()))
               .orElseThrow();
       token = ((AdminReply.AccountCreated) reply).token().orElseThrow();
       for (int round = 1; round <= ROUNDS; round++) {
@@ -151,6 +159,14 @@ class OperatorKillTest {
       serve.stop();
       for (List<ProcessHandle> left : runtimes(nodes).values()) {
         left.forEach(ProcessHandle::destroyForcibly);
+      }
+      // as root the nodes live outside the test's directory (/var/lib/mse-nodes/…): this run's
+      if (!nodes.startsWith(work) && Files.isDirectory(nodes)) {
+        try (Stream<Path> walk = Files.walk(nodes)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
       }
     }
   }

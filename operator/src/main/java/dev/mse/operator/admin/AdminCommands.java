@@ -3,6 +3,7 @@ package dev.mse.operator.admin;
 import dev.mse.operator.OperatorException;
 import dev.mse.operator.account.AccountService;
 import dev.mse.operator.store.Account;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -25,11 +26,20 @@ public final class AdminCommands {
       return switch (request) {
         case AdminRequest.CreateAccount c -> {
           Account account = accounts.createAccount(c.email(), c.password());
-          Optional<String> token =
-              c.withToken()
-                  ? Optional.of(accounts.createToken(account.id(), TOKEN_NAME).secret())
-                  : Optional.empty();
-          yield new AdminReply.AccountCreated(account.id(), account.email(), token);
+          if (!c.withToken()) {
+            yield new AdminReply.AccountCreated(
+                account.id(), account.email(), Optional.empty(), Optional.empty());
+          }
+          AccountService.NewToken token =
+              c.tokenDays().isPresent()
+                  ? accounts.createToken(
+                      account.id(), TOKEN_NAME, Duration.ofDays(c.tokenDays().getAsInt()))
+                  : accounts.createToken(account.id(), TOKEN_NAME);
+          yield new AdminReply.AccountCreated(
+              account.id(),
+              account.email(),
+              Optional.of(token.secret()),
+              token.token().expiresAt());
         }
       };
     } catch (OperatorException e) {

@@ -7,7 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -44,6 +47,7 @@ final class AdminProtocol {
         n.put("email", c.email());
         n.put("password", c.password());
         n.put("token", c.withToken());
+        c.tokenDays().ifPresent(d -> n.put("token_days", d));
       }
     }
     return line(n);
@@ -53,12 +57,17 @@ final class AdminProtocol {
   static AdminRequest decodeRequest(byte[] line) throws MalformedMessageException {
     JsonNode n = tree(line);
     String kind = n.path("request").asString("");
+    JsonNode days = n.path("token_days");
     if (kind.equals("create_account")
         && n.path("email").isString()
         && n.path("password").isString()
-        && n.path("token").isBoolean()) {
+        && n.path("token").isBoolean()
+        && (days.isMissingNode() || days.isInt())) {
       return new AdminRequest.CreateAccount(
-          n.path("email").asString(), n.path("password").asString(), n.path("token").asBoolean());
+          n.path("email").asString(),
+          n.path("password").asString(),
+          n.path("token").asBoolean(),
+          days.isInt() ? OptionalInt.of(days.asInt()) : OptionalInt.empty());
     }
     throw new MalformedMessageException("not a request this operator knows");
   }
@@ -71,6 +80,7 @@ final class AdminProtocol {
         n.put("account_id", a.accountId().toString());
         n.put("email", a.email());
         a.token().ifPresent(t -> n.put("token", t));
+        a.tokenExpires().ifPresent(t -> n.put("token_expires_at", t.toString()));
       }
       case AdminReply.Refused r -> {
         n.put("reply", "refused");
@@ -91,12 +101,15 @@ final class AdminProtocol {
                 n.path("email").asString(),
                 n.path("token").isString()
                     ? Optional.of(n.path("token").asString())
+                    : Optional.empty(),
+                n.path("token_expires_at").isString()
+                    ? Optional.of(Instant.parse(n.path("token_expires_at").asString()))
                     : Optional.empty());
         case "refused" ->
             new AdminReply.Refused(n.path("code").asString(), n.path("message").asString());
         default -> throw new MalformedMessageException("not a reply this client knows");
       };
-    } catch (IllegalArgumentException | JacksonException e) {
+    } catch (IllegalArgumentException | DateTimeException | JacksonException e) {
       throw new MalformedMessageException("a reply field is not what it should be");
     }
   }

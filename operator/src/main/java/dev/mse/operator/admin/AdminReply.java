@@ -1,5 +1,6 @@
 package dev.mse.operator.admin;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -11,8 +12,10 @@ public sealed interface AdminReply {
    * @param accountId its id
    * @param email its normalised email
    * @param token the new API token's secret, when one was asked for (never printed)
+   * @param tokenExpires when that token expires
    */
-  record AccountCreated(UUID accountId, String email, Optional<String> token)
+  record AccountCreated(
+      UUID accountId, String email, Optional<String> token, Optional<Instant> tokenExpires)
       implements AdminReply {
     @Override
     public String toString() {

@@ -1,5 +1,7 @@
 package dev.mse.operator.admin;
 
+import java.util.OptionalInt;
+
 /** What an administrator asks a running operator over its {@link AdminChannel}. */
 public sealed interface AdminRequest {
   /**
@@ -8,8 +10,10 @@ public sealed interface AdminRequest {
    * @param email the account's email
    * @param password its password (never printed)
    * @param withToken whether to create an API token too
+   * @param tokenDays how long that token lives, in days; empty: the operator's default
    */
-  record CreateAccount(String email, String password, boolean withToken) implements AdminRequest {
+  record CreateAccount(String email, String password, boolean withToken, OptionalInt tokenDays)
+      implements AdminRequest {
     @Override
     public String toString() {
       return "CreateAccount[" + email + ", token=" + withToken + "]";

@@ -114,7 +114,7 @@ public final class LocalOperator implements AutoCloseable {
    * operator's user; else (the data directory is 0700, runtime users could not reach inside) under
    * {@value #NODES_ROOT}, in a directory named for the data directory.
    */
-  static Path nodesDir(OperatorConfig config, boolean perAppUsers) {
+  public static Path nodesDir(OperatorConfig config, boolean perAppUsers) {
     if (config.isolation().nodesDir().isPresent()) {
       return config.isolation().nodesDir().get();
     }

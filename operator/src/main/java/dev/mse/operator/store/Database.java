@@ -115,6 +115,10 @@ public final class Database implements AutoCloseable {
       if (forceAfterCommit) {
         // committed but not yet confirmed: a failure here is reported as the database's
         try (Statement s = c.createStatement()) {
+          // H2's store commits with tryCommit, which returns at once when another thread is
+          // writing a version that may predate this transaction: CHECKPOINT waits to write one
+          // that holds it, and CHECKPOINT SYNC only forces the file to the device.
+          s.execute("CHECKPOINT");
           s.execute("CHECKPOINT SYNC");
         }
       }

@@ -2,6 +2,7 @@ package dev.mse.operator.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.mse.operator.Operator;
 import dev.mse.operator.testing.OperatorFixture;
@@ -16,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +46,7 @@ class AdminChannelTest {
         AdminClient.send(
                 fx.config.dataDir(),
                 new AdminRequest.CreateAccount(
-                    "Admin@Example.test", "a long enough password", true))
+                    "Admin@Example.test", "a long enough password", true, OptionalInt.empty()))
             .orElseThrow();
 
     AdminReply.AccountCreated created = (AdminReply.AccountCreated) reply;
@@ -53,8 +57,29 @@ class AdminChannelTest {
   }
 
   @Test
+  void theTokenLivesAsLongAsAskedAndSaysUntilWhen() throws Exception {
+    AdminReply.AccountCreated created =
+        (AdminReply.AccountCreated)
+            AdminClient.send(
+                    fx.config.dataDir(),
+                    new AdminRequest.CreateAccount(
+                        "short@example.test", "a long enough password", true, OptionalInt.of(7)))
+                .orElseThrow();
+    assertThat(created.tokenExpires().orElseThrow())
+        .isCloseTo(fx.clock.instant().plus(Duration.ofDays(7)), within(1, ChronoUnit.SECONDS));
+    assertThat(
+            AdminClient.send(
+                    fx.config.dataDir(),
+                    new AdminRequest.CreateAccount(
+                        "long@example.test", "a long enough password", true, OptionalInt.of(366)))
+                .orElseThrow())
+        .isInstanceOf(AdminReply.Refused.class);
+  }
+
+  @Test
   void refusesAsTheApiWould() throws Exception {
-    AdminRequest weak = new AdminRequest.CreateAccount("a@example.test", "short", false);
+    AdminRequest weak =
+        new AdminRequest.CreateAccount("a@example.test", "short", false, OptionalInt.empty());
     assertThat(AdminClient.send(fx.config.dataDir(), weak).orElseThrow())
         .isEqualTo(
             new AdminReply.Refused(
@@ -91,7 +116,7 @@ class AdminChannelTest {
             AdminClient.send(
                     fx.config.dataDir(),
                     new AdminRequest.CreateAccount(
-                        "b@example.test", "a long enough password", false))
+                        "b@example.test", "a long enough password", false, OptionalInt.empty()))
                 .orElseThrow())
         .isInstanceOf(AdminReply.AccountCreated.class);
   }
@@ -109,7 +134,8 @@ class AdminChannelTest {
     assertThat(
             AdminClient.send(
                 fx.config.dataDir(),
-                new AdminRequest.CreateAccount("a@example.test", "a long enough password", false)))
+                new AdminRequest.CreateAccount(
+                    "a@example.test", "a long enough password", false, OptionalInt.empty())))
         .isEmpty();
     fx = OperatorFixture.start(fx.database, fx.config, fx.clock);
   }

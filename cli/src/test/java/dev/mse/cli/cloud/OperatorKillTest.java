@@ -53,10 +53,10 @@ import tools.jackson.databind.JsonNode;
  * run.
  *
  * <p>Over H2 ({@code -Dmse.killTest.h2=true}) the check of 201s still fails in some rounds: with
- * {@code WRITE_DELAY=0} and {@code CHECKPOINT SYNC} after each transaction, H2 keeps every commit
- * of a single writer killed right after (H2KillTest), but under the operator's concurrent writes it
- * has lost the last deployments confirmed before a kill (about one round in five), while plain H2
- * writers killed the same way lose nothing. Not solved yet.
+ * {@code WRITE_DELAY=0} and {@code CHECKPOINT} plus {@code CHECKPOINT SYNC} after each transaction,
+ * H2 keeps every commit of a single writer killed right after (H2KillTest), but under the
+ * operator's concurrent writes it has lost the last deployments confirmed before a kill (about one
+ * round in five), while plain H2 writers killed the same way lose nothing. Not solved yet.
  */
 class OperatorKillTest {
   private static final int ROUNDS = Integer.getInteger("mse.killTest.rounds", 20);

@@ -116,7 +116,8 @@ class OperatorAccountCommandTest {
                 Integer.toString(LoopbackPorts.free()))
             .failed();
     assertThat(run.err().strip())
-        .startsWith("mse: the database is empty but " + data)
+        .startsWith("mse: the database is empty but there are 1 node(s) and 0 package(s)")
+        .contains(data.resolve("packages").toString())
         .doesNotContain("\n");
   }
 

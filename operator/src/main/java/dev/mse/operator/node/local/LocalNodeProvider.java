@@ -86,6 +86,32 @@ public final class LocalNodeProvider implements NodeProvider {
   /** What every node of this provider shares: its settings, the runtime users, the limits. */
   record Host(Settings settings, Optional<RuntimeUsers> users, NodeLimits limits) {}
 
+  /**
+   * The settings with a runtime distribution the runtime users can read: the configured one, or,
+   * when a directory on its way is closed to them (a clone under a 0700 home), a copy the operator
+   * publishes beside the nodes (0755/0644, named for its content, so its measurement is the same).
+   * The class-data sharing archive is not copied: it names the jars' paths.
+   */
+  private static Settings withReadableRuntime(Settings s) throws IOException {
+    Path jar = s.runtimeDir().resolve(RuntimeLaunch.RUNTIME_JAR);
+    if (NodeFiles.unreachableByOthers(jar, true).isEmpty()
+        && NodeFiles.unreachableByOthers(s.runtimeDir().resolve("lib"), true).isEmpty()) {
+      return s;
+    }
+    Path published =
+        NodeFiles.publishedCopy(s.runtimeDir(), s.nodesDir().toAbsolutePath().getParent());
+    LOG.info("runtime users cannot read {}: they run the copy in {}", s.runtimeDir(), published);
+    return new Settings(
+        s.nodesDir(),
+        published,
+        s.tee(),
+        s.provisioningTimeout(),
+        s.maxRestarts(),
+        s.runtimeUsers(),
+        s.logMaxBytes(),
+        s.frontConnectionsPerSource());
+  }
+
   /** True when this operator runs as root, so each runtime can get a user of its own. */
   public static boolean operatorIsRoot() {
     return RuntimeUsers.operatorIsRoot();
@@ -96,8 +122,8 @@ public final class LocalNodeProvider implements NodeProvider {
   private final NodeListener listener;
   private final Map<UUID, LocalNode> nodes = new ConcurrentHashMap<>();
 
-  public LocalNodeProvider(Settings settings, NodeListener listener) throws IOException {
-    this.settings = settings;
+  public LocalNodeProvider(Settings requested, NodeListener listener) throws IOException {
+    Settings settings = requested;
     this.listener = listener;
     Optional<RuntimeUsers> users = Optional.empty();
     if (settings.runtimeUsers().isPresent()) {
@@ -109,6 +135,7 @@ public final class LocalNodeProvider implements NodeProvider {
       UidRange range = settings.runtimeUsers().get();
       users = Optional.of(new RuntimeUsers(range.first(), range.count()));
       NodeFiles.traversableDir(settings.nodesDir());
+      settings = withReadableRuntime(settings);
       for (Path p :
           List.of(
               settings.nodesDir(),
@@ -132,6 +159,7 @@ public final class LocalNodeProvider implements NodeProvider {
       }
       NodeFiles.privateDir(settings.nodesDir(), java.util.OptionalInt.empty());
     }
+    this.settings = settings;
     this.host = new Host(settings, users, NodeLimits.detect());
   }
 

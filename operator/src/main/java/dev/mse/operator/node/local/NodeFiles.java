@@ -1,15 +1,22 @@
 package dev.mse.operator.node.local;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -72,6 +79,51 @@ final class NodeFiles {
         Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
       }
     }
+  }
+
+  /**
+   * A copy of the tree {@code source} that every user can read, in {@code parent}, named for the
+   * digest of its files: {@code runtime-<digest>}. An existing copy of the same content is reused;
+   * a copy is made aside and moved into place, so a reader never sees half of one.
+   */
+  static Path publishedCopy(Path source, Path parent) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(source)) {
+      files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+    }
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    for (Path f : files) {
+      sha256.update(source.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+      sha256.update((byte) 0);
+      try (InputStream in = Files.newInputStream(f)) {
+        sha256.update(in.readAllBytes());
+      }
+    }
+    String name = "runtime-" + HexFormat.of().formatHex(sha256.digest(), 0, 8);
+    Files.createDirectories(parent);
+    Path target = parent.resolve(name);
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) && owner(target) == operatorUid()) {
+      return target;
+    }
+    Path staging = Files.createTempDirectory(parent, name + ".");
+    for (Path f : files) {
+      Path copy = staging.resolve(source.relativize(f).toString());
+      Files.createDirectories(copy.getParent());
+      Files.copy(f, copy);
+      Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    try (Stream<Path> walk = Files.walk(staging)) {
+      for (Path d : walk.filter(Files::isDirectory).toList()) {
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    return target;
   }
 
   /** A directory of the operator that other users may cross but not list (0711). */

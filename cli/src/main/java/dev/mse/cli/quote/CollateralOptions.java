@@ -123,23 +123,29 @@ public final class CollateralOptions {
     }
     String ca =
         leaf.getIssuerX500Principal().getName().contains("Processor") ? "processor" : "platform";
-    Path cacheDir = ConfigDirectory.path().resolve("collateral-cache");
     try (PcsClient client =
-        PcsClient.builder(new CollateralCache(cacheDir, Clock.systemUTC()))
-            .baseUrl(pccs)
-            .staleListener(
-                (url, nextUpdate, failure) ->
-                    err.println(
-                        "mse: warning: "
-                            + url
-                            + " failed ("
-                            + failure.getMessage()
-                            + "); using the cached copy, stale since "
-                            + nextUpdate))
-            .build()) {
+        PcsClient.builder(sharedCache()).baseUrl(pccs).staleListener(staleWarning(err)).build()) {
       return client.fetch(fmspc, quote.isTdx(), ca);
     } catch (IOException e) {
       throw new UserError("cannot fetch collateral from " + pccs + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The on-disk cache every command that fetches collateral shares. */
+  static CollateralCache sharedCache() {
+    return new CollateralCache(
+        ConfigDirectory.path().resolve("collateral-cache"), Clock.systemUTC());
+  }
+
+  /** One warning line when a server failed and a stale cached copy is used instead. */
+  static PcsClient.StaleListener staleWarning(PrintWriter err) {
+    return (url, nextUpdate, failure) ->
+        err.println(
+            "mse: warning: "
+                + url
+                + " failed ("
+                + failure.getMessage()
+                + "); using the cached copy, stale since "
+                + nextUpdate);
   }
 }

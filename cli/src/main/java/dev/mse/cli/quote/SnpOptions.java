@@ -1,7 +1,6 @@
 package dev.mse.cli.quote;
 
 import dev.mse.attestation.codec.X509Codec;
-import dev.mse.attestation.collateral.CollateralCache;
 import dev.mse.attestation.collateral.KdsClient;
 import dev.mse.attestation.snp.SnpFormatException;
 import dev.mse.attestation.snp.SnpReport;
@@ -10,7 +9,6 @@ import dev.mse.attestation.snp.SnpTcb;
 import dev.mse.attestation.trust.AmdRoots;
 import dev.mse.attestation.trust.AmdRoots.Product;
 import dev.mse.attestation.verify.SnpEndorsements;
-import dev.mse.cli.ConfigDirectory;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
 import java.io.IOException;
@@ -21,7 +19,6 @@ import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -82,19 +79,10 @@ final class SnpOptions {
     Optional<X509Certificate> given = vek != null ? Optional.of(fileVek()) : Optional.empty();
     Product product =
         given.flatMap(k -> AmdRoots.issuerOf(k, vlek)).orElseGet(() -> KdsProducts.of(report));
-    Path cacheDir = ConfigDirectory.path().resolve("collateral-cache");
     try (KdsClient client =
-        KdsClient.builder(new CollateralCache(cacheDir, Clock.systemUTC()))
+        KdsClient.builder(CollateralOptions.sharedCache())
             .baseUrl(kds)
-            .staleListener(
-                (url, nextUpdate, failure) ->
-                    err.println(
-                        "mse: warning: "
-                            + url
-                            + " failed ("
-                            + failure.getMessage()
-                            + "); using the cached copy, stale since "
-                            + nextUpdate))
+            .staleListener(CollateralOptions.staleWarning(err))
             .build()) {
       X509Certificate key =
           given.isPresent()

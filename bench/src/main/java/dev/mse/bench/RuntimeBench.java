@@ -8,6 +8,7 @@ import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.operator.node.runtime.RuntimeMemory;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
@@ -226,7 +227,8 @@ public final class RuntimeBench {
             Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
             ByteString.of(owner.publicKey().toByteArray()),
             pkg.packageSha256(),
-            Optional.empty());
+            Optional.empty(),
+            AppTls.APP);
     Files.write(dir.resolve("package.tar"), pkg.toBytes());
     Files.write(dir.resolve("deployment.json"), config.toCanonicalJson());
     int port = freePort();

@@ -7,6 +7,7 @@ import dev.mse.cli.UserError;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.protocol.config.AppFields;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageManifest;
@@ -116,7 +117,8 @@ final class Spawner {
             expires,
             r.owner().bytes(),
             pkg.packageSha256(),
-            r.ownerCertificateChain());
+            r.ownerCertificateChain(),
+            AppTls.APP);
     Path output = r.output().toAbsolutePath().normalize();
     HomeApp app =
         new HomeApp(

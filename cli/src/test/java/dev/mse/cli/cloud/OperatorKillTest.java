@@ -13,6 +13,7 @@ import dev.mse.operator.admin.AdminRequest;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageKey;
@@ -271,7 +272,8 @@ class OperatorKillTest {
             Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
             ByteString.of(new byte[32]),
             ByteString.of(bytes).sha256(),
-            Optional.empty())
+            Optional.empty(),
+            AppTls.APP)
         .toCanonicalJson();
   }
 

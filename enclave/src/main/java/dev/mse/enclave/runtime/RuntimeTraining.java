@@ -8,6 +8,7 @@ import dev.mse.attestation.ratls.RaTlsTrustManager;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.enclave.appnet.AppPorts;
 import dev.mse.enclave.tee.SimulationBackend;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
@@ -74,7 +75,8 @@ public final class RuntimeTraining {
             Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
             ByteString.of(owner.publicKey().toByteArray()),
             pkg.packageSha256(),
-            Optional.empty());
+            Optional.empty(),
+            AppTls.APP);
     RuntimeOptions options =
         new RuntimeOptions(
             "127.0.0.1",

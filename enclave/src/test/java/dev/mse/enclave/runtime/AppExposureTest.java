@@ -9,6 +9,7 @@ import dev.mse.enclave.app.TestJars;
 import dev.mse.enclave.tee.GramineSgxBackend;
 import dev.mse.enclave.tee.SimulationBackend;
 import dev.mse.enclave.tee.TeeBackend;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
@@ -268,7 +269,8 @@ class AppExposureTest {
             f.config.expires(),
             f.config.ownerPublicKey(),
             appPackage.packageSha256(),
-            Optional.empty());
+            Optional.empty(),
+            AppTls.APP);
     EnclaveRuntime runtime = EnclaveRuntime.start(options, tee, config, appPackage);
     AttestationClaims claims =
         runtime

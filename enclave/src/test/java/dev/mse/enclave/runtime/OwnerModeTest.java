@@ -11,6 +11,7 @@ import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.enclave.tee.SimulationBackend;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.provisioning.ProvisioningMessage;
 import dev.mse.protocol.provisioning.ProvisioningSeal;
@@ -121,7 +122,8 @@ class OwnerModeTest {
             f.config.expires(),
             f.config.ownerPublicKey(),
             f.appPackage.packageSha256(),
-            Optional.of(pem(site.certificate()) + pem(ca.certificate())));
+            Optional.of(pem(site.certificate()) + pem(ca.certificate())),
+            AppTls.APP);
     var tee =
         new SimulationBackend(
             ByteString.fromHex("cd".repeat(32)), work.resolve("sim.key"), Clock.systemUTC());

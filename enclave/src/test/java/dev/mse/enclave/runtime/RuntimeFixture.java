@@ -4,6 +4,7 @@ import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.enclave.app.TestJars;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
@@ -70,7 +71,8 @@ final class RuntimeFixture {
             Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
             ByteString.of(owner.publicKey().toByteArray()),
             appPackage.packageSha256(),
-            Optional.empty());
+            Optional.empty(),
+            AppTls.APP);
   }
 
   RuntimeOptions options(Path work) throws Exception {

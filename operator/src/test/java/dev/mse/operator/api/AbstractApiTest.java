@@ -446,7 +446,8 @@ abstract class AbstractApiTest {
                 d.config().expires(),
                 d.config().ownerPublicKey(),
                 dev.mse.attestation.codec.ByteString.of(junk).sha256(),
-                Optional.empty()),
+                Optional.empty(),
+                dev.mse.protocol.deploy.AppTls.APP),
             junk);
     assertNothingCreated(deploy(alice, withJunk), 400, "invalid_package");
   }

@@ -2,6 +2,7 @@ package dev.mse.operator.testing;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageKey;
@@ -107,7 +108,8 @@ public final class Deployments {
             expires.truncatedTo(ChronoUnit.SECONDS),
             ByteString.of(new byte[32]),
             ByteString.of(pkg).sha256(),
-            ownerChain);
+            ownerChain,
+            AppTls.APP);
     return new Deployment(config, pkg);
   }
 }

@@ -29,11 +29,14 @@ import java.util.UUID;
  * {"app_id":"&lt;uuid, lowercase&gt;","app_name":"…","domain":"…","expires":"2025-01-01T00:00:00Z",
  *  "healthcheck_endpoint":"/health","java_application":"…","main_jar":"…",
  *  "owner_certificate_chain":"&lt;PEM&gt;","owner_public_key":"&lt;64 hex&gt;",
- *  "package_sha256":"&lt;64 hex&gt;","ssl_origin":"self|owner|operator","version":1}
+ *  "package_sha256":"&lt;64 hex&gt;","ssl_origin":"self|owner|operator","tls":"runtime",
+ *  "version":1}
  * </pre>
  *
  * {@code main_jar} is omitted when absent; {@code owner_certificate_chain} is present exactly in
- * owner mode. {@code expires} is UTC with whole seconds.
+ * owner mode; {@code tls} is present only when the runtime terminates the app's TLS ({@link
+ * AppTls#RUNTIME}), so that a config of an app serving its own TLS has one encoding. {@code
+ * expires} is UTC with whole seconds.
  *
  * @param appId the app's id
  * @param appName the app name
@@ -47,6 +50,7 @@ import java.util.UUID;
  *     accepts a provisioning message from
  * @param packageSha256 SHA-256 of the package file the node was given
  * @param ownerCertificateChain the owner's PEM certificate chain (owner mode only)
+ * @param tls who terminates the app's TLS inside the TEE
  */
 public record DeploymentConfig(
     UUID appId,
@@ -59,7 +63,8 @@ public record DeploymentConfig(
     Instant expires,
     ByteString ownerPublicKey,
     ByteString packageSha256,
-    Optional<String> ownerCertificateChain) {
+    Optional<String> ownerCertificateChain,
+    AppTls tls) {
 
   /** The format this code writes and reads. */
   public static final int VERSION = 1;
@@ -83,10 +88,12 @@ public record DeploymentConfig(
           "expires",
           "owner_public_key",
           "package_sha256",
-          "owner_certificate_chain");
+          "owner_certificate_chain",
+          "tls");
 
   /** Checks every field; {@link IllegalArgumentException} names the first that is wrong. */
   public DeploymentConfig {
+    require(tls != null, "tls must be app or runtime");
     require(AppFields.isAppName(appName), "app_name must be 1 to 255 characters without controls");
     require(
         AppFields.isJavaClassName(javaApplication),
@@ -129,6 +136,9 @@ public record DeploymentConfig(
     json.put("owner_public_key", ownerPublicKey.hex());
     json.put("package_sha256", packageSha256.hex());
     ownerCertificateChain.ifPresent(v -> json.put("owner_certificate_chain", v));
+    if (tls != AppTls.APP) {
+      json.put("tls", tls.wireName());
+    }
     return CanonicalJson.encode(json);
   }
 
@@ -164,7 +174,8 @@ public record DeploymentConfig(
               Instant.parse(o.string("expires")),
               hex32(o.string("owner_public_key"), "owner_public_key"),
               hex32(o.string("package_sha256"), "package_sha256"),
-              o.optionalString("owner_certificate_chain"));
+              o.optionalString("owner_certificate_chain"),
+              tls(o.optionalString("tls")));
       // field-level canonical forms too (lowercase UUID, whole-second instant): one value, one
       // encoding, so config-sha256 is a function of the config
       if (!java.util.Arrays.equals(config.toCanonicalJson(), json)) {
@@ -180,6 +191,17 @@ public record DeploymentConfig(
     } catch (IllegalArgumentException e) {
       throw new DeploymentConfigException("invalid deployment config: " + e.getMessage(), e);
     }
+  }
+
+  private static AppTls tls(Optional<String> wire) throws DeploymentConfigException {
+    if (wire.isEmpty()) {
+      return AppTls.APP;
+    }
+    return AppTls.fromWireName(wire.get())
+        .orElseThrow(
+            () ->
+                new DeploymentConfigException(
+                    "tls must be app or runtime, got " + UntrustedText.excerpt(wire.get())));
   }
 
   /** The JDK's own message for a bad UUID quotes the whole input. */

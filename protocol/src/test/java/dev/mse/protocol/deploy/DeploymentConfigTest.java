@@ -24,7 +24,8 @@ class DeploymentConfigTest {
         Instant.parse("2030-01-01T00:00:00Z"),
         ByteString.of(new byte[32]),
         ByteString.fromHex("11".repeat(32)),
-        Optional.empty());
+        Optional.empty(),
+        AppTls.APP);
   }
 
   @Test
@@ -42,6 +43,38 @@ class DeploymentConfigTest {
                 + "\",\"ssl_origin\":\"self\",\"version\":1}");
     assertThat(DeploymentConfig.parse(sample().toCanonicalJson())).isEqualTo(sample());
     assertThat(sample().sha256()).isEqualTo(ByteString.of(sample().toCanonicalJson()).sha256());
+  }
+
+  @Test
+  void runtimeTlsIsWrittenAndReadAndTheDefaultHasOneEncoding() throws Exception {
+    DeploymentConfig app = sample();
+    DeploymentConfig runtime =
+        new DeploymentConfig(
+            app.appId(),
+            app.appName(),
+            app.javaApplication(),
+            app.mainJar(),
+            app.healthcheckEndpoint(),
+            app.sslOrigin(),
+            app.domain(),
+            app.expires(),
+            app.ownerPublicKey(),
+            app.packageSha256(),
+            app.ownerCertificateChain(),
+            AppTls.RUNTIME);
+    String json = new String(runtime.toCanonicalJson(), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"ssl_origin\":\"self\",\"tls\":\"runtime\",\"version\":1}");
+    assertThat(DeploymentConfig.parse(runtime.toCanonicalJson())).isEqualTo(runtime);
+    assertThat(runtime.sha256()).isNotEqualTo(app.sha256());
+    String explicitDefault = json.replace("\"tls\":\"runtime\"", "\"tls\":\"app\"");
+    assertThatThrownBy(
+            () -> DeploymentConfig.parse(explicitDefault.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(DeploymentConfigException.class)
+        .hasMessageContaining("canonical");
+    String unknown = json.replace("\"tls\":\"runtime\"", "\"tls\":\"proxy\"");
+    assertThatThrownBy(() -> DeploymentConfig.parse(unknown.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(DeploymentConfigException.class)
+        .hasMessageContaining("tls must be app or runtime");
   }
 
   @Test
@@ -128,7 +161,8 @@ class DeploymentConfigTest {
                     Instant.parse("2030-01-01T00:00:00Z"),
                     ByteString.of(new byte[32]),
                     ByteString.of(new byte[32]),
-                    Optional.of("not pem")))
+                    Optional.of("not pem"),
+                    AppTls.APP))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -22,7 +22,6 @@ import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.cli.owner.ProvisioningSealer;
 import dev.mse.protocol.config.MseToml;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.AppPackageException;
@@ -183,7 +182,7 @@ final class DeployCommand implements Callable<Integer> {
             owner.publicKey().bytes(),
             pkg.packageSha256(),
             ownerCertificate.map(OwnerCertificate::chainPem),
-            AppTls.APP);
+            pkg.manifest().tls());
 
     progress.step("uploading the encrypted package (" + size(packaged.packageFile()) + ")");
     JsonNode app;

@@ -7,7 +7,6 @@ import dev.mse.cli.UserError;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.protocol.config.AppFields;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageManifest;
@@ -118,7 +117,7 @@ final class Spawner {
             r.owner().bytes(),
             pkg.packageSha256(),
             r.ownerCertificateChain(),
-            AppTls.APP);
+            m.tls());
     Path output = r.output().toAbsolutePath().normalize();
     HomeApp app =
         new HomeApp(

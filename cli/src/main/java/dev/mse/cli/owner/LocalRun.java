@@ -73,7 +73,11 @@ public final class LocalRun implements AutoCloseable {
                   "-Dserver.port=" + port,
                   "-cp",
                   classPath,
-                  toml.javaApplication())
+                  toml.javaApplication()
+                      .orElseGet(
+                          () ->
+                              AppBuilder.mainClass(
+                                  code.resolve(AppPackager.MAIN_JAR), AppPackager.MAIN_JAR)))
               .directory(work.toFile());
       pb.environment().put("PORT", Integer.toString(port));
       pb.environment().put("MSE_APP_PORT", Integer.toString(port));

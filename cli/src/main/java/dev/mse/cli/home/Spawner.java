@@ -43,6 +43,7 @@ final class Spawner {
       String san,
       String host,
       int port,
+      int enclavePort,
       int sizeMb,
       int days,
       Path output,
@@ -78,9 +79,18 @@ final class Spawner {
     if (r.port() < 1 || r.port() > 65535) {
       throw new UserError("--port must be between 1 and 65535");
     }
-    if (!LoopbackPorts.isFree(r.host(), r.port())) {
+    if (r.enclavePort() < 1 || r.enclavePort() > 65535) {
+      throw new UserError("--enclave-port must be between 1 and 65535");
+    }
+    if (r.enclavePort() == r.port()) {
       throw new UserError(
-          "port " + r.port() + " on " + r.host() + " is busy (or cannot be bound by this user)");
+          "--enclave-port must differ from --port: the app and the runtime each listen on one");
+    }
+    for (int port : new int[] {r.port(), r.enclavePort()}) {
+      if (!LoopbackPorts.isFree(r.host(), port)) {
+        throw new UserError(
+            "port " + port + " on " + r.host() + " is busy (or cannot be bound by this user)");
+      }
     }
     if (Files.exists(r.output().resolve("deployment.json"))) {
       throw new UserError(r.output() + " already holds a spawned app: use another --output");
@@ -128,7 +138,7 @@ final class Spawner {
             r.san(),
             r.host(),
             r.port(),
-            LoopbackPorts.free(),
+            r.enclavePort(),
             r.sizeMb(),
             expires,
             r.tee(),

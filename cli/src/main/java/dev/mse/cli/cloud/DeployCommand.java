@@ -11,6 +11,7 @@ import dev.mse.attestation.verify.TeeKind;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
+import dev.mse.cli.WaitProgress;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.owner.AppBuilder;
@@ -196,7 +197,13 @@ final class DeployCommand implements Callable<Integer> {
       }
     }
     progress.step("waiting for the enclave of app " + appId);
-    app = AppStatusWait.until(api, appId, Set.of("initializing"), Duration.ofMinutes(timeout));
+    app =
+        AppStatusWait.until(
+            api,
+            appId,
+            Set.of("initializing"),
+            Duration.ofMinutes(timeout),
+            Optional.of(new WaitProgress(err, "the app " + appId)));
 
     String proxyHost = defaults.path("proxy_host").asString("127.0.0.1");
     int proxyPort = defaults.path("proxy_port").asInt(443);
@@ -303,7 +310,13 @@ final class DeployCommand implements Callable<Integer> {
           "the enclave refused the provisioning (HTTP " + reply.status() + "): " + reply.reason());
     }
     progress.step("waiting for the app to run");
-    app = AppStatusWait.until(api, appId, Set.of("running"), Duration.ofMinutes(timeout));
+    app =
+        AppStatusWait.until(
+            api,
+            appId,
+            Set.of("running"),
+            Duration.ofMinutes(timeout),
+            Optional.of(new WaitProgress(err, "the app " + appId)));
 
     AppContext context =
         new AppContext(

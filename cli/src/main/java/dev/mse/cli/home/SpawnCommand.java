@@ -168,7 +168,12 @@ final class SpawnCommand implements Callable<Integer> {
             timeout,
             Optional.ofNullable(certificate)
                 .map(c -> new String(UserFiles.read(c, "certificate"), StandardCharsets.US_ASCII)));
-    HomeApp app = Spawner.spawn(request, pkg);
+    HomeApp app =
+        Spawner.spawn(
+            request,
+            pkg,
+            new dev.mse.cli.WaitProgress(
+                spec.commandLine().getErr(), "the runtime of '" + name + "'"));
     out.println("spawned " + app.name() + ": waiting for its owner's provisioning");
     out.println("  app id:   " + app.appId());
     out.println("  url:      https://" + app.san() + ":" + app.port() + "/");

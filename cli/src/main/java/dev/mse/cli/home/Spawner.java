@@ -4,6 +4,7 @@ import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.ratls.HostnameCheck;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.cli.UserError;
+import dev.mse.cli.WaitProgress;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.protocol.config.AppFields;
@@ -97,7 +98,7 @@ final class Spawner {
     }
   }
 
-  static HomeApp spawn(Request r, AppPackage pkg) {
+  static HomeApp spawn(Request r, AppPackage pkg, WaitProgress progress) {
     check(r);
     PackageManifest m = pkg.manifest();
     UUID appId = UUID.randomUUID();
@@ -155,7 +156,8 @@ final class Spawner {
     }
     AppRegistry.save(app);
     Process process = RuntimeProcess.start(app);
-    LocalNode.awaitState(app, Optional.of(process), Set.of("waiting"), START_TIMEOUT);
+    LocalNode.awaitState(
+        app, Optional.of(process), Set.of("waiting"), START_TIMEOUT, Optional.of(progress));
     LocalNode.collectEvidence(app, output);
     return app;
   }

@@ -122,10 +122,12 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--enclave",
-      paramLabel = "NAME",
+      paramLabel = "NAME[:PORT]",
       description =
           "the app's enclave name (<id>.enclave.<apps domain>, shown by 'mse cloud status'), where"
-              + " fresh evidence is asked for; needed only for a custom domain without --context")
+              + " fresh evidence is asked for; needed only for a custom domain without --context."
+              + " PORT (default: DOMAIN's) for a runtime on a port of its own ('mse home spawn"
+              + " --enclave-port')")
   String enclaveName;
 
   @Option(
@@ -149,13 +151,13 @@ final class VerifyCommand implements Callable<Integer> {
     X509Certificate served =
         ServedCertificate.fetch(
             "the app at " + t.domain(), host, t.port(), Optional.of(t.domain()));
-    String enclaveAt = enclaveName(t.domain(), exported);
+    Target enclaveAt = enclaveTarget(t, exported);
     EnclaveClient enclave =
         new EnclaveClient(
-            "the enclave of " + t.domain() + " (" + enclaveAt + ")",
+            "the enclave of " + t.domain() + " (" + enclaveAt.domain() + ")",
             host,
-            t.port(),
-            Optional.of(enclaveAt),
+            enclaveAt.port(),
+            Optional.of(enclaveAt.domain()),
             CapturingTrust.context());
     FreshEvidence fresh = FreshEvidence.forServed(enclave, served);
     RaTlsOptions options = RaTlsOptions.none().withNonce(fresh.claims().nonce().orElseThrow());
@@ -289,17 +291,21 @@ final class VerifyCommand implements Callable<Integer> {
    * context's enclave name, {@code domain} itself when it is an enclave name, or {@code
    * <id>.enclave.<apps domain>} for an app's own name {@code <id>.<apps domain>}.
    */
-  private String enclaveName(String domain, Optional<AppContext> exported) {
+  private Target enclaveTarget(Target app, Optional<AppContext> exported) {
     if (enclaveName != null) {
-      String name = enclaveName.strip().toLowerCase(Locale.ROOT);
-      if (!dev.mse.protocol.config.AppFields.isDomainName(name)) {
+      Target given = Target.parse(enclaveName.strip());
+      if (!dev.mse.protocol.config.AppFields.isDomainName(given.domain())) {
         throw new UserError("--enclave must be a DNS name, got '" + enclaveName + "'");
       }
-      return name;
+      return enclaveName.contains(":") ? given : new Target(given.domain(), app.port());
     }
     if (exported.isPresent()) {
-      return exported.get().enclaveDomain();
+      return new Target(exported.get().enclaveDomain(), app.port());
     }
+    return new Target(enclaveName(app.domain()), app.port());
+  }
+
+  private static String enclaveName(String domain) {
     String[] labels = domain.split("\\.", 3);
     if (labels.length == 3 && isUuid(labels[0]) && labels[1].equals("enclave")) {
       return domain;

@@ -2,15 +2,9 @@ package dev.mse.cli.cloud;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.Collateral;
-import dev.mse.attestation.collateral.CollateralBundleReader;
-import dev.mse.attestation.collateral.CollateralFormatException;
 import dev.mse.attestation.policy.AppraisalPolicy;
-import dev.mse.attestation.quote.QuoteFormatException;
-import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.RaTlsAppraisal;
-import dev.mse.attestation.ratls.RaTlsExtensions;
-import dev.mse.attestation.ratls.RaTlsFormatException;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsReason;
 import dev.mse.attestation.ratls.RaTlsVerifier;
@@ -23,7 +17,6 @@ import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.enclave.ServedCertificate;
 import dev.mse.cli.owner.AppBuilder;
 import dev.mse.cli.owner.ProjectPackage;
-import dev.mse.cli.quote.CollateralOptions;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.pkg.CodeArchive;
 import dev.mse.protocol.pkg.CodeArchiveException;
@@ -334,30 +327,7 @@ final class VerifyCommand implements Callable<Integer> {
    * enclave sent (the simulated TEE sends its own), else from Intel PCS.
    */
   static Collateral collateral(FreshEvidence fresh, Optional<URI> pccs, PrintWriter err) {
-    if (pccs.isEmpty()) {
-      try {
-        if (fresh.collateral().isPresent()) {
-          return CollateralBundleReader.read(
-                  ByteString.of(fresh.collateral().get().getBytes(StandardCharsets.UTF_8)))
-              .collateral();
-        }
-        Optional<ByteString> endorsements =
-            RaTlsExtensions.read(fresh.certificate()).endorsements();
-        if (endorsements.isPresent()) {
-          return CollateralBundleReader.read(endorsements.get()).collateral();
-        }
-      } catch (CollateralFormatException e) {
-        throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
-      } catch (RaTlsFormatException e) {
-        // Not an RA-TLS certificate (owner mode) and no collateral sent: ask Intel.
-      }
-    }
-    try {
-      return CollateralOptions.fetch(
-          QuoteParser.parse(fresh.quote().toByteArray()), pccs.orElse(null), err);
-    } catch (QuoteFormatException e) {
-      throw new UserError("the enclave's quote cannot be read: " + e.getMessage(), e);
-    }
+    return fresh.collateral(pccs, err);
   }
 
   /** The code archive's SHA-256 of the project in {@code dir}, built here as its owner built it. */

@@ -2,10 +2,20 @@ package dev.mse.cli.enclave;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.collateral.Collateral;
+import dev.mse.attestation.collateral.CollateralBundleReader;
+import dev.mse.attestation.collateral.CollateralFormatException;
+import dev.mse.attestation.quote.QuoteFormatException;
+import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.ClaimsFormatException;
 import dev.mse.attestation.ratls.RaTlsCertificate;
+import dev.mse.attestation.ratls.RaTlsExtensions;
+import dev.mse.attestation.ratls.RaTlsFormatException;
 import dev.mse.cli.UserError;
+import dev.mse.cli.quote.CollateralOptions;
+import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -121,5 +131,35 @@ public record FreshEvidence(
         n.path("collateral").isString()
             ? Optional.of(n.path("collateral").asString())
             : Optional.empty());
+  }
+
+  /**
+   * The collateral to appraise the fresh quote with: from the PCCS when one is named, else what the
+   * enclave sent (the simulated TEE sends its own), else from Intel PCS.
+   */
+  public Collateral collateral(Optional<URI> pccs, PrintWriter err) {
+    if (pccs.isEmpty()) {
+      try {
+        if (collateral.isPresent()) {
+          return CollateralBundleReader.read(
+                  ByteString.of(collateral.get().getBytes(StandardCharsets.UTF_8)))
+              .collateral();
+        }
+        Optional<ByteString> endorsements = RaTlsExtensions.read(certificate).endorsements();
+        if (endorsements.isPresent()) {
+          return CollateralBundleReader.read(endorsements.get()).collateral();
+        }
+      } catch (CollateralFormatException e) {
+        throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
+      } catch (RaTlsFormatException e) {
+        // Not an RA-TLS certificate (owner mode) and no collateral sent: ask Intel.
+      }
+    }
+    try {
+      return CollateralOptions.fetch(
+          QuoteParser.parse(quote.toByteArray()), pccs.orElse(null), err);
+    } catch (QuoteFormatException e) {
+      throw new UserError("the enclave's quote cannot be read: " + e.getMessage(), e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mse.operator.node.local;
 
+import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
@@ -44,6 +45,9 @@ final class LocalNode {
   private static final Duration FAST_POLL = Duration.ofMillis(100);
   private static final Duration SLOW_POLL = Duration.ofSeconds(1);
   private static final Path TMPFS = Path.of("/dev/shm");
+
+  /** Both ports of a local node listen on loopback: the SNI proxy is the only way in. */
+  private static final String HOST = "127.0.0.1";
 
   private final LocalNodeProvider.Settings settings;
   private final LocalNodeProvider.Host host;
@@ -94,14 +98,12 @@ final class LocalNode {
       record = found;
     } else {
       int uid = host.users().isPresent() ? host.users().get().allocate() : NodeRecord.SHARED_USER;
-      record =
-          new NodeRecord(
-              LoopbackPorts.free(),
-              LoopbackPorts.free(),
-              -1,
-              settings.tee(),
-              spec.enclaveSizeMb(),
-              uid);
+      int enclavePort = LoopbackPorts.free();
+      int appPort = LoopbackPorts.free();
+      while (appPort == enclavePort) {
+        appPort = LoopbackPorts.free();
+      }
+      record = new NodeRecord(enclavePort, appPort, -1, settings.tee(), spec.enclaveSizeMb(), uid);
     }
     LocalNode node = new LocalNode(host, spec, listener, record);
     if (host.users().isPresent()) {
@@ -201,16 +203,23 @@ final class LocalNode {
 
   /** Starts the runtime process (again). */
   void launch() throws IOException {
-    // A restarted runtime keeps its port when it can (its connections of before may linger).
-    if (!LoopbackPorts.isFree("127.0.0.1", record.port(), true)) {
-      record = record.withPorts(LoopbackPorts.free(), LoopbackPorts.free());
+    // A restarted runtime keeps its ports when it can (its connections of before may linger);
+    // the app binds its app port on the same host as the runtime's enclave port.
+    if (!LoopbackPorts.isFree(HOST, record.port(), true)
+        || !LoopbackPorts.isFree(HOST, record.appPort(), true)) {
+      int enclavePort = LoopbackPorts.free();
+      int appPort = LoopbackPorts.free();
+      while (appPort == enclavePort) {
+        appPort = LoopbackPorts.free();
+      }
+      record = record.withPorts(enclavePort, appPort);
     }
     RuntimeLaunch launch =
         new RuntimeLaunch(
             settings.runtimeDir(),
             configFile(),
             packageFile(),
-            "127.0.0.1",
+            HOST,
             record.port(),
             record.appPort(),
             stateDir(),
@@ -331,16 +340,25 @@ final class LocalNode {
     }
   }
 
-  Optional<InetSocketAddress> address() {
+  Optional<NodeAddress> address() {
+    NodeRecord r = record;
     return process.filter(ProcessHandle::isAlive).isPresent() && !state.isFinal()
-        ? Optional.of(new InetSocketAddress("127.0.0.1", record.port()))
+        ? Optional.of(
+            new NodeAddress(
+                new InetSocketAddress(HOST, r.port()), new InetSocketAddress(HOST, r.appPort())))
         : Optional.empty();
   }
 
   NodeMetrics metrics() {
     NodeMetrics m = metrics;
     double cpu = process.map(h -> ProcessCpu.seconds(h.pid())).orElse(0.0);
-    return new NodeMetrics(m.requests(), m.averageLatencyMillis(), m.activeConnections(), cpu);
+    return new NodeMetrics(
+        m.requests(),
+        m.averageLatencyMillis(),
+        m.activeConnections(),
+        cpu,
+        m.heapMaxBytes(),
+        m.directMaxBytes());
   }
 
   /**

@@ -67,7 +67,10 @@ public final class AppService {
 
   private static final Logger LOG = LoggerFactory.getLogger(AppService.class);
   private static final String PACKAGE_SUFFIX = ".tar";
-  private static final String GRAMINE_SGX = "gramine-sgx";
+
+  /** The TEEs whose loopback stays inside them: a confidential VM, and the simulation. */
+  private static final java.util.Set<String> LOOPBACK_IN_TEE =
+      java.util.Set.of("tsm", "simulation");
 
   private final Database db;
   private final OperatorConfig config;
@@ -305,14 +308,18 @@ public final class AppService {
 
   /**
    * {@code tls = "runtime"} hands the app's plaintext to it over loopback, which stays inside the
-   * TEE only in a confidential VM (or the simulation): under SGX loopback is the host's.
+   * TEE only in a confidential VM ({@code tsm}) or the simulation: under SGX loopback is the
+   * host's. Any other TEE is refused too (fail closed).
    */
   private void checkTee(DeploymentConfig deployment) throws OperatorException {
-    if (deployment.tls() == AppTls.RUNTIME && nodes.tee().equals(GRAMINE_SGX)) {
+    String tee = nodes.tee();
+    if (deployment.tls() == AppTls.RUNTIME && !LOOPBACK_IN_TEE.contains(tee)) {
       throw OperatorException.badRequest(
           "tls_runtime_needs_confidential_vm",
-          "tls = \"runtime\" needs a confidential VM: under gramine-sgx the plain HTTP between the"
-              + " runtime and the app would leave the enclave; serve TLS in the app (tls = \"app\").");
+          "tls = \"runtime\" needs a confidential VM: under "
+              + tee
+              + " the plain HTTP between the runtime and the app would leave the enclave; serve"
+              + " TLS in the app (tls = \"app\").");
     }
   }
 

@@ -99,11 +99,9 @@ final class LocalNode {
     } else {
       int uid = host.users().isPresent() ? host.users().get().allocate() : NodeRecord.SHARED_USER;
       int enclavePort = LoopbackPorts.free();
-      int appPort = LoopbackPorts.free();
-      while (appPort == enclavePort) {
-        appPort = LoopbackPorts.free();
-      }
-      record = new NodeRecord(enclavePort, appPort, -1, settings.tee(), spec.enclaveSizeMb(), uid);
+      record =
+          new NodeRecord(
+              enclavePort, freePortBut(enclavePort), -1, settings.tee(), spec.enclaveSizeMb(), uid);
     }
     LocalNode node = new LocalNode(host, spec, listener, record);
     if (host.users().isPresent()) {
@@ -116,6 +114,15 @@ final class LocalNode {
     record.write(recordFile);
     node.prepareHome();
     return node;
+  }
+
+  /** A free loopback port other than {@code taken} (a node's two ports are never the same). */
+  private static int freePortBut(int taken) {
+    int port = LoopbackPorts.free();
+    while (port == taken) {
+      port = LoopbackPorts.free();
+    }
+    return port;
   }
 
   /** The runtime's own directories, owned by its user, and the files it reads. */
@@ -208,11 +215,7 @@ final class LocalNode {
     if (!LoopbackPorts.isFree(HOST, record.port(), true)
         || !LoopbackPorts.isFree(HOST, record.appPort(), true)) {
       int enclavePort = LoopbackPorts.free();
-      int appPort = LoopbackPorts.free();
-      while (appPort == enclavePort) {
-        appPort = LoopbackPorts.free();
-      }
-      record = record.withPorts(enclavePort, appPort);
+      record = record.withPorts(enclavePort, freePortBut(enclavePort));
     }
     RuntimeLaunch launch =
         new RuntimeLaunch(

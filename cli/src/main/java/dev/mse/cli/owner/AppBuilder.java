@@ -242,7 +242,7 @@ public final class AppBuilder {
     notes.println("building with " + project.resolve("mvnw"));
     Path log = Files.createTempFile("mse-build", ".log");
     try {
-      Process p =
+      ProcessBuilder build =
           new ProcessBuilder(
                   project.resolve("mvnw").toString(),
                   "-B",
@@ -254,9 +254,11 @@ public final class AppBuilder {
                   "-DoutputDirectory=target/mse-lib")
               .directory(project.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      int code0 = waitFor(p);
+              .redirectOutput(log.toFile());
+      // The project's own wrapper finds its project from its directory: a base directory set for
+      // another Maven run (mse itself started by a wrapper, a test run) would build that one.
+      build.environment().remove("MAVEN_PROJECTBASEDIR");
+      int code0 = waitFor(build.start());
       if (code0 != 0) {
         throw new UserError("the Maven build failed (exit " + code0 + "):\n" + LogTail.of(log, 20));
       }

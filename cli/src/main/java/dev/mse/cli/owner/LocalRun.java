@@ -14,29 +14,39 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * The app of a project run on this machine as a plain JVM, without any TEE, the way the runtime
- * would start it (same environment variables), for {@code localtest}: build, start, wait for the
- * healthcheck, run the tests against it, stop.
+ * would start it (same environment variables, and a TLS identity handed over the same way: a fresh
+ * self-signed certificate instead of the enclave's), for {@code localtest}: build, start, wait for
+ * the healthcheck over HTTPS trusting only that certificate, run the tests against it, stop.
  */
 public final class LocalRun implements AutoCloseable {
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
+  private static final String HOST = "127.0.0.1";
 
   private final Process process;
   private final int port;
   private final Path log;
   private final Path work;
+  private final LocalTls tls;
 
-  private LocalRun(Process process, int port, Path log, Path work) {
+  private LocalRun(Process process, int port, Path log, Path work, LocalTls tls) {
     this.process = process;
     this.port = port;
     this.log = log;
     this.work = work;
+    this.tls = tls;
   }
 
   /**
@@ -65,18 +75,15 @@ public final class LocalRun implements AutoCloseable {
       if (sealedSecrets.isPresent()) {
         Files.copy(sealedSecrets.get(), sealedFile, StandardCopyOption.REPLACE_EXISTING);
       }
-      String classPath =
-          code.resolve(AppPackager.MAIN_JAR) + File.pathSeparator + code.resolve("lib") + "/*";
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Dserver.port=" + port,
-                  "-cp",
-                  classPath,
-                  toml.javaApplication())
-              .directory(work.toFile());
-      pb.environment().put("PORT", Integer.toString(port));
-      pb.environment().put("MSE_APP_PORT", Integer.toString(port));
+      // The app serves HTTPS with a TLS identity handed over as the runtime hands over the
+      // enclave's: files in <secrets dir>/tls, named by system properties and the environment.
+      LocalTls tls = LocalTls.create(secretsDir);
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(tls.javaOptions(HOST, port));
+      command.addAll(launch(code, toml));
+      ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
+      pb.environment().putAll(tls.environment(port));
       pb.environment().put("MSE_SECRETS_PATH", secretsFile.toString());
       pb.environment().put("MSE_SEALED_SECRETS_PATH", sealedFile.toString());
       pb.environment()
@@ -88,12 +95,36 @@ public final class LocalRun implements AutoCloseable {
       } else {
         pb.redirectOutput(log.toFile());
       }
-      LocalRun run = new LocalRun(pb.start(), port, log, work);
+      LocalRun run = new LocalRun(pb.start(), port, log, work, tls);
       run.awaitHealthy(toml.healthcheckEndpoint());
       return run;
     } catch (IOException e) {
       throw new UserError("cannot start the app: " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new UserError("cannot make the app's TLS certificate: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * How the JVM starts the staged code: a Quarkus fast-jar by its {@code quarkus-run.jar}, a Spring
+   * Boot executable jar by its own launcher (its classes are under {@code BOOT-INF/}), anything
+   * else by {@code java_application} on {@code app.jar} and {@code lib/*}.
+   */
+  static List<String> launch(Path code, MseToml toml) throws IOException {
+    Path quarkus = code.resolve("quarkus-run.jar");
+    if (Files.isRegularFile(quarkus)) {
+      return List.of("-jar", quarkus.toString());
+    }
+    Path main = code.resolve(AppPackager.MAIN_JAR);
+    if (Files.isRegularFile(main)) {
+      try (JarFile jar = new JarFile(main.toFile())) {
+        if (jar.getEntry("BOOT-INF/classes/") != null || jar.getEntry("BOOT-INF/lib/") != null) {
+          return List.of("-jar", main.toString());
+        }
+      }
+    }
+    String classPath = main + File.pathSeparator + code.resolve("lib") + "/*";
+    return List.of("-cp", classPath, toml.javaApplication());
   }
 
   /**
@@ -126,6 +157,8 @@ public final class LocalRun implements AutoCloseable {
               .directory(toml.directory().toFile())
               .inheritIO();
       pb.environment().put("TEST_REMOTE_URL", run.url());
+      // The tests trust the app's certificate and nothing else, as after 'mse home verify'.
+      pb.environment().put("TEST_CA_CERT", run.certificate().toString());
       int code = pb.start().waitFor();
       if (code != 0) {
         out.println("tests failed (exit " + code + "); the app's output:");
@@ -139,7 +172,12 @@ public final class LocalRun implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return "https://" + HOST + ":" + port;
+  }
+
+  /** The certificate the app serves (PEM), which its clients trust. */
+  public Path certificate() {
+    return tls.certificate();
   }
 
   public Process process() {
@@ -148,7 +186,17 @@ public final class LocalRun implements AutoCloseable {
 
   private void awaitHealthy(String healthcheck) {
     Instant deadline = Instant.now().plus(HEALTH_TIMEOUT);
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+    String last = "no answer";
+    SSLContext trust;
+    try {
+      trust = tls.trustingOnlyIt();
+    } catch (IOException | GeneralSecurityException e) {
+      close();
+      throw new UserError("cannot read the app's TLS certificate: " + e.getMessage(), e);
+    }
+    try (HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(trust).build()) {
+      int tlsFailures = 0;
       while (Instant.now().isBefore(deadline)) {
         if (!process.isAlive()) {
           throw new UserError(
@@ -164,8 +212,27 @@ public final class LocalRun implements AutoCloseable {
           if (r.statusCode() == 200) {
             return;
           }
+          last = "status " + r.statusCode();
+          tlsFailures = 0;
+        } catch (SSLException e) {
+          // Something listens on the port but does not serve TLS with the certificate it was
+          // given (plain HTTP, or another certificate): that does not heal, so say so now. A few
+          // tries in a row, in case the port was briefly someone else's.
+          if (++tlsFailures >= 3) {
+            close();
+            throw new UserError(
+                "the app does not serve HTTPS with the certificate it was given on port "
+                    + port
+                    + " ("
+                    + e.getMessage()
+                    + "): use MseTls, or a framework that reads its TLS from the runtime's"
+                    + " properties (see the README's framework table)",
+                e);
+          }
         } catch (IOException e) {
           // Not listening yet.
+          last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+          tlsFailures = 0;
         }
         Thread.sleep(200);
       }
@@ -175,7 +242,14 @@ public final class LocalRun implements AutoCloseable {
     }
     close();
     throw new UserError(
-        "the app did not answer " + healthcheck + " within " + HEALTH_TIMEOUT.toSeconds() + " s");
+        "the app did not answer "
+            + url()
+            + healthcheck
+            + " within "
+            + HEALTH_TIMEOUT.toSeconds()
+            + " s (last: "
+            + last
+            + ")");
   }
 
   /** The end of the app's output (when not shown live). */

@@ -7,8 +7,10 @@ import dev.mse.protocol.config.MseToml;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -40,6 +42,7 @@ public final class LocalRun implements AutoCloseable {
   private final Path log;
   private final Path work;
   private final LocalTls tls;
+  private boolean closed;
 
   private LocalRun(Process process, int port, Path log, Path work, LocalTls tls) {
     this.process = process;
@@ -229,6 +232,15 @@ public final class LocalRun implements AutoCloseable {
                     + " properties (see the README's framework table)",
                 e);
           }
+        } catch (HttpConnectTimeoutException e) {
+          // The port took the connection but no TLS handshake completed: an app still starting,
+          // or one that serves plain HTTP and waits for a request line that never comes.
+          last =
+              "port "
+                  + port
+                  + " accepts connections but completes no TLS handshake: does the app serve"
+                  + " HTTPS (MseTls, or a framework that reads the runtime's TLS properties)?";
+          tlsFailures = 0;
         } catch (IOException e) {
           // Not listening yet.
           last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -258,17 +270,22 @@ public final class LocalRun implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    // Twice with --no-tests: from the shutdown hook on Ctrl-C, then as the command returns.
+    if (closed) {
+      return;
+    }
+    closed = true;
     process.destroy();
     try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
       AppBuilder.deleteTree(work);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      // A temporary directory left behind is harmless.
+    } catch (IOException | UncheckedIOException e) {
+      // A temporary directory left behind is harmless (its key is a throwaway for this run).
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.mse.cli.LogTail;
 import dev.mse.cli.UserError;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.protocol.config.MseToml;
+import dev.mse.protocol.deploy.AppTls;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,10 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
@@ -41,10 +42,15 @@ public final class LocalRun implements AutoCloseable {
   private final int port;
   private final Path log;
   private final Path work;
-  private final LocalTls tls;
+
+  /**
+   * The app's TLS identity; empty when the runtime would terminate TLS ({@code tls = "runtime"}).
+   */
+  private final Optional<LocalTls> tls;
+
   private boolean closed;
 
-  private LocalRun(Process process, int port, Path log, Path work, LocalTls tls) {
+  private LocalRun(Process process, int port, Path log, Path work, Optional<LocalTls> tls) {
     this.process = process;
     this.port = port;
     this.log = log;
@@ -65,6 +71,22 @@ public final class LocalRun implements AutoCloseable {
       Optional<Path> sealedSecrets,
       boolean inheritOutput,
       PrintWriter notes) {
+    return start(toml, AppTls.APP, secrets, sealedSecrets, inheritOutput, notes);
+  }
+
+  /**
+   * As {@link #start(MseToml, Optional, Optional, boolean, PrintWriter)}, for the app's {@code tls}
+   * mode: {@link AppTls#APP} gets a TLS identity and is called over HTTPS; {@link AppTls#RUNTIME}
+   * (the runtime terminates TLS in the TEE) gets the runtime mode's settings and serves plain HTTP,
+   * which is what the runtime forwards to it.
+   */
+  public static LocalRun start(
+      MseToml toml,
+      AppTls mode,
+      Optional<Path> secrets,
+      Optional<Path> sealedSecrets,
+      boolean inheritOutput,
+      PrintWriter notes) {
     Path code = AppBuilder.build(toml.directory(), toml, notes);
     int port = LoopbackPorts.free();
     try {
@@ -80,13 +102,20 @@ public final class LocalRun implements AutoCloseable {
       }
       // The app serves HTTPS with a TLS identity handed over as the runtime hands over the
       // enclave's: files in <secrets dir>/tls, named by system properties and the environment.
-      LocalTls tls = LocalTls.create(secretsDir);
+      Optional<LocalTls> tls =
+          mode == AppTls.APP ? Optional.of(LocalTls.create(secretsDir)) : Optional.empty();
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(tls.javaOptions(HOST, port));
+      Map<String, String> properties =
+          tls.isPresent()
+              ? tls.get().systemProperties(HOST, port)
+              : LocalTls.runtimeModeProperties(HOST, port);
+      properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
       command.addAll(launch(code, toml));
       ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
-      pb.environment().putAll(tls.environment(port));
+      pb.environment().put("PORT", Integer.toString(port));
+      pb.environment().put("MSE_APP_PORT", Integer.toString(port));
+      tls.ifPresent(t -> pb.environment().putAll(t.environment(port)));
       pb.environment().put("MSE_SECRETS_PATH", secretsFile.toString());
       pb.environment().put("MSE_SEALED_SECRETS_PATH", sealedFile.toString());
       pb.environment()
@@ -143,7 +172,19 @@ public final class LocalRun implements AutoCloseable {
       boolean noTests,
       PrintWriter out)
       throws IOException, InterruptedException {
-    try (LocalRun run = start(toml, secrets, sealedSecrets, noTests, out)) {
+    return localtest(toml, AppTls.APP, secrets, sealedSecrets, noTests, out);
+  }
+
+  /** As {@link #localtest(MseToml, Optional, Optional, boolean, PrintWriter)}, in {@code mode}. */
+  public static int localtest(
+      MseToml toml,
+      AppTls mode,
+      Optional<Path> secrets,
+      Optional<Path> sealedSecrets,
+      boolean noTests,
+      PrintWriter out)
+      throws IOException, InterruptedException {
+    try (LocalRun run = start(toml, mode, secrets, sealedSecrets, noTests, out)) {
       out.println(toml.name() + " runs at " + run.url() + " (no TEE)");
       out.flush();
       if (noTests) {
@@ -161,7 +202,7 @@ public final class LocalRun implements AutoCloseable {
               .inheritIO();
       pb.environment().put("TEST_REMOTE_URL", run.url());
       // The tests trust the app's certificate and nothing else, as after 'mse home verify'.
-      pb.environment().put("TEST_CA_CERT", run.certificate().toString());
+      run.certificate().ifPresent(c -> pb.environment().put("TEST_CA_CERT", c.toString()));
       int code = pb.start().waitFor();
       if (code != 0) {
         out.println("tests failed (exit " + code + "); the app's output:");
@@ -175,12 +216,12 @@ public final class LocalRun implements AutoCloseable {
   }
 
   public String url() {
-    return "https://" + HOST + ":" + port;
+    return (tls.isPresent() ? "https://" : "http://") + HOST + ":" + port;
   }
 
-  /** The certificate the app serves (PEM), which its clients trust. */
-  public Path certificate() {
-    return tls.certificate();
+  /** The certificate the app serves (PEM), which its clients trust; empty in the runtime mode. */
+  public Optional<Path> certificate() {
+    return tls.map(LocalTls::certificate);
   }
 
   public Process process() {
@@ -190,15 +231,16 @@ public final class LocalRun implements AutoCloseable {
   private void awaitHealthy(String healthcheck) {
     Instant deadline = Instant.now().plus(HEALTH_TIMEOUT);
     String last = "no answer";
-    SSLContext trust;
-    try {
-      trust = tls.trustingOnlyIt();
-    } catch (IOException | GeneralSecurityException e) {
-      close();
-      throw new UserError("cannot read the app's TLS certificate: " + e.getMessage(), e);
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (tls.isPresent()) {
+      try {
+        builder.sslContext(tls.get().trustingOnlyIt());
+      } catch (IOException | GeneralSecurityException e) {
+        close();
+        throw new UserError("cannot read the app's TLS certificate: " + e.getMessage(), e);
+      }
     }
-    try (HttpClient http =
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(trust).build()) {
+    try (HttpClient http = builder.build()) {
       int tlsFailures = 0;
       while (Instant.now().isBefore(deadline)) {
         if (!process.isAlive()) {

@@ -143,6 +143,24 @@ public record LocalTls(Path certificate, Path key) {
     return properties;
   }
 
+  /**
+   * The system properties the runtime sets when it terminates TLS itself ({@code tls = "runtime"}):
+   * the mode, and the port settings naming the plain loopback port the app listens on.
+   */
+  public static Map<String, String> runtimeModeProperties(String host, int port) {
+    String p = Integer.toString(port);
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("mse.tls.mode", "runtime");
+    properties.put("mse.tls.host", host);
+    properties.put("mse.tls.port", p);
+    properties.put("server.port", p);
+    properties.put("server.address", host);
+    properties.put("quarkus.http.host", host);
+    properties.put("quarkus.http.port", p);
+    properties.put("server.host", host);
+    return properties;
+  }
+
   /** The same as environment variables ({@code PORT} and {@code MSE_APP_PORT} included). */
   public Map<String, String> environment(int port) {
     return Map.of(

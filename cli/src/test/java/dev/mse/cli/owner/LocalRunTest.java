@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mse.cli.UserError;
 import dev.mse.protocol.config.MseToml;
+import dev.mse.protocol.deploy.AppTls;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -69,6 +74,33 @@ class LocalRunTest {
         .isInstanceOf(UserError.class)
         .hasMessageContaining("does not serve HTTPS with the certificate it was given")
         .hasMessageContaining("MseTls");
+  }
+
+  @Test
+  void inTheRuntimeModeTheScaffoldedAppServesPlainHttpOnItsLoopbackPort(@TempDir Path work)
+      throws Exception {
+    Path project = work.resolve("plain");
+    AppTemplate.write(project, "plain");
+    MseToml toml = MseToml.read(project.resolve(MseToml.FILE_NAME));
+
+    try (LocalRun run =
+        LocalRun.start(
+            toml,
+            AppTls.RUNTIME,
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            new PrintWriter(new StringWriter()))) {
+      assertThat(run.url()).startsWith("http://127.0.0.1:");
+      assertThat(run.certificate()).isEmpty();
+      try (HttpClient client = HttpClient.newHttpClient()) {
+        HttpResponse<String> hello =
+            client.send(
+                HttpRequest.newBuilder(URI.create(run.url() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(hello.body()).isEqualTo("Hello from plain, running in a TEE!\n");
+      }
+    }
   }
 
   @Test

@@ -402,7 +402,9 @@ class HomeChainTest {
                     "--san",
                     SAN,
                     "--port",
-                    Integer.toString(port),
+                    Integer.toString(freePort()),
+                    "--enclave-port",
+                    Integer.toString(enclavePorts.get("bad")),
                     "--host",
                     "127.0.0.1",
                     "--size",
@@ -411,7 +413,7 @@ class HomeChainTest {
                     work.resolve("busy").toString())
                 .failed()
                 .err())
-        .contains("port " + port + " on 127.0.0.1 is busy");
+        .contains("port " + enclavePorts.get("bad") + " on 127.0.0.1 is busy");
 
     // A package altered by one byte: its digest is not the one the enclave attests.
     byte[] tampered = Files.readAllBytes(packageFile);

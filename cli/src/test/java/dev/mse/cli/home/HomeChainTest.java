@@ -520,8 +520,16 @@ class HomeChainTest {
         cli("home", "run", "bad", "--sealed-secrets", wrongSeal.toString()).failed();
     assertThat(failed.err()).contains("failed: the code key does not open the package");
     assertThat(cli("home", "status", "bad").succeeded().out()).contains("state:       failed");
-    String served = curlAllowingErrors(node.resolve("ratls.pem"), port, "/");
-    assertThat(served).contains("failed").doesNotContain(marker);
+    // Nothing listens on the app's port; the runtime's port says why.
+    assertThat(curlAllowingErrors(node.resolve("ratls.pem"), port, "/"))
+        .contains("Couldn't connect")
+        .doesNotContain(marker);
+    assertThat(
+            curlAllowingErrors(
+                node.resolve("ratls.pem"), enclavePorts.get("bad"), "/.well-known/mse/status"))
+        .contains("failed")
+        .contains("the code key does not open the package")
+        .doesNotContain(marker);
 
     // A second delivery, even of the right message, is refused.
     Path right = seal(cp.resolve("ratls.pem"), "right.seal");

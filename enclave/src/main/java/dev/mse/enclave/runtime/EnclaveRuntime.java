@@ -253,7 +253,7 @@ public final class EnclaveRuntime implements AutoCloseable {
     if (spki.isEmpty() || spki.get().equals(spkiOf(enclave))) {
       return Optional.of(enclave);
     }
-    return owner.map(o -> o.chain().getFirst()).filter(c -> spki.get().equals(spkiOf(c)));
+    return ownerIdentity.map(o -> o.chain().getFirst()).filter(c -> spki.get().equals(spkiOf(c)));
   }
 
   private static ByteString spkiOf(X509Certificate certificate) {

@@ -48,9 +48,17 @@ class RealAppsTest {
 
   static Stream<Arguments> apps() {
     return Stream.of(
-        Arguments.of("spring-boot", "Hello from Spring Boot"),
-        Arguments.of("quarkus", "Hello from Quarkus"),
-        Arguments.of("scaffold", "Hello from scaffolded"));
+        Arguments.of(
+            "spring-boot",
+            "Hello from Spring Boot",
+            "staged a Spring Boot executable jar: app.jar"),
+        Arguments.of(
+            "quarkus",
+            "Hello from Quarkus",
+            "staged a Quarkus fast-jar: quarkus-app/quarkus-run.jar, main class"
+                + " io.quarkus.bootstrap.runner.QuarkusEntryPoint"),
+        Arguments.of(
+            "scaffold", "Hello from scaffolded", "staged a jar with its libraries: app.jar"));
   }
 
   private Path project(String name) {
@@ -64,7 +72,8 @@ class RealAppsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("apps")
-  void deploysVerifiesAndAnswersThroughCloudAndHome(String name, String greeting) throws Exception {
+  void deploysVerifiesAndAnswersThroughCloudAndHome(String name, String greeting, String staged)
+      throws Exception {
     Path project = project(name);
 
     // mse cloud: deploy, verify the certificate served at the app's name, call it.
@@ -79,6 +88,10 @@ class RealAppsTest {
                 "--json",
                 "-y")
             .succeeded();
+    // Staged as it runs: a Spring Boot jar alone (its libraries nested), the Quarkus directory.
+    assertThat(deployed.err()).contains(staged);
+    // Progress while waiting: each state the app goes through.
+    assertThat(deployed.err()).contains("is initializing").contains("is running");
     JsonNode app = Json.MAPPER.readTree(deployed.out());
     String hostPort = app.path("domain").asString() + ":" + cloud.proxyPort();
     Path cert = work.resolve(name + "-cloud.pem");

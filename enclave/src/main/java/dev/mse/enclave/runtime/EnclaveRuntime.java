@@ -65,7 +65,8 @@ public final class EnclaveRuntime implements AutoCloseable {
   private final ProvisioningGate gate;
   private final EvidenceMaker evidence;
   private final ServerIdentity attested;
-  private volatile Optional<ServerIdentity> owner = Optional.empty();
+  // The owner's identity, in owner mode once provisioned: the app serves it.
+  private volatile Optional<ServerIdentity> ownerIdentity = Optional.empty();
   private final Optional<StateSealer> sealer;
   private final RuntimeStatus status;
   private final ScheduledExecutorService timers =
@@ -122,14 +123,15 @@ public final class EnclaveRuntime implements AutoCloseable {
     this.certificate =
         sealedCertificate.isPresent() ? sealedCertificate.get() : evidence.certificate(tlsKey);
     this.attested = new ServerIdentity(tlsKey.getPrivate(), List.of(certificate));
-    this.front = TlsFront.start(options.host(), options.port(), attested, new RuntimeHandler(this));
     if (config.tls() == AppTls.RUNTIME && !loopbackInTee()) {
+      // Failed before the enclave port serves: no provisioning is ever accepted, no app starts.
       fail(
           "tls = \"runtime\" is refused under "
               + tee.name()
               + ": the runtime would reach the app over loopback, which the untrusted host carries;"
               + " the app must serve its own TLS");
     }
+    this.front = TlsFront.start(options.host(), options.port(), attested, new RuntimeHandler(this));
   }
 
   /**
@@ -182,16 +184,15 @@ public final class EnclaveRuntime implements AutoCloseable {
               sealer,
               Optional.of(X509Codec.certificate(s.certificateDer().toByteArray())));
       LOG.info("{}restarting from sealed state", runtime.simulatedPrefix());
-      if (runtime.status().state() == State.FAILED) {
-        return runtime;
-      }
       Provisioned restored =
           new Provisioned(
               PackageKey.of(s.codeKey().toByteArray()),
               s.ownerTlsPrivateKeyPem(),
               s.ownerSecrets(),
               s.operatorSecrets());
-      Thread.ofPlatform().name("initialize").start(() -> runtime.initialize(restored, false));
+      if (runtime.status().state() != State.FAILED) {
+        Thread.ofPlatform().name("initialize").start(() -> runtime.initialize(restored, false));
+      }
     } else {
       KeyPair tls = freshTlsKey.call();
       X25519KeyPair hpke = X25519KeyPair.generate();
@@ -205,13 +206,14 @@ public final class EnclaveRuntime implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     LOG.info(
-        "{}{} {} for app {} ({}) on port {}, package {}, config {}",
+        "{}{} {} for app {} ({}) on enclave port {}, app port {}, package {}, config {}",
         runtime.simulatedPrefix(),
         runtime.status().state().wireName(),
         tee.name(),
         config.appName(),
         config.appId(),
         runtime.front.port(),
+        options.appPort(),
         appPackage.packageSha256(),
         config.sha256());
     return runtime;
@@ -251,7 +253,7 @@ public final class EnclaveRuntime implements AutoCloseable {
     if (spki.isEmpty() || spki.get().equals(spkiOf(enclave))) {
       return Optional.of(enclave);
     }
-    return owner.map(o -> o.chain().getFirst()).filter(c -> spki.get().equals(spkiOf(c)));
+    return ownerIdentity.map(o -> o.chain().getFirst()).filter(c -> spki.get().equals(spkiOf(c)));
   }
 
   private static ByteString spkiOf(X509Certificate certificate) {
@@ -331,8 +333,8 @@ public final class EnclaveRuntime implements AutoCloseable {
                     message.ownerSecrets(),
                     gate.acceptedDigest().orElseThrow()));
       }
-      owner = servedOwnerIdentity(message);
-      ServerIdentity served = owner.orElse(attested);
+      ownerIdentity = servedOwnerIdentity(message);
+      ServerIdentity served = ownerIdentity.orElse(attested);
       Path appDir = options.secretsDir().resolve("app");
       SecretsFiles.deleteTree(appDir);
       AppLauncher.extract(archive.files(), appDir);

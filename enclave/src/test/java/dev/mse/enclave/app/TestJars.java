@@ -86,6 +86,9 @@ public final class TestJars {
   }
 
   private static Map<String, byte[]> compile(Map<String, String> sources) {
+    if (sources.isEmpty()) {
+      return new HashMap<>();
+    }
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     Map<String, ByteArrayOutputStream> outputs = new HashMap<>();
     JavaFileManager files =

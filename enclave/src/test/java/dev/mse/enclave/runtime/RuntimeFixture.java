@@ -95,16 +95,21 @@ final class RuntimeFixture {
 
   /** A fixture whose package holds {@code app.jar}, of main class {@code demo.App}. */
   RuntimeFixture(Path work, byte[] appJar, AppTls tls) throws Exception {
+    this(work, appJar, "demo.App", tls);
+  }
+
+  /** A fixture whose package holds {@code app.jar}, with {@code java_application = mainClass}. */
+  RuntimeFixture(Path work, byte[] appJar, String mainClass, AppTls tls) throws Exception {
     Path code = Files.createDirectories(work.resolve("code"));
     Files.write(code.resolve("app.jar"), appJar);
     appPackage =
         AppPackage.create(
-            "hello", "demo.App", Optional.empty(), "/health", CodeArchive.create(code), codeKey);
+            "hello", mainClass, Optional.empty(), "/health", CodeArchive.create(code), codeKey);
     config =
         new DeploymentConfig(
             appId,
             "hello",
-            "demo.App",
+            mainClass,
             Optional.empty(),
             "/health",
             SslOrigin.SELF,

@@ -14,6 +14,7 @@ import dev.mse.attestation.ratls.RaTlsVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -119,7 +120,9 @@ final class EnclaveEvidence {
                 + spki.hex());
     HttpsURLConnection c = null;
     try {
-      c = (HttpsURLConnection) uri.toURL().openConnection();
+      // straight to the node: never through a proxy the JVM may be configured with
+      c = (HttpsURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+      c.setInstanceFollowRedirects(false);
       c.setSSLSocketFactory(transport.getSocketFactory());
       // The enclave port is reached by address; its certificate names the app, which the
       // transport's RA-TLS trust manager checked: the URL's host has nothing more to say.

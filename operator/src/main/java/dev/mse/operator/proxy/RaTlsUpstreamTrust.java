@@ -16,7 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -54,6 +58,7 @@ public final class RaTlsUpstreamTrust implements UpstreamTrust {
   private final EnclaveEvidence evidence;
   private final Map<Route, Upstream> contexts = new ConcurrentHashMap<>();
   private final Map<Trusted, Instant> trusted = new ConcurrentHashMap<>();
+  private final Map<Trusted, CompletableFuture<Void>> asked = new ConcurrentHashMap<>();
 
   /** A route's contexts: for its app port, and for its enclave port (RA-TLS to the same app). */
   private record Upstream(SSLContext appPort, SSLContext enclavePort) {}
@@ -166,16 +171,48 @@ public final class RaTlsUpstreamTrust implements UpstreamTrust {
     if (until != null && now.isBefore(until)) {
       return;
     }
+    // Connections that arrive together for a certificate without a verdict share one question to
+    // the enclave: a burst after the verdict expires costs the enclave one quote, not one each.
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> asking = asked.putIfAbsent(key, mine);
+    if (asking != null) {
+      awaitVerdict(asking);
+      return;
+    }
     try {
+      // the connection that asked before this one may have finished between the two lookups
+      Instant justNow = trusted.get(key);
+      if (justNow != null && now.isBefore(justNow)) {
+        mine.complete(null);
+        return;
+      }
       evidence.check(route, enclavePort, served);
-    } catch (CertificateException e) {
+      if (trusted.size() >= MAX_CACHED) {
+        trusted.clear();
+      }
+      trusted.put(key, now.plus(evidenceLifetime));
+      mine.complete(null);
+    } catch (CertificateException | RuntimeException e) {
       trusted.remove(key);
+      mine.completeExceptionally(e);
       throw refused(e.getMessage());
+    } finally {
+      asked.remove(key, mine);
     }
-    if (trusted.size() >= MAX_CACHED) {
-      trusted.clear();
+  }
+
+  /** Waits for the verdict another connection is getting; its refusal is this one's too. */
+  private static void awaitVerdict(CompletableFuture<Void> verdict) throws CertificateException {
+    try {
+      verdict.get(2 * EVIDENCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw refused(e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      throw refused("the enclave did not answer in time");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw refused("interrupted while the enclave was asked");
     }
-    trusted.put(key, now.plus(evidenceLifetime));
   }
 
   private static CertificateException refused(String why) {

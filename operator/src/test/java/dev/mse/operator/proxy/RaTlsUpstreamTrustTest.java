@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -106,6 +110,32 @@ class RaTlsUpstreamTrustTest {
     // a resumed session skips the trust manager: confirm asks the enclave again all the same
     echoThrough(trust, route);
     assertThat(enclave.evidenceRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void connectionsArrivingTogetherShareOneQuestionToTheEnclave() throws Exception {
+    EnclavePort enclave = honestEnclave();
+    RaTlsUpstreamTrust trust = trust(RaTlsNode.SIMULATION_ALLOWED, Clock.systemUTC());
+    Route route = route(honestApp(), enclave, CONFIG);
+    int n = 16;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        done.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  echoThrough(trust, route);
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    assertThat(enclave.evidenceRequests()).isEqualTo(1);
   }
 
   @Test

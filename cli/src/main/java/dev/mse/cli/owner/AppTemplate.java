@@ -85,6 +85,10 @@ public final class AppTemplate {
     files.put("secrets.json", "{\n  \"region\": \"eu-west-1\"\n}\n");
     files.put("secrets_to_seal.json", "{\n  \"api_key\": \"change-me\"\n}\n");
     try {
+      Path parent = dir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       Files.createDirectory(dir);
       for (Map.Entry<String, String> f : files.entrySet()) {
         Path file = dir.resolve(f.getKey());
@@ -122,8 +126,7 @@ public final class AppTemplate {
       """;
 
   private static String app(String pkg, String name) {
-    return
-"""
+    return """
         package %s;
 
         import com.sun.net.httpserver.HttpExchange;
@@ -132,8 +135,6 @@ public final class AppTemplate {
         import com.sun.net.httpserver.HttpsServer;
         import dev.mse.app.MseTls;
         import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
         import java.net.InetSocketAddress;
         import java.nio.charset.StandardCharsets;
         import java.nio.file.Files;
@@ -153,7 +154,8 @@ import java.io.UncheckedIOException;
           private App() {}
 
           public static void main(String[] args) throws IOException, GeneralSecurityException {
-            InetSocketAddress address = new InetSocketAddress(MseTls.host(), MseTls.port());
+            int port = port();
+            InetSocketAddress address = new InetSocketAddress(MseTls.host(), port);
             HttpServer server;
             if (MseTls.enabled()) {
               HttpsServer https = HttpsServer.create(address, 0);
@@ -188,6 +190,11 @@ import java.io.UncheckedIOException;
                     + MseTls.host()
                     + ":"
                     + server.getAddress().getPort());
+          }
+
+          /** The port mse gives the app: mse.tls.port, else PORT (MseTls). */
+          static int port() {
+            return MseTls.port();
           }
 
           /** Whether the secrets file named by {@code variable} exists, and its keys (never values). */

@@ -112,8 +112,8 @@ public record LocalTls(Path certificate, Path key) {
 
   /**
    * The system properties the runtime sets before the app's {@code main} when the app serves its
-   * own TLS: those of {@code MseTls}, Spring Boot, Quarkus and Helidon at once, so that any of them
-   * finds its own and ignores the others'.
+   * own TLS: those of {@code MseTls}, Spring Boot, Quarkus, Helidon and Micronaut at once, so that
+   * any of them finds its own and ignores the others'.
    */
   public Map<String, String> systemProperties(String host, int port) {
     String p = Integer.toString(port);
@@ -140,6 +140,15 @@ public record LocalTls(Path certificate, Path key) {
     properties.put("server.host", host);
     properties.put("server.tls.private-key.pem.key.resource.path", key.toString());
     properties.put("server.tls.private-key.pem.cert-chain.resource.path", certificate.toString());
+    // Micronaut 4.9+: TLS only (no dual protocol), the key and chain from a PEM file provider.
+    properties.put("micronaut.server.host", host);
+    properties.put("micronaut.server.ssl.enabled", "true");
+    properties.put("micronaut.server.ssl.port", p);
+    properties.put("micronaut.server.ssl.key-name", "mse");
+    properties.put("micronaut.certificate.file.mse.format", "PEM");
+    properties.put("micronaut.certificate.file.mse.path", key.toString());
+    properties.put("micronaut.certificate.file.mse.certificate-path", certificate.toString());
+    properties.put("micronaut.server.http-version", "2.0");
     return properties;
   }
 
@@ -158,6 +167,8 @@ public record LocalTls(Path certificate, Path key) {
     properties.put("quarkus.http.host", host);
     properties.put("quarkus.http.port", p);
     properties.put("server.host", host);
+    properties.put("micronaut.server.host", host);
+    properties.put("micronaut.server.port", p);
     return properties;
   }
 

@@ -132,6 +132,16 @@ class ExampleAppsTest {
   }
 
   @Test
+  void micronautServesItsOwnHttpsAndHttp2() throws Exception {
+    Path project = build("micronaut");
+    int port =
+        start(
+            "micronaut",
+            List.of("-jar", project.resolve("target/hello-micronaut-0.1.0.jar").toString()));
+    servesHelloOverHttp2("https://" + HOST + ":" + port, "Hello from Micronaut");
+  }
+
+  @Test
   void javalinServesHttpsAndHttp2WithMseTls() throws Exception {
     Path project = build("javalin");
     int port =

@@ -42,6 +42,7 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * max_connections_per_app = 2000
  * max_connections_per_source = 256        # per IPv4 address or IPv6 /64
  * client_hello_timeout_seconds = 5
+ * evidence_cache_seconds = 60             # --untrusted-ssl: reuse of an enclave's fresh evidence
  * [[hardware]]                            # absent: 4g and 8g
  * name = "4g"
  * memory_mb = 4096
@@ -99,7 +100,8 @@ public final class OperatorConfigParser {
                   "max_connections",
                   "max_connections_per_app",
                   "max_connections_per_source",
-                  "client_hello_timeout_seconds"),
+                  "client_hello_timeout_seconds",
+                  "evidence_cache_seconds"),
           "limits",
               Set.of(
                   "projects_per_account",
@@ -206,7 +208,10 @@ public final class OperatorConfigParser {
             .orElse(d.maxConnectionsPerSource()),
         integer(proxy, "client_hello_timeout_seconds", 1, 300)
             .map(Duration::ofSeconds)
-            .orElse(d.helloTimeout()));
+            .orElse(d.helloTimeout()),
+        integer(proxy, "evidence_cache_seconds", 1, 3600)
+            .map(Duration::ofSeconds)
+            .orElse(d.evidenceLifetime()));
   }
 
   private static OperatorConfig.Isolation isolation(JsonNode node, Path base)

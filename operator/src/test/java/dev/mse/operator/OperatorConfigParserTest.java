@@ -91,6 +91,7 @@ class OperatorConfigParserTest {
             max_connections_per_app = 500
             max_connections_per_source = 50
             client_hello_timeout_seconds = 3
+            evidence_cache_seconds = 20
             [[hardware]]
             name = "small"
             memory_mb = 1024
@@ -115,7 +116,8 @@ class OperatorConfigParserTest {
         .isEqualTo(new OperatorConfig.Tls.KeyStoreFile(Path.of("/etc/mse/api.p12"), "secret"));
     assertThat(c.apiTls().orElseThrow().toString()).doesNotContain("secret");
     assertThat(c.proxyPort()).isEqualTo(443);
-    assertThat(c.proxyLimits()).isEqualTo(new ProxyLimits(5000, 500, 50, Duration.ofSeconds(3)));
+    assertThat(c.proxyLimits())
+        .isEqualTo(new ProxyLimits(5000, 500, 50, Duration.ofSeconds(3), Duration.ofSeconds(20)));
     assertThat(c.hardware()).extracting(o -> o.offer().name()).containsExactly("small", "big");
     assertThat(c.hardware().get(0).defaultQuota()).isZero();
     assertThat(c.defaultHardware()).isEqualTo("big");

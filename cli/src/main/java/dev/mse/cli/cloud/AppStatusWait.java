@@ -1,8 +1,10 @@
 package dev.mse.cli.cloud;
 
 import dev.mse.cli.UserError;
+import dev.mse.cli.WaitProgress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -15,10 +17,25 @@ final class AppStatusWait {
   private AppStatusWait() {}
 
   static JsonNode until(ApiClient api, UUID id, Set<String> wanted, Duration timeout) {
+    return until(api, id, wanted, timeout, Optional.empty());
+  }
+
+  /**
+   * As {@link #until(ApiClient, UUID, Set, Duration)}, reporting each state change and the time
+   * waited every ten seconds to {@code progress}; a failed app ends the wait at once with its
+   * reason.
+   */
+  static JsonNode until(
+      ApiClient api,
+      UUID id,
+      Set<String> wanted,
+      Duration timeout,
+      Optional<WaitProgress> progress) {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
       JsonNode app = api.app(id);
       String last = app.path("status").asString("unknown");
+      progress.ifPresent(p -> p.observe(last));
       if (wanted.contains(last)) {
         return app;
       }

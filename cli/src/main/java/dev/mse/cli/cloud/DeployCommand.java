@@ -11,6 +11,7 @@ import dev.mse.attestation.verify.TeeKind;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
+import dev.mse.cli.WaitProgress;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.owner.AppBuilder;
@@ -22,7 +23,6 @@ import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.cli.owner.ProvisioningSealer;
 import dev.mse.protocol.config.MseToml;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.AppPackageException;
@@ -183,7 +183,7 @@ final class DeployCommand implements Callable<Integer> {
             owner.publicKey().bytes(),
             pkg.packageSha256(),
             ownerCertificate.map(OwnerCertificate::chainPem),
-            AppTls.APP);
+            pkg.manifest().tls());
 
     progress.step("uploading the encrypted package (" + size(packaged.packageFile()) + ")");
     JsonNode app;
@@ -197,7 +197,13 @@ final class DeployCommand implements Callable<Integer> {
       }
     }
     progress.step("waiting for the enclave of app " + appId);
-    app = AppStatusWait.until(api, appId, Set.of("initializing"), Duration.ofMinutes(timeout));
+    app =
+        AppStatusWait.until(
+            api,
+            appId,
+            Set.of("initializing"),
+            Duration.ofMinutes(timeout),
+            Optional.of(new WaitProgress(err, "the app " + appId)));
 
     String proxyHost = defaults.path("proxy_host").asString("127.0.0.1");
     int proxyPort = defaults.path("proxy_port").asInt(443);
@@ -304,7 +310,13 @@ final class DeployCommand implements Callable<Integer> {
           "the enclave refused the provisioning (HTTP " + reply.status() + "): " + reply.reason());
     }
     progress.step("waiting for the app to run");
-    app = AppStatusWait.until(api, appId, Set.of("running"), Duration.ofMinutes(timeout));
+    app =
+        AppStatusWait.until(
+            api,
+            appId,
+            Set.of("running"),
+            Duration.ofMinutes(timeout),
+            Optional.of(new WaitProgress(err, "the app " + appId)));
 
     AppContext context =
         new AppContext(

@@ -41,6 +41,6 @@ final class LocaltestCommand implements Callable<Integer> {
     Optional<Path> secrets = toml.cloud().flatMap(MseToml.Cloud::secrets);
     Path toSeal = toml.directory().resolve("secrets_to_seal.json");
     Optional<Path> sealed = Files.isRegularFile(toSeal) ? Optional.of(toSeal) : Optional.empty();
-    return LocalRun.localtest(toml, secrets, sealed, noTests, out);
+    return LocalRun.localtest(toml, toml.tls(), secrets, sealed, noTests, out);
   }
 }

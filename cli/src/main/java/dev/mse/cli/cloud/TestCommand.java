@@ -8,12 +8,14 @@ import dev.mse.cli.UserError;
 import dev.mse.cli.enclave.CapturingTrust;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
+import dev.mse.cli.enclave.ServedCertificate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
@@ -62,18 +64,26 @@ final class TestCommand implements Callable<Integer> {
         context
             .testsCmd()
             .orElseThrow(() -> new UserError("mse.toml has no tests_cmd for " + context.name()));
-    // Zero trust: the app's own name serves the enclave's certificate, which the tests then trust.
-    // Other scenarios serve another certificate there; the enclave name always reaches the enclave.
+    // The app's name serves the app's own certificate (zero trust: the enclave's RA-TLS key;
+    // owner mode: the owner's), which fresh evidence from the enclave name must vouch for. With
+    // --untrusted-ssl the operator's certificate is served there, so the enclave name's is checked.
     boolean zeroTrust = context.sslOrigin().equals("self");
-    String verifiedName = zeroTrust ? context.domain() : context.enclaveDomain();
-    EnclaveClient enclave =
-        new EnclaveClient(
-            "the app at " + verifiedName,
+    String servedName =
+        context.sslOrigin().equals("operator") ? context.enclaveDomain() : context.domain();
+    X509Certificate served =
+        ServedCertificate.fetch(
+            "the app at " + servedName,
             context.proxyHost(),
             context.proxyPort(),
-            Optional.of(verifiedName),
+            Optional.of(servedName));
+    EnclaveClient enclave =
+        new EnclaveClient(
+            "the enclave of " + context.domain() + " (" + context.enclaveDomain() + ")",
+            context.proxyHost(),
+            context.proxyPort(),
+            Optional.of(context.enclaveDomain()),
             CapturingTrust.context());
-    FreshEvidence fresh = FreshEvidence.fetch(enclave);
+    FreshEvidence fresh = FreshEvidence.forServed(enclave, served);
     RaTlsOptions options =
         RaTlsOptions.none()
             .withNonce(fresh.claims().nonce().orElseThrow())

@@ -2,15 +2,9 @@ package dev.mse.cli.cloud;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.Collateral;
-import dev.mse.attestation.collateral.CollateralBundleReader;
-import dev.mse.attestation.collateral.CollateralFormatException;
 import dev.mse.attestation.policy.AppraisalPolicy;
-import dev.mse.attestation.quote.QuoteFormatException;
-import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.RaTlsAppraisal;
-import dev.mse.attestation.ratls.RaTlsExtensions;
-import dev.mse.attestation.ratls.RaTlsFormatException;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsReason;
 import dev.mse.attestation.ratls.RaTlsVerifier;
@@ -20,9 +14,9 @@ import dev.mse.cli.UserError;
 import dev.mse.cli.enclave.CapturingTrust;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
+import dev.mse.cli.enclave.ServedCertificate;
 import dev.mse.cli.owner.AppBuilder;
 import dev.mse.cli.owner.ProjectPackage;
-import dev.mse.cli.quote.CollateralOptions;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.pkg.CodeArchive;
 import dev.mse.protocol.pkg.CodeArchiveException;
@@ -33,11 +27,13 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -48,10 +44,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mse cloud verify DOMAIN}: what an app's user runs before trusting it. Asks the enclave for
- * evidence made now, for a random nonce, about the certificate served on that connection, verifies
- * it (TEE, runtime measurement, TCB, and what the user expects of the app), and only then writes
- * that certificate to {@code cert.pem} for {@code curl --cacert}.
+ * {@code mse cloud verify DOMAIN}: what an app's user runs before trusting it. Takes the
+ * certificate served at DOMAIN (where the app terminates its own TLS inside the TEE), asks the
+ * enclave, at its enclave name {@code <id>.enclave.<apps domain>}, for evidence made now, for a
+ * random nonce, about exactly that certificate's key, verifies it (TEE, runtime measurement, TCB,
+ * and what the user expects of the app), and only then writes that certificate to {@code cert.pem}
+ * for {@code curl --cacert}. DOMAIN may be the enclave name itself (any trust scenario, owner mode
+ * included).
  */
 @Command(
     name = "verify",
@@ -115,6 +114,16 @@ final class VerifyCommand implements Callable<Integer> {
   String connect;
 
   @Option(
+      names = "--enclave",
+      paramLabel = "NAME[:PORT]",
+      description =
+          "the app's enclave name (<id>.enclave.<apps domain>, shown by 'mse cloud status'), where"
+              + " fresh evidence is asked for; needed only for a custom domain without --context."
+              + " PORT (default: DOMAIN's) for a runtime on a port of its own ('mse home spawn"
+              + " --enclave-port')")
+  String enclaveName;
+
+  @Option(
       names = "--output",
       defaultValue = "cert.pem",
       paramLabel = "FILE",
@@ -128,21 +137,29 @@ final class VerifyCommand implements Callable<Integer> {
     Target t = Target.parse(target);
     AppraisalPolicy policy = policyOptions.policy(true, err);
     String host = connect != null ? connect : t.connectHost();
+    Optional<AppContext> exported =
+        expectation != null && expectation.context != null
+            ? Optional.of(AppContext.read(expectation.context.context))
+            : Optional.empty();
+    X509Certificate served =
+        ServedCertificate.fetch(
+            "the app at " + t.domain(), host, t.port(), Optional.of(t.domain()));
+    Target enclaveAt = enclaveTarget(t, exported);
     EnclaveClient enclave =
         new EnclaveClient(
-            "the app at " + t.domain(),
+            "the enclave of " + t.domain() + " (" + enclaveAt.domain() + ")",
             host,
-            t.port(),
-            Optional.of(t.domain()),
+            enclaveAt.port(),
+            Optional.of(enclaveAt.domain()),
             CapturingTrust.context());
-    FreshEvidence fresh = FreshEvidence.fetch(enclave);
+    FreshEvidence fresh = FreshEvidence.forServed(enclave, served);
     RaTlsOptions options = RaTlsOptions.none().withNonce(fresh.claims().nonce().orElseThrow());
     Optional<AppContext> context = Optional.empty();
     if (expectation != null && expectation.fingerprint != null) {
       options = options.withCodeSha256(hex(expectation.fingerprint, "--fingerprint"));
-    } else if (expectation != null && expectation.context != null) {
-      AppContext c = AppContext.read(expectation.context.context);
-      context = Optional.of(c);
+    } else if (exported.isPresent()) {
+      AppContext c = exported.get();
+      context = exported;
       options =
           options
               .withAppId(c.appId())
@@ -231,7 +248,8 @@ final class VerifyCommand implements Callable<Integer> {
                 options);
     AttestationClaims claims = fresh.claims();
     if (!claims.domain().equalsIgnoreCase(domain)
-        && !alsoAccepted.map(d -> d.equalsIgnoreCase(claims.domain())).orElse(false)) {
+        && !alsoAccepted.map(d -> d.equalsIgnoreCase(claims.domain())).orElse(false)
+        && !isEnclaveNameOf(domain, claims.appId())) {
       err.println(
           "mse: the enclave serves "
               + claims.domain()
@@ -253,34 +271,63 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /**
+   * True when {@code name} is the enclave name of {@code appId} ({@code <id>.enclave.<apps
+   * domain>}): verifying there checks the enclave of the app the claims name, whatever domain its
+   * users call it by (in owner mode, a custom domain).
+   */
+  static boolean isEnclaveNameOf(String name, UUID appId) {
+    return name.toLowerCase(Locale.ROOT).startsWith(appId + ".enclave.");
+  }
+
+  /**
+   * Where the enclave of the app at {@code domain} answers: {@code --enclave}, the exported
+   * context's enclave name, {@code domain} itself when it is an enclave name, or {@code
+   * <id>.enclave.<apps domain>} for an app's own name {@code <id>.<apps domain>}.
+   */
+  private Target enclaveTarget(Target app, Optional<AppContext> exported) {
+    if (enclaveName != null) {
+      Target given = Target.parse(enclaveName.strip());
+      if (!dev.mse.protocol.config.AppFields.isDomainName(given.domain())) {
+        throw new UserError("--enclave must be a DNS name, got '" + enclaveName + "'");
+      }
+      return enclaveName.contains(":") ? given : new Target(given.domain(), app.port());
+    }
+    if (exported.isPresent()) {
+      return new Target(exported.get().enclaveDomain(), app.port());
+    }
+    return new Target(enclaveName(app.domain()), app.port());
+  }
+
+  private static String enclaveName(String domain) {
+    String[] labels = domain.split("\\.", 3);
+    if (labels.length == 3 && isUuid(labels[0]) && labels[1].equals("enclave")) {
+      return domain;
+    }
+    int dot = domain.indexOf('.');
+    if (dot > 0 && isUuid(domain.substring(0, dot))) {
+      return domain.substring(0, dot) + ".enclave" + domain.substring(dot);
+    }
+    throw new UserError(
+        "cannot tell where the enclave of "
+            + domain
+            + " answers: give --enclave <id>.enclave.<apps domain> ('mse cloud status' shows it)"
+            + " or the app's --context");
+  }
+
+  private static boolean isUuid(String label) {
+    try {
+      return UUID.fromString(label).toString().equals(label);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
    * The collateral to appraise the fresh quote with: from the PCCS when one is named, else what the
    * enclave sent (the simulated TEE sends its own), else from Intel PCS.
    */
   static Collateral collateral(FreshEvidence fresh, Optional<URI> pccs, PrintWriter err) {
-    if (pccs.isEmpty()) {
-      try {
-        if (fresh.collateral().isPresent()) {
-          return CollateralBundleReader.read(
-                  ByteString.of(fresh.collateral().get().getBytes(StandardCharsets.UTF_8)))
-              .collateral();
-        }
-        Optional<ByteString> endorsements =
-            RaTlsExtensions.read(fresh.certificate()).endorsements();
-        if (endorsements.isPresent()) {
-          return CollateralBundleReader.read(endorsements.get()).collateral();
-        }
-      } catch (CollateralFormatException e) {
-        throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
-      } catch (RaTlsFormatException e) {
-        // Not an RA-TLS certificate (owner mode) and no collateral sent: ask Intel.
-      }
-    }
-    try {
-      return CollateralOptions.fetch(
-          QuoteParser.parse(fresh.quote().toByteArray()), pccs.orElse(null), err);
-    } catch (QuoteFormatException e) {
-      throw new UserError("the enclave's quote cannot be read: " + e.getMessage(), e);
-    }
+    return fresh.collateral(pccs, err);
   }
 
   /** The code archive's SHA-256 of the project in {@code dir}, built here as its owner built it. */

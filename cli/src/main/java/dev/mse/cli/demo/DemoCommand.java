@@ -188,9 +188,11 @@ public final class DemoCommand implements Callable<Integer> {
       step(
           5,
           "Verifying the app as one of its users would",
-          "A user needs no account: 'mse cloud verify' asks the enclave for evidence made now"
-              + " (for a random nonce) about the very certificate it serves, checks it against the"
-              + " code fingerprint the owner published, and only then writes cert.pem.");
+          "A user needs no account: 'mse cloud verify' takes the certificate the app serves"
+              + " (the app terminates TLS itself, inside the enclave), asks the enclave at its"
+              + " enclave name for evidence made now (for a random nonce) about that very"
+              + " certificate's key, checks it against the code fingerprint the owner published,"
+              + " and only then writes cert.pem.");
       Path cert = work.resolve("cert.pem");
       code =
           Main.run(

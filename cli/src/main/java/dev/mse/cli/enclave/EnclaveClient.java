@@ -96,9 +96,21 @@ public final class EnclaveClient {
     return send(request("/.well-known/mse/status").GET().timeout(Duration.ofSeconds(10)).build());
   }
 
+  /** Evidence for the enclave's own RA-TLS key (the key it serves on this connection). */
   public Reply evidence(ByteString nonce) throws Unreachable {
+    return evidence(nonce, Optional.empty());
+  }
+
+  /**
+   * Evidence for the key whose SubjectPublicKeyInfo hashes to {@code spki} (a key the verifier was
+   * served at the app's name); the enclave answers 404 for a key that is not its own.
+   */
+  public Reply evidence(ByteString nonce, Optional<ByteString> spki) throws Unreachable {
     return send(
-        request("/.well-known/mse/evidence?nonce=" + nonce.hex())
+        request(
+                "/.well-known/mse/evidence?nonce="
+                    + nonce.hex()
+                    + spki.map(s -> "&spki=" + s.hex()).orElse(""))
             .GET()
             .timeout(Duration.ofSeconds(30))
             .build());

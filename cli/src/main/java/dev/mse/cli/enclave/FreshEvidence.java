@@ -2,13 +2,22 @@ package dev.mse.cli.enclave;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.collateral.Collateral;
+import dev.mse.attestation.collateral.CollateralBundleReader;
+import dev.mse.attestation.collateral.CollateralFormatException;
+import dev.mse.attestation.quote.QuoteFormatException;
+import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.ClaimsFormatException;
 import dev.mse.attestation.ratls.RaTlsCertificate;
+import dev.mse.attestation.ratls.RaTlsExtensions;
+import dev.mse.attestation.ratls.RaTlsFormatException;
 import dev.mse.cli.UserError;
+import dev.mse.cli.quote.CollateralOptions;
+import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -17,11 +26,14 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Evidence an enclave made just now, for a random nonce, about the certificate it served on the
- * same connection: the claims carry the nonce and the hash of that certificate's key. Whether the
- * quote and certificate verify is for the caller's policy to say.
+ * Evidence an enclave made just now, for a random nonce, about a TLS key: the claims carry the
+ * nonce and the hash of that key. Either the key the enclave serves on the evidence connection
+ * itself ({@link #fetch}), or a key the verifier was served elsewhere, at the app's name ({@link
+ * #forServed}): the app serves its own TLS inside the TEE, so a verifier takes the certificate it
+ * was served there and asks the enclave (at its enclave name) to vouch for exactly that key.
+ * Whether the quote and the claims verify is for the caller's policy to say.
  *
- * @param certificatePem the served certificate, PEM
+ * @param certificatePem the certificate this evidence is about (the one served), PEM
  * @param certificate the same, parsed
  * @param claimBytes the fresh claims, exactly as quoted
  * @param claims the same, decoded
@@ -37,16 +49,41 @@ public record FreshEvidence(
     Optional<String> collateral) {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Asks {@code enclave} for evidence with a fresh random nonce and checks what binds it. */
+  /**
+   * Asks {@code enclave} for evidence about the key it serves on that connection (its RA-TLS key),
+   * with a fresh random nonce, and checks what binds it.
+   */
   public static FreshEvidence fetch(EnclaveClient enclave) {
+    return ask(enclave, Optional.empty());
+  }
+
+  /**
+   * Asks {@code enclave} for evidence about the key of {@code served} (a certificate served at the
+   * app's name), with a fresh random nonce, and checks that the claims name exactly that key: an
+   * enclave that does not hold it answers 404 ({@code not a key of this enclave}), and a server
+   * whose certificate no fresh evidence names is refused.
+   */
+  public static FreshEvidence forServed(EnclaveClient enclave, X509Certificate served) {
+    return ask(enclave, Optional.of(served));
+  }
+
+  private static FreshEvidence ask(EnclaveClient enclave, Optional<X509Certificate> served) {
     byte[] nonceBytes = new byte[32];
     RANDOM.nextBytes(nonceBytes);
     ByteString nonce = ByteString.of(nonceBytes);
+    Optional<ByteString> spki = served.map(ServedCertificate::spki);
     EnclaveClient.Reply reply;
     try {
-      reply = enclave.evidence(nonce);
+      reply = enclave.evidence(nonce, spki);
     } catch (EnclaveClient.Unreachable e) {
       throw new UserError(e.getMessage(), e);
+    }
+    if (reply.status() == 404 && served.isPresent()) {
+      throw new UserError(
+          "the enclave does not vouch for the certificate served (its key "
+              + spki.get().hex()
+              + "): "
+              + reply.reason());
     }
     if (reply.status() != 200) {
       throw new UserError(
@@ -66,28 +103,63 @@ public record FreshEvidence(
     } catch (CertificateException | ClaimsFormatException | IllegalArgumentException e) {
       throw new UserError("the enclave's evidence cannot be read: " + e.getMessage(), e);
     }
-    try {
-      if (!Arrays.equals(certificate.getEncoded(), reply.peer().getEncoded())) {
-        throw new UserError(
-            "the enclave's evidence names another certificate than the one it serves");
-      }
-    } catch (CertificateEncodingException e) {
-      throw new UserError("the enclave's certificate cannot be encoded", e);
+    X509Certificate subject = served.orElse(reply.peer());
+    // The key, not the certificate: the runtime issues a new RA-TLS certificate (same key) when
+    // its state changes, and the app may serve one issued earlier.
+    if (!Arrays.equals(
+        certificate.getPublicKey().getEncoded(), subject.getPublicKey().getEncoded())) {
+      throw new UserError(
+          served.isPresent()
+              ? "the enclave's evidence names another certificate than the one served"
+              : "the enclave's evidence names another certificate than the one it serves");
     }
     if (!claims.nonce().equals(Optional.of(nonce))) {
       throw new UserError("the enclave's evidence does not carry the nonce this command sent");
     }
-    if (!claims.pubkeyHash().equals(RaTlsCertificate.pubkeyHash(certificate.getPublicKey()))) {
-      throw new UserError("the enclave's fresh claims name another TLS key than its certificate");
+    if (!claims.pubkeyHash().equals(RaTlsCertificate.pubkeyHash(subject.getPublicKey()))) {
+      throw new UserError(
+          served.isPresent()
+              ? "the enclave's fresh claims name another TLS key than the certificate served"
+              : "the enclave's fresh claims name another TLS key than its certificate");
     }
     return new FreshEvidence(
-        pem,
-        certificate,
+        served.isPresent() ? ServedCertificate.pem(subject) : pem,
+        served.isPresent() ? subject : certificate,
         claimBytes,
         claims,
         quote,
         n.path("collateral").isString()
             ? Optional.of(n.path("collateral").asString())
             : Optional.empty());
+  }
+
+  /**
+   * The collateral to appraise the fresh quote with: from the PCCS when one is named, else what the
+   * enclave sent (the simulated TEE sends its own), else from Intel PCS.
+   */
+  public Collateral collateral(Optional<URI> pccs, PrintWriter err) {
+    if (pccs.isEmpty()) {
+      try {
+        if (collateral.isPresent()) {
+          return CollateralBundleReader.read(
+                  ByteString.of(collateral.get().getBytes(StandardCharsets.UTF_8)))
+              .collateral();
+        }
+        Optional<ByteString> endorsements = RaTlsExtensions.read(certificate).endorsements();
+        if (endorsements.isPresent()) {
+          return CollateralBundleReader.read(endorsements.get()).collateral();
+        }
+      } catch (CollateralFormatException e) {
+        throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
+      } catch (RaTlsFormatException e) {
+        // Not an RA-TLS certificate (owner mode) and no collateral sent: ask Intel.
+      }
+    }
+    try {
+      return CollateralOptions.fetch(
+          QuoteParser.parse(quote.toByteArray()), pccs.orElse(null), err);
+    } catch (QuoteFormatException e) {
+      throw new UserError("the enclave's quote cannot be read: " + e.getMessage(), e);
+    }
   }
 }

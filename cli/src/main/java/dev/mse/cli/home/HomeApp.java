@@ -12,6 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code mse home spawn} was given and chose, enough to fetch evidence, provision, watch, stop and
  * restart its runtime. The runtime's files live in {@link #output()}.
  *
+ * @param port the app's port, where the app serves its own TLS and users call it
+ * @param enclavePort the runtime's own port: status, evidence, provisioning
  * @param runtime the runtime distribution it runs
  * @param secretsDir the tmpfs directory where the runtime writes the app's secrets files
  * @param provisioningTimeoutMinutes how long the runtime waits for its owner ({@code --timeout})
@@ -24,7 +26,7 @@ record HomeApp(
     String san,
     String host,
     int port,
-    int appPort,
+    int enclavePort,
     int sizeMb,
     Instant expires,
     String tee,
@@ -83,7 +85,7 @@ record HomeApp(
         san,
         host,
         port,
-        appPort,
+        enclavePort,
         sizeMb,
         expires,
         tee,
@@ -102,7 +104,7 @@ record HomeApp(
     n.put("san", san);
     n.put("host", host);
     n.put("port", port);
-    n.put("app_port", appPort);
+    n.put("enclave_port", enclavePort);
     n.put("size", sizeMb);
     n.put("expires", expires.toString());
     n.put("tee", tee);
@@ -122,7 +124,7 @@ record HomeApp(
         text(n, "san"),
         text(n, "host"),
         n.required("port").asInt(),
-        n.required("app_port").asInt(),
+        n.required("enclave_port").asInt(),
         n.required("size").asInt(),
         Instant.parse(text(n, "expires")),
         text(n, "tee"),

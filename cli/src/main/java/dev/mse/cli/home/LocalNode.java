@@ -5,6 +5,7 @@ import dev.mse.cli.LogTail;
 import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
+import dev.mse.cli.WaitProgress;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.owner.EvidenceFile;
@@ -45,6 +46,18 @@ final class LocalNode {
    */
   static JsonNode awaitState(
       HomeApp app, Optional<Process> process, Set<String> wanted, Duration timeout) {
+    return awaitState(app, process, wanted, timeout, Optional.empty());
+  }
+
+  /**
+   * As above, reporting state changes and the time waited every ten seconds to {@code progress}.
+   */
+  static JsonNode awaitState(
+      HomeApp app,
+      Optional<Process> process,
+      Set<String> wanted,
+      Duration timeout,
+      Optional<WaitProgress> progress) {
     EnclaveClient client = NodeClient.verifying(app, config(app));
     Instant deadline = Instant.now().plus(timeout);
     String last = "not answering";
@@ -67,6 +80,8 @@ final class LocalNode {
       try {
         JsonNode status = client.status().json();
         last = status.path("state").asString("unknown");
+        String state = last;
+        progress.ifPresent(p -> p.observe(state));
         if (wanted.contains(last)) {
           return status;
         }

@@ -55,6 +55,7 @@ final class LocaltestCommand implements Callable<Integer> {
     MseToml toml = ProjectPackage.readToml(dir.resolve(MseToml.FILE_NAME));
     return LocalRun.localtest(
         toml,
+        toml.tls(),
         orDefault(secrets, dir.resolve("secrets.json")),
         orDefault(sealedSecrets, dir.resolve("secrets_to_seal.json")),
         noTests,

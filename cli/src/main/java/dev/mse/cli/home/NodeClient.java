@@ -11,10 +11,10 @@ import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 /**
- * HTTPS to a local runtime. TLS is always verified: the runtime's RA-TLS certificate must carry the
- * app id, package and deployment config this machine started it with (simulated evidence accepted
- * only for a simulated app), and, when pinned, be exactly the given certificate. MSE's home
- * commands turned verification off here.
+ * HTTPS to a local runtime, on its enclave port (status, evidence, provisioning). TLS is always
+ * verified: the runtime's RA-TLS certificate must carry the app id, package and deployment config
+ * this machine started it with (simulated evidence accepted only for a simulated app), and, when
+ * pinned, be exactly the given certificate. MSE's home commands turned verification off here.
  */
 final class NodeClient {
   private NodeClient() {}
@@ -33,7 +33,7 @@ final class NodeClient {
     return new EnclaveClient(
         "the runtime of '" + app.name() + "'",
         app.connectHost(),
-        app.port(),
+        app.enclavePort(),
         Optional.empty(),
         RaTlsSslContexts.client(trust));
   }

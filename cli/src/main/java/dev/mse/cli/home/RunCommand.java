@@ -3,6 +3,7 @@ package dev.mse.cli.home;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
+import dev.mse.cli.WaitProgress;
 import dev.mse.cli.enclave.EnclaveClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -96,7 +97,13 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("provisioned " + name + "; waiting for the app to run");
     out.flush();
-    LocalNode.awaitState(app, Optional.empty(), Set.of("running"), Duration.ofMinutes(timeout));
+    LocalNode.awaitState(
+        app,
+        Optional.empty(),
+        Set.of("running"),
+        Duration.ofMinutes(timeout),
+        Optional.of(
+            new WaitProgress(spec.commandLine().getErr(), "the runtime of '" + app.name() + "'")));
     LocalNode.collectEvidence(app, app.output());
     out.println("running: https://" + app.san() + ":" + app.port() + "/");
     out.println("  certificate: " + app.certificateFile());

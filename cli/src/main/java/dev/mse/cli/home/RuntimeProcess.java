@@ -27,8 +27,9 @@ final class RuntimeProcess {
             app.configFile(),
             app.packageFile(),
             app.host(),
+            // the runtime's --port is its own (enclave) port, --app-port the app's
+            app.enclavePort(),
             app.port(),
-            app.appPort(),
             app.stateDir(),
             app.secretsDir(),
             app.dataDir(),

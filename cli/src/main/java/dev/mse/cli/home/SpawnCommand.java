@@ -53,8 +53,18 @@ final class SpawnCommand implements Callable<Integer> {
       names = "--port",
       defaultValue = "443",
       paramLabel = "N",
-      description = "the TLS port (default: ${DEFAULT-VALUE})")
+      description =
+          "the app's port, where the app serves its own TLS and users call it (default:"
+              + " ${DEFAULT-VALUE})")
   int port;
+
+  @Option(
+      names = "--enclave-port",
+      paramLabel = "N",
+      description =
+          "the runtime's own port: status, evidence (what 'mse home verify --connect' and users"
+              + " check the app's certificate against) and provisioning (default: --port + 1)")
+  Integer enclavePort;
 
   @Option(
       names = "--host",
@@ -148,6 +158,7 @@ final class SpawnCommand implements Callable<Integer> {
             san,
             host,
             port,
+            enclavePort != null ? enclavePort : port + 1,
             size,
             days,
             output,
@@ -157,10 +168,16 @@ final class SpawnCommand implements Callable<Integer> {
             timeout,
             Optional.ofNullable(certificate)
                 .map(c -> new String(UserFiles.read(c, "certificate"), StandardCharsets.US_ASCII)));
-    HomeApp app = Spawner.spawn(request, pkg);
+    HomeApp app =
+        Spawner.spawn(
+            request,
+            pkg,
+            new dev.mse.cli.WaitProgress(
+                spec.commandLine().getErr(), "the runtime of '" + name + "'"));
     out.println("spawned " + app.name() + ": waiting for its owner's provisioning");
     out.println("  app id:   " + app.appId());
     out.println("  url:      https://" + app.san() + ":" + app.port() + "/");
+    out.println("  enclave:  https://" + app.san() + ":" + app.enclavePort() + "/.well-known/mse/");
     if (certificate != null) {
       out.println("  trust:    the owner's certificate for " + app.san() + " (RA-TLS otherwise)");
     }

@@ -4,10 +4,10 @@ import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.ratls.HostnameCheck;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.cli.UserError;
+import dev.mse.cli.WaitProgress;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.protocol.config.AppFields;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageManifest;
@@ -44,6 +44,7 @@ final class Spawner {
       String san,
       String host,
       int port,
+      int enclavePort,
       int sizeMb,
       int days,
       Path output,
@@ -79,16 +80,25 @@ final class Spawner {
     if (r.port() < 1 || r.port() > 65535) {
       throw new UserError("--port must be between 1 and 65535");
     }
-    if (!LoopbackPorts.isFree(r.host(), r.port())) {
+    if (r.enclavePort() < 1 || r.enclavePort() > 65535) {
+      throw new UserError("--enclave-port must be between 1 and 65535");
+    }
+    if (r.enclavePort() == r.port()) {
       throw new UserError(
-          "port " + r.port() + " on " + r.host() + " is busy (or cannot be bound by this user)");
+          "--enclave-port must differ from --port: the app and the runtime each listen on one");
+    }
+    for (int port : new int[] {r.port(), r.enclavePort()}) {
+      if (!LoopbackPorts.isFree(r.host(), port)) {
+        throw new UserError(
+            "port " + port + " on " + r.host() + " is busy (or cannot be bound by this user)");
+      }
     }
     if (Files.exists(r.output().resolve("deployment.json"))) {
       throw new UserError(r.output() + " already holds a spawned app: use another --output");
     }
   }
 
-  static HomeApp spawn(Request r, AppPackage pkg) {
+  static HomeApp spawn(Request r, AppPackage pkg, WaitProgress progress) {
     check(r);
     PackageManifest m = pkg.manifest();
     UUID appId = UUID.randomUUID();
@@ -118,7 +128,7 @@ final class Spawner {
             r.owner().bytes(),
             pkg.packageSha256(),
             r.ownerCertificateChain(),
-            AppTls.APP);
+            m.tls());
     Path output = r.output().toAbsolutePath().normalize();
     HomeApp app =
         new HomeApp(
@@ -129,7 +139,7 @@ final class Spawner {
             r.san(),
             r.host(),
             r.port(),
-            LoopbackPorts.free(),
+            r.enclavePort(),
             r.sizeMb(),
             expires,
             r.tee(),
@@ -146,7 +156,8 @@ final class Spawner {
     }
     AppRegistry.save(app);
     Process process = RuntimeProcess.start(app);
-    LocalNode.awaitState(app, Optional.of(process), Set.of("waiting"), START_TIMEOUT);
+    LocalNode.awaitState(
+        app, Optional.of(process), Set.of("waiting"), START_TIMEOUT, Optional.of(progress));
     LocalNode.collectEvidence(app, output);
     return app;
   }

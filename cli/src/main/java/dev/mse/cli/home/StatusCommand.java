@@ -32,7 +32,8 @@ final class StatusCommand implements Callable<Integer> {
         "state:       " + state.state() + state.failure().map(f -> " (" + f + ")").orElse(""));
     out.println(
         "tee:         " + app.tee() + (app.simulated() ? " (SIMULATED: not confidential)" : ""));
-    out.println("port:        " + app.host() + ":" + app.port());
+    out.println("port:        " + app.host() + ":" + app.port() + " (the app)");
+    out.println("enclave:     " + app.host() + ":" + app.enclavePort() + " (the runtime)");
     out.println("san:         " + app.san());
     out.println("app id:      " + app.appId());
     out.println("enclave:     " + app.sizeMb() + " MB");

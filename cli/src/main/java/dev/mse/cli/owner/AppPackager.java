@@ -8,6 +8,7 @@ import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;
 import dev.mse.protocol.pkg.CodeArchiveException;
 import dev.mse.protocol.pkg.MseIgnore;
+import dev.mse.protocol.pkg.PackageCipher;
 import dev.mse.protocol.pkg.PackageKey;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * the owner's context ({@link CodeKeys}).
  */
 public final class AppPackager {
-  /** The jar the runtime starts first: the build puts the app's jar there. */
+  /** The jar the runtime starts for a plain, Spring Boot or shaded jar: the build puts it there. */
   public static final String MAIN_JAR = "app.jar";
 
   /** What was written. */
@@ -31,7 +32,9 @@ public final class AppPackager {
 
   private AppPackager() {}
 
-  public static Result create(MseToml toml, Path code, MseIgnore ignore, Path output) {
+  public static Result create(
+      MseToml toml, AppBuilder.Staged staged, MseIgnore ignore, Path output) {
+    Path code = staged.code();
     byte[] archive;
     try {
       archive = CodeArchive.create(code, ignore);
@@ -46,11 +49,13 @@ public final class AppPackager {
       pkg =
           AppPackage.create(
               toml.name(),
-              toml.javaApplication(),
-              Optional.of(MAIN_JAR),
+              staged.mainClass(),
+              Optional.of(staged.mainJar()),
               toml.healthcheckEndpoint(),
+              toml.tls(),
               archive,
-              key);
+              key,
+              PackageCipher.newSalt());
     } finally {
       Arrays.fill(archive, (byte) 0);
     }

@@ -3,6 +3,8 @@ package dev.mse.cli.owner;
 import dev.mse.cli.UserError;
 import dev.mse.protocol.config.MseToml;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,11 +15,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The app {@code mse home scaffold} writes: a JDK-only web server ({@code com.sun.net.httpserver})
- * with a healthcheck and the two secrets demo endpoints, a smoke test run with {@code java
+ * The app {@code mse home scaffold} writes: a JDK-only HTTPS server ({@code
+ * com.sun.net.httpserver.HttpsServer}) that takes its TLS identity from {@code MseTls}, with a
+ * healthcheck and the two secrets demo endpoints, a smoke test run with {@code java
  * tests/SmokeTest.java}, {@code mse.toml}, {@code .mseignore} and the two secrets files.
+ *
+ * <p>{@code MseTls.java} is written into the app as source, so that the app still builds with the
+ * JDK alone: the cli build copies it from the {@code app-tls} module (its one source) into {@link
+ * #MSE_TLS_RESOURCE}.
  */
 public final class AppTemplate {
+  /** Where the cli build puts a copy of {@code app-tls}'s {@code MseTls.java}. */
+  static final String MSE_TLS_RESOURCE = "/dev/mse/cli/owner/template/MseTls.java";
+
+  /** Where the scaffolded app holds it. */
+  static final String MSE_TLS_SOURCE = "src/main/java/dev/mse/app/MseTls.java";
+
   private AppTemplate() {}
 
   /** The Java package of the scaffolded app: {@code com.example.<name, letters and digits>}. */
@@ -65,12 +78,17 @@ public final class AppTemplate {
             cloud);
     files.put(MseToml.FILE_NAME, toml.toToml());
     files.put("src/main/java/" + pkg.replace('.', '/') + "/App.java", app(pkg, name));
+    files.put(MSE_TLS_SOURCE, mseTlsSource());
     files.put("tests/SmokeTest.java", SMOKE_TEST);
     files.put(".mseignore", MSEIGNORE);
     files.put(".gitignore", "build/\n");
     files.put("secrets.json", "{\n  \"region\": \"eu-west-1\"\n}\n");
     files.put("secrets_to_seal.json", "{\n  \"api_key\": \"change-me\"\n}\n");
     try {
+      Path parent = dir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       Files.createDirectory(dir);
       for (Map.Entry<String, String> f : files.entrySet()) {
         Path file = dir.resolve(f.getKey());
@@ -83,6 +101,19 @@ public final class AppTemplate {
       throw new UserError("cannot write the app into " + dir + ": " + e.getMessage(), e);
     }
     return files;
+  }
+
+  /** The source of {@code dev.mse.app.MseTls}, as the {@code app-tls} module has it. */
+  static String mseTlsSource() {
+    try (InputStream in = AppTemplate.class.getResourceAsStream(MSE_TLS_RESOURCE)) {
+      if (in == null) {
+        // A build of the cli without the copy step: a bug of the build, not of the user.
+        throw new IllegalStateException(MSE_TLS_RESOURCE + " is missing from the mse jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static final String MSEIGNORE =
@@ -100,26 +131,41 @@ public final class AppTemplate {
 
         import com.sun.net.httpserver.HttpExchange;
         import com.sun.net.httpserver.HttpServer;
+        import com.sun.net.httpserver.HttpsConfigurator;
+        import com.sun.net.httpserver.HttpsServer;
+        import dev.mse.app.MseTls;
         import java.io.IOException;
         import java.net.InetSocketAddress;
         import java.nio.charset.StandardCharsets;
         import java.nio.file.Files;
         import java.nio.file.Path;
+        import java.security.GeneralSecurityException;
         import java.util.ArrayList;
         import java.util.List;
         import java.util.concurrent.Executors;
 
         /**
-         * %s: a web app that needs nothing but the JDK. mse gives it its port in PORT (or the
-         * system property server.port) and its secrets in the files MSE_SECRETS_PATH (plain, from
-         * the operator) and MSE_SEALED_SECRETS_PATH (sealed by the owner to the enclave).
+         * %s: a web app that needs nothing but the JDK. It serves HTTPS itself with the TLS identity
+         * mse gives it inside the enclave (MseTls: the certificate, key, port and address the
+         * runtime set), and finds its secrets in the files MSE_SECRETS_PATH (plain, from the
+         * operator) and MSE_SEALED_SECRETS_PATH (sealed by the owner to the enclave).
          */
         public final class App {
           private App() {}
 
-          public static void main(String[] args) throws IOException {
+          public static void main(String[] args) throws IOException, GeneralSecurityException {
             int port = port();
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            InetSocketAddress address = new InetSocketAddress(MseTls.host(), port);
+            HttpServer server;
+            if (MseTls.enabled()) {
+              HttpsServer https = HttpsServer.create(address, 0);
+              https.setHttpsConfigurator(new HttpsConfigurator(MseTls.sslContext()));
+              server = https;
+            } else {
+              // tls = "runtime" in mse.toml: the runtime serves TLS and forwards plain HTTP here,
+              // on a loopback port inside the TEE.
+              server = HttpServer.create(address, 0);
+            }
             server.createContext("/health", e -> reply(e, 200, "text/plain", "OK\\n"));
             server.createContext(
                 "/secrets", e -> reply(e, 200, "application/json", describe("MSE_SECRETS_PATH")));
@@ -137,16 +183,18 @@ public final class AppTemplate {
                 });
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
-            System.out.println("%s listening on http://127.0.0.1:" + port);
+            System.out.println(
+                "%s listening on "
+                    + (MseTls.enabled() ? "https" : "http")
+                    + "://"
+                    + MseTls.host()
+                    + ":"
+                    + server.getAddress().getPort());
           }
 
-          /** PORT, else the system property server.port, else 8080. */
+          /** The port mse gives the app: mse.tls.port, else PORT (MseTls). */
           static int port() {
-            String env = System.getenv("PORT");
-            if (env != null && !env.isBlank()) {
-              return Integer.parseInt(env.strip());
-            }
-            return Integer.parseInt(System.getProperty("server.port", "8080"));
+            return MseTls.port();
           }
 
           /** Whether the secrets file named by {@code variable} exists, and its keys (never values). */

@@ -127,6 +127,13 @@ public final class EvidenceCheck {
               + " is not the package's "
               + m.healthcheckEndpoint());
     }
+    if (config.tls() != m.tls()) {
+      reasons.add(
+          "the deployment config has tls = "
+              + config.tls().wireName()
+              + ", the package says "
+              + m.tls().wireName());
+    }
     if (owner.isPresent() && !owner.get().bytes().equals(config.ownerPublicKey())) {
       reasons.add(
           "the deployment config names the owner key "

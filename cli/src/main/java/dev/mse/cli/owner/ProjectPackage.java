@@ -33,7 +33,7 @@ public final class ProjectPackage {
   /** Builds and packages the project of {@code toml} into {@code output}. */
   public static AppPackager.Result create(MseToml toml, Path output, PrintWriter notes) {
     Path dir = toml.directory();
-    Path code = AppBuilder.build(dir, toml, notes);
+    AppBuilder.Staged code = AppBuilder.stage(dir, toml, notes);
     MseIgnore ignore;
     try {
       ignore = MseIgnore.load(dir);

@@ -113,6 +113,38 @@ class CloudScenariosTest {
         CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/").succeeded();
     assertThat(hello.out()).contains("Hello from zero");
 
+    // A server presenting another certificate for the app's name (a man in the middle, a node
+    // serving something else) is refused: no fresh evidence of the enclave names its key, so no
+    // certificate is written, even with the enclave name answering correctly beside it.
+    Path impostorCert = work.resolve("impostor-cert.pem");
+    TestCa.Issued other =
+        new TestCa().issue(domain, Files.createDirectories(work.resolve("impostor")));
+    try (TlsImpostor impostor = TlsImpostor.start(other)) {
+      MseCli.Run refused =
+          cloud
+              .cli(
+                  "cloud",
+                  "verify",
+                  domain + ":" + impostor.port(),
+                  "--enclave",
+                  app.path("enclave_domain").asString() + ":" + cloud.proxyPort(),
+                  "--connect",
+                  "127.0.0.1",
+                  "--fingerprint",
+                  app.path("code_sha256").asString(),
+                  "--allow-simulation",
+                  "--output",
+                  impostorCert.toString())
+              .failed();
+      // The runtime answers 404 for a key that is not its own; were it to answer for its own key
+      // instead, the CLI's own check of the claims' key against the served one refuses as well.
+      assertThat(refused.err())
+          .containsAnyOf(
+              "the enclave does not vouch for the certificate served",
+              "names another certificate than the one served");
+    }
+    assertThat(impostorCert).doesNotExist();
+
     // With a policy file, the file alone decides about the simulated TEE, and says so.
     for (boolean allow : new boolean[] {true, false}) {
       Path policy =
@@ -201,6 +233,46 @@ class CloudScenariosTest {
             "--output",
             work.resolve("owned-enclave.pem").toString())
         .succeeded();
+
+    // Any user can verify at the enclave name without the owner's context: the claims name the
+    // app whose enclave name it is (before, this failed with "another app answered").
+    MseCli.Run atEnclave =
+        cloud
+            .cli(
+                "cloud",
+                "verify",
+                app.path("enclave_domain").asString() + ":" + port,
+                "--connect",
+                "127.0.0.1",
+                "--fingerprint",
+                app.path("code_sha256").asString(),
+                "--allow-simulation",
+                "--output",
+                work.resolve("owned-enclave-2.pem").toString())
+            .succeeded();
+    assertThat(atEnclave.out()).contains("trust:        owner");
+
+    // At the custom domain the app serves the owner's certificate: fresh evidence from the
+    // enclave name vouches for that key, and cert.pem is the certificate served there.
+    Path ownedCert = work.resolve("owned-domain.pem");
+    cloud
+        .cli(
+            "cloud",
+            "verify",
+            "shop.example.test:" + port,
+            "--connect",
+            "127.0.0.1",
+            "--context",
+            exportContext(app),
+            "--allow-simulation",
+            "--output",
+            ownedCert.toString())
+        .succeeded();
+    assertThat(Files.readString(ownedCert))
+        .isEqualTo(
+            dev.mse.cli.enclave.ServedCertificate.pem(
+                dev.mse.attestation.codec.X509Codec.certificates(Files.readAllBytes(issued.chain()))
+                    .getFirst()));
 
     // The owner's private key is nowhere on the operator's side: database, logs, disk, nodes.
     String keyBody =

@@ -8,6 +8,7 @@ import dev.mse.cli.MseCli;
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.node.FoundNode;
+import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
@@ -61,8 +62,8 @@ class LyingNodeTest {
           .start(
               () -> {
                 for (int i = 0; i < 600; i++) {
-                  Optional<InetSocketAddress> a = real.address(spec.appId());
-                  if (a.isPresent() && listens(a.get())) {
+                  Optional<NodeAddress> a = real.address(spec.appId());
+                  if (a.isPresent() && listens(a.get().enclave())) {
                     listener.stateChanged(spec.appId(), NodeState.WAITING, Optional.empty());
                     return;
                   }
@@ -105,8 +106,13 @@ class LyingNodeTest {
     }
 
     @Override
-    public Optional<InetSocketAddress> address(UUID appId) {
+    public Optional<NodeAddress> address(UUID appId) {
       return real.address(appId);
+    }
+
+    @Override
+    public String tee() {
+      return real.tee();
     }
 
     @Override

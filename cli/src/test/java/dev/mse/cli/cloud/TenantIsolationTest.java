@@ -43,7 +43,10 @@ class TenantIsolationTest {
           "MSE_APP_PORT",
           "MSE_SECRETS_PATH",
           "MSE_SEALED_SECRETS_PATH",
-          "MSE_DATA_DIR");
+          "MSE_DATA_DIR",
+          // the paths of the app's own TLS certificate and key, on the secrets tmpfs
+          "MSE_TLS_CERTIFICATE",
+          "MSE_TLS_KEY");
 
   @TempDir static Path work;
   private CloudFixture cloud;

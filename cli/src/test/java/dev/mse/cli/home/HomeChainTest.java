@@ -99,7 +99,12 @@ class HomeChainTest {
     }
   }
 
-  private Path spawn(String name, int port) {
+  /** The runtime's own port of each spawned app, beside the app's port. */
+  private final java.util.Map<String, Integer> enclavePorts = new java.util.HashMap<>();
+
+  private Path spawn(String name, int port) throws IOException {
+    int enclavePort = freePort();
+    enclavePorts.put(name, enclavePort);
     Path node = work.resolve("node-" + name);
     spawned.add(name);
     MseCli.Run run =
@@ -113,6 +118,8 @@ class HomeChainTest {
                 SAN,
                 "--port",
                 Integer.toString(port),
+                "--enclave-port",
+                Integer.toString(enclavePort),
                 "--host",
                 "127.0.0.1",
                 "--size",
@@ -289,6 +296,30 @@ class HomeChainTest {
         .contains("region")
         .doesNotContain("eu-west-1");
 
+    // The users' check, at the app's port: the certificate the app serves there is the one fresh
+    // evidence from the runtime's port names.
+    Path user = work.resolve("user");
+    MseCli.Run servedOk =
+        cli(
+                "home",
+                "verify",
+                "--evidence",
+                work.resolve("fresh/evidence.json").toString(),
+                "--package",
+                packageFile.toString(),
+                "--output",
+                user.toString(),
+                "--allow-simulation",
+                "--runtime",
+                RUNTIME.toString(),
+                "--app",
+                "127.0.0.1:" + port,
+                "--enclave-port",
+                Integer.toString(enclavePorts.get("hello")))
+            .succeeded();
+    assertThat(servedOk.out()).contains("verified the certificate the app serves");
+    assertThat(curl(user.resolve("cert.pem"), port, "/")).contains(marker);
+
     HttpResponse<String> hello = javaClientGet(port, "/");
     assertThat(hello.statusCode()).isEqualTo(200);
     assertThat(hello.body()).contains(marker);
@@ -298,17 +329,14 @@ class HomeChainTest {
         .contains("state:       running")
         .contains("SIMULATED")
         .contains("san:         " + SAN)
-        .contains("port:        127.0.0.1:" + port);
+        .contains("port:        127.0.0.1:" + port + " (the app)")
+        .contains("enclave:     127.0.0.1:" + enclavePorts.get("hello") + " (the runtime)");
     assertThat(cli("home", "list").succeeded().out()).contains("hello").contains("running");
 
     MseCli.Run again = cli("home", "run", "hello", "--sealed-secrets", sealed.toString()).failed();
     assertThat(again.err()).contains("already provisioned").contains("running, not waiting");
 
     assertNoPlaintextOnTheNode(node);
-    // The scaffolded app (the JDK's HttpServer) took its port through the app network: client
-    // bytes reach it in memory, never over a loopback socket.
-    assertThat(Files.readString(node.resolve("runtime.log")))
-        .contains("the app's port is in memory");
 
     long before = pidOf(node);
     Instant t2 = Instant.now();
@@ -374,7 +402,9 @@ class HomeChainTest {
                     "--san",
                     SAN,
                     "--port",
-                    Integer.toString(port),
+                    Integer.toString(freePort()),
+                    "--enclave-port",
+                    Integer.toString(enclavePorts.get("bad")),
                     "--host",
                     "127.0.0.1",
                     "--size",
@@ -383,7 +413,7 @@ class HomeChainTest {
                     work.resolve("busy").toString())
                 .failed()
                 .err())
-        .contains("port " + port + " on 127.0.0.1 is busy");
+        .contains("port " + enclavePorts.get("bad") + " on 127.0.0.1 is busy");
 
     // A package altered by one byte: its digest is not the one the enclave attests.
     byte[] tampered = Files.readAllBytes(packageFile);
@@ -490,8 +520,16 @@ class HomeChainTest {
         cli("home", "run", "bad", "--sealed-secrets", wrongSeal.toString()).failed();
     assertThat(failed.err()).contains("failed: the code key does not open the package");
     assertThat(cli("home", "status", "bad").succeeded().out()).contains("state:       failed");
-    String served = curlAllowingErrors(node.resolve("ratls.pem"), port, "/");
-    assertThat(served).contains("failed").doesNotContain(marker);
+    // Nothing listens on the app's port; the runtime's port says why.
+    assertThat(curlAllowingErrors(node.resolve("ratls.pem"), port, "/"))
+        .contains("Couldn't connect")
+        .doesNotContain(marker);
+    assertThat(
+            curlAllowingErrors(
+                node.resolve("ratls.pem"), enclavePorts.get("bad"), "/.well-known/mse/status"))
+        .contains("failed")
+        .contains("the code key does not open the package")
+        .doesNotContain(marker);
 
     // A second delivery, even of the right message, is refused.
     Path right = seal(cp.resolve("ratls.pem"), "right.seal");

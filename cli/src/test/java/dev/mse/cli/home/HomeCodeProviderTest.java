@@ -74,7 +74,7 @@ class HomeCodeProviderTest {
     // MSE_SEALED_SECRETS_PATH) and runs its tests_cmd, java tests/SmokeTest.java, against it.
     MseCli.Run run =
         MseCli.run(conf, "home", "localtest", "--project", project.toString()).succeeded();
-    assertThat(run.out()).contains("smoke runs at http://127.0.0.1:").contains("tests passed");
+    assertThat(run.out()).contains("smoke runs at https://127.0.0.1:").contains("tests passed");
 
     // A failing test fails the command, and shows the app's output.
     Files.writeString(

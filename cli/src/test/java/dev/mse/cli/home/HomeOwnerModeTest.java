@@ -51,6 +51,7 @@ class HomeOwnerModeTest {
     TestCa ca = new TestCa();
     TestCa.Issued issued = ca.issue(SAN, Files.createDirectories(work.resolve("owner")));
     int port = dev.mse.operator.node.runtime.LoopbackPorts.free();
+    int enclavePort = dev.mse.operator.node.runtime.LoopbackPorts.free();
     Path node = work.resolve("node");
     try {
       MseCli.Run spawned =
@@ -65,6 +66,8 @@ class HomeOwnerModeTest {
                   SAN,
                   "--port",
                   Integer.toString(port),
+                  "--enclave-port",
+                  Integer.toString(enclavePort),
                   "--host",
                   "127.0.0.1",
                   "--size",
@@ -118,6 +121,33 @@ class HomeOwnerModeTest {
       // the owner's domain get: refreshed evidence still names it.
       assertThat(Files.readString(node.resolve("ratls.pem")))
           .isEqualTo(Files.readString(verified.resolve("ratls.pem")));
+      // Users check the owner's certificate the app serves against fresh evidence from the
+      // runtime's port, which names the owner's key once provisioned.
+      Path user = work.resolve("user");
+      MseCli.run(
+              conf,
+              "home",
+              "verify",
+              "--evidence",
+              node.resolve("evidence.json").toString(),
+              "--package",
+              packageFile.toString(),
+              "--output",
+              user.toString(),
+              "--allow-simulation",
+              "--runtime",
+              RUNTIME.toString(),
+              "--app",
+              "127.0.0.1:" + port,
+              "--enclave-port",
+              Integer.toString(enclavePort))
+          .succeeded();
+      assertThat(Files.readString(user.resolve("cert.pem")))
+          .isEqualTo(
+              dev.mse.cli.enclave.ServedCertificate.pem(
+                  dev.mse.attestation.codec.X509Codec.certificates(
+                          Files.readAllBytes(issued.chain()))
+                      .getFirst()));
       // The owner's key is not on the node's disk.
       String keyBody =
           issued.keyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();

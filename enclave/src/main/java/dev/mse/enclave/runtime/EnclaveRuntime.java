@@ -4,15 +4,11 @@ import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.enclave.app.AppLauncher;
-import dev.mse.enclave.app.AppLoadException;
-import dev.mse.enclave.app.JarImage;
-import dev.mse.enclave.appnet.AppPorts;
-import dev.mse.enclave.front.AppRoute;
-import dev.mse.enclave.front.FrontMetrics;
+import dev.mse.enclave.front.AppProxy;
 import dev.mse.enclave.front.ServerIdentity;
-import dev.mse.enclave.front.SwitchableKeyManager;
 import dev.mse.enclave.front.TlsFront;
 import dev.mse.enclave.tee.TeeBackend;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.ArchiveContents;
@@ -27,7 +23,8 @@ import dev.mse.protocol.provisioning.ProvisioningMessage;
 import dev.mse.protocol.provisioning.SecretSeal;
 import dev.mse.protocol.provisioning.X25519KeyPair;
 import dev.mse.protocol.provisioning.X25519PublicKey;
-import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -37,9 +34,7 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -49,10 +44,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mse runtime: one app in one TEE. It starts in {@code waiting}, serving RA-TLS and its
- * evidence; accepts exactly one provisioning message from the owner named in its deployment config;
- * then decrypts the code in memory, seals its state, starts the app and serves it once the app
- * answers its healthcheck. After a restart it unseals that state and serves without the owner.
+ * The mse runtime: one app in one TEE. It starts in {@code waiting}, serving its evidence on the
+ * enclave port with its RA-TLS certificate; accepts exactly one provisioning message from the owner
+ * named in its deployment config; then decrypts the code, seals its state, hands the app its TLS
+ * identity and starts it; the app serves its own TLS on the app port (or, with {@code tls =
+ * "runtime"}, the runtime's reverse proxy does). Running once the app answers its healthcheck over
+ * TLS pinned to that identity. After a restart it unseals that state and starts without the owner.
  * Inputs from the node (config, package) are untrusted: they are only hashed into the claims, which
  * the owner checks before provisioning.
  */
@@ -67,7 +64,9 @@ public final class EnclaveRuntime implements AutoCloseable {
   private final X25519KeyPair hpkeKey;
   private final ProvisioningGate gate;
   private final EvidenceMaker evidence;
-  private final SwitchableKeyManager identity;
+  private final ServerIdentity attested;
+  // The owner's identity, in owner mode once provisioned: the app serves it.
+  private volatile Optional<ServerIdentity> ownerIdentity = Optional.empty();
   private final Optional<StateSealer> sealer;
   private final RuntimeStatus status;
   private final ScheduledExecutorService timers =
@@ -75,7 +74,11 @@ public final class EnclaveRuntime implements AutoCloseable {
           Thread.ofPlatform().daemon().name("runtime-timer").factory());
   private final TlsFront front;
   private final X509Certificate certificate;
-  private volatile AppLauncher.RunningApp app;
+  // What a started app holds, released by close().
+  private volatile Optional<AppLauncher.RunningApp> app = Optional.empty();
+  private volatile Optional<AppTlsSettings> appTls = Optional.empty();
+  private volatile Optional<TlsFront> appFront = Optional.empty();
+  private volatile Thread.UncaughtExceptionHandler previousHandler;
 
   /** The runtime's state and, when failed, why. */
   public record Status(State state, Optional<String> failure, Optional<ByteString> codeSha256) {}
@@ -119,27 +122,16 @@ public final class EnclaveRuntime implements AutoCloseable {
     // enclave as first attested (state waiting); the live state is in fresh evidence.
     this.certificate =
         sealedCertificate.isPresent() ? sealedCertificate.get() : evidence.certificate(tlsKey);
-    this.identity =
-        new SwitchableKeyManager(new ServerIdentity(tlsKey.getPrivate(), List.of(certificate)));
-    FrontMetrics metrics = new FrontMetrics();
-    // HTTP/1.1 app traffic is relayed as bytes once the app runs; the rest goes to the handler.
-    // -Dmse.front.relay=false proxies everything instead (equally safe, slower): for comparisons.
-    Optional<AppRoute> app =
-        Boolean.parseBoolean(System.getProperty("mse.front.relay", "true"))
-            ? Optional.of(
-                new AppRoute(
-                    options.appPort(),
-                    () -> status().state() == State.RUNNING && appReachable(),
-                    loopbackInTee()))
-            : Optional.empty();
-    this.front =
-        TlsFront.start(
-            options.host(),
-            options.port(),
-            identity,
-            new RuntimeHandler(this, options.appPort(), metrics),
-            app,
-            metrics);
+    this.attested = new ServerIdentity(tlsKey.getPrivate(), List.of(certificate));
+    if (config.tls() == AppTls.RUNTIME && !loopbackInTee()) {
+      // Failed before the enclave port serves: no provisioning is ever accepted, no app starts.
+      fail(
+          "tls = \"runtime\" is refused under "
+              + tee.name()
+              + ": the runtime would reach the app over loopback, which the untrusted host carries;"
+              + " the app must serve its own TLS");
+    }
+    this.front = TlsFront.start(options.host(), options.port(), attested, new RuntimeHandler(this));
   }
 
   /**
@@ -198,7 +190,9 @@ public final class EnclaveRuntime implements AutoCloseable {
               s.ownerTlsPrivateKeyPem(),
               s.ownerSecrets(),
               s.operatorSecrets());
-      Thread.ofPlatform().name("initialize").start(() -> runtime.initialize(restored, false));
+      if (runtime.status().state() != State.FAILED) {
+        Thread.ofPlatform().name("initialize").start(() -> runtime.initialize(restored, false));
+      }
     } else {
       KeyPair tls = freshTlsKey.call();
       X25519KeyPair hpke = X25519KeyPair.generate();
@@ -212,13 +206,14 @@ public final class EnclaveRuntime implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     LOG.info(
-        "{}{} {} for app {} ({}) on port {}, package {}, config {}",
+        "{}{} {} for app {} ({}) on enclave port {}, app port {}, package {}, config {}",
         runtime.simulatedPrefix(),
         runtime.status().state().wireName(),
         tee.name(),
         config.appName(),
         config.appId(),
         runtime.front.port(),
+        options.appPort(),
         appPackage.packageSha256(),
         config.sha256());
     return runtime;
@@ -244,8 +239,25 @@ public final class EnclaveRuntime implements AutoCloseable {
     return evidence;
   }
 
-  SwitchableKeyManager identity() {
-    return identity;
+  /** The enclave's RA-TLS identity, served on the enclave port for its whole life. */
+  ServerIdentity attested() {
+    return attested;
+  }
+
+  /**
+   * The certificate of the key whose SHA-256 SubjectPublicKeyInfo digest is {@code spki}: the
+   * RA-TLS one (also when absent), or the owner's once provisioned; empty for any other key.
+   */
+  Optional<X509Certificate> certificateFor(Optional<ByteString> spki) {
+    X509Certificate enclave = attested.chain().getFirst();
+    if (spki.isEmpty() || spki.get().equals(spkiOf(enclave))) {
+      return Optional.of(enclave);
+    }
+    return ownerIdentity.map(o -> o.chain().getFirst()).filter(c -> spki.get().equals(spkiOf(c)));
+  }
+
+  private static ByteString spkiOf(X509Certificate certificate) {
+    return ByteString.of(certificate.getPublicKey().getEncoded()).sha256();
   }
 
   private String simulatedPrefix() {
@@ -321,83 +333,135 @@ public final class EnclaveRuntime implements AutoCloseable {
                     message.ownerSecrets(),
                     gate.acceptedDigest().orElseThrow()));
       }
-      Map<String, byte[]> files = new LinkedHashMap<>();
-      archive.files().forEach((path, bytes) -> files.put(path, bytes.toByteArray()));
-      List<JarImage> classPath = AppLauncher.classPath(files, config.mainJar());
-      // The first NIO server channel the app binds to its port gets the front's connections in
-      // memory (dev.mse.enclave.appnet); without the provider, or outside NIO, they go over
-      // loopback.
-      AppPorts.expect(options.appPort());
-      app = AppLauncher.start(classPath, Optional.of(config.javaApplication()), options.appPort());
-      app.exit()
+      ownerIdentity = servedOwnerIdentity(message);
+      ServerIdentity served = ownerIdentity.orElse(attested);
+      Path appDir = options.secretsDir().resolve("app");
+      SecretsFiles.deleteTree(appDir);
+      AppLauncher.extract(archive.files(), appDir);
+      AppLauncher.Launch launch =
+          AppLauncher.plan(appDir, config.mainJar(), Optional.of(config.javaApplication()));
+      appTls = Optional.of(appTlsSettings(served));
+      watchUncaughtErrors();
+      AppLauncher.RunningApp started = AppLauncher.start(launch);
+      app = Optional.of(started);
+      started
+          .exit()
           .whenComplete(
               (ok, error) -> {
                 if (error != null) {
-                  fail("the app's main method failed: " + error);
+                  fail("the app's main method failed: " + error + memorySummary(error));
                 }
               });
-      if (!HealthWatch.await(
-          options.appPort(),
-          config.healthcheckEndpoint(),
-          options.healthTimeout(),
-          () -> status.get().state() == State.FAILED)) {
-        fail(
-            "the app did not answer "
-                + config.healthcheckEndpoint()
-                + " within "
-                + options.healthTimeout().toSeconds()
-                + " s");
-        return;
+      String host =
+          options.host().equals("0.0.0.0") || options.host().equals("::")
+              ? "127.0.0.1"
+              : options.host();
+      HealthWatch.Outcome health =
+          HealthWatch.await(
+              new HealthWatch.Target(
+                  host,
+                  options.appPort(),
+                  config.domain(),
+                  served.chain().getFirst(),
+                  config.healthcheckEndpoint()),
+              options.healthTimeout(),
+              () -> status.get().state() == State.FAILED);
+      switch (health) {
+        case HealthWatch.Outcome.Healthy h -> {}
+        case HealthWatch.Outcome.Broken b -> {
+          fail(b.why());
+          return;
+        }
+        case HealthWatch.Outcome.TimedOut t -> {
+          fail(
+              "the app did not answer GET "
+                  + config.healthcheckEndpoint()
+                  + " on its port "
+                  + options.appPort()
+                  + " with a 2xx within "
+                  + options.healthTimeout().toSeconds()
+                  + " s ("
+                  + t.last()
+                  + ")");
+          return;
+        }
       }
-      if (!appReachable()) {
-        return;
-      }
-      servedOwnerIdentity(message)
-          .ifPresent(owner -> identity.serveOwner(owner, List.of(config.domain())));
       if (!status.running(codeSha256)) {
         return; // the app failed meanwhile, and fail() said why
       }
       LOG.info("{}running: code {}", simulatedPrefix(), codeSha256);
-      if (AppPorts.taken(options.appPort())) {
-        LOG.info("{}the app's port is in memory: client bytes stay in the JVM", simulatedPrefix());
-      } else {
-        LOG.warn(
-            "{}the app listens outside NIO (or without the app network): the front relays to it"
-                + " over loopback",
-            simulatedPrefix());
-      }
-    } catch (AppLoadException | IOException | GeneralSecurityException | RuntimeException e) {
+    } catch (Exception e) {
       fail(e.getMessage() == null ? e.toString() : e.getMessage());
     }
   }
 
   /**
    * Whether loopback stays inside the TEE: not under SGX, where the host's kernel carries it, so
-   * that decrypted requests on a loopback socket would leave the enclave.
+   * that plaintext on a loopback socket would leave the enclave.
    */
   private boolean loopbackInTee() {
     return !tee.name().equals("gramine-sgx");
   }
 
   /**
-   * Whether the front can reach the app without decrypted bytes leaving the TEE: its port is in
-   * memory, or loopback stays in the TEE. When not, the app fails (closed, with the reason) rather
-   * than being served through the host.
+   * The app's TLS identity and port. With {@code tls = "runtime"}, the runtime's reverse proxy
+   * takes the app port with {@code served} and the app gets a free loopback port for plain HTTP.
    */
-  boolean appReachable() {
-    if (AppPorts.taken(options.appPort()) || loopbackInTee()) {
-      return true;
+  private AppTlsSettings appTlsSettings(ServerIdentity served) throws Exception {
+    if (config.tls() == AppTls.APP) {
+      return AppTlsSettings.app(options.secretsDir(), options.host(), options.appPort(), served);
     }
-    fail(
-        "the app does not listen on its port "
-            + options.appPort()
-            + " in memory (it binds outside NIO, closed its port, or the runtime runs without the"
-            + " app network): the front would reach it over loopback, through the untrusted host,"
-            + " which gramine-sgx refuses");
-    return false;
+    int loopback;
+    try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      loopback = free.getLocalPort();
+    }
+    appFront =
+        Optional.of(
+            TlsFront.start(options.host(), options.appPort(), served, new AppProxy(loopback)));
+    return AppTlsSettings.runtime(loopback);
   }
 
-  /** In owner mode, the owner's certificate with the provisioned key; else the RA-TLS one stays. */
+  /**
+   * An {@link OutOfMemoryError} in any thread while the app starts fails it at once, with the
+   * reason, rather than leaving it initializing until the health check gives up.
+   */
+  private void watchUncaughtErrors() {
+    previousHandler = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.UncaughtExceptionHandler previous = previousHandler;
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          if (error instanceof OutOfMemoryError && status.get().state() == State.INITIALIZING) {
+            fail(
+                "the app ran out of memory while starting (thread "
+                    + thread.getName()
+                    + "): "
+                    + error
+                    + memorySummary(error));
+          }
+          if (previous != null) {
+            previous.uncaughtException(thread, error);
+          } else {
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            error.printStackTrace();
+          }
+        });
+  }
+
+  private static String memorySummary(Throwable error) {
+    if (!(error instanceof OutOfMemoryError)) {
+      return "";
+    }
+    AppMemory m = AppMemory.ofThisJvm();
+    return " (the JVM's heap is at most "
+        + (m.heapMaxBytes() >> 20)
+        + " MiB, direct memory "
+        + (m.directMaxBytes() >> 20)
+        + " MiB: a larger offer, or a smaller app)";
+  }
+
+  /**
+   * In owner mode, the owner's certificate with the provisioned key; else the RA-TLS one serves.
+   */
   private Optional<ServerIdentity> servedOwnerIdentity(Provisioned message)
       throws GeneralSecurityException {
     if (config.ownerCertificateChain().isPresent() && message.ownerTlsPrivateKeyPem().isPresent()) {
@@ -434,10 +498,24 @@ public final class EnclaveRuntime implements AutoCloseable {
     return new KeyPair(EcKeys.publicOf((ECPrivateKey) key), key);
   }
 
-  /** Stops the front gracefully; the app's threads end with the process. */
+  /**
+   * Stops the ports gracefully and removes the app's files and TLS key; the app's own threads end
+   * with the process.
+   */
   @Override
   public void close() throws Exception {
     timers.shutdownNow();
+    if (appFront.isPresent()) {
+      appFront.get().close();
+    }
     front.close();
+    if (appTls.isPresent()) {
+      appTls.get().close();
+    }
+    if (app.isPresent()) {
+      app.get().loader().close();
+      Thread.setDefaultUncaughtExceptionHandler(previousHandler);
+    }
+    SecretsFiles.deleteTree(options.secretsDir().resolve("app"));
   }
 }

@@ -4,8 +4,7 @@ import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.CollateralBundleWriter;
 import dev.mse.attestation.collateral.CollateralFormatException;
 import dev.mse.attestation.ratls.AttestationClaims;
-import dev.mse.enclave.front.AppProxy;
-import dev.mse.enclave.front.FrontMetrics;
+import dev.mse.enclave.tee.TeeException;
 import dev.mse.protocol.provisioning.ProvisioningException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +18,6 @@ import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,12 +29,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The runtime's routes. Under {@code /.well-known/mse/}: {@code status}, {@code evidence?nonce=}
- * (fresh evidence in every state) and {@code provision} (POST, once). Everything else goes to the
- * app while it runs; before that, an answer with the {@code Mse-Status} header, as MSE's clients
- * expect.
+ * The enclave port's routes, under {@code /.well-known/mse/}: {@code status}, {@code
+ * evidence?nonce=[&spki=]} (fresh evidence in every state) and {@code provision} (POST, once).
+ * Every other path: 404, with the {@code Mse-Status} header; the app has its own port.
  */
-final class RuntimeHandler extends Handler.Wrapper {
+final class RuntimeHandler extends Handler.Abstract {
   static final String PREFIX = "/.well-known/mse/";
   static final String STATUS_HEADER = "Mse-Status";
 
@@ -50,12 +47,9 @@ final class RuntimeHandler extends Handler.Wrapper {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final EnclaveRuntime runtime;
-  private final FrontMetrics metrics;
 
-  RuntimeHandler(EnclaveRuntime runtime, int appPort, FrontMetrics metrics) {
-    super(new AppProxy(appPort));
+  RuntimeHandler(EnclaveRuntime runtime) {
     this.runtime = runtime;
-    this.metrics = metrics;
   }
 
   @Override
@@ -64,45 +58,13 @@ final class RuntimeHandler extends Handler.Wrapper {
     if (path.startsWith(PREFIX)) {
       return route(path.substring(PREFIX.length()), request, response, callback);
     }
-    EnclaveRuntime.Status status = runtime.status();
-    return switch (status.state()) {
-      case RUNNING ->
-          runtime.appReachable()
-              ? super.handle(request, response, counted(callback))
-              : failed(response, callback, runtime.status());
-      case WAITING ->
-          text(
-              response,
-              callback,
-              200,
-              status,
-              "This mse enclave is waiting for its owner to provision it.\n");
-      case INITIALIZING ->
-          text(response, callback, 503, status, "This mse enclave is starting its app.\n");
-      case FAILED -> failed(response, callback, status);
-    };
-  }
-
-  private static boolean failed(
-      Response response, Callback callback, EnclaveRuntime.Status status) {
-    return text(
+    response.getHeaders().put(STATUS_HEADER, runtime.status().state().wireName());
+    return error(
         response,
         callback,
-        500,
-        status,
-        "This mse enclave failed: " + status.failure().orElse("unknown") + "\n");
-  }
-
-  /** Counts a proxied request (HTTP/2, or HTTP/1.1 the relay did not take) once it completed. */
-  private Callback counted(Callback callback) {
-    long start = System.nanoTime();
-    return new Callback.Nested(callback) {
-      @Override
-      public void succeeded() {
-        metrics.answered(start);
-        super.succeeded();
-      }
-    };
+        404,
+        "this is the enclave's port (/.well-known/mse/status, /evidence, /provision): the app is"
+            + " served on its own port");
   }
 
   private boolean route(String route, Request request, Response response, Callback callback)
@@ -140,58 +102,50 @@ final class RuntimeHandler extends Handler.Wrapper {
     n.put("app_name", runtime.config().appName());
     s.failure().ifPresent(f -> n.put("failure", f));
     s.codeSha256().ifPresent(c -> n.put("code_sha256", c.hex()));
-    FrontMetrics.Snapshot m = metrics.snapshot();
-    ObjectNode counted = n.putObject("metrics");
-    counted.put("requests", m.requests());
-    counted.put("average_latency_ms", Math.round(m.averageLatencyMs() * 1000) / 1000.0);
-    counted.put("active_connections", m.activeConnections());
+    memory(n);
     return n;
   }
 
-  /**
-   * Fresh evidence over the current claims plus the caller's nonce, for the key the front serves
-   * now (the RA-TLS key, or the owner's key in owner mode).
-   */
-  /**
-   * The certificate this connection's handshake presented: evidence binds the key the client
-   * actually talks to (the owner's, when it asked for the owner's domain; else the RA-TLS key).
-   */
-  private X509Certificate servedCertificate(Request request) {
-    if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData d
-        && d.sslSession() != null
-        && d.sslSession().getLocalCertificates() != null
-        && d.sslSession().getLocalCertificates().length > 0
-        && d.sslSession().getLocalCertificates()[0] instanceof X509Certificate x) {
-      return x;
-    }
-    return runtime.identity().attested().chain().getFirst();
+  /** What the app gets: the JVM's heap and direct memory limits. */
+  private static void memory(ObjectNode n) {
+    AppMemory m = AppMemory.ofThisJvm();
+    ObjectNode memory = n.putObject("memory");
+    memory.put("heap_max_bytes", m.heapMaxBytes());
+    memory.put("direct_max_bytes", m.directMaxBytes());
   }
 
+  /**
+   * Fresh evidence over the current claims plus the caller's nonce, for the key named by {@code
+   * spki} (SHA-256 of its DER SubjectPublicKeyInfo, hex): the RA-TLS key (also when absent) or, in
+   * owner mode once provisioned, the owner's key. A verifier names the key it was served.
+   */
   private boolean evidence(Request request, Response response, Callback callback)
       throws IOException {
     Fields query = Request.extractQueryParameters(request);
-    Optional<ByteString> nonce = Optional.empty();
-    String nonceHex = query.getValue("nonce");
-    if (nonceHex != null) {
-      try {
-        nonce = Optional.of(ByteString.of(HexFormat.of().parseHex(nonceHex)));
-      } catch (IllegalArgumentException e) {
-        return error(response, callback, 400, "nonce must be hex");
-      }
-      if (nonce.get().size() > AttestationClaims.MAX_NONCE_BYTES) {
-        return error(response, callback, 400, "the nonce is at most 64 bytes");
-      }
+    Optional<ByteString> nonce;
+    Optional<ByteString> spki;
+    try {
+      nonce = hex(query.getValue("nonce"));
+      spki = hex(query.getValue("spki"));
+    } catch (IllegalArgumentException e) {
+      return error(response, callback, 400, "nonce and spki must be hex");
+    }
+    if (nonce.isPresent() && nonce.get().size() > AttestationClaims.MAX_NONCE_BYTES) {
+      return error(response, callback, 400, "the nonce is at most 64 bytes");
+    }
+    Optional<X509Certificate> served = runtime.certificateFor(spki);
+    if (served.isEmpty()) {
+      return error(response, callback, 404, "not a key of this enclave");
     }
     EnclaveRuntime.Status s = runtime.status();
-    X509Certificate served = servedCertificate(request);
     AttestationClaims claims =
-        runtime.evidence().claims(served.getPublicKey(), s.state(), s.codeSha256(), nonce);
+        runtime.evidence().claims(served.get().getPublicKey(), s.state(), s.codeSha256(), nonce);
     ObjectNode n = JSON.createObjectNode();
     try {
       ByteString quote = runtime.evidence().quote(claims);
       n.put("claims", Base64.getEncoder().encodeToString(claims.encode().toByteArray()));
       n.put("quote", Base64.getEncoder().encodeToString(quote.toByteArray()));
-      n.put("certificate", pem(served));
+      n.put("certificate", pem(served.get()));
       var collateral = runtime.evidence().collateral();
       if (collateral.isPresent()) {
         n.put(
@@ -200,12 +154,17 @@ final class RuntimeHandler extends Handler.Wrapper {
                 CollateralBundleWriter.write(collateral.get()).toByteArray(),
                 StandardCharsets.UTF_8));
       }
-    } catch (dev.mse.enclave.tee.TeeException
-        | CollateralFormatException
-        | CertificateEncodingException e) {
+    } catch (TeeException | CollateralFormatException | CertificateEncodingException e) {
       return error(response, callback, 500, "cannot make evidence: " + e.getMessage());
     }
+    memory(n);
     return json(response, callback, 200, n);
+  }
+
+  private static Optional<ByteString> hex(String value) {
+    return value == null
+        ? Optional.empty()
+        : Optional.of(ByteString.of(HexFormat.of().parseHex(value)));
   }
 
   /**
@@ -273,15 +232,6 @@ final class RuntimeHandler extends Handler.Wrapper {
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
             .encodeToString(cert.getEncoded())
         + "\n-----END CERTIFICATE-----\n";
-  }
-
-  private static boolean text(
-      Response response, Callback callback, int code, EnclaveRuntime.Status status, String body) {
-    response.setStatus(code);
-    response.getHeaders().put(STATUS_HEADER, status.state().wireName());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
-    return true;
   }
 
   private static boolean json(Response response, Callback callback, int code, JsonNode body) {

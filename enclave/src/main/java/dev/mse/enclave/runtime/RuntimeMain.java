@@ -30,13 +30,6 @@ public final class RuntimeMain {
   private RuntimeMain() {}
 
   public static void main(String[] args) throws Exception {
-    // The build's training run for the class-data sharing archive starts the same way (-jar),
-    // so that the archive's class path is the runtime's.
-    String training = System.getProperty("mse.training");
-    if (training != null) {
-      RuntimeTraining.main(new String[] {training});
-      return;
-    }
     Map<String, String> a;
     try {
       a = parse(args);

@@ -6,8 +6,9 @@ import java.time.Duration;
 /**
  * How a runtime is run.
  *
- * @param port the TLS port users and the owner reach (0: any free port)
- * @param appPort the loopback port the app listens on ({@code PORT}, {@code MSE_APP_PORT})
+ * @param host the address both ports are bound to
+ * @param port the enclave port: the runtime's own TLS (evidence, provisioning, status; 0: any)
+ * @param appPort the app port, where the app serves its TLS ({@code PORT}, {@code MSE_APP_PORT})
  * @param stateDir where the sealed state lives (an encrypted mount under Gramine)
  * @param secretsDir where the secrets files are written for the app: a tmpfs ({@code /dev/shm}
  *     outside a TEE), so they never reach persistent storage in plaintext

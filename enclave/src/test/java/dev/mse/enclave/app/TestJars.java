@@ -41,6 +41,19 @@ public final class TestJars {
       Map<String, String> dependencies,
       Map<String, String> resources,
       String mainClass) {
+    return jar(sources, dependencies, resources, mainClass, List.of());
+  }
+
+  /**
+   * @param embedded classes of the test class path copied into the jar as they are (a helper such
+   *     as {@code dev.mse.app.MseTls}, which real apps take as a dependency)
+   */
+  public static byte[] jar(
+      Map<String, String> sources,
+      Map<String, String> dependencies,
+      Map<String, String> resources,
+      String mainClass,
+      List<Class<?>> embedded) {
     Map<String, String> all = new HashMap<>(sources);
     all.putAll(dependencies);
     Map<String, byte[]> classes = compile(all);
@@ -56,6 +69,12 @@ public final class TestJars {
         jar.putNextEntry(new JarEntry(e.getKey().replace('.', '/') + ".class"));
         jar.write(e.getValue());
       }
+      for (Class<?> c : embedded) {
+        jar.putNextEntry(new JarEntry(c.getName().replace('.', '/') + ".class"));
+        try (var in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+          jar.write(in.readAllBytes());
+        }
+      }
       for (var e : resources.entrySet()) {
         jar.putNextEntry(new JarEntry(e.getKey()));
         jar.write(e.getValue().getBytes(StandardCharsets.UTF_8));
@@ -67,6 +86,9 @@ public final class TestJars {
   }
 
   private static Map<String, byte[]> compile(Map<String, String> sources) {
+    if (sources.isEmpty()) {
+      return new HashMap<>();
+    }
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     Map<String, ByteArrayOutputStream> outputs = new HashMap<>();
     JavaFileManager files =

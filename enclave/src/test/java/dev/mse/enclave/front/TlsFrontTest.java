@@ -11,24 +11,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The TLS front proxies to a plain app on loopback: HTTP/1.1 and HTTP/2, bodies streamed. */
+/**
+ * The TLS front with Jetty's reverse proxy ({@code tls = "runtime"}) to a plain app on loopback:
+ * HTTP/1.1 and HTTP/2, bodies streamed.
+ */
 class TlsFrontTest {
   private HttpServer app;
   private TlsFront front;
   private HttpClient client;
   private SelfSigned tls;
-  private SwitchableKeyManager keys;
 
   @BeforeEach
   void start() throws Exception {
@@ -53,8 +52,7 @@ class TlsFrontTest {
         });
     app.start();
     tls = new SelfSigned();
-    keys = new SwitchableKeyManager(tls.identity);
-    front = TlsFront.start("127.0.0.1", 0, keys, new AppProxy(app.getAddress().getPort()));
+    front = TlsFront.start("127.0.0.1", 0, tls.identity, new AppProxy(app.getAddress().getPort()));
     client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
   }
 
@@ -126,35 +124,5 @@ class TlsFrontTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(MessageDigest.getInstance("SHA-256").digest(r.body()))
         .isEqualTo(MessageDigest.getInstance("SHA-256").digest(body));
-  }
-
-  @Test
-  void theOwnersIdentityIsServedToClientsAskingForItsDomainOnly() throws Exception {
-    SelfSigned next = new SelfSigned();
-    keys.serveOwner(next.identity, List.of("LocalHost.test"));
-
-    SSLParameters sni = new SSLParameters();
-    sni.setServerNames(List.of(new SNIHostName("localhost.test")));
-    HttpClient asksForOwner =
-        HttpClient.newBuilder().sslContext(next.clientContext()).sslParameters(sni).build();
-    // SelfSigned names 127.0.0.1 too, so the JDK's hostname check passes for the owner's cert.
-    assertThat(
-            asksForOwner
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create("https://127.0.0.1:" + front.port() + "/hello"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .statusCode())
-        .isEqualTo(200);
-
-    // Without that name (here: no SNI at all), the attested identity is still served.
-    assertThat(
-            client
-                .send(
-                    HttpRequest.newBuilder(uri("/hello")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .statusCode())
-        .isEqualTo(200);
   }
 }

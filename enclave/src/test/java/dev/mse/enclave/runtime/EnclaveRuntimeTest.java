@@ -27,8 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
@@ -41,29 +39,18 @@ import tools.jackson.databind.json.JsonMapper;
 /** The runtime in this JVM, on loopback: waiting, verified, provisioned, running, restarted. */
 class EnclaveRuntimeTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final ByteString MEASUREMENT = ByteString.fromHex("ab".repeat(32));
+  private static final ByteString MEASUREMENT = RuntimeFixture.MEASUREMENT;
 
   private static SimulationBackend tee(Path work) {
-    return new SimulationBackend(MEASUREMENT, work.resolve("sim.key"), Clock.systemUTC());
+    return RuntimeFixture.simulation(work);
   }
 
-  /** The owner's client: trusts only an enclave whose evidence shows this package and config. */
   private static HttpClient ownerClient(RuntimeFixture f) {
-    return HttpClient.newBuilder()
-        .sslContext(RaTlsSslContexts.client(trustManager(f)))
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    return f.client();
   }
 
   private static RaTlsTrustManager trustManager(RuntimeFixture f) {
-    return RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(true))
-        .options(
-            RaTlsOptions.none()
-                .withAppId(f.appId)
-                .withPackageSha256(f.appPackage.packageSha256())
-                .withConfigSha256(f.config.sha256()))
-        .serverName("localhost")
-        .build();
+    return f.trustManager();
   }
 
   private static HttpResponse<String> get(HttpClient client, int port, String path)
@@ -133,9 +120,14 @@ class EnclaveRuntimeTest {
   }
 
   private static AttestationClaims claimsOf(HttpClient client, int port) throws Exception {
-    HttpResponse<String> r = get(client, port, "/.well-known/mse/evidence?nonce=0102");
-    JsonNode n = JSON.readTree(r.body());
+    JsonNode n = evidence(client, port, "nonce=0102");
     return AttestationClaims.decode(Base64.getDecoder().decode(n.get("claims").asString()));
+  }
+
+  private static JsonNode evidence(HttpClient client, int port, String query) throws Exception {
+    HttpResponse<String> r = get(client, port, "/.well-known/mse/evidence?" + query);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
   }
 
   private static String awaitState(HttpClient client, int port, String wanted) throws Exception {
@@ -183,11 +175,13 @@ class EnclaveRuntimeTest {
     try (EnclaveRuntime runtime =
         EnclaveRuntime.start(options, tee(work), f.config, f.appPackage)) {
       port = runtime.port();
-      certificate = runtime.identity().attested().chain().getFirst();
+      certificate = runtime.attested().chain().getFirst();
       HttpClient owner = ownerClient(f);
 
       HttpResponse<String> waiting = get(owner, port, "/");
-      assertThat(waiting.statusCode()).isEqualTo(200);
+      assertThat(waiting.statusCode())
+          .as("the enclave port serves only the runtime's routes")
+          .isEqualTo(404);
       assertThat(waiting.headers().firstValue("Mse-Status")).contains("waiting");
 
       AttestationClaims claims = claimsOf(owner, port);
@@ -204,11 +198,14 @@ class EnclaveRuntimeTest {
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
       assertThat(awaitState(owner, port, "running")).isEqualTo("running");
 
-      HttpResponse<String> hello = get(owner, port, "/hello");
+      HttpResponse<String> hello = get(owner, options.appPort(), "/hello");
       assertThat(hello.statusCode()).isEqualTo(200);
+      assertThat(hello.version())
+          .as("the app's own TLS, verified as the enclave's")
+          .isEqualTo(HttpClient.Version.HTTP_1_1);
       assertThat(hello.body())
           .isEqualTo("hello from the enclave; sealed secrets: {\"api_key\":\"s3cret\"}");
-      assertThat(hello.headers().firstValue("Mse-Status")).isEmpty();
+      assertThat(get(owner, port, "/hello").statusCode()).isEqualTo(404);
 
       HttpResponse<String> again =
           provision(owner, port, seal(f, f.owner, claims, f.codeKey, null), null);
@@ -220,47 +217,60 @@ class EnclaveRuntimeTest {
           .startsWith("HTTP/1.1 409 ");
     }
 
+    RuntimeOptions again = f.options(work);
     try (EnclaveRuntime restarted =
-        EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
+        EnclaveRuntime.start(again, tee(work), f.config, f.appPackage)) {
       HttpClient owner = ownerClient(f);
       assertThat(awaitState(owner, restarted.port(), "running")).isEqualTo("running");
-      assertThat(get(owner, restarted.port(), "/hello").body()).contains("s3cret");
-      assertThat(restarted.identity().attested().chain().getFirst())
+      assertThat(get(owner, again.appPort(), "/hello").body()).contains("s3cret");
+      assertThat(restarted.attested().chain().getFirst())
           .as("a restarted enclave serves its sealed certificate")
           .isEqualTo(certificate);
     }
   }
 
   @Test
-  void theStatusCountsWhatTheAppAnswered(@TempDir Path work) throws Exception {
+  void statusAndEvidenceShowTheMemoryTheAppGets(@TempDir Path work) throws Exception {
     RuntimeFixture f = new RuntimeFixture(work);
     try (EnclaveRuntime runtime =
         EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
-      int port = runtime.port();
       HttpClient owner = ownerClient(f);
-      JsonNode before = JSON.readTree(get(owner, port, "/.well-known/mse/status").body());
-      assertThat(before.get("metrics").get("requests").asLong()).isZero();
+      JsonNode status = JSON.readTree(get(owner, runtime.port(), "/.well-known/mse/status").body());
+      JsonNode evidence = evidence(owner, runtime.port(), "nonce=01");
 
-      HttpResponse<String> accepted =
-          provision(owner, port, seal(f, f.owner, claimsOf(owner, port), f.codeKey, null), null);
-      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-      assertThat(awaitState(owner, port, "running")).isEqualTo("running");
-      HttpClient http11 =
-          HttpClient.newBuilder()
-              .sslContext(RaTlsSslContexts.client(trustManager(f)))
-              .version(HttpClient.Version.HTTP_1_1)
-              .build();
-      for (HttpClient client : new HttpClient[] {owner, http11, http11}) {
-        assertThat(get(client, port, "/hello").statusCode()).isEqualTo(200);
+      for (JsonNode n : new JsonNode[] {status, evidence}) {
+        assertThat(n.get("memory").get("heap_max_bytes").asLong())
+            .isEqualTo(Runtime.getRuntime().maxMemory());
+        assertThat(n.get("memory").get("direct_max_bytes").asLong()).isPositive();
       }
+    }
+  }
 
-      JsonNode status = JSON.readTree(get(http11, port, "/.well-known/mse/status").body());
-      assertThat(status.get("state").asString()).isEqualTo("running");
-      JsonNode metrics = status.get("metrics");
-      // Two relayed over HTTP/1.1, one proxied over HTTP/2; runtime routes are not counted.
-      assertThat(metrics.get("requests").asLong()).isEqualTo(3);
-      assertThat(metrics.get("average_latency_ms").asDouble()).isPositive();
-      assertThat(metrics.get("active_connections").asLong()).isPositive();
+  @Test
+  void evidenceIsForTheKeyTheVerifierNamesAndOnlyForKeysOfThisEnclave(@TempDir Path work)
+      throws Exception {
+    RuntimeFixture f = new RuntimeFixture(work);
+    try (EnclaveRuntime runtime =
+        EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
+      HttpClient owner = ownerClient(f);
+      X509Certificate enclave = runtime.attested().chain().getFirst();
+      ByteString spki = RaTlsCertificate.pubkeyHash(enclave.getPublicKey());
+
+      JsonNode named = evidence(owner, runtime.port(), "nonce=02&spki=" + spki.hex());
+      AttestationClaims claims =
+          AttestationClaims.decode(Base64.getDecoder().decode(named.get("claims").asString()));
+      assertThat(claims.pubkeyHash()).isEqualTo(spki);
+      assertThat(named.get("certificate").asString()).contains("BEGIN CERTIFICATE");
+      assertThat(claimsOf(owner, runtime.port()).pubkeyHash())
+          .as("without spki: the RA-TLS key")
+          .isEqualTo(spki);
+
+      HttpResponse<String> other =
+          get(owner, runtime.port(), "/.well-known/mse/evidence?nonce=02&spki=" + "00".repeat(32));
+      assertThat(other.statusCode()).isEqualTo(404);
+      assertThat(other.body()).contains("not a key of this enclave");
+      assertThat(get(owner, runtime.port(), "/.well-known/mse/evidence?spki=zz").statusCode())
+          .isEqualTo(400);
     }
   }
 
@@ -337,9 +347,10 @@ class EnclaveRuntimeTest {
 
       assertThat(awaitState(owner, runtime.port(), "running")).isEqualTo("failed");
       HttpResponse<String> r = get(owner, runtime.port(), "/hello");
-      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.statusCode()).isEqualTo(404);
       assertThat(r.headers().firstValue("Mse-Status")).contains("failed");
-      assertThat(r.body()).contains("the code key does not open the package");
+      assertThat(runtime.status().failure().orElseThrow())
+          .contains("the code key does not open the package");
     }
   }
 
@@ -348,7 +359,7 @@ class EnclaveRuntimeTest {
     RuntimeFixture f = new RuntimeFixture(work);
     try (EnclaveRuntime runtime =
         EnclaveRuntime.start(f.options(work), tee(work), f.config, f.appPackage)) {
-      X509Certificate served = runtime.identity().attested().chain().getFirst();
+      X509Certificate served = runtime.attested().chain().getFirst();
       var appraisal =
           RaTlsVerifier.standard()
               .verify(

@@ -3,6 +3,7 @@ package dev.mse.enclave.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.RaTlsCertificate;
@@ -127,8 +128,8 @@ class OwnerModeTest {
     var tee =
         new SimulationBackend(
             ByteString.fromHex("cd".repeat(32)), work.resolve("sim.key"), Clock.systemUTC());
-    try (EnclaveRuntime runtime =
-        EnclaveRuntime.start(f.options(work), tee, config, f.appPackage)) {
+    RuntimeOptions options = f.options(work);
+    try (EnclaveRuntime runtime = EnclaveRuntime.start(options, tee, config, f.appPackage)) {
       int port = runtime.port();
       HttpClient owner =
           HttpClient.newBuilder()
@@ -155,6 +156,22 @@ class OwnerModeTest {
       AttestationClaims claims =
           AttestationClaims.decode(Base64.getDecoder().decode(evidence.get("claims").asString()));
       assertThat(claims.sslOrigin()).isEqualTo(SslOrigin.OWNER);
+      assertThat(
+              owner
+                  .send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  "https://localhost:"
+                                      + port
+                                      + "/.well-known/mse/evidence?spki="
+                                      + RaTlsCertificate.pubkeyHash(
+                                              site.certificate().getPublicKey())
+                                          .hex()))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .as("the owner's key is not the enclave's before provisioning")
+          .isEqualTo(404);
 
       byte[] sealed =
           ProvisioningSeal.seal(
@@ -205,27 +222,33 @@ class OwnerModeTest {
               .build();
       HttpResponse<String> hello =
           user.send(
-              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/hello")).build(),
+              HttpRequest.newBuilder(
+                      URI.create("https://127.0.0.1:" + options.appPort() + "/hello"))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(hello.statusCode()).isEqualTo(200);
       assertThat(hello.body()).startsWith("hello from the enclave");
 
-      // Fresh evidence now binds the owner's certificate key: users can still verify the enclave.
-      var fresh =
-          JSON.readTree(
-              user.send(
-                      HttpRequest.newBuilder(
-                              URI.create(
-                                  "https://127.0.0.1:"
-                                      + port
-                                      + "/.well-known/mse/evidence?nonce=aa"))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .body());
+      // Fresh evidence at the enclave port (still RA-TLS) for the key the app serves: the
+      // owner's. Users can verify the enclave behind the owner's certificate.
+      ByteString ownerSpki = RaTlsCertificate.pubkeyHash(site.certificate().getPublicKey());
+      HttpResponse<String> forOwnerKey =
+          owner.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "https://localhost:"
+                              + port
+                              + "/.well-known/mse/evidence?nonce=aa&spki="
+                              + ownerSpki.hex()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(forOwnerKey.statusCode()).as(forOwnerKey.body()).isEqualTo(200);
+      var fresh = JSON.readTree(forOwnerKey.body());
       AttestationClaims now =
           AttestationClaims.decode(Base64.getDecoder().decode(fresh.get("claims").asString()));
-      assertThat(now.pubkeyHash())
-          .isEqualTo(RaTlsCertificate.pubkeyHash(site.certificate().getPublicKey()));
+      assertThat(now.pubkeyHash()).isEqualTo(ownerSpki);
+      assertThat(X509Codec.certificates(fresh.get("certificate").asString().getBytes()))
+          .containsExactly(site.certificate());
       assertThat(now.state()).isEqualTo(AttestationClaims.State.RUNNING);
       assertThat(now.codeSha256()).isPresent();
 

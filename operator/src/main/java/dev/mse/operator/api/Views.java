@@ -69,7 +69,9 @@ final class Views {
       long connections,
       long bytesIn,
       long bytesOut,
-      double cpuSeconds) {}
+      double cpuSeconds,
+      long heapMaxBytes,
+      long directMaxBytes) {}
 
   record LogsView(String stdout) {}
 
@@ -144,6 +146,8 @@ final class Views {
         m.connections(),
         m.bytesIn(),
         m.bytesOut(),
-        m.cpuSeconds());
+        m.cpuSeconds(),
+        m.heapMaxBytes(),
+        m.directMaxBytes());
   }
 }

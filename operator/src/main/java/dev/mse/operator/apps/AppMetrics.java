@@ -10,6 +10,8 @@ package dev.mse.operator.apps;
  * @param bytesIn bytes from users to the app through the proxy
  * @param bytesOut bytes from the app to users through the proxy
  * @param cpuSeconds CPU time of the node's process
+ * @param heapMaxBytes the maximum heap the app shares with the runtime (0: not reported)
+ * @param directMaxBytes the maximum direct memory of the app's JVM (0: not reported)
  */
 public record AppMetrics(
     long requests,
@@ -18,4 +20,6 @@ public record AppMetrics(
     long connections,
     long bytesIn,
     long bytesOut,
-    double cpuSeconds) {}
+    double cpuSeconds,
+    long heapMaxBytes,
+    long directMaxBytes) {}

@@ -2,6 +2,7 @@ package dev.mse.operator.apps;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.proxy.Route;
 import dev.mse.operator.proxy.RouteTable;
@@ -17,8 +18,10 @@ import java.util.Optional;
 /**
  * The proxy's routes, answered from memory and rebuilt from the database on every status change.
  * Each app in {@code initializing} or {@code running} with a node address has two names: its {@code
- * domain} (passthrough for self and owner, terminated for operator) and {@code <id>.enclave.<apps
- * domain>} (always passthrough, so the owner's CLI talks to the enclave itself).
+ * domain} (the app's own name or, in owner mode, its custom domain) goes to the node's <b>app
+ * port</b>, where the app serves its own TLS (passthrough for self and owner; for operator the
+ * proxy terminates and re-encrypts to the app port); {@code <id>.enclave.<apps domain>} goes to the
+ * node's <b>enclave port</b> (always passthrough, so the owner's CLI talks to the runtime itself).
  */
 public final class AppRouteTable implements RouteTable {
   private final String appsDomain;
@@ -45,19 +48,20 @@ public final class AppRouteTable implements RouteTable {
       if (app.status() != AppStatus.INITIALIZING && app.status() != AppStatus.RUNNING) {
         continue;
       }
-      Optional<InetSocketAddress> node = nodes.address(app.id());
+      Optional<NodeAddress> node = nodes.address(app.id());
       if (node.isEmpty()) {
         continue;
       }
+      InetSocketAddress enclave = node.get().enclave();
       ByteString configSha256 = ByteString.of(app.deploymentConfig()).sha256();
       Route.Mode mode =
           app.sslOrigin() == SslOrigin.OPERATOR ? Route.Mode.TERMINATE : Route.Mode.PASSTHROUGH;
       next.put(
           app.domain().toLowerCase(Locale.ROOT),
-          new Route(app.id(), node.get(), mode, configSha256));
+          new Route(app.id(), node.get().app(), enclave, mode, configSha256));
       next.put(
           enclaveDomain(app.id(), appsDomain),
-          new Route(app.id(), node.get(), Route.Mode.PASSTHROUGH, configSha256));
+          new Route(app.id(), enclave, enclave, Route.Mode.PASSTHROUGH, configSha256));
     }
     routes = Map.copyOf(next);
   }

@@ -11,6 +11,7 @@ import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
 import dev.mse.operator.node.SharedUserPolicy;
+import dev.mse.operator.node.runtime.RuntimeMemory;
 import dev.mse.operator.store.AccountTable;
 import dev.mse.operator.store.AppLogTable;
 import dev.mse.operator.store.AppRecord;
@@ -23,6 +24,7 @@ import dev.mse.operator.store.Project;
 import dev.mse.operator.store.ProjectTable;
 import dev.mse.operator.store.Quota;
 import dev.mse.operator.store.StoreException;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.deploy.DeploymentConfigException;
 import dev.mse.protocol.text.UntrustedText;
@@ -65,6 +67,10 @@ public final class AppService {
 
   private static final Logger LOG = LoggerFactory.getLogger(AppService.class);
   private static final String PACKAGE_SUFFIX = ".tar";
+
+  /** The TEEs whose loopback stays inside them: a confidential VM, and the simulation. */
+  private static final java.util.Set<String> LOOPBACK_IN_TEE =
+      java.util.Set.of("tsm", "simulation");
 
   private final Database db;
   private final OperatorConfig config;
@@ -161,6 +167,8 @@ public final class AppService {
                         "There is no hardware offer named "
                             + UntrustedText.excerpt(request.hardware())
                             + "."));
+    checkTee(deployment);
+    checkFits(request.packageFile(), hardware);
     checkPackage(request.packageFile(), deployment);
     String domain = deployment.domain().toLowerCase(Locale.ROOT);
     checkDomain(deployment, domain);
@@ -296,6 +304,54 @@ public final class AppService {
               + quota
               + " in use across your projects).");
     }
+  }
+
+  /**
+   * {@code tls = "runtime"} hands the app's plaintext to it over loopback, which stays inside the
+   * TEE only in a confidential VM ({@code tsm}) or the simulation: under SGX loopback is the
+   * host's. Any other TEE is refused too (fail closed).
+   */
+  private void checkTee(DeploymentConfig deployment) throws OperatorException {
+    String tee = nodes.tee();
+    if (deployment.tls() == AppTls.RUNTIME && !LOOPBACK_IN_TEE.contains(tee)) {
+      throw OperatorException.badRequest(
+          "tls_runtime_needs_confidential_vm",
+          "tls = \"runtime\" needs a confidential VM: under "
+              + tee
+              + " the plain HTTP between the runtime and the app would leave the enclave; serve"
+              + " TLS in the app (tls = \"app\").");
+    }
+  }
+
+  /**
+   * The app's files live decrypted on tmpfs inside the enclave, in the share of the enclave {@link
+   * RuntimeMemory} gives them: a package larger than that cannot run on the offer.
+   */
+  private static void checkFits(Path file, HardwareOffer hardware) throws OperatorException {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the uploaded package", e);
+    }
+    RuntimeMemory memory = RuntimeMemory.of(hardware.enclaveSizeMb());
+    if (size > memory.maxPackageBytes()) {
+      throw OperatorException.badRequest(
+          "package_too_large_for_offer",
+          "The package ("
+              + mebibytes(size)
+              + " MB) does not fit the '"
+              + hardware.name()
+              + "' offer: an app's files may take "
+              + memory.filesMb()
+              + " MB of its "
+              + hardware.enclaveSizeMb()
+              + " MB enclave; choose a larger offer.");
+    }
+  }
+
+  private static long mebibytes(long bytes) {
+    return (bytes + (1 << 20) - 1) >> 20;
   }
 
   private void checkPackage(Path file, DeploymentConfig deployment) throws OperatorException {
@@ -478,7 +534,9 @@ public final class AppService {
         proxy.connections(),
         proxy.bytesIn(),
         proxy.bytesOut(),
-        node.cpuSeconds());
+        node.cpuSeconds(),
+        node.heapMaxBytes(),
+        node.directMaxBytes());
   }
 
   /** Stops the node, saves its output and marks the app stopped. */

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -99,7 +100,11 @@ public final class LocalOperator implements AutoCloseable {
                       .withLimits(config.proxyLimits())
                       .withTerminate(tls.serverContext()),
                   operator.routes(),
-                  new RaTlsUpstreamTrust(upstream, r -> r.appId() + "." + config.appsDomain()),
+                  new RaTlsUpstreamTrust(
+                      upstream,
+                      r -> r.appId() + "." + config.appsDomain(),
+                      Clock.systemUTC(),
+                      config.proxyLimits().evidenceLifetime()),
                   operator.traffic())
               .start();
       return new LocalOperator(operator, proxy, tls, nodes.nodesDir());

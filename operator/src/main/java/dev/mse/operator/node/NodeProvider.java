@@ -1,6 +1,5 @@
 package dev.mse.operator.node;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,8 +33,14 @@ public interface NodeProvider extends AutoCloseable {
   /** Stops the node of an app (graceful, then forced); no-op when it does not run. */
   void stop(UUID appId);
 
-  /** Where the node's TLS front listens, while it runs. */
-  Optional<InetSocketAddress> address(UUID appId);
+  /** Where the node's enclave port and app port listen, while it runs. */
+  Optional<NodeAddress> address(UUID appId);
+
+  /**
+   * The TEE this provider's nodes run in ({@code simulation}, {@code gramine-sgx} or {@code tsm}):
+   * the operator refuses at deploy what that TEE cannot keep confidential.
+   */
+  String tee();
 
   /** The last {@code maxBytes} bytes of the node's output (kept after it stops). */
   String logTail(UUID appId, int maxBytes);

@@ -197,6 +197,7 @@ final class ConnectionHandler {
       node.setSSLParameters(parameters);
       node.setSoTimeout(millis(config.connectTimeout()));
       node.startHandshake();
+      upstream.confirm(route, node.getSession());
       return node;
     } catch (IOException | RuntimeException e) {
       Relay.closeQuietly(node);

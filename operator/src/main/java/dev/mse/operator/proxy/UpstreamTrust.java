@@ -1,6 +1,8 @@
 package dev.mse.operator.proxy;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 
 /**
  * How the proxy decides whether a node may receive a client's plaintext in {@link
@@ -21,4 +23,13 @@ public interface UpstreamTrust {
    * {@code route}.
    */
   SSLContext contextFor(Route route);
+
+  /**
+   * Called after every handshake with a node, before a byte is forwarded: a resumed TLS session
+   * skips the trust managers, so a trust whose verdicts expire checks here that the session's
+   * certificate is still trusted.
+   *
+   * @throws SSLException when it no longer is (the client's connection closes)
+   */
+  default void confirm(Route route, SSLSession session) throws SSLException {}
 }

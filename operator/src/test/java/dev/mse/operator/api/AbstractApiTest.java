@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.operator.node.FoundNode;
+import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
@@ -222,14 +223,20 @@ abstract class AbstractApiTest {
     assertThat(route.mode()).isEqualTo(Route.Mode.PASSTHROUGH);
     assertThat(route.appId()).isEqualTo(id);
     assertThat(route.configSha256()).isEqualTo(d.config().sha256());
-    assertThat(fx.operator.routes().route(id + ".enclave." + DOMAIN)).isPresent();
+    NodeAddress node = fx.nodes.address(id).orElseThrow();
+    // the app's name reaches the app's own TLS server; the enclave name reaches the runtime
+    assertThat(route.node()).isEqualTo(node.app());
+    assertThat(route.enclave()).isEqualTo(node.enclave());
+    Route enclave = fx.operator.routes().route(id + ".enclave." + DOMAIN).orElseThrow();
+    assertThat(enclave.node()).isEqualTo(node.enclave());
+    assertThat(enclave.mode()).isEqualTo(Route.Mode.PASSTHROUGH);
 
     fx.nodes.report(id, NodeState.RUNNING, Optional.empty());
     JsonNode running = alice.get("/api/v1/apps/" + id).json();
     assertThat(running.get("status").asString()).isEqualTo("running");
     assertThat(running.get("ready_at").isNull()).isFalse();
 
-    fx.nodes.metrics.put(id, new NodeMetrics(10, 2.5, 1, 0.75));
+    fx.nodes.metrics.put(id, new NodeMetrics(10, 2.5, 1, 0.75, 335_544_320, 134_217_728));
     fx.operator.traffic().connectionOpened(id);
     fx.operator.traffic().connectionOpened(id);
     fx.operator.traffic().connectionClosed(id, 100, 2000);
@@ -237,7 +244,8 @@ abstract class AbstractApiTest {
     assertThat(m.toString())
         .isEqualTo(
             "{\"requests\":10,\"average_latency_ms\":2.5,\"active_connections\":1,"
-                + "\"connections\":2,\"bytes_in\":100,\"bytes_out\":2000,\"cpu_seconds\":0.75}");
+                + "\"connections\":2,\"bytes_in\":100,\"bytes_out\":2000,\"cpu_seconds\":0.75,"
+                + "\"heap_max_bytes\":335544320,\"direct_max_bytes\":134217728}");
 
     fx.nodes.logs.put(id, "hello from the node\n");
     assertThat(alice.get("/api/v1/apps/" + id + "/logs").json().get("stdout").asString())
@@ -263,8 +271,11 @@ abstract class AbstractApiTest {
             Optional.empty());
     assertThat(deploy(alice, d).status()).isEqualTo(201);
     fx.nodes.report(id, NodeState.WAITING, Optional.empty());
-    assertThat(fx.operator.routes().route(id + "." + DOMAIN).orElseThrow().mode())
-        .isEqualTo(Route.Mode.TERMINATE);
+    Route terminated = fx.operator.routes().route(id + "." + DOMAIN).orElseThrow();
+    assertThat(terminated.mode()).isEqualTo(Route.Mode.TERMINATE);
+    // re-encrypted to the app port, checked against evidence from the enclave port
+    assertThat(terminated.node()).isEqualTo(fx.nodes.address(id).orElseThrow().app());
+    assertThat(terminated.enclave()).isEqualTo(fx.nodes.address(id).orElseThrow().enclave());
     assertThat(fx.operator.routes().route(id + ".enclave." + DOMAIN).orElseThrow().mode())
         .isEqualTo(Route.Mode.PASSTHROUGH);
   }

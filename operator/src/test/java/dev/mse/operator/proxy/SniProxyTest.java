@@ -375,14 +375,23 @@ class SniProxyTest {
 
   // --- terminate ---
 
+  /**
+   * A terminated route to a node: the app port serves {@code appPort}, the enclave port answers
+   * fresh evidence for {@code enclave}.
+   */
+  private Route terminated(String name, UUID app, TestBackend appPort, EnclavePort enclave) {
+    Route r = new Route(app, appPort.address(), enclave.address(), Route.Mode.TERMINATE, CONFIG);
+    routes.put(name, r);
+    return r;
+  }
+
   @Test
-  void terminateReachesAVerifiedRaTlsNode() throws Exception {
+  void terminateReachesAnAppPortTheEnclaveVouchesFor() throws Exception {
     UUID app = UUID.randomUUID();
-    TestBackend node =
-        closeLater(
-            TestBackend.tls(
-                RaTlsNode.serverContext(app, CONFIG, "app2.apps.test"), TestBackend::echo));
-    routes.put("app2.apps.test", new Route(app, node.address(), Route.Mode.TERMINATE, CONFIG));
+    RaTlsNode enclave = RaTlsNode.create(app, CONFIG, "app2.apps.test");
+    EnclavePort enclavePort = closeLater(EnclavePort.of(enclave));
+    TestBackend node = closeLater(TestBackend.tls(enclave.serverContext(), TestBackend::echo));
+    terminated("app2.apps.test", app, node, enclavePort);
     SniProxy proxy = proxy(config());
 
     SSLSocket client = tlsClient(OPERATOR.clientContext(), proxy, "app2.apps.test");
@@ -396,18 +405,20 @@ class SniProxyTest {
     CountingMetrics.Closed closed = metrics.awaitClosed(app);
     assertThat(closed.in()).isEqualTo(18);
     assertThat(closed.out()).isEqualTo(18);
+    assertThat(enclavePort.evidenceRequests()).isEqualTo(1);
   }
 
   @Test
   void terminateFailsClosedOnTheWrongConfigDigest() throws Exception {
     UUID app = UUID.randomUUID();
     AtomicLong received = new AtomicLong();
+    RaTlsNode enclave = RaTlsNode.create(app, RaTlsNode.sha256("another config"), "app3.apps.test");
     TestBackend node =
         closeLater(
             TestBackend.tls(
-                RaTlsNode.serverContext(app, RaTlsNode.sha256("another config"), "app3.apps.test"),
+                enclave.serverContext(),
                 s -> received.addAndGet(s.getInputStream().readAllBytes().length)));
-    routes.put("app3.apps.test", new Route(app, node.address(), Route.Mode.TERMINATE, CONFIG));
+    terminated("app3.apps.test", app, node, closeLater(EnclavePort.of(enclave)));
     SniProxy proxy = proxy(config());
 
     assertRefusedOverTls(proxy, "app3.apps.test");
@@ -416,7 +427,11 @@ class SniProxyTest {
   }
 
   @Test
-  void terminateFailsClosedOnANodeWithoutRaTls() throws Exception {
+  void terminateFailsClosedOnAnAppPortServingAKeyTheEnclaveDoesNotHold() throws Exception {
+    UUID app = UUID.randomUUID();
+    RaTlsNode enclave = RaTlsNode.create(app, CONFIG, "app4.apps.test");
+    EnclavePort enclavePort = closeLater(EnclavePort.of(enclave));
+    // the app port answers with another key for the right name: not the enclave's app
     TestIdentity plain = TestIdentity.selfSigned("app4.apps.test");
     AtomicLong received = new AtomicLong();
     TestBackend node =
@@ -424,21 +439,19 @@ class SniProxyTest {
             TestBackend.tls(
                 plain.serverContext(),
                 s -> received.addAndGet(s.getInputStream().readAllBytes().length)));
-    route("app4.apps.test", node, Route.Mode.TERMINATE, CONFIG);
+    terminated("app4.apps.test", app, node, enclavePort);
     SniProxy proxy = proxy(config());
 
     assertRefusedOverTls(proxy, "app4.apps.test");
     assertThat(received.get()).isZero();
+    assertThat(enclavePort.evidenceRequests()).isEqualTo(1);
   }
 
   @Test
   void terminateFailsClosedOnAnotherAppsNode() throws Exception {
-    TestBackend node =
-        closeLater(
-            TestBackend.tls(
-                RaTlsNode.serverContext(UUID.randomUUID(), CONFIG, "app5.apps.test"),
-                TestBackend::echo));
-    route("app5.apps.test", node, Route.Mode.TERMINATE, CONFIG);
+    RaTlsNode other = RaTlsNode.create(UUID.randomUUID(), CONFIG, "app5.apps.test");
+    TestBackend node = closeLater(TestBackend.tls(other.serverContext(), TestBackend::echo));
+    terminated("app5.apps.test", UUID.randomUUID(), node, closeLater(EnclavePort.of(other)));
     SniProxy proxy = proxy(config());
 
     assertRefusedOverTls(proxy, "app5.apps.test");

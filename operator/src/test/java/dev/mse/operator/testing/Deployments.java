@@ -95,7 +95,42 @@ public final class Deployments {
       String domain,
       Instant expires,
       Optional<String> ownerChain) {
-    byte[] pkg = packageBytes(name);
+    return deployment(
+        id, name, origin, domain, expires, ownerChain, AppTls.APP, packageBytes(name));
+  }
+
+  /** A self-mode deployment of {@code pkg} whose TLS is terminated by {@code tls}. */
+  public static Deployment selfMode(String appsDomain, AppTls tls, byte[] pkg) {
+    UUID id = UUID.randomUUID();
+    return deployment(
+        id,
+        "hello",
+        SslOrigin.SELF,
+        id + "." + appsDomain,
+        Instant.now().plus(30, ChronoUnit.DAYS),
+        Optional.empty(),
+        tls,
+        pkg);
+  }
+
+  /** A package of {@code name} whose code is {@code codeBytes} random bytes. */
+  public static byte[] packageBytes(String name, int codeBytes) {
+    byte[] code = new byte[codeBytes];
+    new java.util.Random(codeBytes).nextBytes(code);
+    return AppPackage.create(
+            name, "com.example.Main", Optional.empty(), "/health", code, PackageKey.generate())
+        .toBytes();
+  }
+
+  public static Deployment deployment(
+      UUID id,
+      String name,
+      SslOrigin origin,
+      String domain,
+      Instant expires,
+      Optional<String> ownerChain,
+      AppTls tls,
+      byte[] pkg) {
     DeploymentConfig config =
         new DeploymentConfig(
             id,
@@ -109,7 +144,7 @@ public final class Deployments {
             ByteString.of(new byte[32]),
             ByteString.of(pkg).sha256(),
             ownerChain,
-            AppTls.APP);
+            tls);
     return new Deployment(config, pkg);
   }
 }

@@ -1,6 +1,7 @@
 package dev.mse.operator.testing;
 
 import dev.mse.operator.node.FoundNode;
+import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
@@ -16,7 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A node provider that runs nothing: it records calls and lets the test play the node's part
- * ({@link #report}). Started nodes get a fake address and a line of output.
+ * ({@link #report}). Started nodes get fake addresses (enclave port, app port) and a line of
+ * output.
  */
 public final class RecordingNodeProvider implements NodeProvider {
   public final List<NodeSpec> started = new CopyOnWriteArrayList<>();
@@ -29,7 +31,11 @@ public final class RecordingNodeProvider implements NodeProvider {
   public final List<UUID> discarded = new CopyOnWriteArrayList<>();
   public final Map<UUID, String> logs = new ConcurrentHashMap<>();
   public final Map<UUID, NodeMetrics> metrics = new ConcurrentHashMap<>();
-  private final Map<UUID, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+  private final Map<UUID, NodeAddress> addresses = new ConcurrentHashMap<>();
+
+  /** The TEE the provider says its nodes run in. */
+  public volatile String tee = "simulation";
+
   private final NodeListener listener;
   private int nextPort = 20_000;
   public volatile boolean closed;
@@ -41,14 +47,19 @@ public final class RecordingNodeProvider implements NodeProvider {
   @Override
   public synchronized void start(NodeSpec spec) {
     started.add(spec);
-    addresses.put(spec.appId(), InetSocketAddress.createUnresolved("127.0.0.1", nextPort++));
+    addresses.put(spec.appId(), nextAddress());
     logs.put(spec.appId(), "node " + spec.appId() + " started\n");
   }
 
   @Override
   public synchronized void resume(NodeSpec spec) {
     resumed.add(spec);
-    addresses.put(spec.appId(), InetSocketAddress.createUnresolved("127.0.0.1", nextPort++));
+    addresses.put(spec.appId(), nextAddress());
+  }
+
+  private NodeAddress nextAddress() {
+    InetSocketAddress enclave = InetSocketAddress.createUnresolved("127.0.0.1", nextPort++);
+    return new NodeAddress(enclave, InetSocketAddress.createUnresolved("127.0.0.1", nextPort++));
   }
 
   @Override
@@ -69,8 +80,13 @@ public final class RecordingNodeProvider implements NodeProvider {
   }
 
   @Override
-  public Optional<InetSocketAddress> address(UUID appId) {
+  public Optional<NodeAddress> address(UUID appId) {
     return Optional.ofNullable(addresses.get(appId));
+  }
+
+  @Override
+  public String tee() {
+    return tee;
   }
 
   @Override

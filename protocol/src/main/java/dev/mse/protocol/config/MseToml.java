@@ -1,5 +1,6 @@
 package dev.mse.protocol.config;
 
+import dev.mse.protocol.deploy.AppTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,20 +18,26 @@ import java.util.Optional;
  *
  * @param directory the absolute, normalized directory of the file
  * @param name the app name, 1 to 255 characters
- * @param javaApplication the fully qualified main class, for example {@code com.example.Main}
+ * @param javaApplication the fully qualified main class, for example {@code com.example.Main}; when
+ *     absent the CLI takes the main jar's {@code Main-Class} when it packages (an executable jar, a
+ *     Quarkus {@code quarkus-run.jar}), so the package and the deployment config always name a
+ *     class
  * @param mainJar the jar holding the main class, relative to the code directory, when the app has
  *     several jars and the main class would otherwise be ambiguous
  * @param healthcheckEndpoint the path the platform polls for readiness; starts with {@code /}
  * @param testsCmd the command that runs the app's tests
+ * @param tls who terminates the app's TLS inside the TEE ({@code tls = "app" | "runtime"}, default
+ *     app)
  * @param cloud the {@code [cloud]} table, used by {@code mse cloud} only
  */
 public record MseToml(
     Path directory,
     String name,
-    String javaApplication,
+    Optional<String> javaApplication,
     Optional<String> mainJar,
     String healthcheckEndpoint,
     Optional<String> testsCmd,
+    AppTls tls,
     Optional<Cloud> cloud) {
 
   /** The default {@code healthcheck_endpoint}. */
@@ -44,6 +51,29 @@ public record MseToml(
       throw new IllegalArgumentException("directory must be absolute: " + directory);
     }
     directory = directory.normalize();
+    if (tls == null) {
+      throw new IllegalArgumentException("tls must be app or runtime");
+    }
+  }
+
+  /** An app that names its main class and serves its own TLS (the common case). */
+  public MseToml(
+      Path directory,
+      String name,
+      String javaApplication,
+      Optional<String> mainJar,
+      String healthcheckEndpoint,
+      Optional<String> testsCmd,
+      Optional<Cloud> cloud) {
+    this(
+        directory,
+        name,
+        Optional.of(javaApplication),
+        mainJar,
+        healthcheckEndpoint,
+        testsCmd,
+        AppTls.APP,
+        cloud);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.mse.protocol.config;
 
+import dev.mse.protocol.deploy.AppTls;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -24,7 +25,14 @@ final class MseTomlParser {
       TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
   private static final Set<String> TOP_KEYS =
-      Set.of("name", "java_application", "main_jar", "healthcheck_endpoint", "tests_cmd", "cloud");
+      Set.of(
+          "name",
+          "java_application",
+          "main_jar",
+          "healthcheck_endpoint",
+          "tests_cmd",
+          "tls",
+          "cloud");
   private static final Set<String> CLOUD_KEYS =
       Set.of("code", "tests", "project", "hardware", "expiration_date", "secrets", "ssl");
   private static final Set<String> SSL_KEYS = Set.of("domain_name", "private_key", "certificate");
@@ -44,8 +52,10 @@ final class MseTomlParser {
     checkKeys(root, "", TOP_KEYS);
     String name = requiredString(root, "", "name");
     checkLength("name", name, 255);
-    String javaApplication = requiredString(root, "", "java_application");
-    checkJavaClassName(javaApplication);
+    Optional<String> javaApplication = optionalString(root, "", "java_application");
+    if (javaApplication.isPresent()) {
+      checkJavaClassName(javaApplication.get());
+    }
     Optional<String> mainJar = optionalString(root, "", "main_jar");
     if (mainJar.isPresent()) {
       checkMainJar(mainJar.get());
@@ -59,12 +69,26 @@ final class MseTomlParser {
               + "'");
     }
     Optional<String> testsCmd = optionalString(root, "", "tests_cmd");
+    Optional<String> tlsText = optionalString(root, "", "tls");
+    AppTls tls = AppTls.APP;
+    if (tlsText.isPresent()) {
+      tls =
+          AppTls.fromWireName(tlsText.get())
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          "tls must be \"app\" (the app serves TLS itself) or \"runtime\" (the"
+                              + " runtime terminates TLS for a plain-HTTP app), got '"
+                              + tlsText.get()
+                              + "'"));
+    }
     Optional<MseToml.Cloud> cloud = Optional.empty();
     JsonNode cloudNode = root.get("cloud");
     if (cloudNode != null) {
       cloud = Optional.of(cloud(table(cloudNode, "cloud"), directory));
     }
-    return new MseToml(directory, name, javaApplication, mainJar, healthcheck, testsCmd, cloud);
+    return new MseToml(
+        directory, name, javaApplication, mainJar, healthcheck, testsCmd, tls, cloud);
   }
 
   private static MseToml.Cloud cloud(JsonNode node, Path directory) throws ConfigException {

@@ -1,5 +1,6 @@
 package dev.mse.protocol.config;
 
+import dev.mse.protocol.deploy.AppTls;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -10,10 +11,13 @@ final class MseTomlWriter {
   static String write(MseToml toml) {
     StringBuilder out = new StringBuilder();
     line(out, "name", toml.name());
-    line(out, "java_application", toml.javaApplication());
+    toml.javaApplication().ifPresent(v -> line(out, "java_application", v));
     toml.mainJar().ifPresent(v -> line(out, "main_jar", v));
     line(out, "healthcheck_endpoint", toml.healthcheckEndpoint());
     toml.testsCmd().ifPresent(v -> line(out, "tests_cmd", v));
+    if (toml.tls() != AppTls.APP) {
+      line(out, "tls", toml.tls().wireName());
+    }
     if (toml.cloud().isPresent()) {
       MseToml.Cloud cloud = toml.cloud().get();
       Path dir = toml.directory();

@@ -1,6 +1,7 @@
 package dev.mse.protocol.pkg;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.protocol.deploy.AppTls;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -79,6 +80,23 @@ public final class AppPackage {
       byte[] codeArchive,
       PackageKey key,
       ByteString salt) {
+    return create(
+        name, javaApplication, mainJar, healthcheckEndpoint, AppTls.APP, codeArchive, key, salt);
+  }
+
+  /**
+   * As {@link #create(String, String, Optional, String, byte[], PackageKey, ByteString)} for an app
+   * whose TLS is terminated by {@code tls}.
+   */
+  public static AppPackage create(
+      String name,
+      String javaApplication,
+      Optional<String> mainJar,
+      String healthcheckEndpoint,
+      AppTls tls,
+      byte[] codeArchive,
+      PackageKey key,
+      ByteString salt) {
     PackageManifest manifest =
         new PackageManifest(
             name,
@@ -86,7 +104,8 @@ public final class AppPackage {
             mainJar,
             healthcheckEndpoint,
             CodeArchive.sha256(codeArchive),
-            salt);
+            salt,
+            tls);
     byte[] manifestBytes = manifest.toCanonicalJson();
     byte[] encrypted = PackageCipher.encrypt(codeArchive, key, manifestBytes, salt);
     ByteArrayOutputStream file = new ByteArrayOutputStream(encrypted.length + 4096);

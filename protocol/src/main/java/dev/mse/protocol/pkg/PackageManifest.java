@@ -2,6 +2,7 @@ package dev.mse.protocol.pkg;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.protocol.config.AppFields;
+import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.json.CanonicalJson;
 import dev.mse.protocol.json.CanonicalJsonException;
 import dev.mse.protocol.json.JsonObject;
@@ -19,9 +20,12 @@ import java.util.TreeMap;
  *  "java_application":"com.example.Main","main_jar":"app.jar","name":"hello","salt":"&lt;64 hex&gt;"}
  * </pre>
  *
- * {@code main_jar} is left out when absent. The manifest is the associated data of the encrypted
- * code, so changing it breaks decryption; its canonical form makes the package file, and so {@code
- * package-sha256}, a function of its content.
+ * {@code main_jar} is left out when absent; {@code tls} is written only when the runtime terminates
+ * the app's TLS ({@code "tls":"runtime"}), so that the manifest of an app serving its own TLS has
+ * one encoding. The operator side reads {@code tls} from here to write the deployment config
+ * ({@code mse home spawn}), and the owner's checks compare the two. The manifest is the associated
+ * data of the encrypted code, so changing it breaks decryption; its canonical form makes the
+ * package file, and so {@code package-sha256}, a function of its content.
  *
  * @param name the app name
  * @param javaApplication the main class
@@ -29,6 +33,7 @@ import java.util.TreeMap;
  * @param healthcheckEndpoint the readiness path
  * @param codeSha256 SHA-256 of the plaintext code archive ({@code code-sha256})
  * @param salt the salt of the encrypted code's header
+ * @param tls who terminates the app's TLS inside the TEE
  */
 public record PackageManifest(
     String name,
@@ -36,7 +41,8 @@ public record PackageManifest(
     Optional<String> mainJar,
     String healthcheckEndpoint,
     ByteString codeSha256,
-    ByteString salt) {
+    ByteString salt,
+    AppTls tls) {
 
   /** The manifest format this code writes and reads. */
   public static final int FORMAT = 1;
@@ -52,9 +58,13 @@ public record PackageManifest(
           "main_jar",
           "healthcheck_endpoint",
           "code_sha256",
-          "salt");
+          "salt",
+          "tls");
 
   public PackageManifest {
+    if (tls == null) {
+      throw new IllegalArgumentException("tls must be app or runtime");
+    }
     if (!AppFields.isAppName(name)) {
       throw new IllegalArgumentException("invalid app name");
     }
@@ -75,6 +85,17 @@ public record PackageManifest(
     }
   }
 
+  /** A manifest of an app that serves its own TLS. */
+  public PackageManifest(
+      String name,
+      String javaApplication,
+      Optional<String> mainJar,
+      String healthcheckEndpoint,
+      ByteString codeSha256,
+      ByteString salt) {
+    this(name, javaApplication, mainJar, healthcheckEndpoint, codeSha256, salt, AppTls.APP);
+  }
+
   public byte[] toCanonicalJson() {
     Map<String, Object> json = new TreeMap<>();
     json.put("format", FORMAT);
@@ -84,6 +105,9 @@ public record PackageManifest(
     json.put("healthcheck_endpoint", healthcheckEndpoint);
     json.put("code_sha256", codeSha256.hex());
     json.put("salt", salt.hex());
+    if (tls != AppTls.APP) {
+      json.put("tls", tls.wireName());
+    }
     return CanonicalJson.encode(json);
   }
 
@@ -103,7 +127,8 @@ public record PackageManifest(
               object.optionalString("main_jar"),
               object.string("healthcheck_endpoint"),
               hex32(object.string("code_sha256"), "code_sha256"),
-              hex32(object.string("salt"), "salt"));
+              hex32(object.string("salt"), "salt"),
+              tls(object.optionalString("tls")));
       if (!java.util.Arrays.equals(manifest.toCanonicalJson(), json)) {
         throw new AppPackageException("the package manifest is not in canonical form");
       }
@@ -113,6 +138,17 @@ public record PackageManifest(
     } catch (IllegalArgumentException e) {
       throw new AppPackageException("invalid package manifest: " + e.getMessage(), e);
     }
+  }
+
+  private static AppTls tls(Optional<String> wire) throws AppPackageException {
+    if (wire.isEmpty()) {
+      return AppTls.APP;
+    }
+    return AppTls.fromWireName(wire.get())
+        .orElseThrow(
+            () ->
+                new AppPackageException(
+                    "tls must be app or runtime, got " + UntrustedText.excerpt(wire.get())));
   }
 
   static ByteString hex32(String hex, String field) throws AppPackageException {

@@ -3,6 +3,7 @@ package dev.mse.protocol.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mse.protocol.deploy.AppTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,7 +46,8 @@ class MseTomlTest {
     MseToml toml = MseToml.read(file);
     Path base = dir.resolve("app").toAbsolutePath();
     assertThat(toml.name()).isEqualTo("helloworld");
-    assertThat(toml.javaApplication()).isEqualTo("com.example.Main");
+    assertThat(toml.javaApplication()).contains("com.example.Main");
+    assertThat(toml.tls()).isEqualTo(AppTls.APP);
     assertThat(toml.mainJar()).contains("lib/app.jar");
     assertThat(toml.healthcheckEndpoint()).isEqualTo("/ready");
     assertThat(toml.testsCmd()).contains("mvn test");
@@ -135,8 +137,6 @@ class MseTomlTest {
         .hasMessageContaining("'cloud' must be a table");
     assertThatThrownBy(() -> MseToml.parse("java_application = \"Main\"\n", dir))
         .hasMessageContaining("missing key 'name'");
-    assertThatThrownBy(() -> MseToml.parse("name = \"a\"\n", dir))
-        .hasMessageContaining("missing key 'java_application'");
     assertThatThrownBy(() -> MseToml.parse(ok + "healthcheck_endpoint = \"health\"\n", dir))
         .hasMessageContaining("healthcheck_endpoint must be a path starting with '/'");
     assertThatThrownBy(() -> MseToml.parse("name = \"a\"\njava_application = \"app:app\"\n", dir))
@@ -169,5 +169,29 @@ class MseTomlTest {
             Optional.empty(),
             Optional.empty());
     assertThat(MseToml.parse(minimal.toToml(), dir)).isEqualTo(minimal);
+  }
+
+  @Test
+  void javaApplicationMayBeOmittedForAnExecutableJar() throws Exception {
+    MseToml toml = MseToml.parse("name = \"a\"\n", dir);
+    assertThat(toml.javaApplication()).isEmpty();
+    assertThat(toml.toToml()).doesNotContain("java_application");
+    assertThat(MseToml.parse(toml.toToml(), dir)).isEqualTo(toml);
+  }
+
+  @Test
+  void tlsIsAppOrRuntime() throws Exception {
+    String ok = "name = \"a\"\n";
+    assertThat(MseToml.parse(ok + "tls = \"app\"\n", dir).tls()).isEqualTo(AppTls.APP);
+    MseToml runtime = MseToml.parse(ok + "tls = \"runtime\"\n", dir);
+    assertThat(runtime.tls()).isEqualTo(AppTls.RUNTIME);
+    assertThat(runtime.toToml()).contains("tls = \"runtime\"");
+    assertThat(MseToml.parse(runtime.toToml(), dir)).isEqualTo(runtime);
+    assertThatThrownBy(() -> MseToml.parse(ok + "tls = \"proxy\"\n", dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls must be \"app\"")
+        .hasMessageContaining("got 'proxy'");
+    assertThatThrownBy(() -> MseToml.parse(ok + "tls = true\n", dir))
+        .hasMessageContaining("'tls' must be a string");
   }
 }

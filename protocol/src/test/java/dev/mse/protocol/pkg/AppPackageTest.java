@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.protocol.deploy.AppTls;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -110,5 +111,36 @@ class AppPackageTest {
                 PackageManifest.parse(
                     json.replace("}", ",\"zz\":\"x\"}").getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("unknown field 'zz'");
+  }
+
+  @Test
+  void tlsIsWrittenOnlyWhenTheRuntimeTerminatesIt() throws Exception {
+    assertThat(sample().manifest().tls()).isEqualTo(AppTls.APP);
+    assertThat(new String(sample().manifest().toCanonicalJson(), StandardCharsets.UTF_8))
+        .doesNotContain("tls");
+    AppPackage runtime =
+        AppPackage.create(
+            "hello",
+            "com.example.Main",
+            Optional.empty(),
+            "/health",
+            AppTls.RUNTIME,
+            ARCHIVE,
+            KEY,
+            SALT);
+    String json = new String(runtime.manifest().toCanonicalJson(), StandardCharsets.UTF_8);
+    assertThat(json).endsWith(",\"tls\":\"runtime\"}");
+    assertThat(AppPackage.read(runtime.toBytes()).manifest().tls()).isEqualTo(AppTls.RUNTIME);
+    // one value, one encoding: the default written out is refused, as is an unknown mode
+    String explicitApp =
+        new String(sample().manifest().toCanonicalJson(), StandardCharsets.UTF_8)
+            .replace("}", ",\"tls\":\"app\"}");
+    assertThatThrownBy(() -> PackageManifest.parse(explicitApp.getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("canonical");
+    assertThatThrownBy(
+            () ->
+                PackageManifest.parse(
+                    json.replace("\"runtime\"", "\"proxy\"").getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("tls must be app or runtime");
   }
 }

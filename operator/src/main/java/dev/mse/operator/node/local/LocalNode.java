@@ -1,5 +1,6 @@
 package dev.mse.operator.node.local;
 
+import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
@@ -44,6 +45,9 @@ final class LocalNode {
   private static final Duration FAST_POLL = Duration.ofMillis(100);
   private static final Duration SLOW_POLL = Duration.ofSeconds(1);
   private static final Path TMPFS = Path.of("/dev/shm");
+
+  /** Both ports of a local node listen on loopback: the SNI proxy is the only way in. */
+  private static final String HOST = "127.0.0.1";
 
   private final LocalNodeProvider.Settings settings;
   private final LocalNodeProvider.Host host;
@@ -94,14 +98,10 @@ final class LocalNode {
       record = found;
     } else {
       int uid = host.users().isPresent() ? host.users().get().allocate() : NodeRecord.SHARED_USER;
+      int enclavePort = LoopbackPorts.free();
       record =
           new NodeRecord(
-              LoopbackPorts.free(),
-              LoopbackPorts.free(),
-              -1,
-              settings.tee(),
-              spec.enclaveSizeMb(),
-              uid);
+              enclavePort, freePortBut(enclavePort), -1, settings.tee(), spec.enclaveSizeMb(), uid);
     }
     LocalNode node = new LocalNode(host, spec, listener, record);
     if (host.users().isPresent()) {
@@ -114,6 +114,15 @@ final class LocalNode {
     record.write(recordFile);
     node.prepareHome();
     return node;
+  }
+
+  /** A free loopback port other than {@code taken} (a node's two ports are never the same). */
+  private static int freePortBut(int taken) {
+    int port = LoopbackPorts.free();
+    while (port == taken) {
+      port = LoopbackPorts.free();
+    }
+    return port;
   }
 
   /** The runtime's own directories, owned by its user, and the files it reads. */
@@ -201,16 +210,19 @@ final class LocalNode {
 
   /** Starts the runtime process (again). */
   void launch() throws IOException {
-    // A restarted runtime keeps its port when it can (its connections of before may linger).
-    if (!LoopbackPorts.isFree("127.0.0.1", record.port(), true)) {
-      record = record.withPorts(LoopbackPorts.free(), LoopbackPorts.free());
+    // A restarted runtime keeps its ports when it can (its connections of before may linger);
+    // the app binds its app port on the same host as the runtime's enclave port.
+    if (!LoopbackPorts.isFree(HOST, record.port(), true)
+        || !LoopbackPorts.isFree(HOST, record.appPort(), true)) {
+      int enclavePort = LoopbackPorts.free();
+      record = record.withPorts(enclavePort, freePortBut(enclavePort));
     }
     RuntimeLaunch launch =
         new RuntimeLaunch(
             settings.runtimeDir(),
             configFile(),
             packageFile(),
-            "127.0.0.1",
+            HOST,
             record.port(),
             record.appPort(),
             stateDir(),
@@ -331,16 +343,25 @@ final class LocalNode {
     }
   }
 
-  Optional<InetSocketAddress> address() {
+  Optional<NodeAddress> address() {
+    NodeRecord r = record;
     return process.filter(ProcessHandle::isAlive).isPresent() && !state.isFinal()
-        ? Optional.of(new InetSocketAddress("127.0.0.1", record.port()))
+        ? Optional.of(
+            new NodeAddress(
+                new InetSocketAddress(HOST, r.port()), new InetSocketAddress(HOST, r.appPort())))
         : Optional.empty();
   }
 
   NodeMetrics metrics() {
     NodeMetrics m = metrics;
     double cpu = process.map(h -> ProcessCpu.seconds(h.pid())).orElse(0.0);
-    return new NodeMetrics(m.requests(), m.averageLatencyMillis(), m.activeConnections(), cpu);
+    return new NodeMetrics(
+        m.requests(),
+        m.averageLatencyMillis(),
+        m.activeConnections(),
+        cpu,
+        m.heapMaxBytes(),
+        m.directMaxBytes());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.mse.operator.node.local;
 
 import dev.mse.operator.node.FoundNode;
+import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
@@ -13,7 +14,6 @@ import dev.mse.operator.proxy.ProxyLimits;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -50,8 +50,9 @@ public final class LocalNodeProvider implements NodeProvider {
    * @param runtimeUsers the user ids runtimes get, one each; empty: they run as the operator's user
    *     (which must then serve one tenant only)
    * @param logMaxBytes the size beyond which a node's log is rotated
-   * @param frontConnectionsPerSource the TLS front's share per source address: the proxy's share
-   *     per app, since every connection reaches the front from the proxy
+   * @param frontConnectionsPerSource connections one source address may hold at the enclave port,
+   *     when the runtime limits them: the proxy's share per app, since every connection reaches the
+   *     enclave port from the proxy
    */
   public record Settings(
       Path nodesDir,
@@ -359,8 +360,13 @@ public final class LocalNodeProvider implements NodeProvider {
   }
 
   @Override
-  public Optional<InetSocketAddress> address(UUID appId) {
+  public Optional<NodeAddress> address(UUID appId) {
     return Optional.ofNullable(nodes.get(appId)).flatMap(LocalNode::address);
+  }
+
+  @Override
+  public String tee() {
+    return settings.tee();
   }
 
   @Override

@@ -13,8 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
  * What the provider remembers about a node on disk ({@code node.json}), so that a restarted
  * operator finds its running runtimes again.
  *
- * @param port the TLS front's loopback port
- * @param appPort the app's loopback port
+ * @param port the enclave port: the runtime's own TLS server (status, evidence, provisioning)
+ * @param appPort the app port: the app's own TLS server, on the same host
  * @param pid the runtime's process id, or -1 before it started
  * @param tee simulation, gramine-sgx or tsm
  * @param sizeMb the enclave size

@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * @param state waiting, initializing, running or failed
  * @param failure why, when failed
- * @param metrics its request counters (cpu left at 0: the process is measured from outside)
+ * @param metrics its request counters and memory (cpu left at 0: the process is measured from
+ *     outside)
  */
 public record NodeStatus(String state, Optional<String> failure, NodeMetrics metrics) {}

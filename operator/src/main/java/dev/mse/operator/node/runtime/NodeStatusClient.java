@@ -18,9 +18,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Asks a node for its status over RA-TLS that the operator verifies: the certificate must carry the
- * app id, the package and the deployment config the operator started the node with. The operator
- * trusts its own nodes no more than anyone else does.
+ * Asks a node's enclave port for its status over RA-TLS that the operator verifies: the certificate
+ * must carry the app id, the package and the deployment config the operator started the node with.
+ * The operator trusts its own nodes no more than anyone else does. The status names the state, a
+ * failure's reason, the runtime's counters and the memory the app gets ({@code memory}).
  */
 public final class NodeStatusClient {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -30,7 +31,7 @@ public final class NodeStatusClient {
   private final URI uri;
 
   /**
-   * @param port the node's TLS port on loopback
+   * @param port the node's enclave port on loopback
    * @param config the app's deployment config
    * @param allowSimulation whether simulated evidence is acceptable (a simulated node)
    */
@@ -71,12 +72,15 @@ public final class NodeStatusClient {
     try {
       JsonNode n = JSON.readTree(r.body());
       JsonNode m = n.path("metrics");
+      JsonNode memory = n.path("memory");
       NodeMetrics metrics =
           new NodeMetrics(
               m.path("requests").asLong(0),
               m.path("average_latency_ms").asDouble(0),
               m.path("active_connections").asLong(0),
-              0);
+              0,
+              Math.max(0, memory.path("heap_max_bytes").asLong(0)),
+              Math.max(0, memory.path("direct_max_bytes").asLong(0)));
       Optional<String> failure =
           n.path("failure").isString()
               ? Optional.of(n.path("failure").asString())

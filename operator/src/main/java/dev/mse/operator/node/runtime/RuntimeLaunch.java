@@ -21,22 +21,24 @@ import java.util.Optional;
  * @param runtimeDir the runtime distribution ({@value #RUNTIME_JAR} and {@code lib/})
  * @param configFile the deployment config
  * @param packageFile the encrypted package
- * @param host where the TLS front listens
- * @param port the TLS front's port
- * @param appPort the loopback port the app listens on
+ * @param host where both ports listen (the runtime's enclave port and the app's own TLS port)
+ * @param port the enclave port: the runtime's TLS server (status, evidence, provisioning)
+ * @param appPort the app port: the app serves its own TLS there, inside the TEE
  * @param stateDir the sealed state
- * @param secretsDir the tmpfs directory for the app's secrets files
+ * @param secretsDir the tmpfs directory for the app's secrets files and its TLS identity ({@code
+ *     tls/cert.pem}, {@code tls/key.pem}, written by the runtime before the app starts)
  * @param dataDir {@code MSE_DATA_DIR}
  * @param tee simulation, gramine-sgx or tsm
  * @param sizeMb the enclave size, which sizes the JVM
  * @param provisioningTimeoutMinutes how long the runtime waits for its owner
  * @param workDir the process's working directory
  * @param logFile where its output goes
- * @param frontConnectionsPerSource connections one source address may hold open at the TLS front
- *     (0: the runtime's default). Behind the operator's SNI proxy every connection comes from the
- *     proxy's one address, and the proxy limits each client itself, so the front's share per source
- *     must be the proxy's share per app: otherwise one client's connections through the proxy would
- *     fill the front for everyone.
+ * @param frontConnectionsPerSource connections one source address may hold open at the enclave port
+ *     (0: the runtime's default; a runtime without such a limit ignores it). Behind the operator's
+ *     SNI proxy every connection comes from the proxy's one address, and the proxy limits each
+ *     client itself, so the share per source must be the proxy's share per app: otherwise one
+ *     client's connections through the proxy would fill the port for everyone. The app port is the
+ *     app's own server: the runtime limits nothing there.
  */
 public record RuntimeLaunch(
     Path runtimeDir,
@@ -149,6 +151,8 @@ public record RuntimeLaunch(
     env.put("MSE_SECRETS_PATH", secretsDir.resolve("secrets.json").toString());
     env.put("MSE_SEALED_SECRETS_PATH", secretsDir.resolve("sealed_secrets.json").toString());
     env.put("MSE_DATA_DIR", dataDir.toString());
+    env.put("MSE_TLS_CERTIFICATE", tlsCertificate().toString());
+    env.put("MSE_TLS_KEY", tlsKey().toString());
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
@@ -161,6 +165,16 @@ public record RuntimeLaunch(
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
     return builder.start();
+  }
+
+  /** The app's certificate chain (PEM, leaf first), on tmpfs: {@code MSE_TLS_CERTIFICATE}. */
+  public Path tlsCertificate() {
+    return secretsDir.resolve("tls").resolve("cert.pem");
+  }
+
+  /** The app's TLS private key (PKCS#8 PEM), on tmpfs: {@code MSE_TLS_KEY}. */
+  public Path tlsKey() {
+    return secretsDir.resolve("tls").resolve("key.pem");
   }
 
   /** True when {@code commandLine} is that of a runtime started with {@code configFile}. */

@@ -1,0 +1,192 @@
+package dev.mse.enclave.runtime;
+
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.protocol.deploy.AppTls;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import dev.mse.protocol.pkg.AppPackage;
+import dev.mse.protocol.pkg.CodeArchive;
+import dev.mse.protocol.pkg.PackageKey;
+import dev.mse.protocol.provisioning.X25519KeyPair;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The build's training run for the runtime's class-data sharing archive: starts the real runtime
+ * distribution as a process with {@code -XX:ArchiveClassesAtExit}, a throw-away package and no app
+ * (the archive must only ever hold the runtime's own classes), asks it for its status and evidence
+ * over TLS, and stops it; the JVM writes the archive as it exits. A build tool in the tests' class
+ * path: nothing of it is in the runtime's distribution.
+ */
+public final class RuntimeTraining {
+  private RuntimeTraining() {}
+
+  /**
+   * @param args the runtime distribution's directory, and the archive to write
+   */
+  public static void main(String[] args) throws Exception {
+    Path runtime = Path.of(args[0]);
+    Path archive = Path.of(args[1]);
+    Files.createDirectories(archive.getParent());
+    Path work = Files.createTempDirectory("mse-training");
+    try {
+      train(runtime, archive, work);
+    } finally {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    System.out.println("mse runtime training run done: " + archive);
+  }
+
+  private static void train(Path runtime, Path archive, Path work) throws Exception {
+    Path code = Files.createDirectories(work.resolve("code"));
+    Files.writeString(code.resolve("README.txt"), "training run: no app");
+    X25519KeyPair owner = X25519KeyPair.generate();
+    AppPackage pkg =
+        AppPackage.create(
+            "training",
+            "training.Main",
+            Optional.empty(),
+            "/health",
+            CodeArchive.create(code),
+            PackageKey.generate());
+    DeploymentConfig config =
+        new DeploymentConfig(
+            UUID.randomUUID(),
+            "training",
+            "training.Main",
+            Optional.empty(),
+            "/health",
+            SslOrigin.SELF,
+            "localhost",
+            Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
+            ByteString.of(owner.publicKey().toByteArray()),
+            pkg.packageSha256(),
+            Optional.empty(),
+            AppTls.APP);
+    Files.write(work.resolve("package.tar"), pkg.toBytes());
+    Files.write(work.resolve("deployment.json"), config.toCanonicalJson());
+    int port = freePort();
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:ArchiveClassesAtExit=" + archive,
+                    "-Xlog:cds=error",
+                    "-jar",
+                    runtime.resolve("mse-enclave.jar").toString(),
+                    "--config",
+                    work.resolve("deployment.json").toString(),
+                    "--package",
+                    work.resolve("package.tar").toString(),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port),
+                    "--app-port",
+                    Integer.toString(freePort()),
+                    "--state-dir",
+                    work.resolve("state").toString(),
+                    "--secrets-dir",
+                    work.resolve("secrets").toString(),
+                    "--tee",
+                    "simulation"))
+            .inheritIO()
+            .start();
+    try {
+      // Trusts anything: this client only exercises the runtime's code paths, it verifies nothing.
+      HttpClient client =
+          HttpClient.newBuilder()
+              .sslContext(trustingContext())
+              .connectTimeout(Duration.ofSeconds(2))
+              .build();
+      for (String path : List.of("status", "evidence?nonce=00", "nothing")) {
+        send(client, process, URI.create("https://127.0.0.1:" + port + "/.well-known/mse/" + path));
+      }
+    } finally {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("the training runtime did not stop");
+      }
+    }
+  }
+
+  /** One GET, retried until the runtime listens (30 s at most). */
+  private static void send(HttpClient client, Process process, URI uri) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      try {
+        client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
+        return;
+      } catch (java.io.IOException notYet) {
+        if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("the training runtime does not answer " + uri, notYet);
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  /** Trusts any server, names unchecked (an extended trust manager does its own name checks). */
+  private static SSLContext trustingContext() throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(
+        null,
+        new TrustManager[] {
+          new X509ExtendedTrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type) {}
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type, Socket s) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type, Socket s) {}
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type, SSLEngine e) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type, SSLEngine e) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          }
+        },
+        null);
+    return tls;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -32,8 +32,10 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
@@ -116,6 +118,10 @@ public final class QuoteVerifier {
     checkPckCrl(collateral, chain, intermediateKey, at, f);
 
     Optional<PckExtensions> pck = chain.leaf().flatMap(leaf -> pckExtensions(leaf, f));
+    // TCB Info and QE Identity are signed by the same TCB signing certificate: its chain to the
+    // root is checked once per verification and the answer used for both (nothing is kept
+    // between verifications).
+    Map<X509Certificate, Boolean> signerIssued = new HashMap<>(2);
     Optional<TcbInfo> tcbInfo =
         signedCollateral(
                 collateral.tcbInfoIssuerChain(),
@@ -125,6 +131,7 @@ public final class QuoteVerifier {
                 rootCrl,
                 rootCrlTrusted,
                 at,
+                signerIssued,
                 f,
                 SigningChecks.TCB_INFO)
             .flatMap(body -> tcbInfo(body, f));
@@ -139,6 +146,7 @@ public final class QuoteVerifier {
                 rootCrl,
                 rootCrlTrusted,
                 at,
+                signerIssued,
                 f,
                 SigningChecks.QE_IDENTITY)
             .flatMap(body -> qeIdentity(body, f));
@@ -430,6 +438,7 @@ public final class QuoteVerifier {
       X509CRL rootCrl,
       boolean rootCrlTrusted,
       Instant at,
+      Map<X509Certificate, Boolean> signerIssued,
       Findings f,
       SigningChecks checks) {
     if (issuerChain.isEmpty()) {
@@ -442,7 +451,12 @@ public final class QuoteVerifier {
       return Optional.empty();
     }
     X509Certificate signer = issuerChain.getFirst();
-    if (!signedBy(signer, anchor.certificate(), anchorKey)) {
+    Boolean issued = signerIssued.get(signer);
+    if (issued == null) {
+      issued = signedBy(signer, anchor.certificate(), anchorKey);
+      signerIssued.put(signer, issued);
+    }
+    if (!issued) {
       f.fail(
           checks.issued,
           "the signing certificate of "

@@ -218,7 +218,10 @@ public final class QuoteVerifier {
         cache.get(
             "pck-chain",
             () -> List.of(cert.data()),
-            () -> QuoteCertificates.eachCertificate(cert.data()));
+            () ->
+                QuoteCertificates.eachCertificate(
+                    cert.data(),
+                    List.of(anchors.intel().certificate(), anchors.simulation().certificate())));
     if (certs.size() != 3) {
       f.fail(
           Check.PCK_CHAIN_FORMAT,

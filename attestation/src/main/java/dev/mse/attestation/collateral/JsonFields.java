@@ -2,7 +2,10 @@ package dev.mse.attestation.collateral;
 
 import dev.mse.attestation.codec.ByteString;
 import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -74,12 +77,60 @@ record JsonFields(JsonNode node, String path) {
   /** An ISO-8601 instant, as Intel writes them ({@code 2025-06-19T10:56:11Z}). */
   Instant instant(String name) throws CollateralFormatException {
     String text = string(name);
+    Instant fast = utcSeconds(text);
+    if (fast != null) {
+      return fast;
+    }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new CollateralFormatException(
           path(name) + ": not an ISO-8601 instant: " + excerpt(text), e);
     }
+  }
+
+  /**
+   * {@code yyyy-MM-ddTHH:mm:ssZ}, the form of nearly every instant in Intel's collateral (a TCB
+   * Info holds one per TCB level), read without the JDK's general ISO-8601 parser, which cost about
+   * a tenth of a TCB Info's parsing; null for any other form, which {@link Instant#parse} then
+   * reads or refuses.
+   */
+  private static Instant utcSeconds(String t) {
+    if (t.length() != 20
+        || t.charAt(4) != '-'
+        || t.charAt(7) != '-'
+        || t.charAt(10) != 'T'
+        || t.charAt(13) != ':'
+        || t.charAt(16) != ':'
+        || t.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(t, 0, 4);
+    int month = digits(t, 5, 2);
+    int day = digits(t, 8, 2);
+    int hour = digits(t, 11, 2);
+    int minute = digits(t, 14, 2);
+    int second = digits(t, 17, 2);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+      return null;
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      return null; // out of range (month 13, hour 24, second 60...): Instant.parse decides
+    }
+  }
+
+  private static int digits(String t, int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /**

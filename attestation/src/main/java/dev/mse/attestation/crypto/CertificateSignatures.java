@@ -1,6 +1,7 @@
 package dev.mse.attestation.crypto;
 
 import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 /**
  * Whether one certificate issued another, for the chains checked with the JDK's verifiers (AWS
@@ -14,6 +15,11 @@ public final class CertificateSignatures {
     if (!child.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
         || issuer.getBasicConstraints() < 0) {
       return false;
+    }
+    Optional<Boolean> p384 = EcdsaP384.verifyCertificate(child, issuer.getPublicKey());
+    if (p384.isPresent()) {
+      // ECDSA P-384 (the Nitro chain) through BouncyCastle: the JDK's takes about 2 ms.
+      return p384.get();
     }
     try {
       child.verify(issuer.getPublicKey());

@@ -3,6 +3,8 @@ package dev.mse.attestation.crypto;
 import dev.mse.attestation.codec.ByteString;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -16,7 +18,6 @@ import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -154,10 +155,14 @@ public final class EcdsaP256 {
 
   private static boolean verify(
       ECPublicKeyParameters key, byte[] message, BigInteger r, BigInteger s) {
-    SHA256Digest digest = new SHA256Digest();
-    digest.update(message, 0, message.length);
-    byte[] hash = new byte[32];
-    digest.doFinal(hash, 0);
+    // The JDK's SHA-256 uses the CPU's SHA instructions; BouncyCastle's is plain Java and cost
+    // about a tenth of a full verification (TCB Info, CRLs and certificates are hashed).
+    byte[] hash;
+    try {
+      hash = MessageDigest.getInstance("SHA-256").digest(message);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+    }
     ECDSASigner signer = new ECDSASigner();
     signer.init(false, key);
     return signer.verifySignature(hash, r, s);

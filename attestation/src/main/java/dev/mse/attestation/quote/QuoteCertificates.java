@@ -7,6 +7,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +18,7 @@ import java.util.Optional;
  */
 public final class QuoteCertificates {
   private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
+  private static final String PEM_END = "-----END CERTIFICATE-----";
 
   private QuoteCertificates() {}
 
@@ -57,25 +59,69 @@ public final class QuoteCertificates {
    * cannot be read: the verifier names exactly which certificate of a chain is damaged.
    */
   public static List<Optional<X509Certificate>> eachCertificate(ByteString pemText) {
+    return eachCertificate(pemText, List.of());
+  }
+
+  /**
+   * As {@link #eachCertificate(ByteString)}; a block whose DER is byte for byte one of {@code
+   * pinned} (the chain's root, as a rule) gives that pinned object instead of a second parse of the
+   * same bytes.
+   */
+  public static List<Optional<X509Certificate>> eachCertificate(
+      ByteString pemText, List<X509Certificate> pinned) {
     String text = new String(withoutTrailingPadding(pemText), StandardCharsets.US_ASCII);
     List<Optional<X509Certificate>> out = new ArrayList<>();
     int start = text.indexOf(PEM_BEGIN);
     while (start >= 0) {
       int next = text.indexOf(PEM_BEGIN, start + PEM_BEGIN.length());
       String block = next < 0 ? text.substring(start) : text.substring(start, next);
-      Optional<X509Certificate> parsed;
-      try {
-        parsed =
-            Optional.of(
-                X509Codec.certificate(
-                    block.strip().replace("\0", "").getBytes(StandardCharsets.US_ASCII)));
-      } catch (CertificateException e) {
-        parsed = Optional.empty();
-      }
-      out.add(parsed);
+      out.add(certificate(block.strip().replace("\0", ""), pinned));
       start = next;
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * One PEM block. The usual form (header, base64 lines, footer) is decoded here and its DER parsed
+   * or matched against the pinned certificates; anything else goes to the JDK's PEM reader, which
+   * then decides, so the accepted inputs are the JDK's either way.
+   */
+  private static Optional<X509Certificate> certificate(String block, List<X509Certificate> pinned) {
+    Optional<byte[]> der = plainPemBody(block);
+    try {
+      if (der.isEmpty()) {
+        return Optional.of(X509Codec.certificate(block.getBytes(StandardCharsets.US_ASCII)));
+      }
+      for (X509Certificate p : pinned) {
+        if (Arrays.equals(p.getEncoded(), der.get())) {
+          return Optional.of(p);
+        }
+      }
+      return Optional.of(X509Codec.certificate(der.get()));
+    } catch (CertificateException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<byte[]> plainPemBody(String block) {
+    if (!block.startsWith(PEM_BEGIN) || !block.endsWith(PEM_END)) {
+      return Optional.empty();
+    }
+    String body = block.substring(PEM_BEGIN.length(), block.length() - PEM_END.length());
+    StringBuilder base64 = new StringBuilder(body.length());
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+        continue;
+      }
+      base64.append(c);
+    }
+    try {
+      byte[] der = Base64.getDecoder().decode(base64.toString());
+      return der.length > 0 && der[0] == 0x30 ? Optional.of(der) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static byte[] withoutTrailingPadding(ByteString data) {

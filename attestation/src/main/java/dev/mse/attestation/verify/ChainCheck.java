@@ -1,6 +1,8 @@
 package dev.mse.attestation.verify;
 
+import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.crypto.CertificateSignatures;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -14,17 +16,34 @@ final class ChainCheck {
    * that each is valid at {@code at}. The anchor is the caller's pinned copy.
    */
   static void check(
-      List<X509Certificate> chain, Instant at, Check signatures, Check validity, Findings f) {
+      List<X509Certificate> chain,
+      Instant at,
+      Check signatures,
+      Check validity,
+      VerificationCache cache,
+      Findings f) {
     for (int i = 1; i < chain.size(); i++) {
       X509Certificate issuer = chain.get(i - 1);
       X509Certificate child = chain.get(i);
-      if (!CertificateSignatures.issuedBy(child, issuer)) {
+      if (!issuedBy(child, issuer, cache)) {
         f.fail(signatures, "'" + cn(child) + "' is not issued by '" + cn(issuer) + "'");
       }
     }
     for (X509Certificate cert : chain) {
       validity(cert, at, validity, "the certificate '" + cn(cert) + "'", f);
     }
+  }
+
+  /** Whether {@code issuer} issued {@code child}; cached by the digest of both encodings. */
+  static boolean issuedBy(X509Certificate child, X509Certificate issuer, VerificationCache cache) {
+    List<ByteString> pair;
+    try {
+      pair = List.of(Encodings.of(child), Encodings.of(issuer));
+    } catch (CertificateEncodingException e) {
+      return false;
+    }
+    return cache.get(
+        "cert-issued", () -> pair, () -> CertificateSignatures.issuedBy(child, issuer));
   }
 
   static void validity(X509Certificate cert, Instant at, Check check, String what, Findings f) {

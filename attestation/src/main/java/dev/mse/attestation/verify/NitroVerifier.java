@@ -30,6 +30,21 @@ public final class NitroVerifier {
 
   public static Appraisal verify(
       byte[] document, AppraisalPolicy policy, Instant at, NitroBinding binding) {
+    return verify(document, policy, at, binding, VerificationCache.none());
+  }
+
+  /**
+   * As {@link #verify(byte[], AppraisalPolicy, Instant, NitroBinding)}, with the certificate
+   * chain's signature checks remembered in {@code cache} by the digest of the certificates: a Nitro
+   * host's documents share the root, regional and zonal certificates, and its leaf for hours. The
+   * document's own signature, every validity window and the policy are checked on every call.
+   */
+  public static Appraisal verify(
+      byte[] document,
+      AppraisalPolicy policy,
+      Instant at,
+      NitroBinding binding,
+      VerificationCache cache) {
     NitroDocument doc;
     try {
       doc = NitroDocumentParser.parse(document);
@@ -56,7 +71,7 @@ public final class NitroVerifier {
           }
           List<X509Certificate> anchored = new ArrayList<>(c);
           anchored.set(0, NitroRoot.certificate());
-          ChainCheck.check(anchored, at, Check.NITRO_CHAIN, Check.NITRO_CHAIN_VALIDITY, f);
+          ChainCheck.check(anchored, at, Check.NITRO_CHAIN, Check.NITRO_CHAIN_VALIDITY, cache, f);
           if (!EcdsaP384.verifyRaw(
               c.getLast().getPublicKey(), doc.signedBytes(), doc.signature())) {
             f.fail(

@@ -32,9 +32,12 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
@@ -116,6 +119,10 @@ public final class QuoteVerifier {
     checkPckCrl(collateral, chain, intermediateKey, at, f);
 
     Optional<PckExtensions> pck = chain.leaf().flatMap(leaf -> pckExtensions(leaf, f));
+    // TCB Info and QE Identity are signed by the same TCB signing certificate: its chain to the
+    // root is checked once per verification and the answer used for both (nothing is kept
+    // between verifications).
+    Map<X509Certificate, Boolean> signerIssued = new HashMap<>(2);
     Optional<TcbInfo> tcbInfo =
         signedCollateral(
                 collateral.tcbInfoIssuerChain(),
@@ -125,6 +132,7 @@ public final class QuoteVerifier {
                 rootCrl,
                 rootCrlTrusted,
                 at,
+                signerIssued,
                 f,
                 SigningChecks.TCB_INFO)
             .flatMap(body -> tcbInfo(body, f));
@@ -139,6 +147,7 @@ public final class QuoteVerifier {
                 rootCrl,
                 rootCrlTrusted,
                 at,
+                signerIssued,
                 f,
                 SigningChecks.QE_IDENTITY)
             .flatMap(body -> qeIdentity(body, f));
@@ -210,7 +219,10 @@ public final class QuoteVerifier {
         cache.get(
             "pck-chain",
             () -> List.of(cert.data()),
-            () -> QuoteCertificates.eachCertificate(cert.data()));
+            () ->
+                QuoteCertificates.eachCertificate(
+                    cert.data(),
+                    List.of(anchors.intel().certificate(), anchors.simulation().certificate())));
     if (certs.size() != 3) {
       f.fail(
           Check.PCK_CHAIN_FORMAT,
@@ -300,7 +312,7 @@ public final class QuoteVerifier {
         "cert-signature",
         () -> pair,
         () ->
-            child.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
+            sameName(child.getIssuerX500Principal(), issuer.getSubjectX500Principal())
                 && issuer.getBasicConstraints() >= 0
                 && EcdsaP256.verifyCertificate(child, issuerKey));
   }
@@ -310,7 +322,7 @@ public final class QuoteVerifier {
   private boolean checkRootCrl(
       X509CRL crl, Anchor anchor, ECPublicKeyParameters anchorKey, Instant at, Findings f) {
     boolean trusted =
-        crl.getIssuerX500Principal().equals(anchor.certificate().getSubjectX500Principal())
+        sameName(crl.getIssuerX500Principal(), anchor.certificate().getSubjectX500Principal())
             && crlSignedBy(crl, anchorKey);
     if (!trusted) {
       f.fail(
@@ -333,7 +345,7 @@ public final class QuoteVerifier {
       return;
     }
     X509Certificate ca = chain.intermediate().get();
-    boolean issuerMatches = crl.getIssuerX500Principal().equals(ca.getSubjectX500Principal());
+    boolean issuerMatches = sameName(crl.getIssuerX500Principal(), ca.getSubjectX500Principal());
     if (!issuerMatches) {
       f.fail(
           Check.PCK_CRL_ISSUER_MATCHES,
@@ -430,6 +442,7 @@ public final class QuoteVerifier {
       X509CRL rootCrl,
       boolean rootCrlTrusted,
       Instant at,
+      Map<X509Certificate, Boolean> signerIssued,
       Findings f,
       SigningChecks checks) {
     if (issuerChain.isEmpty()) {
@@ -442,7 +455,12 @@ public final class QuoteVerifier {
       return Optional.empty();
     }
     X509Certificate signer = issuerChain.getFirst();
-    if (!signedBy(signer, anchor.certificate(), anchorKey)) {
+    Boolean issued = signerIssued.get(signer);
+    if (issued == null) {
+      issued = signedBy(signer, anchor.certificate(), anchorKey);
+      signerIssued.put(signer, issued);
+    }
+    if (!issued) {
       f.fail(
           checks.issued,
           "the signing certificate of "
@@ -700,6 +718,15 @@ public final class QuoteVerifier {
     } else if (at.isAfter(to)) {
       f.fail(check, what + " expired at " + to + " (checked at " + at + ")");
     }
+  }
+
+  /**
+   * X.500 name equality. Identical encodings (Intel's chains always) are equal without the JDK's
+   * canonical-form comparison, which builds RFC 2253 strings of both names and was a few percent of
+   * a full verification; different encodings get that comparison.
+   */
+  private static boolean sameName(X500Principal a, X500Principal b) {
+    return Arrays.equals(a.getEncoded(), b.getEncoded()) || a.equals(b);
   }
 
   private static String cn(X509Certificate cert) {

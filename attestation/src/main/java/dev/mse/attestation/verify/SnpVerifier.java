@@ -12,6 +12,8 @@ import dev.mse.attestation.snp.VekExtensions;
 import dev.mse.attestation.trust.AmdRoots;
 import dev.mse.attestation.trust.AmdRoots.Product;
 import java.security.MessageDigest;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -39,6 +41,24 @@ public final class SnpVerifier {
       AppraisalPolicy policy,
       Instant at,
       Optional<ByteString> expectedReportData) {
+    return verify(
+        reportBytes, endorsements, policy, at, expectedReportData, VerificationCache.none());
+  }
+
+  /**
+   * As {@link #verify(byte[], SnpEndorsements, AppraisalPolicy, Instant, Optional)}, with the
+   * signature checks of the ARK, ASK/ASVK, VCEK/VLEK chain and of the CRL remembered in {@code
+   * cache} by the digest of the certificates (a chip's reports share its VCEK until its TCB
+   * changes). The report's own signature, every validity window, the TCB and the policy are checked
+   * on every call.
+   */
+  public static Appraisal verify(
+      byte[] reportBytes,
+      SnpEndorsements endorsements,
+      AppraisalPolicy policy,
+      Instant at,
+      Optional<ByteString> expectedReportData,
+      VerificationCache cache) {
     SnpReport report;
     try {
       report = SnpReportParser.parse(reportBytes);
@@ -71,7 +91,7 @@ public final class SnpVerifier {
               + (vlek ? "ASVK" : "ASK")
               + " (Milan, Genoa or Turin)");
     }
-    product.ifPresent(p -> checkChain(p, vek, vlek, at, endorsements.crl(), f));
+    product.ifPresent(p -> checkChain(p, vek, vlek, at, endorsements.crl(), cache, f));
     Optional<VekExtensions> ext = extensions(vek, f);
     boolean turin = product.map(p -> p == Product.TURIN).orElse(false);
     SnpTcb reported = SnpTcb.decode(report.reportedTcb(), turin);
@@ -109,15 +129,21 @@ public final class SnpVerifier {
   }
 
   private static void checkChain(
-      Product p, X509Certificate vek, boolean vlek, Instant at, Optional<X509CRL> crl, Findings f) {
+      Product p,
+      X509Certificate vek,
+      boolean vlek,
+      Instant at,
+      Optional<X509CRL> crl,
+      VerificationCache cache,
+      Findings f) {
     X509Certificate signer = vlek ? p.asvk() : p.ask();
     ChainCheck.check(
-        List.of(p.ark(), signer, vek), at, Check.VEK_CHAIN, Check.VEK_CHAIN_VALIDITY, f);
+        List.of(p.ark(), signer, vek), at, Check.VEK_CHAIN, Check.VEK_CHAIN_VALIDITY, cache, f);
     crl.ifPresent(
         c -> {
           boolean issuedByArk =
               c.getIssuerX500Principal().equals(p.ark().getSubjectX500Principal())
-                  && crlSignedBy(c, p.ark());
+                  && crlSignedBy(c, p.ark(), cache);
           if (!issuedByArk) {
             f.fail(
                 Check.VEK_REVOKED,
@@ -135,6 +161,16 @@ public final class SnpVerifier {
             }
           }
         });
+  }
+
+  private static boolean crlSignedBy(X509CRL crl, X509Certificate issuer, VerificationCache cache) {
+    List<ByteString> pair;
+    try {
+      pair = List.of(Encodings.of(crl), Encodings.of(issuer));
+    } catch (CRLException | CertificateEncodingException e) {
+      return false;
+    }
+    return cache.get("crl-issued", () -> pair, () -> crlSignedBy(crl, issuer));
   }
 
   private static boolean crlSignedBy(X509CRL crl, X509Certificate issuer) {

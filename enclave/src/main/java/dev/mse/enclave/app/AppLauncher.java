@@ -7,7 +7,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -25,11 +24,11 @@ import java.util.stream.Stream;
 /**
  * Starts a Java app from its decrypted code archive, in this JVM. The archive is written to a
  * directory on a memory-backed file system inside the TEE (never persistent storage), and {@code
- * main} runs on its own thread with a {@link URLClassLoader} over the app's jars (parent: the
- * platform loader, so that the app sees the JDK and not the runtime's libraries or keys). Real jars
- * on a real file system are what the launchers of packaged apps expect: a Spring Boot executable
- * jar (its {@code JarLauncher} opens its own jar through its code source), a Quarkus fast-jar
- * ({@code quarkus-app/quarkus-run.jar}), a shaded jar, or a plain jar with {@code lib/}.
+ * main} runs on its own thread with the app's jars on the {@link AppClassPath} (the JVM's system
+ * class loader, which shows the app the JDK and its own jars, not the runtime's libraries). Real
+ * jars on a real file system are what the launchers of packaged apps expect: a Spring Boot
+ * executable jar (its {@code JarLauncher} opens its own jar through its code source), a Quarkus
+ * fast-jar ({@code quarkus-app/quarkus-run.jar}), a shaded jar, or a plain jar with {@code lib/}.
  */
 public final class AppLauncher {
   private static final String QUARKUS_RUN = "quarkus-app/quarkus-run.jar";
@@ -58,7 +57,7 @@ public final class AppLauncher {
   }
 
   /** A started app: {@link #exit()} completes when {@code main} returns or throws. */
-  public record RunningApp(Thread thread, URLClassLoader loader, CompletableFuture<Void> exit) {}
+  public record RunningApp(Thread thread, AppClassPath loader, CompletableFuture<Void> exit) {}
 
   /**
    * Writes the archive's files under {@code dir} (made 0700; files 0600): paths are relative and
@@ -152,8 +151,14 @@ public final class AppLauncher {
         throw new AppLoadException("cannot name " + launch.classPath().get(i), e);
       }
     }
-    URLClassLoader loader =
-        new URLClassLoader("mse-app", urls, ClassLoader.getPlatformClassLoader());
+    // The system class loader when the runtime was started as it should be (RuntimeLaunch); a
+    // loader of its own otherwise (tests in another JVM), where packaged launchers that need the
+    // system class loader (Spring Boot's, Quarkus's) do not work.
+    AppClassPath loader =
+        ClassLoader.getSystemClassLoader() instanceof AppClassPath system
+            ? system
+            : new AppClassPath(AppLauncher.class.getClassLoader());
+    loader.add(java.util.Arrays.asList(urls));
     String className = launch.mainClass();
     Method main;
     try {

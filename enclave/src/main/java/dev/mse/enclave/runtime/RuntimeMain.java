@@ -30,6 +30,9 @@ public final class RuntimeMain {
   private RuntimeMain() {}
 
   public static void main(String[] args) throws Exception {
+    // The system class loader is the app's (AppClassPath); the runtime's threads, and the ones they
+    // start, look up services and resources in the runtime's own class path.
+    Thread.currentThread().setContextClassLoader(RuntimeMain.class.getClassLoader());
     Map<String, String> a;
     try {
       a = parse(args);

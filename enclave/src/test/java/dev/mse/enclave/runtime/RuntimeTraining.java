@@ -94,6 +94,7 @@ public final class RuntimeTraining {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:ArchiveClassesAtExit=" + archive,
                     "-Xlog:cds=error",
+                    "@" + runtime.resolve("jvm.args"),
                     "-jar",
                     runtime.resolve("mse-enclave.jar").toString(),
                     "--config",

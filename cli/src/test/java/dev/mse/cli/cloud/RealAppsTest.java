@@ -6,10 +6,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.mse.cli.Json;
 import dev.mse.cli.MseCli;
 import dev.mse.operator.node.runtime.LoopbackPorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -20,18 +32,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Real Java apps, unmodified, through both ways of running them: the Spring Boot executable jar and
- * the Quarkus fast-jar of {@code examples/} (built from Maven Central by their own wrapper, staged
- * by the CLI) and the scaffold. Each is deployed with {@code mse cloud deploy}, verified with
- * {@code mse cloud verify} (the certificate the app serves at its name, vouched for by fresh
- * evidence from its enclave name), called with curl trusting only that certificate; then spawned,
- * provisioned and verified with {@code mse home} (the app's port and the runtime's port) and called
- * the same way.
+ * Real Java apps, unmodified, through both ways of running them: the apps of {@code examples/}
+ * (Spring Boot executable jar, Quarkus fast-jar, Helidon SE, Micronaut, Javalin with {@code
+ * MseTls}; built from Maven Central by their own wrapper, staged by the CLI) and the scaffold. Each
+ * is deployed with {@code mse cloud deploy}, verified with {@code mse cloud verify} (the
+ * certificate the app serves at its name, vouched for by fresh evidence from its enclave name),
+ * called with curl trusting only that certificate; then spawned, provisioned and verified with
+ * {@code mse home} (the app's port and the runtime's port) and called the same way. Spring Boot
+ * also answers over HTTP/2 and echoes on a WebSocket inside the runtime.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealAppsTest {
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
-  private static final String SAN = "app.mse.test";
+  // A name the JDK's HTTP client reaches without a resolver of its own (WebSocket, HTTP/2 below).
+  private static final String SAN = "localhost";
 
   @TempDir static Path work;
   private CloudFixture cloud;
@@ -57,6 +71,9 @@ class RealAppsTest {
             "Hello from Quarkus",
             "staged a Quarkus fast-jar: quarkus-app/quarkus-run.jar, main class"
                 + " io.quarkus.bootstrap.runner.QuarkusEntryPoint"),
+        Arguments.of("helidon", "Hello from Helidon", "staged a jar with its libraries: app.jar"),
+        Arguments.of("micronaut", "Hello from Micronaut", "staged a "),
+        Arguments.of("javalin", "Hello from Javalin", "staged a jar with its libraries: app.jar"),
         Arguments.of(
             "scaffold", "Hello from scaffolded", "staged a jar with its libraries: app.jar"));
   }
@@ -211,8 +228,53 @@ class RealAppsTest {
                       "https://" + SAN + ":" + port + "/")
                   .out())
           .contains(greeting);
+      if (name.equals("spring-boot")) {
+        assertHttp2AndWebSocket(user.resolve("cert.pem"), port);
+      }
     } finally {
       cloud.cli("home", "stop", home, "--remove");
+    }
+  }
+
+  /** HTTP/2 by ALPN and a WebSocket echo, both served by the app itself inside the runtime. */
+  private static void assertHttp2AndWebSocket(Path cert, int port) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (var in = Files.newInputStream(cert)) {
+      trust.setCertificateEntry(
+          "app", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    try (HttpClient client =
+        HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2).build()) {
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create("https://" + SAN + ":" + port + "/")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(r.body()).contains("Hello from Spring Boot");
+      CompletableFuture<String> echoed = new CompletableFuture<>();
+      WebSocket ws =
+          client
+              .newWebSocketBuilder()
+              .buildAsync(
+                  URI.create("wss://" + SAN + ":" + port + "/echo"),
+                  new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(
+                        WebSocket socket, CharSequence data, boolean last) {
+                      echoed.complete(data.toString());
+                      return null;
+                    }
+                  })
+              .get(20, TimeUnit.SECONDS);
+      ws.sendText("ping through the enclave", true).get(20, TimeUnit.SECONDS);
+      assertThat(echoed.get(20, TimeUnit.SECONDS)).contains("ping through the enclave");
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(20, TimeUnit.SECONDS);
     }
   }
 }

@@ -27,7 +27,6 @@ import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,9 +202,10 @@ final class RuntimeFixture {
   }
 
   /**
-   * A directory that behaves as Gramine's {@code /dev/attestation} for {@code GramineSgxBackend}:
-   * its {@code quote} (a pipe) answers the read that follows each write of the report data with a
-   * quote over it, made by the simulated TEE (so the evidence says simulated, as it is).
+   * A directory that behaves as Gramine's {@code /dev/attestation} for {@code GramineSgxBackend},
+   * for one quote (the RA-TLS certificate's, at start): its {@code quote} (a pipe) answers the
+   * backend's read, which follows its write of the report data, with a quote over that data made by
+   * the simulated TEE (so the evidence says simulated, as it is).
    */
   static Path gramineAttestation(Path work) throws Exception {
     Path dev = Files.createDirectories(work.resolve("dev-attestation"));
@@ -221,19 +221,10 @@ final class RuntimeFixture {
         .daemon()
         .start(
             () -> {
-              try {
-                FileTime served = Files.getLastModifiedTime(reportData);
-                while (true) {
-                  // One quote per report data written (the backend writes it, then reads the
-                  // quote): opening the pipe again before its reader closed it would append.
-                  while (Files.getLastModifiedTime(reportData).equals(served)) {
-                    Thread.sleep(2);
-                  }
-                  served = Files.getLastModifiedTime(reportData);
-                  try (var out = Files.newOutputStream(quote)) {
-                    out.write(quoting.quote(ByteString.of(Files.readAllBytes(reportData))));
-                  }
-                }
+              // Opening the pipe for writing waits for the backend to open it for reading, which
+              // it does once the report data is written.
+              try (var out = Files.newOutputStream(quote)) {
+                out.write(quoting.quote(ByteString.of(Files.readAllBytes(reportData))));
               } catch (Exception stopped) {
                 // The test is over.
               }

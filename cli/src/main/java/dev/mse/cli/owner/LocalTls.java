@@ -1,5 +1,6 @@
 package dev.mse.cli.owner;
 
+import dev.mse.protocol.deploy.AppTlsProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -111,65 +111,16 @@ public record LocalTls(Path certificate, Path key) {
   }
 
   /**
-   * The system properties the runtime sets before the app's {@code main} when the app serves its
-   * own TLS: those of {@code MseTls}, Spring Boot, Quarkus, Helidon and Micronaut at once, so that
-   * any of them finds its own and ignores the others'.
+   * The system properties the runtime sets before the app's {@code main} ({@link
+   * AppTlsProperties}).
    */
   public Map<String, String> systemProperties(String host, int port) {
-    String p = Integer.toString(port);
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("mse.tls.mode", "app");
-    properties.put("mse.tls.host", host);
-    properties.put("mse.tls.port", p);
-    properties.put("mse.tls.certificate", certificate.toString());
-    properties.put("mse.tls.key", key.toString());
-    // Spring Boot (Tomcat, Jetty or Undertow).
-    properties.put("server.port", p);
-    properties.put("server.address", host);
-    properties.put("server.ssl.enabled", "true");
-    properties.put("server.ssl.certificate", "file:" + certificate);
-    properties.put("server.ssl.certificate-private-key", "file:" + key);
-    properties.put("server.http2.enabled", "true");
-    // Quarkus: TLS only, no plain HTTP port.
-    properties.put("quarkus.http.host", host);
-    properties.put("quarkus.http.ssl-port", p);
-    properties.put("quarkus.http.insecure-requests", "disabled");
-    properties.put("quarkus.http.ssl.certificate.files", certificate.toString());
-    properties.put("quarkus.http.ssl.certificate.key-files", key.toString());
-    // Helidon 4 (server.port is Spring Boot's too).
-    properties.put("server.host", host);
-    properties.put("server.tls.private-key.pem.key.resource.path", key.toString());
-    properties.put("server.tls.private-key.pem.cert-chain.resource.path", certificate.toString());
-    // Micronaut 4.9+: TLS only (no dual protocol), the key and chain from a PEM file provider.
-    properties.put("micronaut.server.host", host);
-    properties.put("micronaut.server.ssl.enabled", "true");
-    properties.put("micronaut.server.ssl.port", p);
-    properties.put("micronaut.server.ssl.key-name", "mse");
-    properties.put("micronaut.certificate.file.mse.format", "PEM");
-    properties.put("micronaut.certificate.file.mse.path", key.toString());
-    properties.put("micronaut.certificate.file.mse.certificate-path", certificate.toString());
-    properties.put("micronaut.server.http-version", "2.0");
-    return properties;
+    return AppTlsProperties.serving(host, port, certificate, key);
   }
 
-  /**
-   * The system properties the runtime sets when it terminates TLS itself ({@code tls = "runtime"}):
-   * the mode, and the port settings naming the plain loopback port the app listens on.
-   */
+  /** The system properties of {@code tls = "runtime"} ({@link AppTlsProperties}). */
   public static Map<String, String> runtimeModeProperties(String host, int port) {
-    String p = Integer.toString(port);
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("mse.tls.mode", "runtime");
-    properties.put("mse.tls.host", host);
-    properties.put("mse.tls.port", p);
-    properties.put("server.port", p);
-    properties.put("server.address", host);
-    properties.put("quarkus.http.host", host);
-    properties.put("quarkus.http.port", p);
-    properties.put("server.host", host);
-    properties.put("micronaut.server.host", host);
-    properties.put("micronaut.server.port", p);
-    return properties;
+    return AppTlsProperties.behindRuntime(host, port);
   }
 
   /** The same as environment variables ({@code PORT} and {@code MSE_APP_PORT} included). */

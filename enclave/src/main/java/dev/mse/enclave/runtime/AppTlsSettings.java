@@ -1,6 +1,7 @@
 package dev.mse.enclave.runtime;
 
 import dev.mse.enclave.front.ServerIdentity;
+import dev.mse.protocol.deploy.AppTlsProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -44,36 +44,7 @@ final class AppTlsSettings implements AutoCloseable {
     Path key =
         SecretsFiles.writeOwnerOnly(
             dir.resolve("key.pem"), pem("PRIVATE KEY", identity.key().getEncoded()));
-    String p = Integer.toString(port);
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("mse.tls.mode", "app");
-    s.put("mse.tls.port", p);
-    s.put("mse.tls.host", host);
-    s.put("mse.tls.certificate", cert.toString());
-    s.put("mse.tls.key", key.toString());
-    // Spring Boot (server.port is Helidon's too).
-    s.put("server.port", p);
-    s.put("server.address", host);
-    s.put("server.ssl.enabled", "true");
-    s.put("server.ssl.certificate", "file:" + cert);
-    s.put("server.ssl.certificate-private-key", "file:" + key);
-    s.put("server.http2.enabled", "true");
-    // Quarkus: TLS only, no plain HTTP port.
-    s.put("quarkus.http.host", host);
-    s.put("quarkus.http.ssl-port", p);
-    s.put("quarkus.http.insecure-requests", "disabled");
-    s.put("quarkus.http.ssl.certificate.files", cert.toString());
-    s.put("quarkus.http.ssl.certificate.key-files", key.toString());
-    // Helidon 4.
-    s.put("server.host", host);
-    s.put("server.tls.private-key.pem.key.resource.path", key.toString());
-    s.put("server.tls.private-key.pem.cert-chain.resource.path", cert.toString());
-    // Micronaut 4 (PEM key store paths since 4.10).
-    s.put("micronaut.server.host", host);
-    s.put("micronaut.server.ssl.enabled", "true");
-    s.put("micronaut.server.ssl.port", p);
-    s.put("micronaut.server.ssl.key-store.key-path", "file:" + key);
-    s.put("micronaut.server.ssl.key-store.certificate-path", "file:" + cert);
+    Map<String, String> s = AppTlsProperties.serving(host, port, cert, key);
     return new AppTlsSettings(dir, s);
   }
 
@@ -82,20 +53,7 @@ final class AppTlsSettings implements AutoCloseable {
    * the runtime's TLS; it gets no key.
    */
   static AppTlsSettings runtime(int loopbackPort) {
-    String p = Integer.toString(loopbackPort);
-    String host = "127.0.0.1";
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("mse.tls.mode", "runtime");
-    s.put("mse.tls.port", p);
-    s.put("mse.tls.host", host);
-    s.put("server.port", p);
-    s.put("server.address", host);
-    s.put("server.host", host);
-    s.put("quarkus.http.port", p);
-    s.put("quarkus.http.host", host);
-    s.put("micronaut.server.port", p);
-    s.put("micronaut.server.host", host);
-    return new AppTlsSettings(null, s);
+    return new AppTlsSettings(null, AppTlsProperties.behindRuntime("127.0.0.1", loopbackPort));
   }
 
   private static String pem(String type, byte[] der) {

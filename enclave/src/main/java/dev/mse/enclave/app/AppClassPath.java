@@ -15,18 +15,17 @@ import java.util.List;
  * through {@code java.protocol.handler.pkgs}, in the system class loader) and Quarkus's fast-jar
  * (its runner class loader delegates its boot libraries to the system class loader).
  *
- * <p>A class is looked up in the JDK's platform loader, then in the app's jars, and only the
- * runtime's own {@code dev.mse.enclave} classes in the runtime's class path (its main class is
- * loaded through here): the app sees neither the runtime's libraries nor their versions, and its
- * resources come before the runtime's. The runtime's classes were defined by the JVM's built-in
- * loader, so they never see the app's.
+ * <p>A class is looked up in the JDK's platform loader, then in the app's jars; only the runtime's
+ * main class, which the JVM's launcher loads through here, comes from the runtime's class path. The
+ * app sees neither the runtime's classes nor its libraries, and its resources are its own. The
+ * runtime's classes were defined by the JVM's built-in loader, so they never see the app's.
  */
 public final class AppClassPath extends URLClassLoader {
   static {
     registerAsParallelCapable();
   }
 
-  private static final String RUNTIME_PACKAGE = "dev.mse.enclave.";
+  private static final String RUNTIME_MAIN = "dev.mse.enclave.runtime.RuntimeMain";
 
   private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
@@ -51,7 +50,7 @@ public final class AppClassPath extends URLClassLoader {
         try {
           c = findClass(name);
         } catch (ClassNotFoundException notTheApps) {
-          if (!name.startsWith(RUNTIME_PACKAGE)) {
+          if (!name.equals(RUNTIME_MAIN)) {
             throw notTheApps;
           }
           c = getParent().loadClass(name);

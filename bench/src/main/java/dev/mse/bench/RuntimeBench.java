@@ -7,6 +7,9 @@ import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
 import dev.mse.attestation.ratls.SslOrigin;
+import dev.mse.bench.WrkPairs.Ratios;
+import dev.mse.bench.WrkPairs.Side;
+import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.operator.node.runtime.RuntimeMemory;
 import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
@@ -18,7 +21,9 @@ import dev.mse.protocol.provisioning.ProvisioningSeal;
 import dev.mse.protocol.provisioning.X25519KeyPair;
 import dev.mse.protocol.provisioning.X25519PublicKey;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,194 +39,308 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The runtime's start, provisioning, front throughput and memory, with real processes on loopback
- * (bench/run-runtime.sh runs it):
+ * The runtime against the same app standalone, with real processes on loopback (simulated TEE;
+ * bench/run-runtime.sh builds everything and runs it). For each app (the JDK {@code HttpsServer}
+ * app of bench/app/demo and the Spring Boot example):
  *
  * <ol>
- *   <li>runtime process start → {@code waiting} (RA-TLS served, verified by the owner's client);
- *   <li>provisioning POST → {@code running} (decrypt, load from memory, app healthy);
- *   <li>wrk through the TLS front (Jetty TLS; HTTP/1.1 relayed to the app on loopback, or proxied
- *       with {@code RUNTIME_JAVA_OPTS=-Dmse.front.relay=false}) against the same app serving TLS
- *       itself (JDK HttpsServer) in its own JVM, same machine, same run, alternating in {@code
- *       PAIRS} pairs (default 3) at saturation, then in {@code PACED_PAIRS} pairs (default {@code
- *       PAIRS}) paced at the same request rate on both sides ({@code PACE_MS}, default 3, between a
- *       response and the next request on each connection), with the CPU time each serving process
- *       spent per request; {@code WRK_SCRIPT} replaces bench/wrk-runtime.lua (its {@code TAIL} line
- *       is then printed whole, for diagnosis);
- *   <li>the runtime's RSS with the app loaded and after the load.
+ *   <li>runtime process start → {@code waiting} (RA-TLS served on the enclave port, verified by the
+ *       owner's client), provisioning POST → the app serving HTTPS on the app port, and → {@code
+ *       running}; the runtime's RSS with the app loaded. A first start is not counted (the bench's
+ *       own client runs cold in it), then {@code ROUNDS} (default 5);
+ *   <li>the same app standalone, {@code java -jar} with the same memory options, the same
+ *       certificate and key files (copied from the last runtime) and the same system properties
+ *       (read from that runtime with {@code jcmd}): process start → serving HTTPS, RSS;
+ *   <li>wrk against the app inside the runtime and standalone, {@code WARMUP} rounds of each
+ *       (default 3), then alternating in {@code PAIRS} pairs (default 3) at saturation and {@code
+ *       PACED_PAIRS} pairs (default {@code PAIRS}) paced at about the same request rate on both
+ *       sides ({@code PACE_MS}, default 3 ms between a response and the next request on each
+ *       connection), with the CPU time each serving process spent per request;
+ *   <li>for the JDK app (unless {@code PROXY=0}): the same through the operator's SNI proxy in
+ *       passthrough ({@link ProxyBench}, its own JVM) against the app port directly.
  * </ol>
  *
- * Usage: {@code RuntimeBench <runtime dir> <app jar> <work dir> [rounds]}.
+ * <p>Usage: {@code RuntimeBench <runtime dir> <work dir> <JDK app dir> <Spring Boot app dir>}, each
+ * app directory holding {@code app.jar} and, if it has any, its libraries under {@code lib/} (what
+ * is deployed; standalone, {@code java -jar app.jar}); {@code APPS} (default {@code "jdk spring"})
+ * chooses the apps, {@code SIZE_MB} (default 1024) the enclave size, which sizes both JVMs ({@link
+ * RuntimeMemory}), {@code DURATION} wrk's runs (default 10s).
  */
 public final class RuntimeBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+  private static final int SIZE_MB = Integer.parseInt(env("SIZE_MB", "1024"));
 
-  /** The JVM memory options of a runtime in a 512 MB enclave; the direct app gets the same. */
-  private static final List<String> MEMORY = RuntimeMemory.jvmOptions(512);
+  /** Every process started, for the shutdown hook: a failed run leaves nothing listening. */
+  private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
+  /**
+   * An app to measure.
+   *
+   * @param key its directory name and what {@code APPS} names it by
+   * @param code the directory to deploy: {@code app.jar} (which {@code java -jar} runs standalone),
+   *     and its libraries under {@code lib/} if any
+   * @param javaApplication its main class ({@code java_application} in mse.toml)
+   * @param path what wrk loads
+   */
+  private record BenchApp(String key, Path code, String javaApplication, String path) {}
+
+  /** A runtime started and provisioned, with its timings (ms). */
+  private record Enclave(
+      Process process,
+      int port,
+      int appPort,
+      Path secretsDir,
+      HttpClient client,
+      long toWaitingMs,
+      long toServingMs,
+      long toRunningMs) {}
+
+  /** A standalone app started, with its start time (ms). */
+  private record Standalone(Process process, int port, long toServingMs) {}
 
   private RuntimeBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path runtime = Path.of(args[0]);
-    Path appJar = Path.of(args[1]);
-    Path work = Files.createDirectories(Path.of(args[2]));
-    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-
-    // One start first, not counted: the bench's own verifying client runs cold in it (class
-    // loading, interpreted code), which is not the runtime's time. Printed apart.
-    Run first = startAndProvision(runtime, appJar, work.resolve("first"));
+    Path runtime = Path.of(args[0]).toAbsolutePath();
+    Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
+    List<BenchApp> all =
+        List.of(
+            new BenchApp("jdk", Path.of(args[2]).toAbsolutePath(), "demo.App", "/hello"),
+            new BenchApp(
+                "spring",
+                Path.of(args[3]).toAbsolutePath(),
+                "com.example.boot.HelloApplication",
+                "/"));
+    List<String> chosen = List.of(env("APPS", "jdk spring").trim().split("\\s+"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
     System.out.printf(
         Locale.ROOT,
-        "first start, bench client cold (not counted): start -> waiting %d ms, provision ->"
-            + " running %d ms%n",
-        first.toWaitingMs,
-        first.toRunningMs);
-    List<Long> toWaiting = new ArrayList<>();
-    List<Long> toRunning = new ArrayList<>();
-    long rss = 0;
-    Process last = first.process;
-    int lastPort = 0;
-    for (int round = 0; round < rounds; round++) {
-      stop(last);
-      Run run = startAndProvision(runtime, appJar, work.resolve("round-" + round));
-      toWaiting.add(run.toWaitingMs);
-      toRunning.add(run.toRunningMs);
-      rss = rssKb(run.process.pid());
-      last = run.process;
-      lastPort = run.port;
-    }
-    System.out.printf(
-        Locale.ROOT, "start -> waiting (ms): %s median %d%n", toWaiting, median(toWaiting));
-    System.out.printf(
-        Locale.ROOT, "provision -> running (ms): %s median %d%n", toRunning, median(toRunning));
-    System.out.printf(Locale.ROOT, "runtime RSS with the app loaded: %d MB%n", rss / 1024);
-
-    Process direct = startDirect(appJar, work);
-    int directPort = DIRECT_PORT;
-    awaitTls(directPort);
-    if (!direct.isAlive()) {
-      // Whatever answered on the port is not this run's app (one left over from another run?).
-      throw new IllegalStateException("the direct app exited: is port " + DIRECT_PORT + " taken?");
-    }
-    // WARMUP rounds of each (default 3) bring both JVMs to their steady state (the runtime has
-    // more code to compile: Jetty, the front, the app network); only the pairs after are measured.
-    int warmups = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "3"));
-    for (int w = 0; w < warmups; w++) {
-      for (String url :
-          List.of(
-              "https://127.0.0.1:" + lastPort + "/hello",
-              "https://127.0.0.1:" + directPort + "/hello")) {
-        System.out.printf(Locale.ROOT, "warm-up %s: %.0f req/s%n", url, wrk(url, null).rps);
+        "enclave size %d MB: both JVMs get %s%n",
+        SIZE_MB,
+        String.join(" ", RuntimeMemory.jvmOptions(SIZE_MB)));
+    List<String> summary = new ArrayList<>();
+    for (BenchApp app : all) {
+      if (chosen.contains(app.key())) {
+        summary.addAll(bench(app, runtime, work.resolve(app.key())));
       }
     }
-    // Front and direct alternate in pairs, so that load from elsewhere on the machine hits both
-    // alike; the ratios are per pair and their medians are reported. First at saturation (wrk's
-    // connections send as fast as answered: throughput), then paced at about the same request
-    // rate on both sides, well below saturation (latency: at saturation a p99 measures mostly the
-    // queue and the scheduler of a two-core machine, and the two sides run at different rates).
-    int pairs = Integer.parseInt(System.getenv().getOrDefault("PAIRS", "3"));
-    String front = "https://127.0.0.1:" + lastPort + "/hello";
-    String directUrl = "https://127.0.0.1:" + directPort + "/hello";
-    comparePairs("saturated", pairs, null, front, last, directUrl, direct);
-    String pace = System.getenv().getOrDefault("PACE_MS", "3");
-    int pacedPairs =
-        Integer.parseInt(System.getenv().getOrDefault("PACED_PAIRS", String.valueOf(pairs)));
-    comparePairs("paced", pacedPairs, pace, front, last, directUrl, direct);
-    if (pairs + pacedPairs > 0) {
-      System.out.printf(
-          Locale.ROOT, "runtime RSS after the load: %d MB%n", rssKb(last.pid()) / 1024);
-    }
-    stop(last);
-    stop(direct);
+    System.out.println("== summary ==");
+    summary.forEach(System.out::println);
   }
 
-  private record Run(Process process, int port, long toWaitingMs, long toRunningMs) {}
+  /** Everything for one app; returns its summary lines. */
+  private static List<String> bench(BenchApp app, Path runtime, Path dir) throws Exception {
+    System.out.printf(Locale.ROOT, "== %s (%s, %s) ==%n", app.key(), app.code(), app.path());
+    int rounds = Integer.parseInt(env("ROUNDS", "5"));
+
+    // One start first, not counted: the bench's own verifying client runs cold in it (class
+    // loading, interpreted code), which is not the runtime's time.
+    Enclave enclave = startAndProvision(app, runtime, dir.resolve("runtime-first"));
+    System.out.printf(
+        Locale.ROOT,
+        "  runtime, first start (not counted): start -> waiting %d ms, provision -> serving %d ms,"
+            + " -> running %d ms%n",
+        enclave.toWaitingMs(),
+        enclave.toServingMs(),
+        enclave.toRunningMs());
+    List<Long> toWaiting = new ArrayList<>();
+    List<Long> toServing = new ArrayList<>();
+    List<Long> toRunning = new ArrayList<>();
+    List<Long> runtimeRss = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      stop(enclave.process());
+      enclave = startAndProvision(app, runtime, dir.resolve("runtime-" + round));
+      toWaiting.add(enclave.toWaitingMs());
+      toServing.add(enclave.toServingMs());
+      toRunning.add(enclave.toRunningMs());
+      runtimeRss.add(rssMb(enclave.process().pid()));
+      System.out.printf(
+          Locale.ROOT,
+          "  runtime start %d (load %s): start -> waiting %d ms, provision -> serving %d ms, ->"
+              + " running %d ms, RSS %d MB%n",
+          round + 1,
+          WrkPairs.loadAverage(),
+          enclave.toWaitingMs(),
+          enclave.toServingMs(),
+          enclave.toRunningMs(),
+          runtimeRss.getLast());
+    }
+
+    // The standalone app gets what the last runtime gave its app: the same certificate and key
+    // (copies) and the same system properties, with its own port.
+    Path identity = copyIdentity(enclave.secretsDir(), dir.resolve("standalone-identity"));
+    Map<String, String> properties = appProperties(enclave, identity);
+    Standalone alone = startStandalone(app, dir.resolve("standalone-first"), properties, enclave);
+    System.out.printf(
+        Locale.ROOT,
+        "  standalone, first start (not counted): start -> serving %d ms%n",
+        alone.toServingMs());
+    List<Long> standaloneStart = new ArrayList<>();
+    List<Long> standaloneRss = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      stop(alone.process());
+      alone = startStandalone(app, dir.resolve("standalone-" + round), properties, enclave);
+      standaloneStart.add(alone.toServingMs());
+      standaloneRss.add(rssMb(alone.process().pid()));
+      System.out.printf(
+          Locale.ROOT,
+          "  standalone start %d (load %s): start -> serving %d ms, RSS %d MB%n",
+          round + 1,
+          WrkPairs.loadAverage(),
+          alone.toServingMs(),
+          standaloneRss.getLast());
+    }
+
+    Side inRuntime =
+        new Side(
+            "runtime",
+            "https://localhost:" + enclave.appPort() + app.path(),
+            List.of(enclave.process().pid()));
+    Side standalone =
+        new Side(
+            "standalone",
+            "https://localhost:" + alone.port() + app.path(),
+            List.of(alone.process().pid()));
+    int warmups = Integer.parseInt(env("WARMUP", "3"));
+    int pairs = Integer.parseInt(env("PAIRS", "3"));
+    int pacedPairs = Integer.parseInt(env("PACED_PAIRS", Integer.toString(pairs)));
+    String pace = env("PACE_MS", "3");
+    WrkPairs.warmUp(warmups, inRuntime, standalone);
+    Ratios saturated =
+        WrkPairs.compare(app.key() + " saturated", pairs, null, inRuntime, standalone);
+    Ratios paced = WrkPairs.compare(app.key() + " paced", pacedPairs, pace, inRuntime, standalone);
+    long runtimeRssAfter = rssMb(enclave.process().pid());
+    long standaloneRssAfter = rssMb(alone.process().pid());
+    stop(alone.process());
+
+    List<String> summary = new ArrayList<>();
+    summary.add(
+        String.format(
+            Locale.ROOT,
+            "%s: runtime start -> waiting median %.0f ms %s; provision -> serving median %.0f ms"
+                + " %s (-> running %.0f ms); standalone start -> serving median %.0f ms %s;"
+                + " provision -> serving minus standalone start %+.0f ms",
+            app.key(),
+            WrkPairs.median(toWaiting),
+            toWaiting,
+            WrkPairs.median(toServing),
+            toServing,
+            WrkPairs.median(toRunning),
+            WrkPairs.median(standaloneStart),
+            standaloneStart,
+            WrkPairs.median(toServing) - WrkPairs.median(standaloneStart)));
+    summary.add(
+        String.format(
+            Locale.ROOT,
+            "%s: RSS runtime with the app %.0f MB, after the load %d MB; standalone %.0f MB, after"
+                + " the load %d MB",
+            app.key(),
+            WrkPairs.median(runtimeRss),
+            runtimeRssAfter,
+            WrkPairs.median(standaloneRss),
+            standaloneRssAfter));
+    summary.add(ratios(app.key() + " runtime/standalone", saturated, paced, pace));
+    if (app.key().equals("jdk") && !env("PROXY", "1").equals("0")) {
+      summary.add(throughProxy(app, enclave, dir, warmups, pairs, pacedPairs, pace));
+    }
+    stop(enclave.process());
+    return summary;
+  }
+
+  private static String ratios(String label, Ratios saturated, Ratios paced, String pace) {
+    return String.format(
+        Locale.ROOT,
+        "%s: saturated throughput %.3f, p99 %.2f, p99.9 %.2f; paced (%s ms) p99 %.2f, p99.9 %.2f",
+        label,
+        saturated.throughput(),
+        saturated.p99(),
+        saturated.p999(),
+        pace,
+        paced.p99(),
+        paced.p999());
+  }
 
   /**
-   * Runs {@code pairs} pairs of front and direct, wrk paced by {@code paceMs} when not null, and
-   * prints each pair and the medians of their front-to-direct ratios.
+   * The app in the runtime through the operator's SNI proxy in passthrough ({@link ProxyBench}, in
+   * its own JVM as in bench/proxy/run-proxy.sh, routing the SNI name {@code localhost}) against its
+   * app port directly. The CPU per request of the proxied side counts the proxy and the runtime.
    */
-  private static void comparePairs(
-      String label,
-      int pairs,
-      String paceMs,
-      String frontUrl,
-      Process runtime,
-      String directUrl,
-      Process direct)
+  private static String throughProxy(
+      BenchApp app, Enclave enclave, Path dir, int warmups, int pairs, int pacedPairs, String pace)
       throws Exception {
-    List<Double> throughput = new ArrayList<>();
-    List<Double> p99 = new ArrayList<>();
-    List<Double> p999 = new ArrayList<>();
-    for (int pair = 0; pair < pairs; pair++) {
-      String load = loadAverage();
-      long cpu0 = cpuMs(runtime.pid());
-      Wrk front = wrk(frontUrl, paceMs);
-      long cpu1 = cpuMs(runtime.pid());
-      long cpu2 = cpuMs(direct.pid());
-      Wrk directTls = wrk(directUrl, paceMs);
-      long cpu3 = cpuMs(direct.pid());
-      throughput.add(front.rps / directTls.rps);
-      p99.add(front.p99Ms / directTls.p99Ms);
-      p999.add(front.p999Ms / directTls.p999Ms);
-      // CPU time per request of the serving process: less sensitive to a busy machine than rates.
-      System.out.printf(
-          Locale.ROOT,
-          "%s pair %d (load %s): front %.0f req/s p50/90/99/99.9 %s, %.1f µs CPU per request;"
-              + " direct %.0f req/s p50/90/99/99.9 %s, %.1f µs; ratios %.2f, p99 %.2f, p99.9"
-              + " %.2f%n",
-          label,
-          pair + 1,
-          load,
-          front.rps,
-          front.percentiles(),
-          (cpu1 - cpu0) * 1000.0 / (front.rps * 10),
-          directTls.rps,
-          directTls.percentiles(),
-          (cpu3 - cpu2) * 1000.0 / (directTls.rps * 10),
-          front.rps / directTls.rps,
-          front.p99Ms / directTls.p99Ms,
-          front.p999Ms / directTls.p999Ms);
+    int port = freePort();
+    List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+    String extra = System.getenv("PROXY_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
     }
-    if (pairs > 0) {
-      System.out.printf(
-          Locale.ROOT,
-          "%s%s: median throughput ratio %.2f, median p99 ratio %.2f, median p99.9 ratio %.2f"
-              + " (load now %s)%n",
-          label,
-          paceMs == null ? "" : " (" + paceMs + " ms between requests on average)",
-          medianOf(throughput),
-          medianOf(p99),
-          medianOf(p999),
-          loadAverage());
-    }
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            ProxyBench.class.getName(),
+            Integer.toString(port),
+            "localhost",
+            Integer.toString(enclave.appPort())));
+    Process proxy =
+        started(
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("proxy.log").toFile())
+                .start());
+    awaitListening(port, proxy);
+    System.out.printf(Locale.ROOT, "== %s through the SNI proxy (passthrough) ==%n", app.key());
+    Side viaProxy =
+        new Side(
+            "via proxy",
+            "https://localhost:" + port + app.path(),
+            List.of(proxy.pid(), enclave.process().pid()));
+    Side direct =
+        new Side(
+            "direct",
+            "https://localhost:" + enclave.appPort() + app.path(),
+            List.of(enclave.process().pid()));
+    WrkPairs.warmUp(warmups, viaProxy, direct);
+    Ratios saturated = WrkPairs.compare("proxy saturated", pairs, null, viaProxy, direct);
+    Ratios paced = WrkPairs.compare("proxy paced", pacedPairs, pace, viaProxy, direct);
+    stop(proxy);
+    return ratios(app.key() + " proxy/direct", saturated, paced, pace);
   }
 
-  private static final int DIRECT_PORT = 18443;
-
-  private static Run startAndProvision(Path runtime, Path appJar, Path dir) throws Exception {
+  private static Enclave startAndProvision(BenchApp app, Path runtime, Path dir) throws Exception {
     Files.createDirectories(dir);
-    Path code = Files.createDirectories(dir.resolve("code"));
-    Files.copy(appJar, code.resolve("app.jar"));
+    Path code = dir.resolve("code");
+    // The app's jar at the package's root (its libraries under lib/), as `mse package` stages it.
+    copyTree(app.code(), code);
     X25519KeyPair owner = X25519KeyPair.generate();
     PackageKey key = PackageKey.generate();
     AppPackage pkg =
         AppPackage.create(
-            "bench", "demo.App", Optional.empty(), "/health", CodeArchive.create(code), key);
+            "bench",
+            app.javaApplication(),
+            Optional.of("app.jar"),
+            "/health",
+            CodeArchive.create(code),
+            key);
     UUID appId = UUID.randomUUID();
     DeploymentConfig config =
         new DeploymentConfig(
             appId,
             "bench",
-            "demo.App",
-            Optional.empty(),
+            app.javaApplication(),
+            Optional.of("app.jar"),
             "/health",
             SslOrigin.SELF,
             "localhost",
@@ -233,51 +353,28 @@ public final class RuntimeBench {
     Files.write(dir.resolve("deployment.json"), config.toCanonicalJson());
     int port = freePort();
     int appPort = freePort();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // What `mse home spawn --size 512` gives the runtime JVM.
-    command.addAll(MEMORY);
-    // The runtime's class-data sharing archive, made at build time; `mse home spawn` uses it too.
-    Path cds = runtime.resolveSibling("runtime-cds").resolve("runtime.jsa");
-    if (Files.isRegularFile(cds)) {
-      command.add("-XX:SharedArchiveFile=" + cds);
-    }
-    // Extra JVM options for experiments.
-    String extra = System.getenv("RUNTIME_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
-    }
-    Path jvmArgs = runtime.resolve("jvm.args");
-    if (Files.isRegularFile(jvmArgs)) {
-      command.add("@" + jvmArgs);
-    }
-    command.addAll(
-        List.of(
-            "-jar",
-            runtime.resolve("mse-enclave.jar").toString(),
-            "--config",
-            dir.resolve("deployment.json").toString(),
-            "--package",
-            dir.resolve("package.tar").toString(),
-            "--host",
+    // Started as `mse home spawn` and the operator's local nodes start it (command line, CDS
+    // archive, memory options, environment).
+    RuntimeLaunch launch =
+        new RuntimeLaunch(
+            runtime,
+            dir.resolve("deployment.json"),
+            dir.resolve("package.tar"),
             "127.0.0.1",
-            "--port",
-            Integer.toString(port),
-            "--app-port",
-            Integer.toString(appPort),
-            "--state-dir",
-            dir.resolve("state").toString(),
-            "--secrets-dir",
-            dir.resolve("secrets").toString(),
-            "--tee",
-            "simulation"));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("PORT", Integer.toString(appPort));
-    pb.redirectErrorStream(true).redirectOutput(dir.resolve("runtime.log").toFile());
-    long t0 = System.nanoTime();
-    Process p = pb.start();
+            port,
+            appPort,
+            dir.resolve("state"),
+            dir.resolve("secrets"),
+            dir.resolve("data"),
+            "simulation",
+            SIZE_MB,
+            10,
+            dir,
+            dir.resolve("runtime.log"),
+            0);
     HttpClient client =
         HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .sslContext(
                 RaTlsSslContexts.client(
                     RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(true))
@@ -289,6 +386,8 @@ public final class RuntimeBench {
                         .build()))
             .connectTimeout(Duration.ofSeconds(2))
             .build();
+    long t0 = System.nanoTime();
+    Process p = started(launch.start("bench"));
     awaitState(client, port, "waiting", p);
     long toWaiting = (System.nanoTime() - t0) / 1_000_000;
 
@@ -302,8 +401,8 @@ public final class RuntimeBench {
             owner,
             X25519PublicKey.of(claims.hpkePublicKey().toByteArray()),
             claims.configSha256());
-    long t1 = System.nanoTime();
     String body = "{\"sealed_message\":\"" + Base64.getEncoder().encodeToString(sealed) + "\"}";
+    long t1 = System.nanoTime();
     HttpResponse<String> r =
         client.send(
             HttpRequest.newBuilder(
@@ -314,46 +413,143 @@ public final class RuntimeBench {
     if (r.statusCode() != 202) {
       throw new IllegalStateException("provisioning refused: " + r.body());
     }
+    // Serving: the app answers its healthcheck over TLS with the enclave's certificate (the
+    // client verifies it as it does the enclave port's). Running comes after, when the runtime's
+    // own health watch has seen the same.
+    awaitServing(client, appPort, p, dir.resolve("runtime.log"), port);
+    long toServing = (System.nanoTime() - t1) / 1_000_000;
     awaitState(client, port, "running", p);
     long toRunning = (System.nanoTime() - t1) / 1_000_000;
-    return new Run(p, port, toWaiting, toRunning);
+    return new Enclave(
+        p, port, appPort, dir.resolve("secrets"), client, toWaiting, toServing, toRunning);
   }
 
-  private static Process startDirect(Path appJar, Path work) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // The same memory as the runtime's: the comparison isolates the front, not the heap size.
-    command.addAll(MEMORY);
-    // Extra JVM options for experiments (a profile of the direct side, say).
-    String extra = System.getenv("DIRECT_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
-    }
-    command.addAll(
-        List.of(
-            "-Dserver.port=" + DIRECT_PORT,
-            "-Ddirect.keystore=" + System.getProperty("direct.keystore"),
-            "-jar",
-            appJar.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.redirectErrorStream(true).redirectOutput(work.resolve("direct.log").toFile());
-    return pb.start();
+  /**
+   * {@code java -jar} the app with the runtime's memory options, the given system properties and
+   * the environment the runtime's launcher sets; timed from process start until it serves HTTPS.
+   */
+  private static Standalone startStandalone(
+      BenchApp app, Path dir, Map<String, String> properties, Enclave enclave) throws Exception {
+    Files.createDirectories(dir);
+    int port = freePort();
+    String appPort = Integer.toString(enclave.appPort());
+    List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+    command.addAll(RuntimeMemory.jvmOptions(SIZE_MB));
+    properties.forEach(
+        (k, v) -> command.add("-D" + k + "=" + (v.equals(appPort) ? Integer.toString(port) : v)));
+    command.addAll(List.of("-jar", app.code().resolve("app.jar").toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().put("PORT", Integer.toString(port));
+    pb.environment().put("MSE_APP_PORT", Integer.toString(port));
+    pb.environment().put("MSE_TLS_CERTIFICATE", properties.get("mse.tls.certificate"));
+    pb.environment().put("MSE_TLS_KEY", properties.get("mse.tls.key"));
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve("app.log").toFile());
+    long t0 = System.nanoTime();
+    Process p = started(pb.start());
+    awaitServing(enclave.client(), port, p, dir.resolve("app.log"), 0);
+    return new Standalone(p, port, (System.nanoTime() - t0) / 1_000_000);
   }
 
-  private static void awaitTls(int port) throws Exception {
-    for (int i = 0; i < 200; i++) {
-      try (var s = new java.net.Socket("127.0.0.1", port)) {
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
       }
     }
-    throw new IllegalStateException("the direct TLS app did not start");
+  }
+
+  /** Copies the app's certificate and key files the runtime wrote (0700 directory, 0600 files). */
+  private static Path copyIdentity(Path secretsDir, Path to) throws IOException {
+    Files.createDirectories(
+        to, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    for (String file : List.of("cert.pem", "key.pem")) {
+      Path copy =
+          Files.createFile(
+              to.resolve(file),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.write(copy, Files.readAllBytes(secretsDir.resolve("tls").resolve(file)));
+    }
+    return to;
+  }
+
+  /**
+   * The system properties the runtime set for its app (mse.tls.*, and Spring Boot's, Quarkus',
+   * Helidon's and Micronaut's), read from the running runtime with {@code jcmd}, the paths of its
+   * certificate and key files replaced by those of {@code identity}: exactly what the app got.
+   */
+  private static Map<String, String> appProperties(Enclave enclave, Path identity)
+      throws Exception {
+    Process jcmd =
+        new ProcessBuilder(
+                JAVA.resolveSibling("jcmd").toString(),
+                Long.toString(enclave.process().pid()),
+                "VM.system_properties")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (jcmd.waitFor() != 0) {
+      throw new IllegalStateException("jcmd cannot read the runtime's properties:\n" + out);
+    }
+    Properties all = new Properties();
+    // The first line is "<pid>:"; the rest is in the properties file format.
+    all.load(new StringReader(out.substring(out.indexOf('\n') + 1)));
+    String tls = enclave.secretsDir().resolve("tls").toString();
+    Map<String, String> app = new TreeMap<>();
+    for (String name : all.stringPropertyNames()) {
+      if (name.startsWith("mse.tls.")
+          || name.startsWith("server.")
+          || name.startsWith("quarkus.")
+          || name.startsWith("micronaut.")) {
+        app.put(name, all.getProperty(name).replace(tls, identity.toString()));
+      }
+    }
+    if (!app.containsKey("mse.tls.certificate") || !app.containsKey("mse.tls.key")) {
+      throw new IllegalStateException("the runtime set no mse.tls.* properties: " + app.keySet());
+    }
+    System.out.printf(Locale.ROOT, "  standalone gets the app's properties: %s%n", app.keySet());
+    return app;
+  }
+
+  /**
+   * Polls the app's healthcheck over TLS until it answers 200; with {@code statusPort} not 0, stops
+   * as soon as that runtime reports {@code failed}.
+   */
+  private static void awaitServing(HttpClient client, int port, Process p, Path log, int statusPort)
+      throws Exception {
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/health"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    for (int i = 0; i < 12_000; i++) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the process exited: see " + log);
+      }
+      try {
+        if (client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      if (statusPort != 0 && i % 40 == 39) {
+        var status = JSON.readTree(get(client, statusPort, "/.well-known/mse/status").body());
+        if (status.path("state").asString("").equals("failed")) {
+          throw new IllegalStateException("the runtime failed: " + status + ", see " + log);
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new IllegalStateException("the app did not serve on port " + port + ": see " + log);
   }
 
   private static void awaitState(HttpClient client, int port, String state, Process p)
       throws Exception {
-    for (int i = 0; i < 6000; i++) {
+    for (int i = 0; i < 12_000; i++) {
       if (!p.isAlive()) {
         throw new IllegalStateException("the runtime exited");
       }
@@ -376,6 +572,20 @@ public final class RuntimeBench {
     throw new IllegalStateException("timed out waiting for " + state);
   }
 
+  private static void awaitListening(int port, Process p) throws Exception {
+    for (int i = 0; i < 400; i++) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the process for port " + port + " exited");
+      }
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(25);
+      }
+    }
+    throw new IllegalStateException("nothing listens on port " + port);
+  }
+
   private static HttpResponse<String> get(HttpClient client, int port, String path)
       throws Exception {
     return client.send(
@@ -383,73 +593,15 @@ public final class RuntimeBench {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** What wrk measured: requests per second and latency percentiles (ms). */
-  private record Wrk(double rps, double p50Ms, double p90Ms, double p99Ms, double p999Ms) {
-    String percentiles() {
-      return String.format(Locale.ROOT, "%.2f/%.2f/%.2f/%.1f ms", p50Ms, p90Ms, p99Ms, p999Ms);
-    }
+  private static Process started(Process p) {
+    STARTED.add(p);
+    return p;
   }
 
-  /**
-   * Ten seconds of wrk with 64 connections, paced when {@code paceMs} is not null, with the script
-   * {@code WRK_SCRIPT} names (default bench/wrk-runtime.lua).
-   */
-  private static Wrk wrk(String url, String paceMs) throws Exception {
-    String script = System.getenv("WRK_SCRIPT");
-    ProcessBuilder wrk =
-        new ProcessBuilder(
-                "wrk",
-                "-t2",
-                "-c64",
-                "-d10s",
-                "--latency",
-                "-s",
-                script != null ? script : "bench/wrk-runtime.lua",
-                url)
-            .redirectErrorStream(true);
-    // The script reads PACE_MS: set for paced runs only, never inherited from this process.
-    if (paceMs != null) {
-      wrk.environment().put("PACE_MS", paceMs);
-    } else {
-      wrk.environment().remove("PACE_MS");
-    }
-    Process p = wrk.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
-    Matcher tail = Pattern.compile("TAIL p99.9=([0-9]+) .*").matcher(out);
-    if (!rps.find() || !tail.find()) {
-      throw new IllegalStateException("cannot read wrk's output:\n" + out);
-    }
-    if (script != null) {
-      System.out.println("  " + url + " " + tail.group());
-    }
-    return new Wrk(
-        Double.parseDouble(rps.group(1)),
-        percentileMs(out, "50%"),
-        percentileMs(out, "90%"),
-        percentileMs(out, "99%"),
-        Long.parseLong(tail.group(1)) / 1000.0);
-  }
-
-  private static double percentileMs(String wrkOutput, String percentile) {
-    Matcher m =
-        Pattern.compile(Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)").matcher(wrkOutput);
-    if (!m.find()) {
-      throw new IllegalStateException("no " + percentile + " latency in wrk's output");
-    }
-    double latency = Double.parseDouble(m.group(1));
-    return switch (m.group(2)) {
-      case "us" -> latency / 1000;
-      case "s" -> latency * 1000;
-      default -> latency;
-    };
-  }
-
-  private static long rssKb(long pid) throws IOException {
+  private static long rssMb(long pid) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
       if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
       }
     }
     return -1;
@@ -457,40 +609,20 @@ public final class RuntimeBench {
 
   private static void stop(Process p) throws InterruptedException {
     p.destroy();
-    if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
     }
-  }
-
-  /** The median; of an even count, the mean of the two middle values (not the upper one). */
-  private static double medianOf(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  /** User and system CPU time of a process so far, in ms (from /proc, 100 ticks a second). */
-  private static long cpuMs(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
-  }
-
-  /** The 1-minute load average, to say how busy the machine was. */
-  private static String loadAverage() throws IOException {
-    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-  }
-
-  private static long median(List<Long> values) {
-    List<Long> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    return sorted.get(sorted.size() / 2);
+    STARTED.remove(p);
   }
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
   }
 }

@@ -104,7 +104,8 @@ public final class RuntimeBench {
       HttpClient client,
       long toWaitingMs,
       long toServingMs,
-      long toRunningMs) {}
+      long toRunningMs,
+      long waitingRssMb) {}
 
   /** A standalone app started, with its start time (ms). */
   private record Standalone(Process process, int port, long toServingMs) {}
@@ -159,6 +160,7 @@ public final class RuntimeBench {
     List<Long> toServing = new ArrayList<>();
     List<Long> toRunning = new ArrayList<>();
     List<Long> runtimeRss = new ArrayList<>();
+    List<Long> waitingRss = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       stop(enclave.process());
       enclave = startAndProvision(app, runtime, dir.resolve("runtime-" + round));
@@ -166,15 +168,17 @@ public final class RuntimeBench {
       toServing.add(enclave.toServingMs());
       toRunning.add(enclave.toRunningMs());
       runtimeRss.add(rssMb(enclave.process().pid()));
+      waitingRss.add(enclave.waitingRssMb());
       System.out.printf(
           Locale.ROOT,
           "  runtime start %d (load %s): start -> waiting %d ms, provision -> serving %d ms, ->"
-              + " running %d ms, RSS %d MB%n",
+              + " running %d ms, RSS waiting %d MB, with the app %d MB%n",
           round + 1,
           WrkPairs.loadAverage(),
           enclave.toWaitingMs(),
           enclave.toServingMs(),
           enclave.toRunningMs(),
+          enclave.waitingRssMb(),
           runtimeRss.getLast());
     }
 
@@ -244,9 +248,10 @@ public final class RuntimeBench {
     summary.add(
         String.format(
             Locale.ROOT,
-            "%s: RSS runtime with the app %.0f MB, after the load %d MB; standalone %.0f MB, after"
-                + " the load %d MB",
+            "%s: RSS runtime waiting %.0f MB, with the app %.0f MB, after the load %d MB;"
+                + " standalone %.0f MB, after the load %d MB",
             app.key(),
+            WrkPairs.median(waitingRss),
             WrkPairs.median(runtimeRss),
             runtimeRssAfter,
             WrkPairs.median(standaloneRss),
@@ -390,6 +395,7 @@ public final class RuntimeBench {
     Process p = started(launch.start("bench"));
     awaitState(client, port, "waiting", p);
     long toWaiting = (System.nanoTime() - t0) / 1_000_000;
+    long waitingRss = rssMb(p.pid());
 
     var evidence = JSON.readTree(get(client, port, "/.well-known/mse/evidence").body());
     AttestationClaims claims =
@@ -421,7 +427,15 @@ public final class RuntimeBench {
     awaitState(client, port, "running", p);
     long toRunning = (System.nanoTime() - t1) / 1_000_000;
     return new Enclave(
-        p, port, appPort, dir.resolve("secrets"), client, toWaiting, toServing, toRunning);
+        p,
+        port,
+        appPort,
+        dir.resolve("secrets"),
+        client,
+        toWaiting,
+        toServing,
+        toRunning,
+        waitingRss);
   }
 
   /**

@@ -24,12 +24,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The example apps under {@code examples/} (real frameworks from Maven Central), each built with
@@ -113,40 +117,22 @@ class ExampleAppsTest {
     }
   }
 
-  @Test
-  void quarkusServesItsOwnHttpsAndHttp2() throws Exception {
-    Path project = build("quarkus");
-    int port =
-        start(
-            "quarkus",
-            List.of("-jar", project.resolve("target/quarkus-app/quarkus-run.jar").toString()));
-    servesHelloOverHttp2("https://" + HOST + ":" + port, "Hello from Quarkus");
+  /** The examples that need nothing beyond HTTPS over HTTP/2: name, jar, first words of `/`. */
+  static Stream<Arguments> frameworks() {
+    return Stream.of(
+        Arguments.of("quarkus", "target/quarkus-app/quarkus-run.jar", "Hello from Quarkus"),
+        Arguments.of("helidon", "target/hello-helidon.jar", "Hello from Helidon"),
+        Arguments.of("micronaut", "target/hello-micronaut-0.1.0.jar", "Hello from Micronaut"),
+        // Javalin builds its own Jetty server: it takes its TLS from MseTls.
+        Arguments.of("javalin", "target/hello-javalin.jar", "Hello from Javalin"));
   }
 
-  @Test
-  void helidonServesItsOwnHttpsAndHttp2() throws Exception {
-    Path project = build("helidon");
-    int port =
-        start("helidon", List.of("-jar", project.resolve("target/hello-helidon.jar").toString()));
-    servesHelloOverHttp2("https://" + HOST + ":" + port, "Hello from Helidon");
-  }
-
-  @Test
-  void micronautServesItsOwnHttpsAndHttp2() throws Exception {
-    Path project = build("micronaut");
-    int port =
-        start(
-            "micronaut",
-            List.of("-jar", project.resolve("target/hello-micronaut-0.1.0.jar").toString()));
-    servesHelloOverHttp2("https://" + HOST + ":" + port, "Hello from Micronaut");
-  }
-
-  @Test
-  void javalinServesHttpsAndHttp2WithMseTls() throws Exception {
-    Path project = build("javalin");
-    int port =
-        start("javalin", List.of("-jar", project.resolve("target/hello-javalin.jar").toString()));
-    servesHelloOverHttp2("https://" + HOST + ":" + port, "Hello from Javalin");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("frameworks")
+  void servesItsOwnHttpsAndHttp2(String name, String jar, String hello) throws Exception {
+    Path project = build(name);
+    int port = start(name, List.of("-jar", project.resolve(jar).toString()));
+    servesHelloOverHttp2("https://" + HOST + ":" + port, hello);
   }
 
   /** {@code /health} answers 200 and {@code /} the hello, both over HTTP/2 with our certificate. */

@@ -34,11 +34,7 @@ public final class ApiServer implements AutoCloseable {
   private final Console console;
 
   private ApiServer(
-      Server server,
-      ServerConnector connector,
-      boolean tls,
-      ApiHandler handler,
-      Console console) {
+      Server server, ServerConnector connector, boolean tls, ApiHandler handler, Console console) {
     this.server = server;
     this.connector = connector;
     this.tls = tls;

@@ -541,7 +541,9 @@ public final class AppService {
     return app.status().isLive() ? nodes.address(app.id()) : Optional.empty();
   }
 
-  /** The TEE the operator's nodes run in ({@code simulation}, {@code gramine-sgx} or {@code tsm}). */
+  /**
+   * The TEE the operator's nodes run in ({@code simulation}, {@code gramine-sgx} or {@code tsm}).
+   */
   public String tee() {
     return nodes.tee();
   }

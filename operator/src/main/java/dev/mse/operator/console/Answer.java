@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the console answers: a status, a content type, a body and headers (a list, as a sign-in
- * sets two cookies).
+ * What the console answers: a status, a content type, a body and headers (a list, as a sign-in sets
+ * two cookies).
  */
-record Answer(int status, String contentType, byte[] body, List<Map.Entry<String, String>> headers) {
+record Answer(
+    int status, String contentType, byte[] body, List<Map.Entry<String, String>> headers) {
   Answer {
     headers = List.copyOf(headers);
   }

@@ -30,7 +30,10 @@ public final class Console implements AutoCloseable {
     this.metrics = new MetricsHistory(apps, clock, MetricsHistory.DEFAULT_PERIOD);
     TemplateEngine templates =
         TemplateEngine.createPrecompiled(
-            null, ContentType.Html, Console.class.getClassLoader(), "dev.mse.operator.console.pages");
+            null,
+            ContentType.Html,
+            Console.class.getClassLoader(),
+            "dev.mse.operator.console.pages");
     this.handler =
         new ConsoleHandler(
             config,

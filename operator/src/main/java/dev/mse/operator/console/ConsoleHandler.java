@@ -86,7 +86,8 @@ final class ConsoleHandler extends Handler.Abstract {
   private static final Map<String, String> STATIC =
       Map.of(
           "/console/static/console.css", "text/css; charset=utf-8",
-          "/console/static/console.js", "text/javascript; charset=utf-8");
+          "/console/static/console.js", "text/javascript; charset=utf-8",
+          "/console/static/favicon.svg", "image/svg+xml");
 
   private final OperatorConfig config;
   private final AccountService accounts;
@@ -282,8 +283,7 @@ final class ConsoleHandler extends Handler.Abstract {
     String bound = cookie(x.request(), LOGIN_COOKIE).orElse("");
     if (field.isEmpty() || !Secrets.constantTimeEquals(field, bound)) {
       return loginForm(
-          Optional.of("This sign-in form expired or did not come from this page; try again."),
-          403);
+          Optional.of("This sign-in form expired or did not come from this page; try again."), 403);
     }
     String email = Optional.ofNullable(form.getValue("email")).orElse("");
     String password = Optional.ofNullable(form.getValue("password")).orElse("");
@@ -358,7 +358,8 @@ final class ConsoleHandler extends Handler.Abstract {
     List<AppRow> rows = new ArrayList<>();
     boolean more = false;
     if (problem == null) {
-      Set<AppStatus> statuses = wanted.map(EnumSet::of).orElseGet(() -> EnumSet.noneOf(AppStatus.class));
+      Set<AppStatus> statuses =
+          wanted.map(EnumSet::of).orElseGet(() -> EnumSet.noneOf(AppStatus.class));
       var page =
           apps.list(
               s.accountId(),
@@ -374,7 +375,8 @@ final class ConsoleHandler extends Handler.Abstract {
     return pages.render(
         problem == null ? 200 : 400,
         "apps",
-        new AppsPage(chrome(s, "Apps", "apps"), rows, projectOptions, statusOptions, more, problem));
+        new AppsPage(
+            chrome(s, "Apps", "apps"), rows, projectOptions, statusOptions, more, problem));
   }
 
   private AppRecord app(Session s, String id) throws OperatorException {
@@ -421,7 +423,8 @@ final class ConsoleHandler extends Handler.Abstract {
   private Answer appPage(Session s, AppRecord app) {
     List<HistoryEntry> history = new ArrayList<>();
     history.add(
-        new HistoryEntry(ConsoleFormat.time(app.createdAt()), "spawning", "deployed; node started"));
+        new HistoryEntry(
+            ConsoleFormat.time(app.createdAt()), "spawning", "deployed; node started"));
     app.readyAt()
         .ifPresent(
             t ->
@@ -532,7 +535,8 @@ final class ConsoleHandler extends Handler.Abstract {
     return pages.render(
         200,
         "stop",
-        new StopPage(chrome(s, "Stop " + app.name(), "apps"), row(app, projectName(s, app.projectId()))));
+        new StopPage(
+            chrome(s, "Stop " + app.name(), "apps"), row(app, projectName(s, app.projectId()))));
   }
 
   private Answer stop(Session s, AppRecord app) throws OperatorException {
@@ -557,7 +561,8 @@ final class ConsoleHandler extends Handler.Abstract {
               ConsoleFormat.time(p.createdAt()),
               quotas));
     }
-    return pages.render(status, "projects", new ProjectsPage(chrome(s, "Projects", "projects"), rows, error));
+    return pages.render(
+        status, "projects", new ProjectsPage(chrome(s, "Projects", "projects"), rows, error));
   }
 
   private Answer createProject(Session s, Fields form) throws OperatorException {
@@ -585,7 +590,9 @@ final class ConsoleHandler extends Handler.Abstract {
                         ConsoleFormat.time(t.expiresAt())))
             .toList();
     return pages.render(
-        status, "tokens", new TokensPage(chrome(s, "API tokens", "tokens"), rows, newName, secret, error));
+        status,
+        "tokens",
+        new TokensPage(chrome(s, "API tokens", "tokens"), rows, newName, secret, error));
   }
 
   private Answer createToken(Session s, Fields form) {
@@ -684,9 +691,7 @@ final class ConsoleHandler extends Handler.Abstract {
   }
 
   private Answer error(Optional<Session> s, int status, String message) {
-    Chrome chrome =
-        s.map(x -> chrome(x, "Error", ""))
-            .orElse(new Chrome("Error", null, null, ""));
+    Chrome chrome = s.map(x -> chrome(x, "Error", "")).orElse(new Chrome("Error", null, null, ""));
     return pages.render(status, "error", new ErrorPage(chrome, status, message));
   }
 

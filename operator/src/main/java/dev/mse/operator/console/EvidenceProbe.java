@@ -29,8 +29,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * status client does (the operator's policy, simulation accepted only on a simulated provider; the
  * app id, package and deployment config the operator started it with), keeping the full appraisal
  * for the app's page: TEE, TCB status, advisories, measurements, code digest. The handshake itself
- * accepts any certificate because nothing is sent over it: the verdict is the appraisal's alone.
- * A verdict is reused for {@link #LIFETIME} so that page views do not cost a quote check each.
+ * accepts any certificate because nothing is sent over it: the verdict is the appraisal's alone. A
+ * verdict is reused for {@link #LIFETIME} so that page views do not cost a quote check each.
  */
 final class EvidenceProbe {
   static final Duration LIFETIME = Duration.ofSeconds(30);

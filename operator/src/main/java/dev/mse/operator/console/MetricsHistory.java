@@ -57,8 +57,7 @@ final class MetricsHistory implements AutoCloseable {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("console-metrics").daemon().unstarted(r));
-    timer.scheduleWithFixedDelay(
-        this::sampleQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::sampleQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void sampleQuietly() {

@@ -99,14 +99,17 @@ class ConsoleBrowserTest {
             .withToken(operator.accounts().createToken(alice.id(), "setup").secret());
     Deployments.Deployment d =
         Deployments.selfMode(config.appsDomain(), AppTls.APP, Deployments.packageBytes("hello"));
-    ApiClient.Res deployed = api.deploy("default", config.defaultHardware(), d.configBytes(), d.packageBytes());
+    ApiClient.Res deployed =
+        api.deploy("default", config.defaultHardware(), d.configBytes(), d.packageBytes());
     assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
     appId = d.appId();
     // the runtime starts and waits for its owner's key: the app is initializing
     for (int i = 0; i < 900 && !status().equals("initializing"); i++) {
       Thread.sleep(100);
     }
-    assertThat(status()).as(api.get("/api/v1/apps/" + appId + "/logs").body()).isEqualTo("initializing");
+    assertThat(status())
+        .as(api.get("/api/v1/apps/" + appId + "/logs").body())
+        .isEqualTo("initializing");
 
     playwright =
         Playwright.create(
@@ -134,7 +137,7 @@ class ConsoleBrowserTest {
     page.onConsoleMessage(
         m -> {
           if (m.type().equals("error")) {
-            consoleErrors.add(m.text());
+            consoleErrors.add(m.text() + " (" + m.location() + ", on " + m.page().url() + ")");
           }
         });
   }
@@ -173,11 +176,13 @@ class ConsoleBrowserTest {
   }
 
   private static void shot(String name) {
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
   }
 
   private static Locator button(String name) {
-    return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+    return page.getByRole(
+        AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
   }
 
   @Test
@@ -190,7 +195,8 @@ class ConsoleBrowserTest {
     page.getByLabel("Password").fill(OperatorFixture.PASSWORD);
     button("Sign in").click();
     page.waitForURL("**/console/apps");
-    Locator row = page.locator("table.apps tbody tr").filter(new Locator.FilterOptions().setHasText("hello"));
+    Locator row =
+        page.locator("table.apps tbody tr").filter(new Locator.FilterOptions().setHasText("hello"));
     assertThat(row).hasCount(1);
     assertThat(row).containsText("initializing");
     assertThat(row).containsText(appId.toString());
@@ -204,7 +210,8 @@ class ConsoleBrowserTest {
     button("Filter").click();
     assertThat(page.locator("table.apps")).hasCount(0);
     page.getByLabel("Status").selectOption("initializing");
-    page.getByLabel("Project").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("default"));
+    page.getByLabel("Project")
+        .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("default"));
     button("Filter").click();
     assertThat(page.locator("table.apps tbody tr")).hasCount(1);
   }
@@ -243,7 +250,11 @@ class ConsoleBrowserTest {
     // a phone-sized screen: the same page, no horizontal scrolling of the whole page
     BrowserContext phone =
         browser.newContext(
-            new Browser.NewContextOptions().setViewportSize(390, 844).setDeviceScaleFactor(2).setIsMobile(true).setHasTouch(true));
+            new Browser.NewContextOptions()
+                .setViewportSize(390, 844)
+                .setDeviceScaleFactor(2)
+                .setIsMobile(true)
+                .setHasTouch(true));
     try {
       phone.addCookies(context.cookies());
       Page p = phone.newPage();
@@ -251,9 +262,11 @@ class ConsoleBrowserTest {
       assertThat(p.locator("figure.chart svg[data-points]")).hasCount(6);
       Object overflow = p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1");
       assertThat(overflow).isEqualTo(true);
-      p.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("app-phone.png")).setFullPage(true));
+      p.screenshot(
+          new Page.ScreenshotOptions().setPath(SHOTS.resolve("app-phone.png")).setFullPage(true));
       p.navigate(url("/console/apps"));
-      p.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("apps-phone.png")).setFullPage(true));
+      p.screenshot(
+          new Page.ScreenshotOptions().setPath(SHOTS.resolve("apps-phone.png")).setFullPage(true));
     } finally {
       phone.close();
     }
@@ -278,9 +291,13 @@ class ConsoleBrowserTest {
     assertThat(page.locator("#new-token")).hasCount(0);
     assertThat(page.content()).doesNotContain(secret);
 
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke ci").setExact(true)).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke ci").setExact(true))
+        .click();
     page.waitForURL("**/console/tokens");
-    assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke ci").setExact(true))).hasCount(0);
+    assertThat(
+            page.getByRole(
+                AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke ci").setExact(true)))
+        .hasCount(0);
     assertThat(withIt.get("/api/v1/apps").status()).isEqualTo(401);
   }
 
@@ -292,11 +309,18 @@ class ConsoleBrowserTest {
     page.getByLabel("Description (optional)").fill("the lab's apps");
     button("Create project").click();
     page.waitForURL("**/console/projects");
-    Locator research = page.locator("section.card").filter(new Locator.FilterOptions().setHasText("research"));
+    Locator research =
+        page.locator("section.card").filter(new Locator.FilterOptions().setHasText("research"));
     assertThat(research).containsText("the lab's apps");
     assertThat(research.locator("tbody tr")).not().hasCount(0);
     // the default project's quota shows the deployed app in use
-    Locator def = page.locator("section.card").filter(new Locator.FilterOptions().setHas(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("default"))));
+    Locator def =
+        page.locator("section.card")
+            .filter(
+                new Locator.FilterOptions()
+                    .setHas(
+                        page.getByRole(
+                            AriaRole.HEADING, new Page.GetByRoleOptions().setName("default"))));
     assertThat(def.locator("tbody")).containsText("1");
     shot("projects");
 

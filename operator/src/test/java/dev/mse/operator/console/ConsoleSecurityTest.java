@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The console's defences over real HTTP against a real operator: the CSP and other headers, the
  * session cookie's flags, CSRF tokens on every form (a post without the session's token is a 403
- * and changes nothing), sign-in refused without the form's cookie-bound token, {@code /} sent to the
- * console while the API's JSON answers stay as they were.
+ * and changes nothing), sign-in refused without the form's cookie-bound token, {@code /} sent to
+ * the console while the API's JSON answers stay as they were.
  */
 class ConsoleSecurityTest {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
@@ -117,9 +117,12 @@ class ConsoleSecurityTest {
             "/console/login",
             loginCookie,
             Map.of(
-                "csrf", csrf(form.body()),
-                "email", "alice@example.com",
-                "password", OperatorFixture.PASSWORD));
+                "csrf",
+                csrf(form.body()),
+                "email",
+                "alice@example.com",
+                "password",
+                OperatorFixture.PASSWORD));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
     assertThat(r.headers().firstValue("Location")).contains("/console/apps");
     String session = cookie(r, ConsoleHandler.SESSION_COOKIE);
@@ -170,9 +173,12 @@ class ConsoleSecurityTest {
             "/console/login",
             cookie(form, ConsoleHandler.LOGIN_COOKIE),
             Map.of(
-                "csrf", csrf(form.body()),
-                "email", "alice@example.com",
-                "password", OperatorFixture.PASSWORD));
+                "csrf",
+                csrf(form.body()),
+                "email",
+                "alice@example.com",
+                "password",
+                OperatorFixture.PASSWORD));
     assertThat(setCookie(r, ConsoleHandler.SESSION_COOKIE))
         .contains("HttpOnly")
         .contains("SameSite=Strict")
@@ -195,8 +201,7 @@ class ConsoleSecurityTest {
             s[0],
             Map.of("name", "forged", "days", "30", "csrf", s[1].substring(1) + "x"));
     assertThat(wrong.statusCode()).isEqualTo(403);
-    HttpResponse<String> project =
-        post("/console/projects", s[0], Map.of("name", "forged"));
+    HttpResponse<String> project = post("/console/projects", s[0], Map.of("name", "forged"));
     assertThat(project.statusCode()).isEqualTo(403);
     HttpResponse<String> everywhere = post("/console/account/sign-out-everywhere", s[0], Map.of());
     assertThat(everywhere.statusCode()).isEqualTo(403);
@@ -216,9 +221,12 @@ class ConsoleSecurityTest {
     HttpResponse<String> form = get("/console/login", "");
     Map<String, String> fields =
         Map.of(
-            "csrf", csrf(form.body()),
-            "email", "alice@example.com",
-            "password", OperatorFixture.PASSWORD);
+            "csrf",
+            csrf(form.body()),
+            "email",
+            "alice@example.com",
+            "password",
+            OperatorFixture.PASSWORD);
     HttpResponse<String> noCookie = post("/console/login", "", fields);
     assertThat(noCookie.statusCode()).isEqualTo(403);
     assertThat(noCookie.headers().allValues("Set-Cookie"))
@@ -245,7 +253,8 @@ class ConsoleSecurityTest {
     String[] other = signIn();
     String token = fx.operator.accounts().createToken(alice.id(), "cli").secret();
 
-    HttpResponse<String> r = post("/console/account/sign-out-everywhere", s[0], Map.of("csrf", s[1]));
+    HttpResponse<String> r =
+        post("/console/account/sign-out-everywhere", s[0], Map.of("csrf", s[1]));
     assertThat(r.statusCode()).isEqualTo(303);
     assertThat(get("/console/apps", s[0]).statusCode()).isEqualTo(303);
     assertThat(get("/console/apps", other[0]).statusCode()).isEqualTo(303);
@@ -277,7 +286,14 @@ class ConsoleSecurityTest {
             "/console/account/password",
             s[0],
             Map.of(
-                "csrf", s[1], "current", OperatorFixture.PASSWORD, "password", next, "again", next));
+                "csrf",
+                s[1],
+                "current",
+                OperatorFixture.PASSWORD,
+                "password",
+                next,
+                "again",
+                next));
     assertThat(ok.statusCode()).isEqualTo(303);
     String renewed = cookie(ok, ConsoleHandler.SESSION_COOKIE);
     assertThat(get("/console/account", renewed).statusCode()).isEqualTo(200);

@@ -25,7 +25,7 @@
           pre.textContent = text.length ? text : "(no output yet)";
           if (atBottom) pre.scrollTop = pre.scrollHeight;
         }
-        state.textContent = "live, updated " + new Date().toLocaleTimeString();
+        state.textContent = "live, updated " + new Date().toISOString().slice(11, 19) + " UTC";
       } catch (e) {
         state.textContent = "cannot reach the operator";
       }

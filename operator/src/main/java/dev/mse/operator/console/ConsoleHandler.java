@@ -454,36 +454,16 @@ final class ConsoleHandler extends Handler.Abstract {
         problem = "The enclave did not answer (" + e.getMessage() + ").";
       }
     }
-    String code = view == null ? null : view.codeSha256();
     String port = config.proxyPort() == 443 ? "" : ":" + config.proxyPort();
-    String verify = null;
-    String note;
-    String sim = evidence.simulation() ? " --allow-simulation" : "";
     String enclaveDomain = AppRouteTable.enclaveDomain(app.id(), config.appsDomain());
-    if (app.sslOrigin() == SslOrigin.OPERATOR) {
-      note =
-          "TLS of this app ends at the operator's proxy (--untrusted-ssl): its users cannot verify"
-              + " the enclave through its address.";
-    } else if (code == null) {
-      note =
-          "The command appears once the enclave has its code key (provisioned by the owner's"
-              + " deploy): the code digest it checks is then in the enclave's evidence.";
-    } else {
-      verify =
-          "mse cloud verify "
-              + app.domain()
-              + port
-              + " --fingerprint "
-              + code
-              + (app.sslOrigin() == SslOrigin.OWNER ? " --enclave " + enclaveDomain + port : "")
-              + sim;
-      note =
-          "Users run this before trusting the app: it checks the enclave's fresh evidence and"
-              + " writes the verified certificate to cert.pem."
-              + (evidence.simulation()
-                  ? " --allow-simulation is there because this operator runs a simulated TEE."
-                  : "");
-    }
+    VerifyAdvice advice =
+        VerifyAdvice.of(
+            app.sslOrigin(),
+            app.domain(),
+            enclaveDomain,
+            config.proxyPort(),
+            Optional.ofNullable(view).map(EvidenceView::codeSha256),
+            evidence.simulation());
     return pages.render(
         200,
         "app",
@@ -496,8 +476,8 @@ final class ConsoleHandler extends Handler.Abstract {
             history,
             view,
             problem,
-            verify,
-            note,
+            advice.command().orElse(null),
+            advice.note(),
             app.status().isLive() || app.status() == AppStatus.ON_ERROR));
   }
 

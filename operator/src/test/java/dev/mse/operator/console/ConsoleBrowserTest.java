@@ -265,6 +265,8 @@ class ConsoleBrowserTest {
       p.screenshot(
           new Page.ScreenshotOptions().setPath(SHOTS.resolve("app-phone.png")).setFullPage(true));
       p.navigate(url("/console/apps"));
+      assertThat(p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+          .isEqualTo(true);
       p.screenshot(
           new Page.ScreenshotOptions().setPath(SHOTS.resolve("apps-phone.png")).setFullPage(true));
     } finally {

@@ -269,6 +269,17 @@ class ConsoleSecurityTest {
   }
 
   @Test
+  void signingOutEndsTheSessionAndNeedsTheFormToken() throws Exception {
+    String[] s = signIn();
+    assertThat(post("/console/logout", s[0], Map.of()).statusCode()).isEqualTo(403);
+    assertThat(get("/console/apps", s[0]).statusCode()).isEqualTo(200);
+    HttpResponse<String> out = post("/console/logout", s[0], Map.of("csrf", s[1]));
+    assertThat(out.statusCode()).isEqualTo(303);
+    assertThat(setCookie(out, ConsoleHandler.SESSION_COOKIE)).contains("Max-Age=0");
+    assertThat(get("/console/apps", s[0]).statusCode()).isEqualTo(303);
+  }
+
+  @Test
   void aPasswordChangeNeedsTheCurrentOneAndSignsOtherSessionsOut() throws Exception {
     String[] s = signIn();
     String[] other = signIn();

@@ -458,6 +458,7 @@ final class ConsoleHandler extends Handler.Abstract {
     String enclaveDomain = AppRouteTable.enclaveDomain(app.id(), config.appsDomain());
     VerifyAdvice advice =
         VerifyAdvice.of(
+            app.status().isLive(),
             app.sslOrigin(),
             app.domain(),
             enclaveDomain,

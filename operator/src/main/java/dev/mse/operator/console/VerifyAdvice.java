@@ -13,17 +13,23 @@ import java.util.Optional;
 record VerifyAdvice(Optional<String> command, String note) {
 
   /**
+   * @param live whether the app holds a node (spawning, initializing or running)
    * @param codeSha256 the code digest in the enclave's verified evidence (present once the owner
    *     provisioned its key)
    * @param simulation the operator's nodes run in the simulated TEE (users must accept it)
    */
   static VerifyAdvice of(
+      boolean live,
       SslOrigin origin,
       String domain,
       String enclaveDomain,
       int proxyPort,
       Optional<String> codeSha256,
       boolean simulation) {
+    if (!live) {
+      return new VerifyAdvice(
+          Optional.empty(), "The app no longer runs: there is no enclave to verify.");
+    }
     if (origin == SslOrigin.OPERATOR) {
       return new VerifyAdvice(
           Optional.empty(),

@@ -323,7 +323,17 @@ class ConsoleBrowserTest {
                     .setHas(
                         page.getByRole(
                             AriaRole.HEADING, new Page.GetByRoleOptions().setName("default"))));
-    assertThat(def.locator("tbody")).containsText("1");
+    Locator offer =
+        def.locator("tbody tr")
+            .filter(
+                new Locator.FilterOptions()
+                    .setHas(
+                        page.getByRole(
+                            AriaRole.CELL,
+                            new Page.GetByRoleOptions()
+                                .setName(operator.config().defaultHardware())
+                                .setExact(true))));
+    assertThat(offer.locator("td").nth(1)).hasText("1");
     shot("projects");
 
     page.navigate(url("/console/hardware"));
@@ -348,6 +358,8 @@ class ConsoleBrowserTest {
     page.waitForURL("**/console/apps/" + appId);
     assertThat(page.locator("h1 .status")).hasText("stopped");
     assertThat(page.locator(".history")).containsText("stopped");
+    assertThat(page.locator("#verify-h ~ p")).containsText("no longer runs");
+    assertThat(page.locator("#evidence-h ~ p")).containsText("its enclave is gone");
     assertThat(status()).isEqualTo("stopped");
     shot("app-stopped");
   }

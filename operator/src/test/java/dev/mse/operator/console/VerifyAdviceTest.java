@@ -16,17 +16,18 @@ class VerifyAdviceTest {
   @Test
   void zeroTrustAppsGetTheExactCommandWithThePortWhenItIsNot443() {
     VerifyAdvice a =
-        VerifyAdvice.of(SslOrigin.SELF, DOMAIN, ENCLAVE, 8443, Optional.of(CODE), false);
+        VerifyAdvice.of(true, SslOrigin.SELF, DOMAIN, ENCLAVE, 8443, Optional.of(CODE), false);
     assertThat(a.command()).contains("mse cloud verify " + DOMAIN + ":8443 --fingerprint " + CODE);
     assertThat(
-            VerifyAdvice.of(SslOrigin.SELF, DOMAIN, ENCLAVE, 443, Optional.of(CODE), false)
+            VerifyAdvice.of(true, SslOrigin.SELF, DOMAIN, ENCLAVE, 443, Optional.of(CODE), false)
                 .command())
         .contains("mse cloud verify " + DOMAIN + " --fingerprint " + CODE);
   }
 
   @Test
   void aSimulatedTeeMustBeAcceptedOnPurpose() {
-    VerifyAdvice a = VerifyAdvice.of(SslOrigin.SELF, DOMAIN, ENCLAVE, 443, Optional.of(CODE), true);
+    VerifyAdvice a =
+        VerifyAdvice.of(true, SslOrigin.SELF, DOMAIN, ENCLAVE, 443, Optional.of(CODE), true);
     assertThat(a.command().orElseThrow()).endsWith(" --allow-simulation");
     assertThat(a.note()).contains("simulated TEE");
   }
@@ -34,20 +35,29 @@ class VerifyAdviceTest {
   @Test
   void aCustomDomainNamesTheEnclave() {
     VerifyAdvice a =
-        VerifyAdvice.of(SslOrigin.OWNER, "app.example.com", ENCLAVE, 443, Optional.of(CODE), false);
+        VerifyAdvice.of(
+            true, SslOrigin.OWNER, "app.example.com", ENCLAVE, 443, Optional.of(CODE), false);
     assertThat(a.command())
         .contains(
             "mse cloud verify app.example.com --fingerprint " + CODE + " --enclave " + ENCLAVE);
   }
 
   @Test
+  void aStoppedAppHasNothingToVerify() {
+    VerifyAdvice a =
+        VerifyAdvice.of(false, SslOrigin.SELF, DOMAIN, ENCLAVE, 443, Optional.of(CODE), false);
+    assertThat(a.command()).isEmpty();
+    assertThat(a.note()).contains("no longer runs");
+  }
+
+  @Test
   void noCommandBeforeProvisioningNorWhenTlsEndsAtTheOperator() {
     assertThat(
-            VerifyAdvice.of(SslOrigin.SELF, DOMAIN, ENCLAVE, 443, Optional.empty(), false)
+            VerifyAdvice.of(true, SslOrigin.SELF, DOMAIN, ENCLAVE, 443, Optional.empty(), false)
                 .command())
         .isEmpty();
     VerifyAdvice operator =
-        VerifyAdvice.of(SslOrigin.OPERATOR, DOMAIN, ENCLAVE, 443, Optional.of(CODE), false);
+        VerifyAdvice.of(true, SslOrigin.OPERATOR, DOMAIN, ENCLAVE, 443, Optional.of(CODE), false);
     assertThat(operator.command()).isEmpty();
     assertThat(operator.note()).contains("--untrusted-ssl");
   }

@@ -242,6 +242,25 @@ public final class AccountService {
         OperatorException.Kind.TOO_MANY_REQUESTS, "too_many_requests", message);
   }
 
+  /**
+   * Changes the password of a signed-in account after checking its current one (throttled like a
+   * sign-in); false when the current password is wrong.
+   */
+  public boolean changePassword(String source, Account account, String current, String next)
+      throws OperatorException {
+    checkPassword(next);
+    if (authenticate(source, account.email(), current).isEmpty()) {
+      return false;
+    }
+    String hash = onHashingPool(() -> hasher.hash(next));
+    db.inTransaction(
+        c -> {
+          AccountTable.setPasswordHash(c, account.id(), hash);
+          return null;
+        });
+    return true;
+  }
+
   public Optional<Account> account(UUID id) {
     return db.read(c -> AccountTable.byId(c, id));
   }

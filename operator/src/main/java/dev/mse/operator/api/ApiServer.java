@@ -6,11 +6,13 @@ import dev.mse.operator.account.OAuthLogin;
 import dev.mse.operator.account.ProjectService;
 import dev.mse.operator.apps.AppService;
 import dev.mse.operator.apps.HardwareCatalog;
+import dev.mse.operator.console.Console;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -29,12 +31,15 @@ public final class ApiServer implements AutoCloseable {
   private final ServerConnector connector;
   private final boolean tls;
   private final ApiHandler handler;
+  private final Console console;
 
-  private ApiServer(Server server, ServerConnector connector, boolean tls, ApiHandler handler) {
+  private ApiServer(
+      Server server, ServerConnector connector, boolean tls, ApiHandler handler, Console console) {
     this.server = server;
     this.connector = connector;
     this.tls = tls;
     this.handler = handler;
+    this.console = console;
   }
 
   /**
@@ -86,11 +91,18 @@ public final class ApiServer implements AutoCloseable {
     connector.setPort(config.apiPort());
     connector.setIdleTimeout(60_000);
     server.addConnector(connector);
-    server.setHandler(handler);
+    // the web console answers / and /console/…; every other path goes to the API's router
+    Console console = new Console(config, accounts, projects, hardware, apps, clock);
+    server.setHandler(new Handler.Sequence(console.handler(), handler));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(5_000);
-    server.start();
-    return new ApiServer(server, connector, config.apiTls().isPresent(), handler);
+    try {
+      server.start();
+    } catch (Exception e) {
+      console.close();
+      throw e;
+    }
+    return new ApiServer(server, connector, config.apiTls().isPresent(), handler, console);
   }
 
   static List<Endpoint> endpoints(
@@ -127,6 +139,10 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    server.stop();
+    try {
+      server.stop();
+    } finally {
+      console.close();
+    }
   }
 }

@@ -524,7 +524,32 @@ public final class AppService {
   }
 
   public AppMetrics metrics(UUID accountId, UUID appId) throws OperatorException {
-    AppRecord app = get(accountId, appId);
+    return metricsOf(get(accountId, appId));
+  }
+
+  /** Every live app's counters now, by app id (the web console records them over time). */
+  public java.util.Map<UUID, AppMetrics> liveMetrics() {
+    java.util.Map<UUID, AppMetrics> all = new java.util.LinkedHashMap<>();
+    for (AppRecord app : db.read(AppTable::live)) {
+      all.put(app.id(), metricsOf(app));
+    }
+    return all;
+  }
+
+  /** Where the node of a live app listens (the web console asks its enclave for evidence). */
+  public Optional<dev.mse.operator.node.NodeAddress> nodeAddress(AppRecord app) {
+    return app.status().isLive() ? nodes.address(app.id()) : Optional.empty();
+  }
+
+  /**
+   * The TEE the operator's nodes run in ({@code simulation}, {@code gramine-sgx} or {@code tsm}).
+   */
+  public String tee() {
+    return nodes.tee();
+  }
+
+  private AppMetrics metricsOf(AppRecord app) {
+    UUID appId = app.id();
     NodeMetrics node = app.status().isLive() ? nodes.metrics(appId) : NodeMetrics.NONE;
     AppTraffic.Snapshot proxy = traffic.snapshot(appId);
     return new AppMetrics(

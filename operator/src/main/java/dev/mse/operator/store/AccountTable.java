@@ -23,6 +23,10 @@ public final class AccountTable {
         a.createdAt());
   }
 
+  public static void setPasswordHash(Connection c, UUID id, String passwordHash) {
+    Jdbc.update(c, "UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, id);
+  }
+
   /** Locks the account's row until the transaction ends (to serialize its limits' checks). */
   public static void lock(Connection c, UUID id) {
     Jdbc.one(c, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", rs -> Jdbc.uuid(rs, "id"), id);

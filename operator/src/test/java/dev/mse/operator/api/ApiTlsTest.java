@@ -100,6 +100,15 @@ class ApiTlsTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"apps_domain\":\"mse.localhost\"");
+    // under TLS the console's cookies are Secure: a browser never sends them in clear
+    HttpResponse<String> login =
+        client.send(
+            HttpRequest.newBuilder(fx.operator.apiUri().resolve("/console/login")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(login.headers().allValues("Set-Cookie"))
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c).contains("; Secure").contains("HttpOnly"));
   }
 
   @Test

@@ -1,0 +1,60 @@
+package dev.mse.operator.console;
+
+import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.account.AccountService;
+import dev.mse.operator.account.ProjectService;
+import dev.mse.operator.apps.AppService;
+import dev.mse.operator.apps.HardwareCatalog;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import java.time.Clock;
+import org.eclipse.jetty.server.Handler;
+
+/**
+ * The operator's web console: server-rendered pages (jte templates compiled at build time) under
+ * {@code /console/}, signed in with an account's email and password, beside the API on the same
+ * server. It only calls the services the API calls, so a person can do in a browser what the CLI
+ * does with a token, with the same checks.
+ */
+public final class Console implements AutoCloseable {
+  private final ConsoleHandler handler;
+  private final MetricsHistory metrics;
+
+  public Console(
+      OperatorConfig config,
+      AccountService accounts,
+      ProjectService projects,
+      HardwareCatalog hardware,
+      AppService apps,
+      Clock clock) {
+    this.metrics = new MetricsHistory(apps, clock, MetricsHistory.DEFAULT_PERIOD);
+    TemplateEngine templates =
+        TemplateEngine.createPrecompiled(
+            null,
+            ContentType.Html,
+            Console.class.getClassLoader(),
+            "dev.mse.operator.console.pages");
+    this.handler =
+        new ConsoleHandler(
+            config,
+            accounts,
+            projects,
+            hardware,
+            apps,
+            new ConsoleSessions(clock),
+            metrics,
+            new EvidenceProbe(clock, apps.tee()),
+            new ConsolePages(templates),
+            clock);
+  }
+
+  /** Answers {@code /} and {@code /console/…}; declines every other path. */
+  public Handler handler() {
+    return handler;
+  }
+
+  @Override
+  public void close() {
+    metrics.close();
+  }
+}

@@ -587,7 +587,7 @@ public final class AppService {
           AppLogTable.save(c, appId, tail, now);
           return null;
         });
-    deleteQuietly(packages.resolve(appId + ".tar"));
+    deletePackage(appId);
     refreshRoutes();
     coordination.changed();
   }
@@ -622,7 +622,7 @@ public final class AppService {
                 return null;
               });
           // a failed app never runs again: its package goes (the node removed its own files)
-          deleteQuietly(packages.resolve(appId + ".tar"));
+          deletePackage(appId);
         }
         case STOPPED -> {
           String tail = safeLogTail(appId);
@@ -791,6 +791,21 @@ public final class AppService {
       return new AppTable.Position(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), id);
     } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
       throw bad;
+    }
+  }
+
+  /**
+   * Removes an ended app's package: from this instance's package directory, and, one of several,
+   * from wherever the instance that took the deployment put it (the path in its row).
+   */
+  private void deletePackage(UUID appId) {
+    deleteQuietly(packages.resolve(appId + PACKAGE_SUFFIX));
+    if (coordination.shared()) {
+      try {
+        db.read(c -> AppTable.byId(c, appId)).ifPresent(a -> deleteQuietly(a.packagePath()));
+      } catch (RuntimeException e) {
+        LOG.warn("app {}: cannot find its package: {}", appId, e.getMessage());
+      }
     }
   }
 

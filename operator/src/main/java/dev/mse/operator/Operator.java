@@ -12,6 +12,7 @@ import dev.mse.operator.apps.AppTraffic;
 import dev.mse.operator.apps.HardwareCatalog;
 import dev.mse.operator.apps.NodeEvents;
 import dev.mse.operator.apps.StartupReconciliation;
+import dev.mse.operator.cluster.ClusterMember;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.SharedUserPolicy;
@@ -54,6 +55,9 @@ public final class Operator implements AutoCloseable {
   /** How often expired apps are stopped and old logs purged. */
   public static final Duration EXPIRY_PERIOD = Duration.ofSeconds(30);
 
+  /** How often the proxy's counters are added to the database. */
+  public static final Duration TRAFFIC_FLUSH_PERIOD = Duration.ofSeconds(10);
+
   private final OperatorConfig config;
   private final Database db;
   private final NodeProvider nodes;
@@ -65,6 +69,7 @@ public final class Operator implements AutoCloseable {
   private final ApiServer api;
   private final Optional<AdminChannel> admin;
   private final ScheduledExecutorService expiry;
+  private final Optional<ClusterMember> cluster;
 
   private Operator(
       OperatorConfig config,
@@ -77,7 +82,8 @@ public final class Operator implements AutoCloseable {
       AppTraffic traffic,
       ApiServer api,
       Optional<AdminChannel> admin,
-      ScheduledExecutorService expiry) {
+      ScheduledExecutorService expiry,
+      Optional<ClusterMember> cluster) {
     this.config = config;
     this.db = db;
     this.nodes = nodes;
@@ -89,6 +95,7 @@ public final class Operator implements AutoCloseable {
     this.api = api;
     this.admin = admin;
     this.expiry = expiry;
+    this.cluster = cluster;
   }
 
   /**
@@ -116,6 +123,10 @@ public final class Operator implements AutoCloseable {
     if (SharedUserPolicy.singleTenant(config)) {
       LOG.warn(SharedUserPolicy.MESSAGE);
     }
+    if (config.cluster().enabled() && !config.jdbcUrl().startsWith("jdbc:postgresql:")) {
+      throw new OperatorConfigException(
+          "[cluster] enabled needs PostgreSQL (database_url): the instances share its database");
+    }
     // first: an operator already serving this data directory answers here, and this one stops
     Optional<AdminChannel> admin = AdminChannel.bind(config.dataDir());
     Database db;
@@ -127,6 +138,7 @@ public final class Operator implements AutoCloseable {
     }
     NodeProvider nodes = null;
     ScheduledExecutorService expiry = null;
+    Optional<ClusterMember> member = Optional.empty();
     try {
       HardwareCatalog hardware = new HardwareCatalog(db);
       hardware.sync(config);
@@ -136,32 +148,61 @@ public final class Operator implements AutoCloseable {
       NodeEvents events = new NodeEvents();
       nodes = nodeProviders.apply(events);
       AppRouteTable routes = new AppRouteTable(config.appsDomain());
-      AppTraffic traffic = new AppTraffic();
+      AppTraffic traffic = new AppTraffic(db);
       AppService apps = new AppService(db, config, projects, nodes, events, routes, traffic, clock);
-      new StartupReconciliation(db, nodes, apps).run();
+      StartupReconciliation reconciliation = new StartupReconciliation(db, nodes, apps);
+      if (config.cluster().enabled()) {
+        // this data directory is this instance's; the nodes are the leader's, on election
+        reconciliation.runFiles();
+        member =
+            Optional.of(
+                new ClusterMember(
+                    config.jdbcUrl(),
+                    instanceName(config),
+                    db,
+                    apps,
+                    nodes,
+                    reconciliation,
+                    EXPIRY_PERIOD));
+        apps.coordinateWith(member.get());
+      } else {
+        reconciliation.run();
+      }
       // H2 and the services made their files with the process's umask: none is for anyone else
       DataDirectory.tighten(config.dataDir());
-      apps.resumeAll();
+      if (member.isEmpty()) {
+        apps.resumeAll();
+      }
       ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps, clock);
       admin.ifPresent(a -> a.serve(new AdminCommands(accounts)));
       expiry =
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().name("operator-expiry").daemon().unstarted(r));
+      if (member.isEmpty()) {
+        // one of several: the leader runs it (ClusterMember)
+        expiry.scheduleWithFixedDelay(
+            () -> {
+              try {
+                apps.enforceExpiry();
+              } catch (RuntimeException e) {
+                LOG.warn("expiry check failed: {}", e.getMessage());
+              }
+            },
+            0,
+            EXPIRY_PERIOD.toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
       expiry.scheduleWithFixedDelay(
-          () -> {
-            try {
-              apps.enforceExpiry();
-            } catch (RuntimeException e) {
-              LOG.warn("expiry check failed: {}", e.getMessage());
-            }
-          },
-          0,
-          EXPIRY_PERIOD.toMillis(),
+          traffic::flush,
+          TRAFFIC_FLUSH_PERIOD.toMillis(),
+          TRAFFIC_FLUSH_PERIOD.toMillis(),
           TimeUnit.MILLISECONDS);
+      member.ifPresent(ClusterMember::start);
       LOG.info("operator API on {}", api.uri());
       return new Operator(
-          config, db, nodes, accounts, projects, apps, routes, traffic, api, admin, expiry);
+          config, db, nodes, accounts, projects, apps, routes, traffic, api, admin, expiry, member);
     } catch (Exception | Error e) {
+      member.ifPresent(ClusterMember::close);
       if (expiry != null) {
         expiry.shutdownNow();
       }
@@ -172,6 +213,24 @@ public final class Operator implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /** This instance in the lease row: host, process and API port. */
+  private static String instanceName(OperatorConfig config) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host + ":" + ProcessHandle.current().pid() + ":" + config.apiPort();
+  }
+
+  /**
+   * Whether this instance runs the background work now: alone, always; one of several, as leader.
+   */
+  public boolean leads() {
+    return cluster.map(ClusterMember::leads).orElse(true);
   }
 
   /**
@@ -258,7 +317,10 @@ public final class Operator implements AutoCloseable {
    */
   @Override
   public void close() throws Exception {
+    // first: another instance takes over while this one closes
+    cluster.ifPresent(ClusterMember::close);
     expiry.shutdownNow();
+    traffic.flush();
     admin.ifPresent(AdminChannel::close);
     try {
       api.close();

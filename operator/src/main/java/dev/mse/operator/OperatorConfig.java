@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param domainTrustAnchors a PEM file of the CA certificates a custom domain's certificate must
  *     chain to; empty: the JDK's {@code cacerts}
  * @param isolation how the local runtimes are kept apart ({@code [isolation]})
+ * @param cluster whether several instances share the database ({@code [cluster]})
  */
 public record OperatorConfig(
     Path dataDir,
@@ -48,7 +49,8 @@ public record OperatorConfig(
     ProxyLimits proxyLimits,
     Limits limits,
     Optional<Path> domainTrustAnchors,
-    Isolation isolation) {
+    Isolation isolation,
+    Cluster cluster) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -188,6 +190,7 @@ public record OperatorConfig(
     Objects.requireNonNull(proxyLimits, "proxyLimits");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(isolation, "isolation");
+    Objects.requireNonNull(cluster, "cluster");
     hardware = List.copyOf(hardware);
     if (hardware.isEmpty()) {
       throw new IllegalArgumentException("the operator needs at least one hardware offer");
@@ -226,7 +229,8 @@ public record OperatorConfig(
         ProxyLimits.DEFAULT,
         Limits.DEFAULTS,
         Optional.empty(),
-        Isolation.defaults());
+        Isolation.defaults(),
+        Cluster.SINGLE);
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -279,6 +283,31 @@ public record OperatorConfig(
   }
 
   /** A builder holding this configuration, to change some of it by name. */
+  public OperatorConfig withCluster(Cluster value) {
+    return toBuilder().cluster(value).build();
+  }
+
+  /**
+   * Whether this instance is one of several sharing one PostgreSQL ({@code [cluster]}). Declared,
+   * not detected: an instance that guessed wrongly that it is alone would run the background work
+   * beside a leader.
+   *
+   * @param enabled several instances share the database: background work runs on the leader only
+   * @param sharedHost every instance runs on this one host with the same {@code [isolation]
+   *     nodes_dir}, so the {@code local} provider's nodes are the leader's processes on it (tests
+   *     and demos; a cluster of hosts needs the {@code kubernetes} provider)
+   */
+  public record Cluster(boolean enabled, boolean sharedHost) {
+    /** One instance alone: today's behaviour. */
+    public static final Cluster SINGLE = new Cluster(false, false);
+
+    public Cluster {
+      if (sharedHost && !enabled) {
+        throw new IllegalArgumentException("[cluster] shared_host needs enabled = true");
+      }
+    }
+  }
+
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -305,6 +334,7 @@ public record OperatorConfig(
     private Limits limits;
     private Optional<Path> domainTrustAnchors;
     private Isolation isolation;
+    private Cluster cluster;
 
     private Builder(OperatorConfig c) {
       dataDir = c.dataDir;
@@ -324,6 +354,7 @@ public record OperatorConfig(
       limits = c.limits;
       domainTrustAnchors = c.domainTrustAnchors;
       isolation = c.isolation;
+      cluster = c.cluster;
     }
 
     public Builder databaseUrl(String url) {
@@ -394,6 +425,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder cluster(Cluster value) {
+      cluster = value;
+      return this;
+    }
+
     public OperatorConfig build() {
       return new OperatorConfig(
           dataDir,
@@ -412,7 +448,8 @@ public record OperatorConfig(
           proxyLimits,
           limits,
           domainTrustAnchors,
-          isolation);
+          isolation,
+          cluster);
     }
   }
 }

@@ -64,6 +64,9 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * allow_shared_user = false               # true: several accounts although runtimes share a user
  * nodes_dir = "/var/lib/mse-nodes"        # default: data_dir/nodes
  * log_max_bytes = 10485760                # runtime.log is rotated to runtime.log.1 beyond this
+ * [cluster]                               # several instances on one PostgreSQL (docs/operator.md)
+ * enabled = false                         # true: background work on the leader only
+ * shared_host = false                     # local provider: every instance on this host, one nodes_dir
  * </pre>
  */
 public final class OperatorConfigParser {
@@ -82,7 +85,8 @@ public final class OperatorConfigParser {
           "hardware",
           "limits",
           "custom_domains",
-          "isolation");
+          "isolation",
+          "cluster");
   private static final Map<String, Set<String>> TABLES =
       Map.of(
           "api",
@@ -110,6 +114,7 @@ public final class OperatorConfigParser {
                   "logins_per_source_per_minute",
                   "token_lifetime_days"),
           "custom_domains", Set.of("trust_anchors"),
+          "cluster", Set.of("enabled", "shared_host"),
           "isolation",
               Set.of(
                   "per_app_users",
@@ -193,7 +198,10 @@ public final class OperatorConfigParser {
                   .map(Duration::ofDays)
                   .orElse(dl.tokenLifetime())),
           text(root.path("custom_domains"), "trust_anchors").map(f -> base.resolve(f).normalize()),
-          isolation(root.path("isolation"), base));
+          isolation(root.path("isolation"), base),
+          new OperatorConfig.Cluster(
+              bool(root.path("cluster"), "enabled").orElse(false),
+              bool(root.path("cluster"), "shared_host").orElse(false)));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }

@@ -52,7 +52,9 @@ final class ServeCommand implements Callable<Integer> {
           LocalOperator.start(new LocalOperator.Settings(config, options.runtimeDir(), kind));
     } catch (java.net.BindException e) {
       throw new UserError("a port is busy: " + e.getMessage() + " (--api-port, --proxy-port)", e);
-    } catch (EmptyDatabaseException | AdminChannel.AnotherOperatorException e) {
+    } catch (EmptyDatabaseException
+        | AdminChannel.AnotherOperatorException
+        | dev.mse.operator.OperatorConfigException e) {
       throw new UserError(e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);

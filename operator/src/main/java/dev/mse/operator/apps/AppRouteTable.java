@@ -3,7 +3,6 @@ package dev.mse.operator.apps;
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.operator.node.NodeAddress;
-import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.proxy.Route;
 import dev.mse.operator.proxy.RouteTable;
 import dev.mse.operator.store.AppRecord;
@@ -14,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The proxy's routes, answered from memory and rebuilt from the database on every status change.
@@ -42,13 +43,13 @@ public final class AppRouteTable implements RouteTable {
   }
 
   /** Replaces the routes with those of {@code liveApps}. */
-  void rebuild(List<AppRecord> liveApps, NodeProvider nodes) {
+  void rebuild(List<AppRecord> liveApps, Function<UUID, Optional<NodeAddress>> nodes) {
     Map<String, Route> next = new HashMap<>();
     for (AppRecord app : liveApps) {
       if (app.status() != AppStatus.INITIALIZING && app.status() != AppStatus.RUNNING) {
         continue;
       }
-      Optional<NodeAddress> node = nodes.address(app.id());
+      Optional<NodeAddress> node = nodes.apply(app.id());
       if (node.isEmpty()) {
         continue;
       }

@@ -6,6 +6,7 @@ import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorException;
 import dev.mse.operator.account.ProjectService;
+import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.NodeSpec;
@@ -20,6 +21,7 @@ import dev.mse.operator.store.AppTable;
 import dev.mse.operator.store.Database;
 import dev.mse.operator.store.HardwareOffer;
 import dev.mse.operator.store.HardwareTable;
+import dev.mse.operator.store.NodeAddressTable;
 import dev.mse.operator.store.Project;
 import dev.mse.operator.store.ProjectTable;
 import dev.mse.operator.store.Quota;
@@ -47,6 +49,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,6 +85,10 @@ public final class AppService {
   private final Path packages;
   private final Path uploads;
   private final CustomDomainCheck customDomains;
+  private volatile Coordination coordination = Coordination.ALONE;
+
+  /** The nodes this instance started or re-attached to as the leader of several instances. */
+  private final java.util.Set<UUID> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public AppService(
       Database db,
@@ -110,6 +117,14 @@ public final class AppService {
       throw new UncheckedIOException("cannot create " + packages, e);
     }
     events.attach(this);
+  }
+
+  /**
+   * Makes this service one of several instances on one database (before it serves anything): from
+   * then on nodes are started, stopped and watched by the leader only ({@link #adoptNodes}).
+   */
+  public void coordinateWith(Coordination value) {
+    this.coordination = value;
   }
 
   /** Where uploads are streamed before they are checked (same file system as the packages). */
@@ -258,6 +273,11 @@ public final class AppService {
       throw e;
     }
     LOG.info("app {} ({}) deployed in project {}", id, app.name(), project.id());
+    if (coordination.shared()) {
+      // the leader starts its node: one path, whichever instance took the deployment
+      coordination.changed();
+      return db.read(c -> AppTable.byId(c, id)).orElse(app);
+    }
     try {
       nodes.start(spec(app, hardware));
     } catch (RuntimeException e) {
@@ -488,9 +508,11 @@ public final class AppService {
   public AppRecord stop(UUID accountId, UUID appId) throws OperatorException {
     AppRecord app = get(accountId, appId);
     if (app.status().isLive()) {
-      stopNode(app.id());
+      stopNode(app.id(), false);
     } else if (app.status() == AppStatus.ON_ERROR) {
-      cleanUpNode(app.id());
+      if (coordination.runsNodes()) {
+        cleanUpNode(app.id());
+      }
       db.read(c -> AppTable.markFailedStopped(c, appId));
     }
     return get(accountId, appId);
@@ -564,23 +586,35 @@ public final class AppService {
         node.directMaxBytes());
   }
 
-  /** Stops the node, saves its output and marks the app stopped. */
-  private void stopNode(UUID appId) {
-    try {
-      nodes.stop(appId);
-    } catch (RuntimeException e) {
-      LOG.warn("app {}: stopping the node failed: {}", appId, e.getMessage());
+  /**
+   * Stops the node, saves its output and marks the app stopped. An instance that does not run the
+   * nodes only marks it: the leader stops the node when it learns of it ({@link #adoptNodes}).
+   *
+   * @param leaderOnly the lease's work (expiry), fenced
+   */
+  private void stopNode(UUID appId, boolean leaderOnly) {
+    if (coordination.runsNodes()) {
+      try {
+        nodes.stop(appId);
+      } catch (RuntimeException e) {
+        LOG.warn("app {}: stopping the node failed: {}", appId, e.getMessage());
+      }
+      // still attached: adoptNodes forgets it once the row says stopped, never resumes it before
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     String tail = safeLogTail(appId);
     db.inTransaction(
         c -> {
+          if (leaderOnly) {
+            coordination.fence(c);
+          }
           AppTable.markStopped(c, appId, now);
           AppLogTable.save(c, appId, tail, now);
           return null;
         });
-    deleteQuietly(packages.resolve(appId + ".tar"));
+    deletePackage(appId);
     refreshRoutes();
+    coordination.changed();
   }
 
   /** Status updates from the node provider. */
@@ -589,25 +623,37 @@ public final class AppService {
     try {
       switch (state) {
         case SPAWNING -> {}
-        case WAITING -> db.read(c -> AppTable.markInitializing(c, appId));
-        case RUNNING -> db.read(c -> AppTable.markRunning(c, appId, now));
+        case WAITING ->
+            leaderWrite(
+                c -> {
+                  recordAddress(c, appId);
+                  return AppTable.markInitializing(c, appId);
+                });
+        case RUNNING ->
+            leaderWrite(
+                c -> {
+                  recordAddress(c, appId);
+                  return AppTable.markRunning(c, appId, now);
+                });
         case FAILED -> {
           String why = failure.orElse("the node failed");
           String tail = safeLogTail(appId);
           db.inTransaction(
               c -> {
+                coordination.fence(c);
                 if (AppTable.markFailed(c, appId, truncate(why, 4000), now)) {
                   AppLogTable.save(c, appId, tail, now);
                 }
                 return null;
               });
           // a failed app never runs again: its package goes (the node removed its own files)
-          deleteQuietly(packages.resolve(appId + ".tar"));
+          deletePackage(appId);
         }
         case STOPPED -> {
           String tail = safeLogTail(appId);
           db.inTransaction(
               c -> {
+                coordination.fence(c);
                 if (AppTable.markStopped(c, appId, now)) {
                   AppLogTable.save(c, appId, tail, now);
                 }
@@ -620,26 +666,88 @@ public final class AppService {
       LOG.warn("app {}: cannot record node state {}: {}", appId, state, e.getMessage());
     }
     refreshRoutes();
+    coordination.changed();
+  }
+
+  /**
+   * A write of the node's life cycle: alone, as it always was (auto-commit); one of several, in a
+   * transaction fenced by the lease.
+   */
+  private <T> T leaderWrite(Database.Work<T, RuntimeException> work) {
+    if (!coordination.shared()) {
+      return db.read(work);
+    }
+    return db.inTransaction(
+        c -> {
+          coordination.fence(c);
+          return work.run(c);
+        });
+  }
+
+  /** Where the node listens, for the proxies of the other instances. */
+  private void recordAddress(Connection c, UUID appId) {
+    if (coordination.shared()) {
+      nodes.address(appId).ifPresent(a -> NodeAddressTable.put(c, appId, a));
+    }
   }
 
   /** After an operator restart: every live app's node is resumed. */
   public void resumeAll() {
     List<AppRecord> live = db.read(AppTable::live);
     for (AppRecord app : live) {
-      Optional<HardwareOffer> hw = db.read(c -> HardwareTable.byName(c, app.hardware()));
-      if (hw.isEmpty() || !Files.isRegularFile(app.packagePath())) {
-        nodeStateChanged(
-            app.id(), NodeState.FAILED, Optional.of("the package or hardware offer is gone"));
-        continue;
-      }
-      try {
-        nodes.resume(spec(app, hw.get()));
-      } catch (RuntimeException e) {
-        LOG.warn("app {}: resume failed: {}", app.id(), e.getMessage());
-        nodeStateChanged(app.id(), NodeState.FAILED, Optional.of("the node could not be resumed"));
-      }
+      resume(app);
     }
     refreshRoutes();
+  }
+
+  private void resume(AppRecord app) {
+    Optional<HardwareOffer> hw = db.read(c -> HardwareTable.byName(c, app.hardware()));
+    if (hw.isEmpty() || !Files.isRegularFile(app.packagePath())) {
+      nodeStateChanged(
+          app.id(), NodeState.FAILED, Optional.of("the package or hardware offer is gone"));
+      return;
+    }
+    try {
+      nodes.resume(spec(app, hw.get()));
+    } catch (RuntimeException e) {
+      LOG.warn("app {}: resume failed: {}", app.id(), e.getMessage());
+      nodeStateChanged(app.id(), NodeState.FAILED, Optional.of("the node could not be resumed"));
+    }
+  }
+
+  /**
+   * The leader of several instances makes its nodes follow the database: it starts (or re-attaches
+   * to) the node of every live app it does not watch yet, whichever instance took its deployment,
+   * and stops the nodes of apps stopped through another instance. Run on election, on every change
+   * another instance announces, and periodically.
+   */
+  public synchronized void adoptNodes() {
+    List<AppRecord> live = db.read(AppTable::live);
+    java.util.Set<UUID> liveIds = new java.util.HashSet<>();
+    for (AppRecord app : live) {
+      liveIds.add(app.id());
+      if (attached.add(app.id())) {
+        LOG.info("app {}: the leader takes its node", app.id());
+        resume(app);
+      }
+    }
+    for (UUID id : List.copyOf(attached)) {
+      if (!liveIds.contains(id)) {
+        attached.remove(id);
+        LOG.info("app {} ended through another instance: stopping its node", id);
+        try {
+          nodes.stop(id);
+        } catch (RuntimeException e) {
+          LOG.warn("app {}: stopping the node failed: {}", id, e.getMessage());
+        }
+        db.read(c -> AppTable.byId(c, id)).ifPresent(a -> deleteQuietly(a.packagePath()));
+      }
+    }
+  }
+
+  /** The leader lost its lease: its provider let go of the nodes, which the next leader adopts. */
+  public void releaseNodes() {
+    attached.clear();
   }
 
   /** Stops apps whose time is up and forgets old logs; run periodically. */
@@ -647,7 +755,7 @@ public final class AppService {
     Instant now = clock.instant();
     for (AppRecord app : db.read(c -> AppTable.expired(c, now))) {
       LOG.info("app {} expired at {}", app.id(), app.expiresAt());
-      stopNode(app.id());
+      stopNode(app.id(), true);
     }
     db.read(c -> AppLogTable.purge(c, now.minus(LOG_RETENTION)));
     nodes.purgeEnded(now.minus(LOG_RETENTION));
@@ -656,7 +764,13 @@ public final class AppService {
   /** Rebuilds the proxy's routes from the live apps. */
   public void refreshRoutes() {
     try {
-      routes.rebuild(db.read(AppTable::live), nodes);
+      if (coordination.shared()) {
+        // the nodes are the leader's: every instance routes to where it recorded them
+        Map<UUID, NodeAddress> recorded = db.read(NodeAddressTable::serving);
+        routes.rebuild(db.read(AppTable::live), id -> Optional.ofNullable(recorded.get(id)));
+      } else {
+        routes.rebuild(db.read(AppTable::live), nodes::address);
+      }
     } catch (RuntimeException e) {
       LOG.warn("cannot rebuild routes: {}", e.getMessage());
     }
@@ -702,6 +816,21 @@ public final class AppService {
       return new AppTable.Position(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), id);
     } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
       throw bad;
+    }
+  }
+
+  /**
+   * Removes an ended app's package: from this instance's package directory, and, one of several,
+   * from wherever the instance that took the deployment put it (the path in its row).
+   */
+  private void deletePackage(UUID appId) {
+    deleteQuietly(packages.resolve(appId + PACKAGE_SUFFIX));
+    if (coordination.shared()) {
+      try {
+        db.read(c -> AppTable.byId(c, appId)).ifPresent(a -> deleteQuietly(a.packagePath()));
+      } catch (RuntimeException e) {
+        LOG.warn("app {}: cannot find its package: {}", appId, e.getMessage());
+      }
     }
   }
 

@@ -66,9 +66,33 @@ public final class StartupReconciliation {
 
   /** Runs once, at start-up, before {@link AppService#resumeAll()}. */
   public Outcome run() {
+    Outcome files = runFiles();
+    Outcome nodes = runNodes();
+    return new Outcome(
+        files.uploadsRemoved(),
+        files.packagesRemoved(),
+        nodes.nodesDiscarded(),
+        nodes.appsFailed());
+  }
+
+  /**
+   * The uploads and orphan packages of this instance's data directory: what every instance of
+   * several does for itself at start-up, before its API serves (no deployment of its own is under
+   * way; other instances' packages live in their own data directories).
+   */
+  public Outcome runFiles() {
     Map<UUID, AppStatus> rows = db.read(AppTable::statuses);
     List<Path> uploads = removeUploads();
     List<UUID> packages = removeOrphanPackages(rows);
+    return new Outcome(uploads, packages, List.of(), List.of());
+  }
+
+  /**
+   * The nodes against the database: what discards and fails, so the leader's alone when several
+   * instances share the database (on election, before it adopts the nodes).
+   */
+  public Outcome runNodes() {
+    Map<UUID, AppStatus> rows = db.read(AppTable::statuses);
     Map<UUID, FoundNode> found =
         nodes.findNodes().stream().collect(Collectors.toMap(FoundNode::appId, Function.identity()));
     List<UUID> discarded = new ArrayList<>();
@@ -105,7 +129,7 @@ public final class StartupReconciliation {
             LOG.info("app {} is {} and has no node yet: it starts again", id, status.wireName());
           }
         });
-    return new Outcome(uploads, packages, discarded, failed);
+    return new Outcome(List.of(), List.of(), discarded, failed);
   }
 
   /** Every file in the uploads directory: no upload outlives the request that streamed it. */

@@ -3,6 +3,7 @@ package dev.mse.operator.local;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.OperatorConfigException;
 import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.proxy.ProxyConfig;
 import dev.mse.operator.proxy.RaTlsUpstreamTrust;
@@ -57,6 +58,7 @@ public final class LocalOperator implements AutoCloseable {
   }
 
   public static LocalOperator start(Settings s) throws Exception {
+    refuseSeveralHosts(s.config());
     OperatorConfig.Isolation isolation = s.config().isolation();
     boolean perAppUsers = isolation.perAppUsers().orElseGet(LocalNodeProvider::operatorIsRoot);
     OperatorConfig perUser = s.config().withIsolation(isolation.withPerAppUsers(perAppUsers));
@@ -111,6 +113,29 @@ public final class LocalOperator implements AutoCloseable {
     } catch (Exception e) {
       operator.close();
       throw e;
+    }
+  }
+
+  /**
+   * The local provider's nodes are processes of this host: several instances can share them only
+   * when they all run here ({@code [cluster] shared_host}) and look in one nodes directory.
+   */
+  static void refuseSeveralHosts(OperatorConfig config) throws OperatorConfigException {
+    OperatorConfig.Cluster cluster = config.cluster();
+    if (!cluster.enabled()) {
+      return;
+    }
+    if (!cluster.sharedHost()) {
+      throw new OperatorConfigException(
+          "the local node provider runs apps as processes of this host, which other operator"
+              + " instances cannot reach: several instances ([cluster] enabled) need a provider"
+              + " for several hosts, or [cluster] shared_host = true when all of them run on"
+              + " this host");
+    }
+    if (config.isolation().nodesDir().isEmpty()) {
+      throw new OperatorConfigException(
+          "[cluster] shared_host needs [isolation] nodes_dir, the same for every instance: the"
+              + " leader of the moment runs the nodes there");
     }
   }
 

@@ -40,7 +40,10 @@ final class SimulatedCollateral {
       TcbStatus status,
       Set<BigInteger> revoked) {
     Instant until = issued.plus(lifetime);
-    String issue = issued.toString();
+    // Dated a minute back, so a verifier whose clock is slightly behind (or that took the time
+    // just before it fetched) still finds every part already valid.
+    Instant from = issued.minusSeconds(60);
+    String issue = from.toString();
     String next = until.toString();
 
     ObjectNode tcbInfo = JSON.createObjectNode();
@@ -80,12 +83,10 @@ final class SimulatedCollateral {
     qeLevel.put("tcbStatus", "UpToDate");
 
     List<X509Certificate> signingChain = List.of(pki.tcbSigner, pki.root);
-    // CRLs are dated a minute back so a verifier whose clock is slightly behind still accepts them.
-    Instant crlFrom = issued.minusSeconds(60);
     return new Collateral(
         List.of(pki.pckCa, pki.root),
-        pki.rootCrl(crlFrom, until),
-        pki.pckCrl(crlFrom, until, revoked),
+        pki.rootCrl(from, until),
+        pki.pckCrl(from, until, revoked),
         signingChain,
         signedJson(pki, tcbInfo),
         signingChain,

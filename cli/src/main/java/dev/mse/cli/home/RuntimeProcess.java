@@ -1,6 +1,7 @@
 package dev.mse.cli.home;
 
 import dev.mse.cli.UserError;
+import dev.mse.cli.quote.PccsOption;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.ProcessStopper;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
@@ -23,22 +24,23 @@ final class RuntimeProcess {
     RuntimeDistribution distribution = RuntimeDistribution.at(app.runtime(), "the app's record");
     RuntimeLaunch launch =
         new RuntimeLaunch(
-            distribution.directory(),
-            app.configFile(),
-            app.packageFile(),
-            app.host(),
-            // the runtime's --port is its own (enclave) port, --app-port the app's
-            app.enclavePort(),
-            app.port(),
-            app.stateDir(),
-            app.secretsDir(),
-            app.dataDir(),
-            app.tee(),
-            app.sizeMb(),
-            app.provisioningTimeoutMinutes(),
-            app.output(),
-            app.logFile(),
-            0);
+                distribution.directory(),
+                app.configFile(),
+                app.packageFile(),
+                app.host(),
+                // the runtime's --port is its own (enclave) port, --app-port the app's
+                app.enclavePort(),
+                app.port(),
+                app.stateDir(),
+                app.secretsDir(),
+                app.dataDir(),
+                app.tee(),
+                app.sizeMb(),
+                app.provisioningTimeoutMinutes(),
+                app.output(),
+                app.logFile(),
+                0)
+            .withPccs(PccsOption.fromEnvironment());
     try {
       Process process = launch.start("--- mse home: starting the runtime of " + app.name());
       Files.writeString(app.pidFile(), process.pid() + "\n", StandardCharsets.US_ASCII);

@@ -2,6 +2,7 @@ package dev.mse.operator;
 
 import dev.mse.operator.proxy.ProxyLimits;
 import dev.mse.operator.store.HardwareOffer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,8 @@ import java.util.Optional;
  * @param domainTrustAnchors a PEM file of the CA certificates a custom domain's certificate must
  *     chain to; empty: the JDK's {@code cacerts}
  * @param isolation how the local runtimes are kept apart ({@code [isolation]})
+ * @param pccsUrl the PCCS (or Intel PCS) the runtimes get their collateral from, and the node
+ *     status client fetches from when a runtime's is missing or out of date ({@code pccs_url})
  */
 public record OperatorConfig(
     Path dataDir,
@@ -48,7 +51,8 @@ public record OperatorConfig(
     ProxyLimits proxyLimits,
     Limits limits,
     Optional<Path> domainTrustAnchors,
-    Isolation isolation) {
+    Isolation isolation,
+    Optional<URI> pccsUrl) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -226,7 +230,8 @@ public record OperatorConfig(
         ProxyLimits.DEFAULT,
         Limits.DEFAULTS,
         Optional.empty(),
-        Isolation.defaults());
+        Isolation.defaults(),
+        Optional.empty());
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -274,6 +279,10 @@ public record OperatorConfig(
     return toBuilder().domainTrustAnchors(pemFile).build();
   }
 
+  public OperatorConfig withPccsUrl(URI url) {
+    return toBuilder().pccsUrl(url).build();
+  }
+
   public OperatorConfig withIsolation(Isolation value) {
     return toBuilder().isolation(value).build();
   }
@@ -305,6 +314,7 @@ public record OperatorConfig(
     private Limits limits;
     private Optional<Path> domainTrustAnchors;
     private Isolation isolation;
+    private Optional<URI> pccsUrl;
 
     private Builder(OperatorConfig c) {
       dataDir = c.dataDir;
@@ -324,6 +334,7 @@ public record OperatorConfig(
       limits = c.limits;
       domainTrustAnchors = c.domainTrustAnchors;
       isolation = c.isolation;
+      pccsUrl = c.pccsUrl;
     }
 
     public Builder databaseUrl(String url) {
@@ -394,6 +405,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder pccsUrl(URI url) {
+      pccsUrl = Optional.of(url);
+      return this;
+    }
+
     public OperatorConfig build() {
       return new OperatorConfig(
           dataDir,
@@ -412,7 +428,8 @@ public record OperatorConfig(
           proxyLimits,
           limits,
           domainTrustAnchors,
-          isolation);
+          isolation,
+          pccsUrl);
     }
   }
 }

@@ -507,6 +507,7 @@ public final class EnclaveRuntime implements AutoCloseable {
   @Override
   public void close() throws Exception {
     timers.shutdownNow();
+    evidence.close();
     if (appFront.isPresent()) {
       appFront.get().close();
     }

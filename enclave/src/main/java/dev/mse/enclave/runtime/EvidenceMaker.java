@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Makes the runtime's evidence: claims about what it runs, a quote that binds them, and the RA-TLS
  * certificate that carries both (with the collateral, when the TEE can give it).
  */
-final class EvidenceMaker {
+final class EvidenceMaker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EvidenceMaker.class);
 
   /** What stays the same for the life of the runtime. */
@@ -92,5 +92,10 @@ final class EvidenceMaker {
     }
     return tee.collateral()
         .map(c -> new CollateralBundle(c, Instant.now(), Optional.of("mse simulated TEE")));
+  }
+
+  @Override
+  public void close() {
+    keeper.ifPresent(CollateralKeeper::close);
   }
 }

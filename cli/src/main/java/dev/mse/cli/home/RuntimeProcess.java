@@ -24,23 +24,24 @@ final class RuntimeProcess {
     RuntimeDistribution distribution = RuntimeDistribution.at(app.runtime(), "the app's record");
     RuntimeLaunch launch =
         new RuntimeLaunch(
-                distribution.directory(),
-                app.configFile(),
-                app.packageFile(),
-                app.host(),
-                // the runtime's --port is its own (enclave) port, --app-port the app's
-                app.enclavePort(),
-                app.port(),
-                app.stateDir(),
-                app.secretsDir(),
-                app.dataDir(),
-                app.tee(),
-                app.sizeMb(),
-                app.provisioningTimeoutMinutes(),
-                app.output(),
-                app.logFile(),
-                0)
-            .withPccs(PccsOption.fromEnvironment());
+            distribution.directory(),
+            app.configFile(),
+            app.packageFile(),
+            app.host(),
+            // the runtime's --port is its own (enclave) port, --app-port the app's
+            app.enclavePort(),
+            app.port(),
+            app.stateDir(),
+            app.secretsDir(),
+            app.dataDir(),
+            app.tee(),
+            app.sizeMb(),
+            app.provisioningTimeoutMinutes(),
+            app.output(),
+            app.logFile(),
+            0);
+    // The runtime fetches its own collateral from the PCCS named for this machine, if any.
+    launch = launch.withPccs(PccsOption.fromEnvironment());
     try {
       Process process = launch.start("--- mse home: starting the runtime of " + app.name());
       Files.writeString(app.pidFile(), process.pid() + "\n", StandardCharsets.US_ASCII);

@@ -4,6 +4,7 @@ import dev.mse.cli.cloud.CloudCommand;
 import dev.mse.cli.demo.DemoCommand;
 import dev.mse.cli.home.HomeCommand;
 import dev.mse.cli.operator.OperatorCommand;
+import dev.mse.cli.pccs.PccsCommand;
 import dev.mse.cli.quote.QuoteCommand;
 import dev.mse.cli.runtime.RuntimeCommand;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       HomeCommand.class,
       OperatorCommand.class,
       QuoteCommand.class,
-      RuntimeCommand.class
+      RuntimeCommand.class,
+      PccsCommand.class
     })
 public final class MseCommand {}

@@ -2,6 +2,7 @@ package dev.mse.operator;
 
 import dev.mse.operator.proxy.ProxyLimits;
 import dev.mse.operator.store.HardwareOffer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,8 @@ import java.util.Optional;
  *     chain to; empty: the JDK's {@code cacerts}
  * @param isolation how the local runtimes are kept apart ({@code [isolation]})
  * @param cluster whether several instances share the database ({@code [cluster]})
+ * @param pccsUrl the PCCS (or Intel PCS) the runtimes get their collateral from, and the node
+ *     status client fetches from when a runtime's is missing or out of date ({@code pccs_url})
  */
 public record OperatorConfig(
     Path dataDir,
@@ -50,7 +53,8 @@ public record OperatorConfig(
     Limits limits,
     Optional<Path> domainTrustAnchors,
     Isolation isolation,
-    Cluster cluster) {
+    Cluster cluster,
+    Optional<URI> pccsUrl) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -230,7 +234,8 @@ public record OperatorConfig(
         Limits.DEFAULTS,
         Optional.empty(),
         Isolation.defaults(),
-        Cluster.SINGLE);
+        Cluster.SINGLE,
+        Optional.empty());
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -276,6 +281,10 @@ public record OperatorConfig(
 
   public OperatorConfig withDomainTrustAnchors(Path pemFile) {
     return toBuilder().domainTrustAnchors(pemFile).build();
+  }
+
+  public OperatorConfig withPccsUrl(URI url) {
+    return toBuilder().pccsUrl(url).build();
   }
 
   public OperatorConfig withIsolation(Isolation value) {
@@ -335,6 +344,7 @@ public record OperatorConfig(
     private Optional<Path> domainTrustAnchors;
     private Isolation isolation;
     private Cluster cluster;
+    private Optional<URI> pccsUrl;
 
     private Builder(OperatorConfig c) {
       dataDir = c.dataDir;
@@ -355,6 +365,7 @@ public record OperatorConfig(
       domainTrustAnchors = c.domainTrustAnchors;
       isolation = c.isolation;
       cluster = c.cluster;
+      pccsUrl = c.pccsUrl;
     }
 
     public Builder databaseUrl(String url) {
@@ -430,6 +441,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder pccsUrl(URI url) {
+      pccsUrl = Optional.of(url);
+      return this;
+    }
+
     public OperatorConfig build() {
       return new OperatorConfig(
           dataDir,
@@ -449,7 +465,8 @@ public record OperatorConfig(
           limits,
           domainTrustAnchors,
           isolation,
-          cluster);
+          cluster,
+          pccsUrl);
     }
   }
 }

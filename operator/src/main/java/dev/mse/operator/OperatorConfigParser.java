@@ -3,6 +3,8 @@ package dev.mse.operator;
 import dev.mse.operator.proxy.ProxyLimits;
 import dev.mse.operator.store.HardwareOffer;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * max_lifetime_days = 365
  * max_package_bytes = 268435456
  * default_hardware = "4g"
+ * pccs_url = "http://127.0.0.1:8081"      # PCCS or Intel PCS for collateral; default: none
  * [api]
  * host = "127.0.0.1"
  * port = 8080
@@ -80,6 +83,7 @@ public final class OperatorConfigParser {
           "max_lifetime_days",
           "max_package_bytes",
           "default_hardware",
+          "pccs_url",
           "api",
           "proxy",
           "hardware",
@@ -201,9 +205,29 @@ public final class OperatorConfigParser {
           isolation(root.path("isolation"), base),
           new OperatorConfig.Cluster(
               bool(root.path("cluster"), "enabled").orElse(false),
-              bool(root.path("cluster"), "shared_host").orElse(false)));
+              bool(root.path("cluster"), "shared_host").orElse(false)),
+          pccsUrl(root));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<URI> pccsUrl(JsonNode root) throws OperatorConfigException {
+    Optional<String> text = text(root, "pccs_url");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      URI url = new URI(text.get());
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())
+          || url.getHost() == null) {
+        throw new OperatorConfigException(
+            "operator.toml: pccs_url must be an http or https URL, got '" + text.get() + "'");
+      }
+      return Optional.of(url);
+    } catch (URISyntaxException e) {
+      throw new OperatorConfigException(
+          "operator.toml: pccs_url is not a URL: " + e.getMessage(), e);
     }
   }
 

@@ -32,6 +32,16 @@ class OperatorConfigParserTest {
   }
 
   @Test
+  void readsThePccsUrl() throws Exception {
+    assertThat(OperatorConfigParser.parse("pccs_url = \"http://127.0.0.1:8081\"\n", BASE).pccsUrl())
+        .contains(java.net.URI.create("http://127.0.0.1:8081"));
+    assertThat(OperatorConfigParser.parse("", BASE).pccsUrl()).isEmpty();
+    assertThatThrownBy(() -> OperatorConfigParser.parse("pccs_url = \"ftp://x\"\n", BASE))
+        .isInstanceOf(OperatorConfigException.class)
+        .hasMessageContaining("pccs_url must be an http or https URL");
+  }
+
+  @Test
   void readsTheIsolationTable() throws Exception {
     OperatorConfig c =
         OperatorConfigParser.parse(

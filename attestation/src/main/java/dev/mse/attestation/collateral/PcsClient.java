@@ -1,6 +1,11 @@
 package dev.mse.attestation.collateral;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.pck.PckExtensionException;
+import dev.mse.attestation.pck.PckExtensionParser;
+import dev.mse.attestation.quote.Quote;
+import dev.mse.attestation.quote.QuoteCertificates;
+import dev.mse.attestation.quote.QuoteFormatException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -132,6 +137,28 @@ public final class PcsClient implements AutoCloseable {
       // Entries were validated before they were stored; this is a damaged or foreign cache file.
       throw new IOException("cached collateral is unreadable: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The collateral of {@code quote}'s platform: the FMSPC from its PCK certificate, TDX or SGX by
+   * the quote, and the PCK CA (Processor or Platform) by the certificate's issuer name, as Intel's
+   * quote provider library chooses them.
+   *
+   * @throws CollateralFormatException if the quote has no readable PCK certificate
+   */
+  public Collateral fetchFor(Quote quote) throws IOException, CollateralFormatException {
+    X509Certificate leaf;
+    ByteString fmspc;
+    try {
+      leaf = QuoteCertificates.pckChain(quote).getFirst();
+      fmspc = PckExtensionParser.parse(leaf).fmspc();
+    } catch (QuoteFormatException | PckExtensionException e) {
+      throw new CollateralFormatException(
+          "cannot tell which collateral to fetch: " + e.getMessage());
+    }
+    String ca =
+        leaf.getIssuerX500Principal().getName().contains("Processor") ? "processor" : "platform";
+    return fetch(fmspc, quote.isTdx(), ca);
   }
 
   @Override

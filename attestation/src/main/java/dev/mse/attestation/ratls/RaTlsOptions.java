@@ -2,6 +2,7 @@ package dev.mse.attestation.ratls;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.Collateral;
+import dev.mse.attestation.collateral.CollateralSource;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -15,6 +16,8 @@ import java.util.UUID;
  * runtime", not "my app".
  *
  * @param collateral collateral to use instead of the certificate's endorsements extension
+ * @param collateralSource where to fetch collateral when the certificate carries none that is valid
+ *     at the time of verification
  * @param states accepted enclave states; empty accepts any
  */
 public record RaTlsOptions(
@@ -24,7 +27,8 @@ public record RaTlsOptions(
     Optional<ByteString> configSha256,
     Optional<ByteString> nonce,
     Set<State> states,
-    Optional<Collateral> collateral) {
+    Optional<Collateral> collateral,
+    Optional<CollateralSource> collateralSource) {
 
   public RaTlsOptions {
     states = states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
@@ -39,41 +43,104 @@ public record RaTlsOptions(
         Optional.empty(),
         Optional.empty(),
         Set.of(),
+        Optional.empty(),
         Optional.empty());
   }
 
   public RaTlsOptions withAppId(UUID expected) {
     return new RaTlsOptions(
-        Optional.of(expected), packageSha256, codeSha256, configSha256, nonce, states, collateral);
+        Optional.of(expected),
+        packageSha256,
+        codeSha256,
+        configSha256,
+        nonce,
+        states,
+        collateral,
+        collateralSource);
   }
 
   public RaTlsOptions withPackageSha256(ByteString expected) {
     return new RaTlsOptions(
-        appId, Optional.of(expected), codeSha256, configSha256, nonce, states, collateral);
+        appId,
+        Optional.of(expected),
+        codeSha256,
+        configSha256,
+        nonce,
+        states,
+        collateral,
+        collateralSource);
   }
 
   public RaTlsOptions withCodeSha256(ByteString expected) {
     return new RaTlsOptions(
-        appId, packageSha256, Optional.of(expected), configSha256, nonce, states, collateral);
+        appId,
+        packageSha256,
+        Optional.of(expected),
+        configSha256,
+        nonce,
+        states,
+        collateral,
+        collateralSource);
   }
 
   public RaTlsOptions withConfigSha256(ByteString expected) {
     return new RaTlsOptions(
-        appId, packageSha256, codeSha256, Optional.of(expected), nonce, states, collateral);
+        appId,
+        packageSha256,
+        codeSha256,
+        Optional.of(expected),
+        nonce,
+        states,
+        collateral,
+        collateralSource);
   }
 
   public RaTlsOptions withNonce(ByteString expected) {
     return new RaTlsOptions(
-        appId, packageSha256, codeSha256, configSha256, Optional.of(expected), states, collateral);
+        appId,
+        packageSha256,
+        codeSha256,
+        configSha256,
+        Optional.of(expected),
+        states,
+        collateral,
+        collateralSource);
   }
 
   public RaTlsOptions withStates(Set<State> accepted) {
     return new RaTlsOptions(
-        appId, packageSha256, codeSha256, configSha256, nonce, accepted, collateral);
+        appId,
+        packageSha256,
+        codeSha256,
+        configSha256,
+        nonce,
+        accepted,
+        collateral,
+        collateralSource);
   }
 
   public RaTlsOptions withCollateral(Collateral override) {
     return new RaTlsOptions(
-        appId, packageSha256, codeSha256, configSha256, nonce, states, Optional.of(override));
+        appId,
+        packageSha256,
+        codeSha256,
+        configSha256,
+        nonce,
+        states,
+        Optional.of(override),
+        collateralSource);
+  }
+
+  /** Fetch collateral from {@code source} when the certificate has none valid at the time. */
+  public RaTlsOptions withCollateralSource(CollateralSource source) {
+    return new RaTlsOptions(
+        appId,
+        packageSha256,
+        codeSha256,
+        configSha256,
+        nonce,
+        states,
+        collateral,
+        Optional.of(source));
   }
 }

@@ -5,6 +5,7 @@ import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.collateral.Collateral;
 import dev.mse.attestation.collateral.CollateralBundleReader;
 import dev.mse.attestation.collateral.CollateralFormatException;
+import dev.mse.attestation.collateral.CollateralValidity;
 import dev.mse.attestation.crypto.EcdsaP256;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.quote.QuoteFormatException;
@@ -12,6 +13,7 @@ import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.verify.Appraisal;
 import dev.mse.attestation.verify.QuoteVerifier;
 import dev.mse.attestation.verify.Reason;
+import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -84,7 +86,8 @@ public final class RaTlsVerifier {
     claims.ifPresent(c -> checkClaimsAgainstCertificate(c, certificate, reasons));
 
     Optional<Appraisal> appraisal =
-        collateral(evidence, options, reasons).map(c -> quotes.verify(quote, c, policy, at));
+        collateral(evidence, options, at, quote, reasons)
+            .map(c -> quotes.verify(quote, c, policy, at));
     appraisal.ifPresent(
         a -> {
           for (Reason r : a.reasons()) {
@@ -230,27 +233,56 @@ public final class RaTlsVerifier {
     }
   }
 
+  /**
+   * Collateral given by the caller first; else the certificate's endorsements when they are valid
+   * at {@code at}; else a fetch from the caller's source (PCCS/PCS, cached); else the endorsements
+   * even if out of date, so that the verifier says which date failed.
+   */
   private static Optional<Collateral> collateral(
-      RaTlsEvidence evidence, RaTlsOptions options, List<RaTlsReason> reasons) {
+      RaTlsEvidence evidence,
+      RaTlsOptions options,
+      Instant at,
+      byte[] quote,
+      List<RaTlsReason> reasons) {
     if (options.collateral().isPresent()) {
       return options.collateral();
     }
-    if (evidence.endorsements().isEmpty()) {
+    Optional<Collateral> embedded = Optional.empty();
+    String embeddedProblem = "the certificate has no endorsements extension";
+    if (evidence.endorsements().isPresent()) {
+      try {
+        embedded =
+            Optional.of(CollateralBundleReader.read(evidence.endorsements().get()).collateral());
+      } catch (CollateralFormatException e) {
+        embeddedProblem =
+            "the endorsements extension is not a collateral bundle: " + e.getMessage();
+      }
+    }
+    if (embedded.isPresent() && CollateralValidity.validAt(embedded.get(), at)) {
+      return embedded;
+    }
+    if (options.collateralSource().isPresent()) {
+      try {
+        return Optional.of(options.collateralSource().get().fetch(QuoteParser.parse(quote)));
+      } catch (IOException | CollateralFormatException | QuoteFormatException e) {
+        if (embedded.isEmpty()) {
+          reasons.add(
+              new RaTlsReason(
+                  RaTlsCheck.COLLATERAL,
+                  "no collateral: "
+                      + embeddedProblem
+                      + ", and fetching failed: "
+                      + e.getMessage()));
+          return Optional.empty();
+        }
+      }
+    }
+    if (embedded.isEmpty()) {
       reasons.add(
           new RaTlsReason(
-              RaTlsCheck.COLLATERAL,
-              "no collateral: the certificate has no endorsements extension and none was given"));
-      return Optional.empty();
+              RaTlsCheck.COLLATERAL, "no collateral: " + embeddedProblem + " and none was given"));
     }
-    try {
-      return Optional.of(CollateralBundleReader.read(evidence.endorsements().get()).collateral());
-    } catch (CollateralFormatException e) {
-      reasons.add(
-          new RaTlsReason(
-              RaTlsCheck.COLLATERAL,
-              "the endorsements extension is not a collateral bundle: " + e.getMessage()));
-      return Optional.empty();
-    }
+    return embedded;
   }
 
   private static Optional<ByteString> reportDataOf(byte[] quote) {

@@ -2,7 +2,7 @@ package dev.mse.attestation.sim;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.Collateral;
-import dev.mse.attestation.collateral.SignedJson;
+import dev.mse.attestation.collateral.TcbStatus;
 import dev.mse.attestation.crypto.EcdsaP256;
 import dev.mse.attestation.quote.CertificationData;
 import dev.mse.attestation.quote.QuoteHeader;
@@ -25,14 +25,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A simulated SGX TEE: it makes DCAP v3 quotes in Intel's exact layout, signed through a PCK chain
@@ -44,7 +42,6 @@ public final class SimulatedTee {
   /** How long the collateral it issues stays valid. */
   public static final Duration COLLATERAL_LIFETIME = Duration.ofDays(30);
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final SimulatedPlatform platform;
@@ -55,13 +52,15 @@ public final class SimulatedTee {
   private SimulatedTee(SimulatedPlatform platform, Clock clock) {
     this.platform = platform;
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    this.pki = new SimulationPki(platform, now);
+    this.pki = new SimulationPki(platform);
     try {
       this.attestationKeys = SimulationPki.newKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-    this.collateral = buildCollateral(now);
+    this.collateral =
+        SimulatedCollateral.issue(
+            pki, platform, now, COLLATERAL_LIFETIME, TcbStatus.UP_TO_DATE, Set.of());
   }
 
   public static SimulatedTee create(Clock clock) {
@@ -72,7 +71,11 @@ public final class SimulatedTee {
     return new SimulatedTee(platform, clock);
   }
 
-  /** The collateral for this TEE's quotes, valid for {@link #COLLATERAL_LIFETIME}. */
+  /**
+   * Collateral for this TEE's quotes, valid for {@link #COLLATERAL_LIFETIME} from creation, as a
+   * PCCS that revokes nothing would serve it. Runtimes get theirs from a {@link SimulatedPccs}, as
+   * hardware does; this one is for tests and for runs without a PCCS.
+   */
   public Collateral collateral() {
     return collateral;
   }
@@ -157,68 +160,8 @@ public final class SimulatedTee {
     return b.array();
   }
 
-  private Collateral buildCollateral(Instant now) {
-    Instant until = now.plus(COLLATERAL_LIFETIME);
-    String issue = now.toString();
-    String next = until.toString();
-
-    ObjectNode tcbInfo = JSON.createObjectNode();
-    tcbInfo.put("id", "SGX");
-    tcbInfo.put("version", 3);
-    tcbInfo.put("issueDate", issue);
-    tcbInfo.put("nextUpdate", next);
-    tcbInfo.put("fmspc", platform.fmspc().hex());
-    tcbInfo.put("pceId", platform.pceId().hex());
-    tcbInfo.put("tcbType", 0);
-    tcbInfo.put("tcbEvaluationDataNumber", 1);
-    ArrayNode levels = tcbInfo.putArray("tcbLevels");
-    ObjectNode level = levels.addObject();
-    ObjectNode tcb = level.putObject("tcb");
-    ArrayNode comps = tcb.putArray("sgxtcbcomponents");
-    for (int svn : platform.tcbComponents()) {
-      comps.addObject().put("svn", svn);
-    }
-    tcb.put("pcesvn", platform.pceSvn());
-    level.put("tcbDate", issue);
-    level.put("tcbStatus", "UpToDate");
-
-    ObjectNode qe = JSON.createObjectNode();
-    qe.put("id", "QE");
-    qe.put("version", 2);
-    qe.put("issueDate", issue);
-    qe.put("nextUpdate", next);
-    qe.put("tcbEvaluationDataNumber", 1);
-    qe.put("miscselect", "00000000");
-    qe.put("miscselectMask", "FFFFFFFF");
-    qe.put("attributes", "11000000000000000000000000000000");
-    qe.put("attributesMask", "FBFFFFFFFFFFFFFF0000000000000000");
-    qe.put("mrsigner", platform.qeMrSigner().hex().toUpperCase(java.util.Locale.ROOT));
-    qe.put("isvprodid", platform.qeIsvProdId());
-    ObjectNode qeLevel = qe.putArray("tcbLevels").addObject();
-    qeLevel.putObject("tcb").put("isvsvn", platform.qeIsvSvn());
-    qeLevel.put("tcbDate", issue);
-    qeLevel.put("tcbStatus", "UpToDate");
-
-    List<X509Certificate> signingChain = List.of(pki.tcbSigner, pki.root);
-    return new Collateral(
-        List.of(pki.pckCa, pki.root),
-        pki.rootCrl,
-        pki.pckCrl,
-        signingChain,
-        signedJson(tcbInfo),
-        signingChain,
-        signedJson(qe));
-  }
-
-  private SignedJson signedJson(ObjectNode node) {
-    byte[] body = JSON.writeValueAsBytes(node);
-    return new SignedJson(
-        ByteString.of(body),
-        ByteString.of(sign((ECPrivateKey) pki.tcbSignerKeys.getPrivate(), body)));
-  }
-
   /** ECDSA-P256-SHA256 with deterministic nonces (RFC 6979), raw r||s. */
-  private static byte[] sign(ECPrivateKey key, byte[] message) {
+  static byte[] sign(ECPrivateKey key, byte[] message) {
     ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
     signer.init(
         true,
@@ -239,7 +182,7 @@ public final class SimulatedTee {
     return out;
   }
 
-  private static byte[] pemChain(List<X509Certificate> certs) {
+  static byte[] pemChain(List<X509Certificate> certs) {
     StringBuilder sb = new StringBuilder();
     Base64.Encoder enc = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
     for (X509Certificate c : certs) {

@@ -2,24 +2,37 @@ package dev.mse.attestation.sim;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.crypto.EcdsaP256;
 import dev.mse.attestation.trust.TrustAnchors;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPrivateKeySpec;
+import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Enumerated;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -27,27 +40,41 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The certificate hierarchy of the simulated TEE, shaped like Intel's: the mse simulation root (its
  * key ships in the jar, so anyone can sign with it: that is why a verifier only ever classifies
- * such evidence as SIMULATED), a PCK CA, a PCK leaf with Intel's SGX extensions, and a TCB signing
- * certificate. Each instance makes fresh CA, PCK and signing keys.
+ * such evidence as SIMULATED), a PCK CA, a PCK leaf per platform with Intel's SGX extensions, and a
+ * TCB signing certificate.
+ *
+ * <p>Every key and certificate here is derived from the root key (keys by HMAC of a label, ECDSA
+ * signatures by RFC 6979, validity the root's), so every process builds byte-identical
+ * certificates: a simulated PCCS in one process signs CRLs and TCB Info that chain exactly like the
+ * PCK chain a simulated runtime in another process puts in its quotes, as Intel's CAs do for real
+ * platforms. Only the quoting enclave's attestation key is fresh per {@link SimulatedTee}.
  */
 final class SimulationPki {
   static final String SGX_EXTENSION_OID = "1.2.840.113741.1.13.1";
   private static final String ROOT_KEY_RESOURCE = "mse_simulation_root_ca.key";
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final X500Name PCK_CA_NAME =
+      new X500Name("O=mse,OU=SIMULATION ONLY - NOT A TEE,CN=mse Simulated PCK Platform CA");
 
   final X509Certificate root;
   final PrivateKey rootKey;
@@ -57,27 +84,20 @@ final class SimulationPki {
   final KeyPair pckKeys;
   final X509Certificate tcbSigner;
   final KeyPair tcbSignerKeys;
-  final X509CRL rootCrl;
-  final X509CRL pckCrl;
 
-  SimulationPki(SimulatedPlatform platform, Instant now) {
+  SimulationPki(SimulatedPlatform platform) {
     try {
       root = TrustAnchors.standard().simulation().certificate();
       rootKey = loadRootKey();
-      Instant from = now.minusSeconds(3600);
-      Instant to = now.plusSeconds(10L * 365 * 24 * 3600);
-      if (to.isAfter(root.getNotAfter().toInstant())) {
-        to = root.getNotAfter().toInstant();
-      }
+      Instant from = root.getNotBefore().toInstant();
+      Instant to = root.getNotAfter().toInstant();
       X500Name rootName = X500Name.getInstance(root.getSubjectX500Principal().getEncoded());
-      X500Name caName =
-          new X500Name("O=mse,OU=SIMULATION ONLY - NOT A TEE,CN=mse Simulated PCK CA");
-      pckCaKeys = newKeyPair();
-      pckCa = certificate(rootName, rootKey, caName, pckCaKeys, true, from, to, null);
-      pckKeys = newKeyPair();
+      pckCaKeys = derivedKeyPair(rootKey, "pck ca");
+      pckCa = certificate(rootName, rootKey, PCK_CA_NAME, pckCaKeys, true, from, to, null);
+      pckKeys = derivedKeyPair(rootKey, "pck " + platformLabel(platform));
       pckLeaf =
           certificate(
-              caName,
+              PCK_CA_NAME,
               pckCaKeys.getPrivate(),
               new X500Name("O=mse,OU=SIMULATION ONLY - NOT A TEE,CN=mse Simulated PCK Certificate"),
               pckKeys,
@@ -85,7 +105,7 @@ final class SimulationPki {
               from,
               to,
               sgxExtensions(platform));
-      tcbSignerKeys = newKeyPair();
+      tcbSignerKeys = derivedKeyPair(rootKey, "tcb signing");
       tcbSigner =
           certificate(
               rootName,
@@ -96,12 +116,32 @@ final class SimulationPki {
               from,
               to,
               null);
-      Instant crlUntil = now.plusSeconds(SimulatedTee.COLLATERAL_LIFETIME.toSeconds());
-      rootCrl = crl(rootName, rootKey, now.minusSeconds(60), crlUntil);
-      pckCrl = crl(caName, pckCaKeys.getPrivate(), now.minusSeconds(60), crlUntil);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot build the simulation PKI", e);
     }
+  }
+
+  /** The root CA's CRL, valid from {@code thisUpdate} to {@code nextUpdate}; it revokes nothing. */
+  X509CRL rootCrl(Instant thisUpdate, Instant nextUpdate) {
+    X500Name rootName = X500Name.getInstance(root.getSubjectX500Principal().getEncoded());
+    return crl(rootName, rootKey, thisUpdate, nextUpdate, Set.of());
+  }
+
+  /** The PCK CA's CRL, listing {@code revoked} serial numbers. */
+  X509CRL pckCrl(Instant thisUpdate, Instant nextUpdate, Set<BigInteger> revoked) {
+    return crl(PCK_CA_NAME, pckCaKeys.getPrivate(), thisUpdate, nextUpdate, revoked);
+  }
+
+  private static String platformLabel(SimulatedPlatform p) {
+    return p.ppid().hex()
+        + " "
+        + p.fmspc().hex()
+        + " "
+        + p.pceId().hex()
+        + " "
+        + p.tcbComponents()
+        + " "
+        + p.pceSvn();
   }
 
   private static PrivateKey loadRootKey() throws GeneralSecurityException {
@@ -109,7 +149,7 @@ final class SimulationPki {
       if (in == null) {
         throw new IllegalStateException("missing " + ROOT_KEY_RESOURCE);
       }
-      String pem = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
       String base64 =
           pem.replace("-----BEGIN PRIVATE KEY-----", "")
               .replace("-----END PRIVATE KEY-----", "")
@@ -121,14 +161,68 @@ final class SimulationPki {
     }
   }
 
+  /** A fresh P-256 key pair (for the quoting enclave's attestation key). */
   static KeyPair newKeyPair() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+    g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
     return g.generateKeyPair();
   }
 
-  private static ContentSigner signer(PrivateKey key) throws OperatorCreationException {
-    return new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+  /** The P-256 key pair whose scalar is HMAC-SHA256(root key, label), reduced into [1, n). */
+  private static KeyPair derivedKeyPair(PrivateKey rootKey, String label)
+      throws GeneralSecurityException {
+    Mac hmac = Mac.getInstance("HmacSHA256");
+    hmac.init(new SecretKeySpec(rootKey.getEncoded(), "HmacSHA256"));
+    byte[] seed = hmac.doFinal(("mse simulation " + label).getBytes(StandardCharsets.UTF_8));
+    BigInteger n = EcdsaP256.DOMAIN.getN();
+    BigInteger d = new BigInteger(1, seed).mod(n.subtract(BigInteger.ONE)).add(BigInteger.ONE);
+    ECPoint q = EcdsaP256.DOMAIN.getG().multiply(d).normalize();
+    ECParameterSpec spec = ((ECPrivateKey) rootKey).getParams();
+    KeyFactory kf = KeyFactory.getInstance("EC");
+    return new KeyPair(
+        kf.generatePublic(
+            new ECPublicKeySpec(
+                new java.security.spec.ECPoint(
+                    q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+                spec)),
+        kf.generatePrivate(new ECPrivateKeySpec(d, spec)));
+  }
+
+  /** SHA256withECDSA with RFC 6979 nonces, so the same input gives the same certificate bytes. */
+  private static ContentSigner signer(PrivateKey key) {
+    ByteArrayOutputStream tbs = new ByteArrayOutputStream();
+    AlgorithmIdentifier algorithm =
+        new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
+    return new ContentSigner() {
+      @Override
+      public AlgorithmIdentifier getAlgorithmIdentifier() {
+        return algorithm;
+      }
+
+      @Override
+      public OutputStream getOutputStream() {
+        return tbs;
+      }
+
+      @Override
+      public byte[] getSignature() {
+        ECDSASigner ecdsa = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+        ecdsa.init(true, new ECPrivateKeyParameters(((ECPrivateKey) key).getS(), EcdsaP256.DOMAIN));
+        SHA256Digest digest = new SHA256Digest();
+        byte[] message = tbs.toByteArray();
+        digest.update(message, 0, message.length);
+        byte[] hash = new byte[32];
+        digest.doFinal(hash, 0);
+        BigInteger[] rs = ecdsa.generateSignature(hash);
+        try {
+          return new DERSequence(
+                  new ASN1Encodable[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])})
+              .getEncoded();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
   }
 
   private static X509Certificate certificate(
@@ -141,10 +235,13 @@ final class SimulationPki {
       Instant to,
       ASN1Encodable sgxExtensions)
       throws GeneralSecurityException, OperatorCreationException, IOException {
+    // The serial is derived from the subject's key, so it is stable like everything else here.
+    byte[] keyHash =
+        MessageDigest.getInstance("SHA-256").digest(subjectKeys.getPublic().getEncoded());
     var builder =
         new JcaX509v3CertificateBuilder(
             issuer,
-            new BigInteger(128, RANDOM),
+            new BigInteger(1, Arrays.copyOf(keyHash, 16)),
             Date.from(from),
             Date.from(to),
             subject,
@@ -164,12 +261,22 @@ final class SimulationPki {
   }
 
   private static X509CRL crl(
-      X500Name issuer, PrivateKey key, Instant thisUpdate, Instant nextUpdate)
-      throws GeneralSecurityException, OperatorCreationException {
+      X500Name issuer,
+      PrivateKey key,
+      Instant thisUpdate,
+      Instant nextUpdate,
+      Set<BigInteger> revoked) {
     var builder = new X509v2CRLBuilder(issuer, Date.from(thisUpdate));
     builder.setNextUpdate(Date.from(nextUpdate));
-    X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(signer(key)));
-    return X509Codec.crl(crl.getEncoded());
+    for (BigInteger serial : revoked) {
+      builder.addCRLEntry(serial, Date.from(thisUpdate), CRLReason.keyCompromise);
+    }
+    try {
+      X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(signer(key)));
+      return X509Codec.crl(crl.getEncoded());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot issue a simulation CRL", e);
+    }
   }
 
   /** Intel's SGX extension (OID 1.2.840.113741.1.13.1) with the simulated platform's values. */

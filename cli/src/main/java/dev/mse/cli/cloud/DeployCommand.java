@@ -22,6 +22,7 @@ import dev.mse.cli.owner.EvidenceFile;
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.cli.owner.ProvisioningSealer;
+import dev.mse.cli.quote.PccsOption;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
@@ -122,6 +123,8 @@ final class DeployCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policyOptions;
 
+  @Mixin PccsOption pccsOption;
+
   @Option(names = "--json", description = "print the result as JSON")
   boolean json;
 
@@ -216,7 +219,8 @@ final class DeployCommand implements Callable<Integer> {
                     .withAppId(appId)
                     .withPackageSha256(pkg.packageSha256())
                     .withConfigSha256(config.sha256())
-                    .withStates(EnumSet.of(AttestationClaims.State.WAITING)))
+                    .withStates(EnumSet.of(AttestationClaims.State.WAITING))
+                    .withCollateralSource(pccsOption.source(err)))
             .serverName(domain)
             .build();
     EnclaveClient enclave =
@@ -260,7 +264,13 @@ final class DeployCommand implements Callable<Integer> {
             new String(config.toCanonicalJson(), StandardCharsets.UTF_8),
             measurement);
     EvidenceCheck.Result check =
-        EvidenceCheck.check(evidence, pkg, policy, Optional.of(owner.publicKey()), Instant.now());
+        EvidenceCheck.check(
+            evidence,
+            pkg,
+            policy,
+            Optional.of(owner.publicKey()),
+            Instant.now(),
+            Optional.of(pccsOption.source(err)));
     if (!check.accepted()) {
       err.println("mse: the enclave of app " + appId + " does not verify:");
       check.reasons().forEach(r -> err.println("  - " + r));
@@ -295,7 +305,11 @@ final class DeployCommand implements Callable<Integer> {
             Optional.of(enclaveDomain),
             RaTlsSslContexts.client(
                 RaTlsTrustManager.builder(policy)
-                    .options(RaTlsOptions.none().withAppId(appId).withConfigSha256(config.sha256()))
+                    .options(
+                        RaTlsOptions.none()
+                            .withAppId(appId)
+                            .withConfigSha256(config.sha256())
+                            .withCollateralSource(pccsOption.source(err)))
                     .pin(RaTlsCertificate.fingerprint(fresh.certificate()))
                     .serverName(domain)
                     .build()));

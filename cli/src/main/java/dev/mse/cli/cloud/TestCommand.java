@@ -9,6 +9,7 @@ import dev.mse.cli.enclave.CapturingTrust;
 import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.enclave.ServedCertificate;
+import dev.mse.cli.quote.PccsOption;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -50,6 +51,8 @@ final class TestCommand implements Callable<Integer> {
   UUID id;
 
   @Mixin PolicyOptions policyOptions;
+
+  @Mixin PccsOption pccsOption;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -94,7 +97,7 @@ final class TestCommand implements Callable<Integer> {
     if (VerifyCommand.check(
             context.domain(),
             fresh,
-            VerifyCommand.collateral(fresh, Optional.empty(), err),
+            VerifyCommand.collateral(fresh, pccsOption.url(), err),
             policy,
             options,
             Optional.empty(),

@@ -1,5 +1,6 @@
 package dev.mse.cli.demo;
 
+import dev.mse.attestation.sim.SimulatedPccs;
 import dev.mse.cli.ConfigDirectory;
 import dev.mse.cli.Json;
 import dev.mse.cli.Main;
@@ -16,6 +17,8 @@ import dev.mse.operator.store.Account;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +30,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -114,14 +118,33 @@ public final class DemoCommand implements Callable<Integer> {
             + "mse.localhost to it. There is no TEE hardware here, so enclaves run in the mse"
             + " SIMULATED TEE: everything works as on real hardware, but nothing is confidential"
             + " and every check labels it SIMULATED.");
+    // The simulated TEE's collateral comes from a simulated PCCS, as real hardware's comes from
+    // Intel's: runtimes fetch theirs from it, verifiers when a runtime's is missing or stale.
+    SimulatedPccs pccs =
+        SimulatedPccs.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            Clock.systemUTC(),
+            SimulatedPccs.DEFAULT_VALIDITY);
     OperatorConfig config =
         OperatorConfig.defaults(work.resolve("operator"))
             .withApi("127.0.0.1", LoopbackPorts.free())
-            .withProxy("127.0.0.1", LoopbackPorts.free());
-    LocalOperator operator =
-        LocalOperator.start(new LocalOperator.Settings(config, runtimeDir, "simulation"));
+            .withProxy("127.0.0.1", LoopbackPorts.free())
+            .withPccsUrl(pccs.url());
+    LocalOperator operator;
+    try {
+      operator = LocalOperator.start(new LocalOperator.Settings(config, runtimeDir, "simulation"));
+    } catch (Exception | Error e) {
+      pccs.close();
+      throw e;
+    }
     int proxyPort = operator.proxyPort();
-    say("API " + operator.apiUri() + ", proxy 127.0.0.1:" + proxyPort);
+    say(
+        "API "
+            + operator.apiUri()
+            + ", proxy 127.0.0.1:"
+            + proxyPort
+            + ", simulated PCCS "
+            + pccs.url());
     Optional<String> appId = Optional.empty();
     CountDownLatch interrupted = new CountDownLatch(1);
     CountDownLatch cleaned = new CountDownLatch(1);
@@ -169,6 +192,8 @@ public final class DemoCommand implements Callable<Integer> {
                 project.resolve("mse.toml").toString(),
                 "-y",
                 "--allow-simulation",
+                "--pccs",
+                pccs.url().toString(),
                 "--json",
                 "--workspace",
                 work.resolve("workspace").toString()
@@ -203,6 +228,8 @@ public final class DemoCommand implements Callable<Integer> {
                 "--fingerprint",
                 codeSha256,
                 "--allow-simulation",
+                "--pccs",
+                pccs.url().toString(),
                 "--output",
                 cert.toString()
               },
@@ -277,6 +304,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       try {
         operator.close();
+        pccs.close();
         if (dir == null) {
           AppBuilder.deleteTree(work);
         }

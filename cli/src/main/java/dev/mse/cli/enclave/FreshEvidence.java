@@ -5,6 +5,7 @@ import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.collateral.Collateral;
 import dev.mse.attestation.collateral.CollateralBundleReader;
 import dev.mse.attestation.collateral.CollateralFormatException;
+import dev.mse.attestation.collateral.CollateralValidity;
 import dev.mse.attestation.quote.QuoteFormatException;
 import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.ratls.AttestationClaims;
@@ -14,12 +15,14 @@ import dev.mse.attestation.ratls.RaTlsExtensions;
 import dev.mse.attestation.ratls.RaTlsFormatException;
 import dev.mse.cli.UserError;
 import dev.mse.cli.quote.CollateralOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
@@ -134,32 +137,48 @@ public record FreshEvidence(
   }
 
   /**
-   * The collateral to appraise the fresh quote with: from the PCCS when one is named, else what the
-   * enclave sent (the simulated TEE sends its own), else from Intel PCS.
+   * The collateral to appraise the fresh quote with: what the enclave sent (in its evidence, else
+   * in its certificate) when it is valid now, as a runtime that got it from its PCCS sends it;
+   * otherwise fetched from the PCCS when one is named, else Intel PCS, through the shared cache.
    */
   public Collateral collateral(Optional<URI> pccs, PrintWriter err) {
-    if (pccs.isEmpty()) {
-      try {
-        if (collateral.isPresent()) {
-          return CollateralBundleReader.read(
-                  ByteString.of(collateral.get().getBytes(StandardCharsets.UTF_8)))
-              .collateral();
-        }
+    Optional<Collateral> sent = Optional.empty();
+    try {
+      if (collateral.isPresent()) {
+        sent =
+            Optional.of(
+                CollateralBundleReader.read(
+                        ByteString.of(collateral.get().getBytes(StandardCharsets.UTF_8)))
+                    .collateral());
+      } else {
         Optional<ByteString> endorsements = RaTlsExtensions.read(certificate).endorsements();
         if (endorsements.isPresent()) {
-          return CollateralBundleReader.read(endorsements.get()).collateral();
+          sent = Optional.of(CollateralBundleReader.read(endorsements.get()).collateral());
         }
-      } catch (CollateralFormatException e) {
-        throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
-      } catch (RaTlsFormatException e) {
-        // Not an RA-TLS certificate (owner mode) and no collateral sent: ask Intel.
       }
+    } catch (CollateralFormatException e) {
+      throw new UserError("the enclave's collateral cannot be read: " + e.getMessage(), e);
+    } catch (RaTlsFormatException e) {
+      // Not an RA-TLS certificate (owner mode) and no collateral sent: fetch it.
+    }
+    if (sent.isPresent() && CollateralValidity.validAt(sent.get(), Instant.now())) {
+      return sent.get();
     }
     try {
-      return CollateralOptions.fetch(
-          QuoteParser.parse(quote.toByteArray()), pccs.orElse(null), err);
-    } catch (QuoteFormatException e) {
+      return CollateralOptions.source(pccs, err).fetch(QuoteParser.parse(quote.toByteArray()));
+    } catch (QuoteFormatException | CollateralFormatException e) {
       throw new UserError("the enclave's quote cannot be read: " + e.getMessage(), e);
+    } catch (IOException e) {
+      if (sent.isPresent()) {
+        // The verifier will say which of its dates failed.
+        return sent.get();
+      }
+      throw new UserError(
+          "cannot fetch collateral from "
+              + pccs.map(URI::toString).orElse("Intel PCS")
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

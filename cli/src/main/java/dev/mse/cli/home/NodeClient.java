@@ -6,7 +6,10 @@ import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
 import dev.mse.cli.enclave.EnclaveClient;
+import dev.mse.cli.quote.CollateralOptions;
+import dev.mse.cli.quote.PccsOption;
 import dev.mse.protocol.deploy.DeploymentConfig;
+import java.io.PrintWriter;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 
@@ -45,7 +48,10 @@ final class NodeClient {
             RaTlsOptions.none()
                 .withAppId(app.appId())
                 .withPackageSha256(app.packageSha256())
-                .withConfigSha256(config.sha256()))
+                .withConfigSha256(config.sha256())
+                .withCollateralSource(
+                    CollateralOptions.source(
+                        PccsOption.fromEnvironment(), new PrintWriter(System.err, true))))
         .serverName(app.san());
   }
 }

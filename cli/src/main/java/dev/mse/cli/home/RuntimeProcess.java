@@ -1,6 +1,7 @@
 package dev.mse.cli.home;
 
 import dev.mse.cli.UserError;
+import dev.mse.cli.quote.PccsOption;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.ProcessStopper;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
@@ -39,6 +40,8 @@ final class RuntimeProcess {
             app.output(),
             app.logFile(),
             0);
+    // The runtime fetches its own collateral from the PCCS named for this machine, if any.
+    launch = launch.withPccs(PccsOption.fromEnvironment());
     try {
       Process process = launch.start("--- mse home: starting the runtime of " + app.name());
       Files.writeString(app.pidFile(), process.pid() + "\n", StandardCharsets.US_ASCII);

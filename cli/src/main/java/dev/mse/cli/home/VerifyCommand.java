@@ -17,6 +17,7 @@ import dev.mse.cli.owner.EvidenceCheck;
 import dev.mse.cli.owner.EvidenceFile;
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.OwnerPolicy;
+import dev.mse.cli.quote.PccsOption;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.AppPackageException;
 import java.io.PrintWriter;
@@ -28,6 +29,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -91,6 +93,8 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     boolean allowSimulation;
   }
 
+  @Mixin PccsOption pccsOption;
+
   @Option(
       names = "--runtime",
       paramLabel = "DIR",
@@ -119,7 +123,14 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
         java.nio.file.Files.exists(OwnerKey.publicFile())
             ? Optional.of(OwnerKey.readPublic(OwnerKey.publicFile()))
             : Optional.empty();
-    EvidenceCheck.Result result = EvidenceCheck.check(evidence, pkg, policy, owner, Instant.now());
+    EvidenceCheck.Result result =
+        EvidenceCheck.check(
+            evidence,
+            pkg,
+            policy,
+            owner,
+            Instant.now(),
+            Optional.of(pccsOption.source(spec.commandLine().getErr())));
     if (!result.accepted()) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("mse: the evidence does not verify:");
@@ -229,7 +240,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
                 served,
                 fresh.quote().toByteArray(),
                 fresh.claimBytes().toByteArray(),
-                fresh.collateral(Optional.empty(), err),
+                fresh.collateral(pccsOption.url(), err),
                 policy,
                 Instant.now(),
                 options);

@@ -2,6 +2,7 @@ package dev.mse.cli.owner;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.collateral.CollateralSource;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.AttestationClaims.State;
@@ -55,6 +56,20 @@ public final class EvidenceCheck {
       AppraisalPolicy policy,
       Optional<X25519PublicKey> owner,
       Instant now) {
+    return check(evidence, pkg, policy, owner, now, Optional.empty());
+  }
+
+  /**
+   * As above; collateral comes from the certificate when it is valid at {@code now}, else from
+   * {@code collateral} (a PCCS or Intel PCS).
+   */
+  public static Result check(
+      EvidenceFile evidence,
+      AppPackage pkg,
+      AppraisalPolicy policy,
+      Optional<X25519PublicKey> owner,
+      Instant now,
+      Optional<CollateralSource> collateral) {
     List<String> reasons = new ArrayList<>();
     X509Certificate certificate;
     try {
@@ -82,6 +97,9 @@ public final class EvidenceCheck {
             .withStates(EnumSet.of(State.WAITING, State.RUNNING));
     if (stateOf(certificate).equals(Optional.of(State.RUNNING))) {
       options = options.withCodeSha256(pkg.manifest().codeSha256());
+    }
+    if (collateral.isPresent()) {
+      options = options.withCollateralSource(collateral.get());
     }
     RaTlsAppraisal appraisal = RaTlsVerifier.standard().verify(certificate, policy, now, options);
     for (RaTlsReason r : appraisal.reasons()) {

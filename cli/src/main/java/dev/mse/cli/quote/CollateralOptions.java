@@ -6,6 +6,7 @@ import dev.mse.attestation.collateral.Collateral;
 import dev.mse.attestation.collateral.CollateralCache;
 import dev.mse.attestation.collateral.CollateralFormatException;
 import dev.mse.attestation.collateral.CollateralReader;
+import dev.mse.attestation.collateral.CollateralSource;
 import dev.mse.attestation.collateral.IntelPcsDefaults;
 import dev.mse.attestation.collateral.PcsClient;
 import dev.mse.attestation.collateral.PcsCollateralReader;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -129,6 +131,20 @@ public final class CollateralOptions {
     } catch (IOException e) {
       throw new UserError("cannot fetch collateral from " + pccs + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Where a verifier fetches collateral that the evidence does not carry valid: the PCCS at {@code
+   * pccs} when given, else Intel PCS, through the shared on-disk cache.
+   */
+  public static CollateralSource source(Optional<URI> pccs, PrintWriter err) {
+    return quote -> {
+      PcsClient.Builder builder = PcsClient.builder(sharedCache()).staleListener(staleWarning(err));
+      pccs.ifPresent(builder::baseUrl);
+      try (PcsClient client = builder.build()) {
+        return client.fetchFor(quote);
+      }
+    };
   }
 
   /** The on-disk cache every command that fetches collateral shares. */

@@ -116,7 +116,9 @@ public final class EnclaveRuntime implements AutoCloseable {
                 config.domain(),
                 config.expires(),
                 ByteString.of(hpkeKey.publicKey().toByteArray()),
-                options.runtimeVersion()));
+                options.runtimeVersion()),
+            options.pccs(),
+            options.stateDir().resolve("collateral-cache"));
     // One RA-TLS certificate for the enclave's whole life, restarts included: clients that
     // verified and pinned it (curl --cacert ratls.pem) keep working. Its claims describe the
     // enclave as first attested (state waiting); the live state is in fresh evidence.
@@ -505,6 +507,7 @@ public final class EnclaveRuntime implements AutoCloseable {
   @Override
   public void close() throws Exception {
     timers.shutdownNow();
+    evidence.close();
     if (appFront.isPresent()) {
       appFront.get().close();
     }

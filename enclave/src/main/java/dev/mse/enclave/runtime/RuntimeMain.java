@@ -6,12 +6,14 @@ import dev.mse.enclave.tee.TeeBackends;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.runtime.RuntimeMeasurement;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -19,10 +21,10 @@ import java.util.concurrent.FutureTask;
 /**
  * {@code java -cp <runtime>/* dev.mse.enclave.runtime.RuntimeMain --config F --package F --port N
  * --app-port N --state-dir D [--host H] [--tee simulation|gramine-sgx|tsm] [--secrets-dir D]
- * [--provisioning-timeout MINUTES]}. Started by {@code mse home spawn} (and by the operator's node
- * provider) as its own process, with {@code PORT}, {@code MSE_APP_PORT}, {@code MSE_SECRETS_PATH},
- * {@code MSE_SEALED_SECRETS_PATH} and {@code MSE_DATA_DIR} in its environment for the app. Exits 1
- * with one line on bad arguments.
+ * [--provisioning-timeout MINUTES] [--pccs URL]}. Started by {@code mse home spawn} (and by the
+ * operator's node provider) as its own process, with {@code PORT}, {@code MSE_APP_PORT}, {@code
+ * MSE_SECRETS_PATH}, {@code MSE_SEALED_SECRETS_PATH} and {@code MSE_DATA_DIR} in its environment
+ * for the app. Exits 1 with one line on bad arguments.
  */
 public final class RuntimeMain {
   public static final String VERSION = "mse-runtime/0.1.0";
@@ -75,7 +77,8 @@ public final class RuntimeMain {
               a.containsKey("provisioning-timeout")
                   ? Duration.ofMinutes(Long.parseLong(a.get("provisioning-timeout")))
                   : RuntimeOptions.DEFAULT_PROVISIONING_TIMEOUT,
-              RuntimeOptions.DEFAULT_HEALTH_TIMEOUT);
+              RuntimeOptions.DEFAULT_HEALTH_TIMEOUT,
+              Optional.ofNullable(a.get("pccs")).map(URI::create));
       EnclaveRuntime runtime =
           EnclaveRuntime.start(options, tee, config, appPackage, () -> result(tlsKey));
       CountDownLatch stopped = new CountDownLatch(1);
@@ -126,7 +129,7 @@ public final class RuntimeMain {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException(
-            "usage: --config F --package F --port N --app-port N --state-dir D [--host H] [--tee NAME] [--secrets-dir D] [--provisioning-timeout MINUTES]");
+            "usage: --config F --package F --port N --app-port N --state-dir D [--host H] [--tee NAME] [--secrets-dir D] [--provisioning-timeout MINUTES] [--pccs URL]");
       }
       out.put(args[i].substring(2), args[++i]);
     }

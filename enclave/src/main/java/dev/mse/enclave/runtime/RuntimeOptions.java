@@ -1,7 +1,9 @@
 package dev.mse.enclave.runtime;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How a runtime is run.
@@ -12,6 +14,7 @@ import java.time.Duration;
  * @param stateDir where the sealed state lives (an encrypted mount under Gramine)
  * @param secretsDir where the secrets files are written for the app: a tmpfs ({@code /dev/shm}
  *     outside a TEE), so they never reach persistent storage in plaintext
+ * @param pccs the PCCS (or Intel PCS) the runtime gets its own quotes' collateral from
  */
 public record RuntimeOptions(
     String host,
@@ -21,7 +24,8 @@ public record RuntimeOptions(
     Path secretsDir,
     String runtimeVersion,
     Duration provisioningTimeout,
-    Duration healthTimeout) {
+    Duration healthTimeout,
+    Optional<URI> pccs) {
 
   public static final Duration DEFAULT_PROVISIONING_TIMEOUT = Duration.ofDays(1);
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofMinutes(2);

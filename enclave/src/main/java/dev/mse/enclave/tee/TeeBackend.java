@@ -26,6 +26,9 @@ public sealed interface TeeBackend permits SimulationBackend, GramineSgxBackend,
    */
   Optional<SecretKey> sealingKey() throws TeeException;
 
-  /** Collateral for this backend's own quotes when it can make it offline (simulation only). */
+  /**
+   * Collateral the backend makes offline (simulation only), used when the runtime has no PCCS; with
+   * one, every backend's collateral comes from it ({@code EvidenceMaker}).
+   */
   Optional<Collateral> collateral();
 }

@@ -137,7 +137,8 @@ final class RuntimeFixture {
         secrets,
         "mse-runtime/test",
         Duration.ofMinutes(5),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        Optional.empty());
   }
 
   static SimulationBackend simulation(Path work) {

@@ -81,7 +81,8 @@ public final class LocalOperator implements AutoCloseable {
                     new LocalNodeProvider.UidRange(isolation.firstUid(), isolation.uidCount()))
                 : Optional.empty(),
             isolation.logMaxBytes(),
-            config.proxyLimits().maxConnectionsPerApp());
+            config.proxyLimits().maxConnectionsPerApp(),
+            config.pccsUrl());
     Operator operator =
         Operator.start(
             config,

@@ -233,7 +233,8 @@ final class LocalNode {
             settings.provisioningTimeout().toMinutes(),
             homeDir(),
             logFile(),
-            settings.frontConnectionsPerSource());
+            settings.frontConnectionsPerSource(),
+            settings.pccs());
     Confinement confinement =
         new Confinement(
             record.runAs(),
@@ -257,7 +258,12 @@ final class LocalNode {
 
   private void watchLoop() {
     NodeStatusClient client =
-        new NodeStatusClient(record.port(), config, record.tee().equals("simulation"));
+        new NodeStatusClient(
+            record.port(),
+            config,
+            record.tee().equals("simulation"),
+            settings.pccs(),
+            settings.nodesDir().resolve("collateral-cache"));
     try {
       while (!stopping) {
         LogRotation.capSize(logFile(), settings.logMaxBytes());
@@ -271,7 +277,13 @@ final class LocalNode {
             return;
           }
           client.close();
-          client = new NodeStatusClient(record.port(), config, record.tee().equals("simulation"));
+          client =
+              new NodeStatusClient(
+                  record.port(),
+                  config,
+                  record.tee().equals("simulation"),
+                  settings.pccs(),
+                  settings.nodesDir().resolve("collateral-cache"));
           continue;
         }
         Optional<NodeStatus> s = client.status();

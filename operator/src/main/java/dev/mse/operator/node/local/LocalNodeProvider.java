@@ -14,6 +14,7 @@ import dev.mse.operator.proxy.ProxyLimits;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -53,6 +54,8 @@ public final class LocalNodeProvider implements NodeProvider {
    * @param frontConnectionsPerSource connections one source address may hold at the enclave port,
    *     when the runtime limits them: the proxy's share per app, since every connection reaches the
    *     enclave port from the proxy
+   * @param pccs where runtimes get their collateral ({@code --pccs}) and where the node status
+   *     client fetches it when a runtime's is missing or out of date ({@code pccs_url})
    */
   public record Settings(
       Path nodesDir,
@@ -62,7 +65,44 @@ public final class LocalNodeProvider implements NodeProvider {
       int maxRestarts,
       Optional<UidRange> runtimeUsers,
       long logMaxBytes,
-      int frontConnectionsPerSource) {
+      int frontConnectionsPerSource,
+      Optional<URI> pccs) {
+    /** As the canonical constructor, without a PCCS. */
+    public Settings(
+        Path nodesDir,
+        Path runtimeDir,
+        String tee,
+        Duration provisioningTimeout,
+        int maxRestarts,
+        Optional<UidRange> runtimeUsers,
+        long logMaxBytes,
+        int frontConnectionsPerSource) {
+      this(
+          nodesDir,
+          runtimeDir,
+          tee,
+          provisioningTimeout,
+          maxRestarts,
+          runtimeUsers,
+          logMaxBytes,
+          frontConnectionsPerSource,
+          Optional.empty());
+    }
+
+    /** The same settings, with runtimes and the status client using {@code url}. */
+    public Settings withPccs(Optional<URI> url) {
+      return new Settings(
+          nodesDir,
+          runtimeDir,
+          tee,
+          provisioningTimeout,
+          maxRestarts,
+          runtimeUsers,
+          logMaxBytes,
+          frontConnectionsPerSource,
+          url);
+    }
+
     /**
      * Runtimes as the operator's user, logs capped at 10 MiB, the front's share per source that of
      * the proxy's default per app (tests, single tenant).
@@ -110,7 +150,8 @@ public final class LocalNodeProvider implements NodeProvider {
         s.maxRestarts(),
         s.runtimeUsers(),
         s.logMaxBytes(),
-        s.frontConnectionsPerSource());
+        s.frontConnectionsPerSource(),
+        s.pccs());
   }
 
   /** True when this operator runs as root, so each runtime can get a user of its own. */

@@ -1,5 +1,7 @@
 package dev.mse.operator.node.runtime;
 
+import dev.mse.attestation.collateral.CollateralCache;
+import dev.mse.attestation.collateral.PcsClient;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
@@ -11,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
@@ -36,13 +40,38 @@ public final class NodeStatusClient {
    * @param allowSimulation whether simulated evidence is acceptable (a simulated node)
    */
   public NodeStatusClient(int port, DeploymentConfig config, boolean allowSimulation) {
+    this(port, config, allowSimulation, Optional.empty(), Path.of("."));
+  }
+
+  /**
+   * As above; when the runtime's certificate carries no collateral valid now, it is fetched from
+   * {@code pccs} (when given) through an on-disk cache in {@code cacheDir}.
+   */
+  public NodeStatusClient(
+      int port,
+      DeploymentConfig config,
+      boolean allowSimulation,
+      Optional<URI> pccs,
+      Path cacheDir) {
+    RaTlsOptions options =
+        RaTlsOptions.none()
+            .withAppId(config.appId())
+            .withPackageSha256(config.packageSha256())
+            .withConfigSha256(config.sha256());
+    if (pccs.isPresent()) {
+      CollateralCache cache = new CollateralCache(cacheDir, Clock.systemUTC());
+      URI url = pccs.get();
+      options =
+          options.withCollateralSource(
+              quote -> {
+                try (PcsClient client = PcsClient.builder(cache).baseUrl(url).build()) {
+                  return client.fetchFor(quote);
+                }
+              });
+    }
     RaTlsTrustManager trust =
         RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(allowSimulation))
-            .options(
-                RaTlsOptions.none()
-                    .withAppId(config.appId())
-                    .withPackageSha256(config.packageSha256())
-                    .withConfigSha256(config.sha256()))
+            .options(options)
             .serverName(config.domain())
             .build();
     this.http =

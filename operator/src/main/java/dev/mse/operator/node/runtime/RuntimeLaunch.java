@@ -2,6 +2,7 @@ package dev.mse.operator.node.runtime;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ import java.util.Optional;
  *     client itself, so the share per source must be the proxy's share per app: otherwise one
  *     client's connections through the proxy would fill the port for everyone. The app port is the
  *     app's own server: the runtime limits nothing there.
+ * @param pccs the PCCS (or Intel PCS) the runtime gets its own quotes' collateral from ({@code
+ *     --pccs}); without one a simulated runtime issues its own, a hardware one embeds none
  */
 public record RuntimeLaunch(
     Path runtimeDir,
@@ -55,7 +58,65 @@ public record RuntimeLaunch(
     long provisioningTimeoutMinutes,
     Path workDir,
     Path logFile,
-    int frontConnectionsPerSource) {
+    int frontConnectionsPerSource,
+    Optional<URI> pccs) {
+
+  /** A launch without a PCCS. */
+  public RuntimeLaunch(
+      Path runtimeDir,
+      Path configFile,
+      Path packageFile,
+      String host,
+      int port,
+      int appPort,
+      Path stateDir,
+      Path secretsDir,
+      Path dataDir,
+      String tee,
+      int sizeMb,
+      long provisioningTimeoutMinutes,
+      Path workDir,
+      Path logFile,
+      int frontConnectionsPerSource) {
+    this(
+        runtimeDir,
+        configFile,
+        packageFile,
+        host,
+        port,
+        appPort,
+        stateDir,
+        secretsDir,
+        dataDir,
+        tee,
+        sizeMb,
+        provisioningTimeoutMinutes,
+        workDir,
+        logFile,
+        frontConnectionsPerSource,
+        Optional.empty());
+  }
+
+  /** The same launch, with the runtime getting its collateral from {@code pccs}. */
+  public RuntimeLaunch withPccs(Optional<URI> url) {
+    return new RuntimeLaunch(
+        runtimeDir,
+        configFile,
+        packageFile,
+        host,
+        port,
+        appPort,
+        stateDir,
+        secretsDir,
+        dataDir,
+        tee,
+        sizeMb,
+        provisioningTimeoutMinutes,
+        workDir,
+        logFile,
+        frontConnectionsPerSource,
+        url);
+  }
 
   /** The runtime jar, at the top of the distribution. */
   public static final String RUNTIME_JAR = "mse-enclave.jar";
@@ -118,6 +179,7 @@ public record RuntimeLaunch(
             secretsDir.toString(),
             "--provisioning-timeout",
             Long.toString(provisioningTimeoutMinutes)));
+    pccs.ifPresent(url -> command.addAll(List.of("--pccs", url.toString())));
     return command;
   }
 

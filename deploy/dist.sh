@@ -10,20 +10,23 @@
 #   mse-<version>/runtime-cds/         the runtime's class-data sharing archive, made for the bundled
 #                                      Java runtime (outside runtime/: not measured)
 #
-# Usage: deploy/dist.sh [--no-build] [--output DIR]
+# Usage: deploy/dist.sh [--no-build] [--check-modules] [--output DIR]
 #   --no-build  assemble from cli/target and enclave/target as they are (the deploy module's build
-#               does this after building them); without it, builds both first with the wrapper.
+#               does this after building them); without it, builds both first with the wrapper
+#               and checks the module list with jdeps (--check-modules alone does that too).
 # Needs a JDK 25 (JAVA_HOME, or the one ./mse would find) for jdeps and jlink; the result does not.
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 build=1
+check_modules=0
 out="$here/deploy/target"
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
+    --check-modules) check_modules=1 ;;
     --output) out="$2"; shift ;;
-    *) echo "dist.sh: unknown option $1 (usage: deploy/dist.sh [--no-build] [--output DIR])" >&2; exit 2 ;;
+    *) echo "dist.sh: unknown option $1 (usage: deploy/dist.sh [--no-build] [--check-modules] [--output DIR])" >&2; exit 2 ;;
   esac
   shift
 done
@@ -41,6 +44,7 @@ cli="$here/cli/target"
 runtime="$here/enclave/target/runtime"
 
 if [ "$build" = 1 ]; then
+  check_modules=1
   (cd "$here" && ./mvnw -B -q -ntp -pl cli,enclave -am package -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true)
 fi
 for f in "$cli/mse-cli-all.jar" "$cli/operator-lib" "$runtime/mse-enclave.jar"; do
@@ -52,16 +56,34 @@ rm -rf "$stage" "$out/$name-linux-x64.tar.gz"
 mkdir -p "$stage/$name/bin" "$stage/$name/lib"
 dist="$stage/$name"
 
-# The modules: what jdeps finds in the CLI and in the runtime, plus what apps commonly use, since
-# the same Java runtime runs the apps inside the runtime (java.se: every standard API; httpserver:
-# the scaffolded app; unsupported: sun.misc.Unsafe for Netty and others; crypto and naming
-# providers, zipfs, management extensions) and the CLI compiles plain projects in process
-# (jdk.compiler, through javax.tools).
-found="$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
-  "$cli/mse-cli-all.jar" "$cli"/operator-lib/*.jar "$runtime/mse-enclave.jar" "$runtime"/lib/*.jar)"
-modules="$found,java.se,jdk.compiler,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.httpserver,jdk.unsupported,jdk.zipfs,jdk.management,jdk.net,jdk.naming.dns,jdk.charsets,jdk.localedata"
-"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-  --compress=zip-6 --generate-cds-archive --output "$dist/jre"
+# The modules. What jdeps finds in the CLI and in the runtime (recorded here: jdeps takes about a
+# minute on this machine, too long for every build; --check-modules runs it and fails when it
+# finds one that is not listed), plus what apps commonly use, since the same Java runtime runs the
+# apps inside the runtime: java.se (every standard API), jdk.httpserver (the scaffolded app),
+# jdk.unsupported (sun.misc.Unsafe: Netty and others), crypto and naming providers, zipfs,
+# management extensions; and jdk.compiler, with which the CLI compiles plain projects in process
+# (javax.tools). Left out: jdk.localedata (formats for locales other than English, 10 MB), tools.
+jdeps_modules="java.base,java.compiler,java.desktop,java.management,java.naming,java.net.http,java.security.jgss,java.sql,jdk.httpserver,jdk.net,jdk.security.auth"
+modules="$jdeps_modules,java.se,jdk.compiler,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.unsupported,jdk.zipfs,jdk.management,jdk.naming.dns,jdk.charsets"
+if [ "$check_modules" = 1 ]; then
+  found="$( ("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$cli/mse-cli-all.jar";
+    "$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
+      --class-path "$runtime/lib/*" "$runtime/mse-enclave.jar") | tr ',' '\n' | sort -u)"
+  missing="$(comm -23 <(echo "$found") <(echo "$jdeps_modules" | tr ',' '\n' | sort -u))"
+  if [ -n "$missing" ]; then
+    echo "dist.sh: jdeps finds modules that are not in jdeps_modules: $missing" >&2
+    exit 1
+  fi
+fi
+strip=(--strip-debug)
+# Native debug symbols too (libjvm.so's take 10 MB) when objcopy (binutils) is there to strip them.
+if command -v objcopy >/dev/null; then
+  strip=(--strip-java-debug-attributes --strip-native-debug-symbols=exclude-debuginfo-files)
+fi
+"$jdk/bin/jlink" --add-modules "$modules" "${strip[@]}" --no-header-files \
+  --no-man-pages --compress=zip-6 --generate-cds-archive --output "$dist/jre" >/dev/null
+# The archive for heaps over 32 GB (no compressed oops): 14 MB that an mse JVM never maps.
+rm -f "$dist/jre/lib/server/classes_nocoops.jsa"
 
 cp "$cli/mse-cli-all.jar" "$dist/lib/"
 cp -r "$cli/operator-lib" "$dist/lib/operator-lib"

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The self-contained distribution as a user gets it: the tarball that {@code deploy/dist.sh} made in
- * this build, unpacked, its {@code bin/mse} run through a symlink on a {@code PATH} that has no
+ * The self-contained distribution as a user gets it: the tarball that {@code deploy/dist.sh} made
+ * in this build, unpacked, its {@code bin/mse} run through a symlink on a {@code PATH} that has no
  * {@code java}, with {@code JAVA_HOME} unset. Everything then runs on the bundled Java runtime.
  */
 class DistributionTest {
@@ -34,7 +34,8 @@ class DistributionTest {
     Command.run(work, Map.of("PATH", "/usr/bin:/bin"), List.of("tar", "-xzf", tarball.toString()))
         .succeeded();
     try (Stream<Path> top = Files.list(work)) {
-      root = top.filter(p -> p.getFileName().toString().startsWith("mse-")).findFirst().orElseThrow();
+      root =
+          top.filter(p -> p.getFileName().toString().startsWith("mse-")).findFirst().orElseThrow();
     }
     // A PATH with the few tools the launcher uses, mse as a symlink, and no java.
     Path bin = Files.createDirectories(work.resolve("path"));
@@ -52,17 +53,22 @@ class DistributionTest {
   }
 
   private static Command mse(String... args) throws Exception {
-    return Command.run(work, env, Stream.concat(Stream.of("mse"), Stream.of(args)).toList());
+    return Command.run(
+        work,
+        env,
+        Stream.concat(Stream.of(work.resolve("path/mse").toString()), Stream.of(args)).toList());
   }
 
   @Test
-  void theLauncherIsExecutableAndTheJavaRuntimeHasNoCompilerBinary() throws IOException {
+  void theLauncherIsExecutableAndTheJavaRuntimeIsTheJlinkedOne() throws Exception {
     assertThat(Files.getPosixFilePermissions(root.resolve("bin/mse")))
         .contains(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
     assertThat(root.resolve("jre/bin/java")).isExecutable();
-    // a Java runtime, not a JDK: only the compiler's API module (for in-process builds)
-    assertThat(root.resolve("jre/bin/javac")).doesNotExist();
-    assertThat(Command.run(work, env, List.of("sh", "-c", "command -v java || echo none")))
+    // the modules of deploy/dist.sh: the compiler (in-process builds), none of the JDK's tools
+    assertThat(Files.readString(root.resolve("jre/release")))
+        .contains("jdk.compiler", "jdk.httpserver", "java.sql")
+        .doesNotContain("jdk.jlink", "jdk.jdeps");
+    assertThat(Command.run(work, env, List.of("/bin/sh", "-c", "command -v java || echo none")))
         .extracting(Command::output)
         .isEqualTo("none\n");
   }
@@ -90,8 +96,7 @@ class DistributionTest {
 
   @Test
   void theBundledRuntimeDistributionMeasuresAsTheBuiltOne() throws Exception {
-    String expected =
-        RuntimeMeasurement.of(REPO.resolve("enclave/target/runtime")).hex();
+    String expected = RuntimeMeasurement.of(REPO.resolve("enclave/target/runtime")).hex();
     assertThat(mse("runtime", "measurement").succeeded().output()).contains(expected);
   }
 

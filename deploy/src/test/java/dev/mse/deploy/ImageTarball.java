@@ -44,7 +44,8 @@ record ImageTarball(JsonNode config, List<Map<String, TarArchiveEntry>> layers) 
     List<String> layerFiles = new ArrayList<>();
     if (files.containsKey("index.json")) {
       JsonNode index = JSON.readTree(files.get("index.json"));
-      JsonNode manifest = JSON.readTree(blob(files, index.path("manifests").path(0).path("digest").asString()));
+      JsonNode manifest =
+          JSON.readTree(blob(files, index.path("manifests").path(0).path("digest").asString()));
       config = JSON.readTree(blob(files, manifest.path("config").path("digest").asString()));
       for (JsonNode layer : manifest.path("layers")) {
         String digest = layer.path("digest").asString();
@@ -115,7 +116,8 @@ record ImageTarball(JsonNode config, List<Map<String, TarArchiveEntry>> layers) 
   private static byte[] required(Map<String, byte[]> files, String name) {
     byte[] bytes = files.get(name);
     if (bytes == null) {
-      throw new AssertionError("the image tarball has no " + name + " (it has " + files.keySet() + ")");
+      throw new AssertionError(
+          "the image tarball has no " + name + " (it has " + files.keySet() + ")");
     }
     return bytes;
   }

@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * The commands of one walk-through of README.md, between {@code <!-- walkthrough:NAME} and {@code
  * <!-- /walkthrough:NAME -->}: every line of its {@code sh} blocks, and the {@code $ } lines of its
- * {@code console} blocks with their {@code \} continuation lines (the other lines of a console block
- * are output). Blocks of other languages, prose, and anything outside the markers are not run, so
- * lines added elsewhere in README do not change a walk-through.
+ * {@code console} blocks with their {@code \} continuation lines (the other lines of a console
+ * block are output). Blocks of other languages, prose, and anything outside the markers are not
+ * run, so lines added elsewhere in README do not change a walk-through.
  */
 final class ReadmeWalkthrough {
   private ReadmeWalkthrough() {}

@@ -143,13 +143,19 @@ class ReadmeWalkthroughTest {
       p.destroyForcibly();
     }
     String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(ended).as("the walk-through ended in %s; output:%n%s", SCRIPT_TIMEOUT, output).isTrue();
+    assertThat(ended)
+        .as("the walk-through ended in %s; output:%n%s", SCRIPT_TIMEOUT, output)
+        .isTrue();
     assertThat(p.exitValue()).as("the walk-through's exit code; output:%n%s", output).isZero();
     return output;
   }
 
   private void run(List<String> command) throws Exception {
-    Process p = builder(command).redirectErrorStream(true).redirectOutput(dir.resolve("cleanup.log").toFile()).start();
+    Process p =
+        builder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("cleanup.log").toFile())
+            .start();
     p.waitFor(60, TimeUnit.SECONDS);
   }
 

@@ -39,7 +39,7 @@ mkdir -p "$work/debs" "$work/rootfs" "$work/dist" "$target/images"
 tar -xzf "$tarball" -C "$work/dist" --strip-components=1
 
 # The base root file system.
-(cd "$work/debs" && apt-get download libc6 libgcc-s1 gcc-12-base zlib1g netbase base-files >/dev/null)
+(cd "$work/debs" && apt-get -o APT::Sandbox::User="$(id -un)" download libc6 libgcc-s1 gcc-12-base zlib1g netbase base-files >/dev/null)
 for deb in "$work"/debs/*.deb; do
   dpkg-deb -x "$deb" "$work/rootfs"
 done
@@ -72,10 +72,36 @@ JSON
 echo '[{"Config":"config.json","RepoTags":["mse-base:local"],"Layers":["layer.tar"]}]' >"$work/base/manifest.json"
 tar --owner=0 --group=0 --numeric-owner -C "$work/base" -cf "$work/base.tar" manifest.json config.json layer.tar
 
-# Jib: both images, from that base.
+# Jib: both images, from that base. (Jib wants the module's class directory even when, as here,
+# the images take no class from it.)
+mkdir -p "$target/classes"
 (cd "$here" && ./mvnw -B -q -ntp -pl deploy -P images jib:buildTar@runtime jib:buildTar@operator \
   -Dimages.base="$work/base.tar" -Dimages.dist="$work/dist" -Dimages.output="$target/images")
 
 for image in "$target"/images/*.tar; do
   echo "$image ($(du -m "$image" | cut -f1) MB)"
 done
+
+# A smoke run, as root only (chroot): the operator image's files, layer over layer, run its Java
+# runtime and the CLI as the image's user. Shows that the Debian base holds what the JVM links.
+if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null && command -v jq >/dev/null; then
+  smoke="$work/smoke"
+  mkdir -p "$smoke/oci" "$smoke/root"
+  tar -xf "$target/images/mse-operator.tar" -C "$smoke/oci"
+  manifest="$(jq -r '.manifests[0].digest' "$smoke/oci/index.json" | cut -d: -f2)"
+  for layer in $(jq -r '.layers[].digest' "$smoke/oci/blobs/sha256/$manifest" | cut -d: -f2); do
+    tar -xzf "$smoke/oci/blobs/sha256/$layer" -C "$smoke/root" 2>/dev/null \
+      || tar -xf "$smoke/oci/blobs/sha256/$layer" -C "$smoke/root"
+  done
+  # the dynamic linker finds the JVM's libraries through /proc/self/exe ($ORIGIN), as in a container
+  mount -t proc proc "$smoke/root/proc"
+  trap 'umount "$smoke/root/proc" 2>/dev/null || true' EXIT
+  chroot --userspec=10001:10001 "$smoke/root" /opt/mse/jre/bin/java -jar /opt/mse/lib/mse-cli-all.jar --version
+  usage="$(chroot --userspec=10001:10001 "$smoke/root" /opt/mse/jre/bin/java @/opt/mse/runtime/jvm.args \
+    -jar /opt/mse/runtime/mse-enclave.jar --help 2>&1 || true)"
+  grep -q 'mse-runtime: usage' <<<"$usage" || { echo "images.sh: the runtime jar does not start: $usage" >&2; exit 1; }
+  umount "$smoke/root/proc"
+  trap - EXIT
+  echo "smoke run: the operator image's Java runtime, CLI and runtime jar run as user 10001"
+  rm -rf "$smoke"
+fi

@@ -68,7 +68,7 @@ class ImagesTest {
     // the operator starts runtimes as processes: the JDK's process launcher must be executable
     assertThat(image.file("opt/mse/jre/lib/jspawnhelper").getMode() & 0111).isNotZero();
     assertThat(image.file("var/lib/mse").getLongUserId()).isEqualTo(MSE_UID);
-    assertThat(config.path("config").path("Volumes").has("/var/lib/mse")).isTrue();
+    assertThat(config.path("Volumes").has("/var/lib/mse")).isTrue();
   }
 
   private static JsonNode commonChecks(ImageTarball image, String title) {

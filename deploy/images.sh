@@ -39,7 +39,13 @@ mkdir -p "$work/debs" "$work/rootfs" "$work/dist" "$target/images"
 tar -xzf "$tarball" -C "$work/dist" --strip-components=1
 
 # The base root file system.
-(cd "$work/debs" && apt-get -o APT::Sandbox::User="$(id -un)" download libc6 libgcc-s1 gcc-12-base zlib1g netbase base-files >/dev/null)
+debs=(libc6 libgcc-s1 gcc-12-base zlib1g netbase base-files)
+download() { (cd "$work/debs" && apt-get -q -o APT::Sandbox::User="$(id -un)" download "${debs[@]}" >/dev/null); }
+# A new machine may have no package lists yet: as root, fetch them once and try again.
+if ! download; then
+  [ "$(id -u)" = 0 ] || { echo "images.sh: apt-get download failed (run apt-get update)" >&2; exit 1; }
+  apt-get update -qq && download
+fi
 for deb in "$work"/debs/*.deb; do
   dpkg-deb -x "$deb" "$work/rootfs"
 done

@@ -14,7 +14,7 @@
 #   --no-build  assemble from cli/target and enclave/target as they are (the deploy module's build
 #               does this after building them); without it, builds both first with the wrapper
 #               and checks the module list with jdeps (--check-modules alone does that too).
-# Needs a JDK 25 (JAVA_HOME, or the one ./mse would find) for jdeps and jlink; the result does not.
+# Needs a JDK 25 (JAVA_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64) for jlink; the result does not.
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

@@ -44,12 +44,26 @@ final class ServeCommand implements Callable<Integer> {
       logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
     }
     OperatorConfig config = options.resolve();
-    String kind = tee != null ? tee : TeeDetection.detect().orElse("simulation");
+    // node_provider = "kubernetes": the nodes are pods of the TEE its [kubernetes] table names
+    boolean kubernetes = config.kubernetes().isPresent();
+    String kind =
+        kubernetes
+            ? config.kubernetes().get().tee()
+            : tee != null ? tee : TeeDetection.detect().orElse("simulation");
+    if (kubernetes && tee != null && !tee.equals(kind)) {
+      throw new UserError(
+          "--tee " + tee + " contradicts tee = \"" + kind + "\" under [kubernetes] in the config");
+    }
     PrintWriter out = spec.commandLine().getOut();
     LocalOperator operator;
     try {
       operator =
-          LocalOperator.start(new LocalOperator.Settings(config, options.runtimeDir(), kind));
+          LocalOperator.start(
+              new LocalOperator.Settings(
+                  config,
+                  // pods run the runtime image: no runtime distribution on this host
+                  kubernetes ? java.nio.file.Path.of("runtime-in-image") : options.runtimeDir(),
+                  kind));
     } catch (java.net.BindException e) {
       throw new UserError("a port is busy: " + e.getMessage() + " (--api-port, --proxy-port)", e);
     } catch (EmptyDatabaseException | AdminChannel.AnotherOperatorException e) {

@@ -3,6 +3,7 @@ package dev.mse.operator.local;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.node.kubernetes.KubernetesNodeProvider;
 import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.proxy.ProxyConfig;
 import dev.mse.operator.proxy.RaTlsUpstreamTrust;
@@ -39,8 +40,9 @@ public final class LocalOperator implements AutoCloseable {
 
   /**
    * @param config the control plane's configuration
-   * @param runtimeDir the runtime distribution the nodes run
-   * @param tee simulation, gramine-sgx or tsm
+   * @param runtimeDir the runtime distribution the nodes run (the local provider's)
+   * @param tee simulation, gramine-sgx or tsm (with {@code node_provider = "kubernetes"}: that of
+   *     its {@code [kubernetes]} table, whatever this says)
    */
   public record Settings(OperatorConfig config, Path runtimeDir, String tee) {}
 
@@ -67,11 +69,12 @@ public final class LocalOperator implements AutoCloseable {
     DataDirectory.secure(config.dataDir());
     OperatorTls tls =
         OperatorTls.loadOrCreate(config.dataDir().resolve("tls"), config.appsDomain());
+    String tee = config.kubernetes().map(OperatorConfig.Kubernetes::tee).orElse(s.tee());
     LocalNodeProvider.Settings nodes =
         new LocalNodeProvider.Settings(
             nodesDir(config, perAppUsers),
             s.runtimeDir(),
-            s.tee(),
+            tee,
             PROVISIONING_TIMEOUT,
             MAX_RESTARTS,
             perAppUsers
@@ -84,6 +87,12 @@ public final class LocalOperator implements AutoCloseable {
         Operator.start(
             config,
             listener -> {
+              if (config.kubernetes().isPresent()) {
+                return KubernetesNodeProvider.connect(
+                    config.kubernetes().get(),
+                    config.proxyLimits().maxConnectionsPerApp(),
+                    listener);
+              }
               try {
                 return new LocalNodeProvider(nodes, listener);
               } catch (IOException e) {
@@ -92,7 +101,7 @@ public final class LocalOperator implements AutoCloseable {
             });
     try {
       AppraisalPolicy upstream =
-          AppraisalPolicy.defaults().withAllowSimulation(s.tee().equals("simulation"));
+          AppraisalPolicy.defaults().withAllowSimulation(tee.equals("simulation"));
       SniProxy proxy =
           new SniProxy(
                   ProxyConfig.defaults(

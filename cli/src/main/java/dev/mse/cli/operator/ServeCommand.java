@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Serve the operator: the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json, login page"
-          + " at /login/authorize), one runtime process per app on this host, and the SNI proxy."
+          + " at /login/authorize), one runtime process per app on this host (or one pod per app"
+          + " with node_provider = \"kubernetes\"), and the SNI proxy."
           + " Runs until Ctrl-C; nodes keep running and are found again at the next start."
     })
 final class ServeCommand implements Callable<Integer> {
@@ -95,6 +96,12 @@ final class ServeCommand implements Callable<Integer> {
             + " (*."
             + config.appsDomain()
             + ")");
+    out.println(
+        "  nodes:    "
+            + config
+                .kubernetes()
+                .map(k -> "pods in Kubernetes namespace " + k.namespace() + " (" + k.image() + ")")
+                .orElse("runtime processes on this host"));
     out.println("  data:     " + config.dataDir());
     out.println("  operator CA (for --untrusted-ssl apps): " + operator.operatorCaFile());
     out.println("log in: mse cloud login --url " + operator.apiUri());

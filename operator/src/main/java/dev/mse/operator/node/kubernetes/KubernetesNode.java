@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.InetSocketAddress;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +59,7 @@ final class KubernetesNode {
     return state;
   }
 
-  /** Queues work on this node; a failure fails the node (its objects stay for a stop). */
+  /** Queues work on this node; a failure fails the node and deletes what it made. */
   void run(Step step) {
     try {
       queue.execute(
@@ -74,6 +73,7 @@ final class KubernetesNode {
               LOG.error("node of app {}: {}", spec.appId(), e.getMessage());
               change(
                   NodeState.FAILED, Optional.of("the node cannot be started: " + e.getMessage()));
+              release();
             }
           });
     } catch (RejectedExecutionException e) {
@@ -114,6 +114,12 @@ final class KubernetesNode {
       generation = last;
       pod = Optional.of(live.get().getMetadata().getName());
       LOG.info("re-attached to pod {} of app {}", pod.get(), spec.appId());
+      // an operator stopped between making a generation and deleting the one before left it
+      for (Pod p : pods) {
+        if (!p.getMetadata().getName().equals(pod.get())) {
+          delete(p.getMetadata().getName());
+        }
+      }
       handle(live.get(), false);
       return;
     }
@@ -331,9 +337,5 @@ final class KubernetesNode {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  static Comparator<Pod> byGeneration() {
-    return Comparator.comparingInt(KubernetesNode::generationOf);
   }
 }

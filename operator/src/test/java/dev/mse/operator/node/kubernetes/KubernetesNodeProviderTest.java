@@ -408,6 +408,49 @@ class KubernetesNodeProviderTest {
   }
 
   @Test
+  void logsComeFromThePodThroughTheApiAfterWhatEarlierPodsWrote() throws Exception {
+    NodeSpec spec = spec(randomBytes(10));
+    String first = NodeObjects.podName(spec.appId(), 0);
+    String second = NodeObjects.podName(spec.appId(), 1);
+    // the mock serves pods/log only as the test says (a CRUD store has no container output)
+    for (String pod : List.of(first, second)) {
+      server
+          .expect()
+          .get()
+          .withPath(
+              "/api/v1/namespaces/"
+                  + NS
+                  + "/pods/"
+                  + pod
+                  + "/log?pretty=false&container=runtime&limitBytes="
+                  + KubernetesNodeProvider.KEPT_LOG_BYTES)
+          .andReturn(200, "output of " + pod + "\n")
+          .always();
+      server
+          .expect()
+          .get()
+          .withPath(
+              "/api/v1/namespaces/"
+                  + NS
+                  + "/pods/"
+                  + pod
+                  + "/log?pretty=false&container=runtime&limitBytes=4096")
+          .andReturn(200, "output of " + pod + "\n")
+          .always();
+    }
+    provider.start(spec);
+    await().atMost(Duration.ofSeconds(20)).until(() -> pod(first) != null);
+    assertThat(provider.logTail(spec.appId(), 4096)).isEqualTo("output of " + first + "\n");
+
+    failed(first, 3);
+    await().atMost(Duration.ofSeconds(20)).until(() -> pod(second) != null);
+    assertThat(provider.logTail(spec.appId(), 4096))
+        .startsWith("output of " + first + "\n--- mse operator: pod " + first + " ended")
+        .contains("restarting the node (1 of 1)")
+        .endsWith("output of " + second + "\n");
+  }
+
+  @Test
   void discardRemovesANodeNoAppOwns() throws Exception {
     NodeSpec spec = spec(randomBytes(10));
     provider.start(spec);

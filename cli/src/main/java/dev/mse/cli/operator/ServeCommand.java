@@ -67,7 +67,9 @@ final class ServeCommand implements Callable<Integer> {
                   kind));
     } catch (java.net.BindException e) {
       throw new UserError("a port is busy: " + e.getMessage() + " (--api-port, --proxy-port)", e);
-    } catch (EmptyDatabaseException | AdminChannel.AnotherOperatorException e) {
+    } catch (EmptyDatabaseException
+        | AdminChannel.AnotherOperatorException
+        | dev.mse.operator.node.kubernetes.KubernetesNodeProvider.UnreachableException e) {
       throw new UserError(e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -87,6 +87,13 @@ public final class KubernetesNodeProvider implements NodeProvider {
     }
   }
 
+  /** The Kubernetes API cannot be reached or refuses the operator: it cannot run nodes. */
+  public static final class UnreachableException extends RuntimeException {
+    UnreachableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** A provider on {@code client}, which the caller closes. */
   public KubernetesNodeProvider(
       KubernetesClient client,
@@ -108,12 +115,28 @@ public final class KubernetesNodeProvider implements NodeProvider {
     this.frontConnectionsPerSource = frontConnectionsPerSource;
     this.listener = listener;
     // One watch over all the nodes' pods; a resync of 0: events only, no periodic replays.
-    this.informer =
-        client
-            .pods()
-            .inNamespace(settings.namespace())
-            .withLabel(NodeObjects.MANAGED_BY, NodeObjects.MANAGER)
-            .inform(new Events(), 0);
+    try {
+      this.informer =
+          client
+              .pods()
+              .inNamespace(settings.namespace())
+              .withLabel(NodeObjects.MANAGED_BY, NodeObjects.MANAGER)
+              .inform(new Events(), 0);
+    } catch (KubernetesClientException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new UnreachableException(
+          "cannot watch the pods of namespace "
+              + settings.namespace()
+              + " at "
+              + client.getMasterUrl()
+              + ": "
+              + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName())
+              + " ([kubernetes] api_url, and the operator's RBAC: deploy/kubernetes/role.yaml)",
+          e);
+    }
     LOG.info(
         "kubernetes node provider: namespace {}, tee {}, image {}",
         settings.namespace(),

@@ -34,6 +34,8 @@ import java.util.Optional;
  * @param cluster whether several instances share the database ({@code [cluster]})
  * @param pccsUrl the PCCS (or Intel PCS) the runtimes get their collateral from, and the node
  *     status client fetches from when a runtime's is missing or out of date ({@code pccs_url})
+ * @param kubernetes where the {@code kubernetes} node provider runs apps ({@code node_provider =
+ *     "kubernetes"} and {@code [kubernetes]}); empty: the {@code local} provider (the default)
  */
 public record OperatorConfig(
     Path dataDir,
@@ -54,7 +56,8 @@ public record OperatorConfig(
     Optional<Path> domainTrustAnchors,
     Isolation isolation,
     Cluster cluster,
-    Optional<URI> pccsUrl) {
+    Optional<URI> pccsUrl,
+    Optional<Kubernetes> kubernetes) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -190,6 +193,73 @@ public record OperatorConfig(
     }
   }
 
+  /**
+   * The {@code kubernetes} node provider's settings: each app a pod in {@code namespace}, running
+   * the runtime image of this operator's TEE (docs/kubernetes.md).
+   *
+   * @param namespace where the apps' pods and everything they own are made
+   * @param apiUrl the Kubernetes API server; empty: in-cluster, else the kubeconfig
+   * @param tee the TEE of every node: simulation, gramine-sgx or tsm
+   * @param images the runtime image of each TEE kind (only that of {@code tee} is used)
+   * @param runtimeClass the pods' {@code runtimeClassName} for offers not in {@code runtimeClasses}
+   *     (Confidential Containers: {@code kata-qemu-tdx}, {@code kata-qemu-snp})
+   * @param runtimeClasses the runtime class of each hardware offer, by offer name
+   * @param storageClass the storage class of the apps' sealed-state volumes; empty: the cluster's
+   *     default
+   * @param stateSizeMb the size of each app's sealed-state volume
+   * @param proxyLabels the labels of the operator's pods: the only pods the apps' network policies
+   *     let in
+   * @param runAsUser the user id (and group) the runtime container runs as (never root)
+   * @param maxRestarts how many times a node whose pod ended is made again before the app fails
+   */
+  public record Kubernetes(
+      String namespace,
+      Optional<String> apiUrl,
+      String tee,
+      java.util.Map<String, String> images,
+      Optional<String> runtimeClass,
+      java.util.Map<String, String> runtimeClasses,
+      Optional<String> storageClass,
+      int stateSizeMb,
+      java.util.Map<String, String> proxyLabels,
+      long runAsUser,
+      int maxRestarts) {
+    public static final java.util.Set<String> TEES =
+        java.util.Set.of("simulation", "gramine-sgx", "tsm");
+
+    public Kubernetes {
+      images = java.util.Map.copyOf(images);
+      runtimeClasses = java.util.Map.copyOf(runtimeClasses);
+      proxyLabels = java.util.Map.copyOf(proxyLabels);
+      if (!TEES.contains(tee)) {
+        throw new IllegalArgumentException(
+            "[kubernetes] tee must be simulation, gramine-sgx or tsm");
+      }
+      if (!images.containsKey(tee)) {
+        throw new IllegalArgumentException(
+            "[kubernetes.images] needs the image for tee '" + tee + "'");
+      }
+      if (proxyLabels.isEmpty()) {
+        throw new IllegalArgumentException(
+            "[kubernetes.proxy_labels] must name at least one label");
+      }
+      if (runAsUser < 1 || stateSizeMb < 1 || maxRestarts < 0) {
+        throw new IllegalArgumentException(
+            "[kubernetes] run_as_user and state_size_mb must be positive, max_restarts not negative");
+      }
+    }
+
+    /** The runtime class of an offer's pods, if any. */
+    public Optional<String> runtimeClassOf(String offer) {
+      return Optional.ofNullable(runtimeClasses.get(offer)).or(() -> runtimeClass);
+    }
+
+    /** The image of this operator's TEE. */
+    public String image() {
+      return images.get(tee);
+    }
+  }
+
   public OperatorConfig {
     Objects.requireNonNull(proxyLimits, "proxyLimits");
     Objects.requireNonNull(limits, "limits");
@@ -210,6 +280,31 @@ public record OperatorConfig(
     if (maxPackageBytes <= 0 || maxLifetime.isNegative() || maxLifetime.isZero()) {
       throw new IllegalArgumentException("limits must be positive");
     }
+    Objects.requireNonNull(kubernetes, "kubernetes");
+    if (kubernetes.isPresent()) {
+      for (String offer : kubernetes.get().runtimeClasses().keySet()) {
+        if (hardware.stream().noneMatch(o -> o.offer().name().equals(offer))) {
+          throw new IllegalArgumentException(
+              "[kubernetes.runtime_classes] '" + offer + "' is not one of the offers");
+        }
+      }
+      if (kubernetes.get().tee().equals("tsm")) {
+        // a confidential VM per pod: without a runtime class the pod would run in no TEE at all
+        for (Offer o : hardware) {
+          if (kubernetes.get().runtimeClassOf(o.offer().name()).isEmpty()) {
+            throw new IllegalArgumentException(
+                "[kubernetes] tee 'tsm' needs a runtime_class (or runtime_classes) for offer '"
+                    + o.offer().name()
+                    + "'");
+          }
+        }
+      }
+    }
+  }
+
+  /** The node provider's name: {@code kubernetes} or {@code local}. */
+  public String nodeProvider() {
+    return kubernetes.isPresent() ? "kubernetes" : "local";
   }
 
   /** The defaults: H2 under {@code dataDir}, API on 127.0.0.1:8080, offers 4g and 8g. */
@@ -235,6 +330,7 @@ public record OperatorConfig(
         Optional.empty(),
         Isolation.defaults(),
         Cluster.SINGLE,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -291,7 +387,12 @@ public record OperatorConfig(
     return toBuilder().isolation(value).build();
   }
 
-  /** A builder holding this configuration, to change some of it by name. */
+  /** The {@code kubernetes} node provider with these settings. */
+  public OperatorConfig withKubernetes(Kubernetes value) {
+    return toBuilder().kubernetes(value).build();
+  }
+
+  /** Several instances on one database, or one alone. */
   public OperatorConfig withCluster(Cluster value) {
     return toBuilder().cluster(value).build();
   }
@@ -317,6 +418,7 @@ public record OperatorConfig(
     }
   }
 
+  /** A builder holding this configuration, to change some of it by name. */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -345,6 +447,7 @@ public record OperatorConfig(
     private Isolation isolation;
     private Cluster cluster;
     private Optional<URI> pccsUrl;
+    private Optional<Kubernetes> kubernetes;
 
     private Builder(OperatorConfig c) {
       dataDir = c.dataDir;
@@ -366,6 +469,7 @@ public record OperatorConfig(
       isolation = c.isolation;
       cluster = c.cluster;
       pccsUrl = c.pccsUrl;
+      kubernetes = c.kubernetes;
     }
 
     public Builder databaseUrl(String url) {
@@ -446,6 +550,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder kubernetes(Kubernetes value) {
+      kubernetes = Optional.of(value);
+      return this;
+    }
+
     public OperatorConfig build() {
       return new OperatorConfig(
           dataDir,
@@ -466,7 +575,8 @@ public record OperatorConfig(
           domainTrustAnchors,
           isolation,
           cluster,
-          pccsUrl);
+          pccsUrl,
+          kubernetes);
     }
   }
 }

@@ -70,6 +70,22 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * [cluster]                               # several instances on one PostgreSQL (docs/operator.md)
  * enabled = false                         # true: background work on the leader only
  * shared_host = false                     # local provider: every instance on this host, one nodes_dir
+ * node_provider = "local"                 # or "kubernetes", which needs [kubernetes]
+ * [kubernetes]                            # docs/kubernetes.md
+ * namespace = "mse"
+ * api_url = "https://10.0.0.1:6443"       # default: in-cluster, else ~/.kube/config
+ * tee = "tsm"                             # simulation, gramine-sgx or tsm (required)
+ * runtime_class = "kata-qemu-tdx"         # default runtimeClassName of the pods
+ * storage_class = "fast"                  # default: the cluster's default
+ * state_size_mb = 1024                    # each app's sealed-state volume
+ * run_as_user = 10001
+ * max_restarts = 3
+ * [kubernetes.images]                     # the runtime image per TEE kind
+ * tsm = "registry.example/mse-runtime:0.1.0"
+ * [kubernetes.runtime_classes]            # per hardware offer
+ * "8g" = "kata-qemu-snp"
+ * [kubernetes.proxy_labels]               # the operator's pods: the only ones let into app pods
+ * "app.kubernetes.io/name" = "mse-operator"
  * </pre>
  */
 public final class OperatorConfigParser {
@@ -90,7 +106,9 @@ public final class OperatorConfigParser {
           "limits",
           "custom_domains",
           "isolation",
-          "cluster");
+          "cluster",
+          "node_provider",
+          "kubernetes");
   private static final Map<String, Set<String>> TABLES =
       Map.of(
           "api",
@@ -126,7 +144,20 @@ public final class OperatorConfigParser {
                   "uid_count",
                   "allow_shared_user",
                   "nodes_dir",
-                  "log_max_bytes"));
+                  "log_max_bytes"),
+          "kubernetes",
+              Set.of(
+                  "namespace",
+                  "api_url",
+                  "tee",
+                  "images",
+                  "runtime_class",
+                  "runtime_classes",
+                  "storage_class",
+                  "state_size_mb",
+                  "proxy_labels",
+                  "run_as_user",
+                  "max_restarts"));
   private static final Set<String> OFFER =
       Set.of("name", "memory_mb", "cores", "enclave_size_mb", "default_quota");
 
@@ -206,7 +237,8 @@ public final class OperatorConfigParser {
           new OperatorConfig.Cluster(
               bool(root.path("cluster"), "enabled").orElse(false),
               bool(root.path("cluster"), "shared_host").orElse(false)),
-          pccsUrl(root));
+          pccsUrl(root),
+          kubernetes(root));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }
@@ -256,6 +288,87 @@ public final class OperatorConfigParser {
         bool(node, "allow_shared_user").orElse(false),
         text(node, "nodes_dir").map(p -> base.resolve(p).normalize()),
         longValue(node, "log_max_bytes").orElse(d.logMaxBytes()));
+  }
+
+  /** {@code node_provider} and its {@code [kubernetes]} table: both or neither. */
+  private static Optional<OperatorConfig.Kubernetes> kubernetes(JsonNode root)
+      throws OperatorConfigException {
+    String provider = text(root, "node_provider").orElse("local");
+    JsonNode k = root.get("kubernetes");
+    switch (provider) {
+      case "local" -> {
+        if (k != null) {
+          throw new OperatorConfigException(
+              "[kubernetes] is set but node_provider is not \"kubernetes\"");
+        }
+        return Optional.empty();
+      }
+      case "kubernetes" -> {
+        if (k == null) {
+          throw new OperatorConfigException(
+              "node_provider = \"kubernetes\" needs a [kubernetes] table (at least tee and"
+                  + " [kubernetes.images])");
+        }
+      }
+      default ->
+          throw new OperatorConfigException("node_provider must be \"local\" or \"kubernetes\"");
+    }
+    String namespace = text(k, "namespace").orElse("mse");
+    if (!namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      throw new OperatorConfigException("[kubernetes] namespace is not a valid namespace name");
+    }
+    Map<String, String> labels =
+        k.has("proxy_labels")
+            ? strings(k.get("proxy_labels"), "[kubernetes.proxy_labels]")
+            : Map.of("app.kubernetes.io/name", "mse-operator");
+    Map<String, String> images = strings(k.path("images"), "[kubernetes.images]");
+    for (String tee : images.keySet()) {
+      if (!OperatorConfig.Kubernetes.TEES.contains(tee)) {
+        throw new OperatorConfigException(
+            "unknown key '"
+                + tee
+                + "' in [kubernetes.images] (known: gramine-sgx, simulation, tsm)");
+      }
+    }
+    return Optional.of(
+        new OperatorConfig.Kubernetes(
+            namespace,
+            text(k, "api_url"),
+            text(k, "tee")
+                .orElseThrow(
+                    () ->
+                        new OperatorConfigException(
+                            "[kubernetes] needs tee (simulation, gramine-sgx or tsm)")),
+            images,
+            text(k, "runtime_class"),
+            k.has("runtime_classes")
+                ? strings(k.get("runtime_classes"), "[kubernetes.runtime_classes]")
+                : Map.of(),
+            text(k, "storage_class"),
+            integer(k, "state_size_mb", 1, 1 << 20).orElse(1024),
+            labels,
+            integer(k, "run_as_user", 1, Integer.MAX_VALUE).orElse(10001),
+            integer(k, "max_restarts", 0, 100).orElse(3)));
+  }
+
+  /** A table whose values are all strings (images, runtime classes, labels). */
+  private static Map<String, String> strings(JsonNode table, String where)
+      throws OperatorConfigException {
+    if (table.isMissingNode()) {
+      return Map.of();
+    }
+    if (!table.isObject()) {
+      throw new OperatorConfigException(where + " must be a table");
+    }
+    Map<String, String> values = new java.util.TreeMap<>();
+    for (String key : table.propertyNames()) {
+      JsonNode v = table.get(key);
+      if (!v.isString() || v.asString().isBlank()) {
+        throw new OperatorConfigException(where + " " + key + " must be a non-empty string");
+      }
+      values.put(key, v.asString());
+    }
+    return values;
   }
 
   private static Optional<OperatorConfig.Tls> tls(JsonNode api, Path base)

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Serve the operator: the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json, login page"
-          + " at /login/authorize), one runtime process per app on this host, and the SNI proxy."
+          + " at /login/authorize), one runtime process per app on this host (or one pod per app"
+          + " with node_provider = \"kubernetes\"), and the SNI proxy."
           + " Runs until Ctrl-C; nodes keep running and are found again at the next start."
     })
 final class ServeCommand implements Callable<Integer> {
@@ -44,17 +45,32 @@ final class ServeCommand implements Callable<Integer> {
       logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
     }
     OperatorConfig config = options.resolve();
-    String kind = tee != null ? tee : TeeDetection.detect().orElse("simulation");
+    // node_provider = "kubernetes": the nodes are pods of the TEE its [kubernetes] table names
+    boolean kubernetes = config.kubernetes().isPresent();
+    String kind =
+        kubernetes
+            ? config.kubernetes().get().tee()
+            : tee != null ? tee : TeeDetection.detect().orElse("simulation");
+    if (kubernetes && tee != null && !tee.equals(kind)) {
+      throw new UserError(
+          "--tee " + tee + " contradicts tee = \"" + kind + "\" under [kubernetes] in the config");
+    }
     PrintWriter out = spec.commandLine().getOut();
     LocalOperator operator;
     try {
       operator =
-          LocalOperator.start(new LocalOperator.Settings(config, options.runtimeDir(), kind));
+          LocalOperator.start(
+              new LocalOperator.Settings(
+                  config,
+                  // pods run the runtime image: no runtime distribution on this host
+                  kubernetes ? java.nio.file.Path.of("runtime-in-image") : options.runtimeDir(),
+                  kind));
     } catch (java.net.BindException e) {
       throw new UserError("a port is busy: " + e.getMessage() + " (--api-port, --proxy-port)", e);
     } catch (EmptyDatabaseException
         | AdminChannel.AnotherOperatorException
-        | dev.mse.operator.OperatorConfigException e) {
+        | dev.mse.operator.OperatorConfigException
+        | dev.mse.operator.node.kubernetes.KubernetesNodeProvider.UnreachableException e) {
       throw new UserError(e.getMessage(), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -83,6 +99,12 @@ final class ServeCommand implements Callable<Integer> {
             + " (*."
             + config.appsDomain()
             + ")");
+    out.println(
+        "  nodes:    "
+            + config
+                .kubernetes()
+                .map(k -> "pods in Kubernetes namespace " + k.namespace() + " (" + k.image() + ")")
+                .orElse("runtime processes on this host"));
     out.println("  data:     " + config.dataDir());
     out.println("  operator CA (for --untrusted-ssl apps): " + operator.operatorCaFile());
     out.println("log in: mse cloud login --url " + operator.apiUri());

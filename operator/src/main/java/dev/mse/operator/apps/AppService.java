@@ -783,7 +783,9 @@ public final class AppService {
         app.packagePath(),
         hardware.enclaveSizeMb(),
         hardware.cores(),
-        app.expiresAt());
+        app.expiresAt(),
+        Optional.of(app.projectId()),
+        Optional.of(hardware.name()));
   }
 
   private String safeLogTail(UUID appId) {

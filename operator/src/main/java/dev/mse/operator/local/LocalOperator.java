@@ -4,6 +4,7 @@ import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorConfigException;
+import dev.mse.operator.node.kubernetes.KubernetesNodeProvider;
 import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.proxy.ProxyConfig;
 import dev.mse.operator.proxy.RaTlsUpstreamTrust;
@@ -40,8 +41,9 @@ public final class LocalOperator implements AutoCloseable {
 
   /**
    * @param config the control plane's configuration
-   * @param runtimeDir the runtime distribution the nodes run
-   * @param tee simulation, gramine-sgx or tsm
+   * @param runtimeDir the runtime distribution the nodes run (the local provider's)
+   * @param tee simulation, gramine-sgx or tsm (with {@code node_provider = "kubernetes"}: that of
+   *     its {@code [kubernetes]} table, whatever this says)
    */
   public record Settings(OperatorConfig config, Path runtimeDir, String tee) {}
 
@@ -69,11 +71,12 @@ public final class LocalOperator implements AutoCloseable {
     DataDirectory.secure(config.dataDir());
     OperatorTls tls =
         OperatorTls.loadOrCreate(config.dataDir().resolve("tls"), config.appsDomain());
+    String tee = config.kubernetes().map(OperatorConfig.Kubernetes::tee).orElse(s.tee());
     LocalNodeProvider.Settings nodes =
         new LocalNodeProvider.Settings(
             nodesDir(config, perAppUsers),
             s.runtimeDir(),
-            s.tee(),
+            tee,
             PROVISIONING_TIMEOUT,
             MAX_RESTARTS,
             perAppUsers
@@ -87,6 +90,12 @@ public final class LocalOperator implements AutoCloseable {
         Operator.start(
             config,
             listener -> {
+              if (config.kubernetes().isPresent()) {
+                return KubernetesNodeProvider.connect(
+                    config.kubernetes().get(),
+                    config.proxyLimits().maxConnectionsPerApp(),
+                    listener);
+              }
               try {
                 return new LocalNodeProvider(nodes, listener);
               } catch (IOException e) {
@@ -95,7 +104,7 @@ public final class LocalOperator implements AutoCloseable {
             });
     try {
       AppraisalPolicy upstream =
-          AppraisalPolicy.defaults().withAllowSimulation(s.tee().equals("simulation"));
+          AppraisalPolicy.defaults().withAllowSimulation(tee.equals("simulation"));
       SniProxy proxy =
           new SniProxy(
                   ProxyConfig.defaults(
@@ -119,11 +128,12 @@ public final class LocalOperator implements AutoCloseable {
 
   /**
    * The local provider's nodes are processes of this host: several instances can share them only
-   * when they all run here ({@code [cluster] shared_host}) and look in one nodes directory.
+   * when they all run here ({@code [cluster] shared_host}) and look in one nodes directory. The
+   * kubernetes provider's pods are reachable from every instance.
    */
   static void refuseSeveralHosts(OperatorConfig config) throws OperatorConfigException {
     OperatorConfig.Cluster cluster = config.cluster();
-    if (!cluster.enabled()) {
+    if (!cluster.enabled() || config.kubernetes().isPresent()) {
       return;
     }
     if (!cluster.sharedHost()) {

@@ -2,6 +2,7 @@ package dev.mse.operator.node;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -15,6 +16,9 @@ import java.util.UUID;
  * @param enclaveSizeMb the hardware offer's enclave size
  * @param cores the hardware offer's cores
  * @param expires when the node must stop
+ * @param projectId the app's project (a label on what a provider makes for it); empty: unknown
+ * @param hardware the hardware offer's name (a provider may place offers differently); empty:
+ *     unknown
  */
 public record NodeSpec(
     UUID appId,
@@ -22,9 +26,30 @@ public record NodeSpec(
     Path packageFile,
     int enclaveSizeMb,
     int cores,
-    Instant expires) {
+    Instant expires,
+    Optional<UUID> projectId,
+    Optional<String> hardware) {
   public NodeSpec {
     deploymentConfig = deploymentConfig.clone();
+  }
+
+  /** A spec that names neither project nor offer. */
+  public NodeSpec(
+      UUID appId,
+      byte[] deploymentConfig,
+      Path packageFile,
+      int enclaveSizeMb,
+      int cores,
+      Instant expires) {
+    this(
+        appId,
+        deploymentConfig,
+        packageFile,
+        enclaveSizeMb,
+        cores,
+        expires,
+        Optional.empty(),
+        Optional.empty());
   }
 
   @Override

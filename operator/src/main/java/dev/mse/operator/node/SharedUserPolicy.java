@@ -20,7 +20,9 @@ public final class SharedUserPolicy {
 
   /** True when this operator must refuse a second account. */
   public static boolean singleTenant(OperatorConfig config) {
-    return config.isolation().perAppUsers().equals(Optional.of(false))
+    // Kubernetes runs every app in a pod of its own: no runtime shares the operator's user.
+    return config.kubernetes().isEmpty()
+        && config.isolation().perAppUsers().equals(Optional.of(false))
         && !config.isolation().allowSharedUser();
   }
 

@@ -36,7 +36,8 @@ public enum ColorOption {
   /** Applies the choice of {@code parsed} to {@code cli} and all its subcommands. */
   static void apply(CommandLine cli, ParseResult parsed) {
     var console = System.console();
-    boolean on = of(parsed).colors(console != null && console.isTerminal(), System.getenv("NO_COLOR"));
+    boolean on =
+        of(parsed).colors(console != null && console.isTerminal(), System.getenv("NO_COLOR"));
     cli.setColorScheme(Help.defaultColorScheme(on ? Help.Ansi.ON : Help.Ansi.OFF));
   }
 }

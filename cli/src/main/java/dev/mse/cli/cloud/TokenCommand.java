@@ -19,7 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
     description =
         "Your API tokens (for scripts and CI: MSE_TOKEN or 'mse cloud login --token'). The"
             + " operator keeps only their digests: a token is shown once, when it is created.",
-    subcommands = {TokenCommand.ListTokens.class, TokenCommand.Create.class, TokenCommand.Revoke.class})
+    subcommands = {
+      TokenCommand.ListTokens.class,
+      TokenCommand.Create.class,
+      TokenCommand.Revoke.class
+    })
 final class TokenCommand {
   private TokenCommand() {}
 

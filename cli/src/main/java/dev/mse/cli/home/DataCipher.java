@@ -32,7 +32,8 @@ final class DataCipher {
       return PackageCipher.decrypt(ciphertext, key, ASSOCIATED_DATA);
     } catch (PackageIntegrityException e) {
       throw new UserError(
-          file + " does not decrypt with this key: another key, not made by 'mse home encrypt',"
+          file
+              + " does not decrypt with this key: another key, not made by 'mse home encrypt',"
               + " or altered",
           e);
     }

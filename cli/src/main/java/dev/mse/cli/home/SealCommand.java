@@ -148,9 +148,7 @@ final class SealCommand implements Callable<Integer> {
     X25519PublicKey to = OwnerKey.readPublic(receiverPublicKey);
     byte[] sealed =
         FileSeal.seal(
-            UserFiles.read(input, "input"),
-            OwnerKey.loadOrCreate(spec.commandLine().getErr()),
-            to);
+            UserFiles.read(input, "input"), OwnerKey.loadOrCreate(spec.commandLine().getErr()), to);
     PrivateFiles.writePublic(output.toAbsolutePath(), sealed);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -32,11 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class UnsealCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--input",
-      required = true,
-      paramLabel = "FILE",
-      description = "the sealed file")
+  @Option(names = "--input", required = true, paramLabel = "FILE", description = "the sealed file")
   Path input;
 
   @Option(

@@ -187,6 +187,19 @@ public final class LocalRun implements AutoCloseable {
       boolean noTests,
       PrintWriter out)
       throws IOException, InterruptedException {
+    return localtest(toml, mode, secrets, sealedSecrets, noTests, toml.directory(), out);
+  }
+
+  /** As above, running {@code tests_cmd} in {@code testsDir}. */
+  public static int localtest(
+      MseToml toml,
+      AppTls mode,
+      Optional<Path> secrets,
+      Optional<Path> sealedSecrets,
+      boolean noTests,
+      Path testsDir,
+      PrintWriter out)
+      throws IOException, InterruptedException {
     try (LocalRun run = start(toml, mode, secrets, sealedSecrets, noTests, out)) {
       out.println(toml.name() + " runs at " + run.url() + " (no TEE)");
       out.flush();
@@ -201,7 +214,7 @@ public final class LocalRun implements AutoCloseable {
       }
       ProcessBuilder pb =
           new ProcessBuilder("sh", "-c", toml.testsCmd().get())
-              .directory(toml.directory().toFile())
+              .directory(testsDir.toFile())
               .inheritIO();
       pb.environment().put("TEST_REMOTE_URL", run.url());
       // The tests trust the app's certificate and nothing else, as after 'mse home verify'.

@@ -156,8 +156,7 @@ class HomeFileCommandsTest {
   }
 
   @Test
-  void sealToAPublicKeyUnsealsOnlyForItsHolderFromItsSender(@TempDir Path work)
-      throws Exception {
+  void sealToAPublicKeyUnsealsOnlyForItsHolderFromItsSender(@TempDir Path work) throws Exception {
     Path alice = ownerKeys(work.resolve("alice"));
     Path bob = ownerKeys(work.resolve("bob"));
     Path input = Files.writeString(work.resolve("bid.json"), RESULT);
@@ -178,7 +177,8 @@ class HomeFileCommandsTest {
             .succeeded();
     assertThat(Json.MAPPER.readTree(seal.out()).path("receiver_public_key").asString())
         .isEqualTo(Files.readString(bob.resolve("owner.pub")).strip());
-    assertThat(Bytes.contains(Files.readAllBytes(sealed), "richest".getBytes(StandardCharsets.UTF_8)))
+    assertThat(
+            Bytes.contains(Files.readAllBytes(sealed), "richest".getBytes(StandardCharsets.UTF_8)))
         .isFalse();
 
     // Bob, with his owner key, knowing Alice sealed it.
@@ -236,8 +236,7 @@ class HomeFileCommandsTest {
     Path alice = ownerKeys(work.resolve("alice"));
     Path input = Files.writeString(work.resolve("s.json"), "{}");
     assertThat(
-            MseCli.run(
-                    alice, "home", "seal", "--input", input.toString(), "--output", "x.sealed")
+            MseCli.run(alice, "home", "seal", "--input", input.toString(), "--output", "x.sealed")
                 .failed()
                 .err())
         .contains("give one of --receiver-enclave and --receiver-public-key");

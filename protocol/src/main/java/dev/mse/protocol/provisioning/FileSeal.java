@@ -3,8 +3,8 @@ package dev.mse.protocol.provisioning;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A file sealed from one X25519 key to another, for {@code mse home seal --receiver-public-key}
- * and {@code mse home unseal}: MSE's sealed box to a raw public key, but HPKE auth mode (as {@link
+ * A file sealed from one X25519 key to another, for {@code mse home seal --receiver-public-key} and
+ * {@code mse home unseal}: MSE's sealed box to a raw public key, but HPKE auth mode (as {@link
  * SecretSeal}) so that whoever opens it also knows which key sealed it. Not bound to an app or an
  * enclave: the receiver is whoever holds the private key.
  *

@@ -43,8 +43,10 @@ class FileSealTest {
     // Same keys, other domain: a provisioning secret seal is not a sealed file.
     byte[] secret =
         SecretSeal.seal(CONTENT, java.util.UUID.randomUUID(), SENDER, RECEIVER.publicKey());
-    assertThat(catchThrowableOfType(
-            ProvisioningException.class, () -> FileSeal.open(secret, RECEIVER, SENDER.publicKey())))
+    assertThat(
+            catchThrowableOfType(
+                ProvisioningException.class,
+                () -> FileSeal.open(secret, RECEIVER, SENDER.publicKey())))
         .isNotNull();
     Random random = new Random(15);
     for (int i = 0; i < sealed.length; i++) {

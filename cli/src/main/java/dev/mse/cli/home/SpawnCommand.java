@@ -181,8 +181,7 @@ final class SpawnCommand implements Callable<Integer> {
             new dev.mse.cli.WaitProgress(
                 spec.commandLine().getErr(), "the runtime of '" + name + "'"));
     if (json) {
-      ObjectNode n =
-          ListCommand.json(app, new NodeState("waiting", Optional.empty(), Optional.empty()));
+      ObjectNode n = ListCommand.json(app, NodeState.of(app));
       n.put("url", "https://" + app.san() + ":" + app.port() + "/");
       n.put("evidence", app.evidenceFile().toString());
       n.put("ratls", app.certificateFile().toString());

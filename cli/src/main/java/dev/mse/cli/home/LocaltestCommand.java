@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
 import dev.mse.cli.owner.LocalRun;
 import dev.mse.cli.owner.ProjectPackage;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home localtest}: the app and its tests on this machine, without a TEE. */
 @Command(
@@ -69,8 +71,14 @@ final class LocaltestCommand implements Callable<Integer> {
       description = "where tests_cmd runs (default: the project's directory)")
   Path test;
 
+  @Option(names = "--json", description = "print JSON (notes and the tests' output go to stderr)")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
+    if (json && noTests) {
+      throw new UserError("--json reports the tests: it does not go with --no-tests");
+    }
     boolean split = code != null || config != null;
     if (split && spec.commandLine().getParseResult().hasMatchedOption("--project")) {
       throw new UserError("give --project, or --code and --config, not both");
@@ -93,14 +101,25 @@ final class LocaltestCommand implements Callable<Integer> {
             read.testsCmd(),
             read.tls(),
             read.cloud());
-    return LocalRun.localtest(
-        toml,
-        toml.tls(),
-        orDefault(secrets, dir.resolve("secrets.json")),
-        orDefault(sealedSecrets, dir.resolve("secrets_to_seal.json")),
-        noTests,
-        test != null ? test.toAbsolutePath().normalize() : dir,
-        spec.commandLine().getOut());
+    int code =
+        LocalRun.localtest(
+            toml,
+            toml.tls(),
+            orDefault(secrets, dir.resolve("secrets.json")),
+            orDefault(sealedSecrets, dir.resolve("secrets_to_seal.json")),
+            noTests,
+            test != null ? test.toAbsolutePath().normalize() : dir,
+            json ? spec.commandLine().getErr() : spec.commandLine().getOut(),
+            json);
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("name", toml.name());
+      toml.testsCmd().ifPresent(t -> n.put("tests_cmd", t));
+      n.put("passed", code == 0);
+      spec.commandLine().getOut().println(Json.write(n));
+      spec.commandLine().getOut().flush();
+    }
+    return code;
   }
 
   private static Optional<Path> orDefault(Path given, Path fallback) {

@@ -187,10 +187,13 @@ public final class LocalRun implements AutoCloseable {
       boolean noTests,
       PrintWriter out)
       throws IOException, InterruptedException {
-    return localtest(toml, mode, secrets, sealedSecrets, noTests, toml.directory(), out);
+    return localtest(toml, mode, secrets, sealedSecrets, noTests, toml.directory(), out, false);
   }
 
-  /** As above, running {@code tests_cmd} in {@code testsDir}. */
+  /**
+   * As above, running {@code tests_cmd} in {@code testsDir}; with {@code testsOutputToStderr} the
+   * tests' standard output goes to this process's standard error (for {@code --json}).
+   */
   public static int localtest(
       MseToml toml,
       AppTls mode,
@@ -198,7 +201,8 @@ public final class LocalRun implements AutoCloseable {
       Optional<Path> sealedSecrets,
       boolean noTests,
       Path testsDir,
-      PrintWriter out)
+      PrintWriter out,
+      boolean testsOutputToStderr)
       throws IOException, InterruptedException {
     try (LocalRun run = start(toml, mode, secrets, sealedSecrets, noTests, out)) {
       out.println(toml.name() + " runs at " + run.url() + " (no TEE)");
@@ -216,6 +220,10 @@ public final class LocalRun implements AutoCloseable {
           new ProcessBuilder("sh", "-c", toml.testsCmd().get())
               .directory(testsDir.toFile())
               .inheritIO();
+      if (testsOutputToStderr) {
+        // Appended, not truncated: stderr may be a log file.
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("/dev/stderr")));
+      }
       pb.environment().put("TEST_REMOTE_URL", run.url());
       // The tests trust the app's certificate and nothing else, as after 'mse home verify'.
       run.certificate().ifPresent(c -> pb.environment().put("TEST_CA_CERT", c.toString()));

@@ -2,11 +2,13 @@ package dev.mse.cli.home;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.cli.Json;
 import dev.mse.cli.MseCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** MSE's {@code mse home localtest --code DIR --config FILE --test DIR}. */
 class HomeLocaltestOptionsTest {
@@ -41,6 +43,25 @@ class HomeLocaltestOptionsTest {
     assertThat(Files.readString(tests.resolve("ran-here")).strip())
         .isEqualTo(tests.toRealPath().toString());
     assertThat(code.resolve("build/app.jar")).isRegularFile();
+
+    // --json: one object on stdout, the notes on stderr.
+    MseCli.Run json =
+        MseCli.run(
+                conf,
+                "home",
+                "localtest",
+                "--config",
+                config.toString(),
+                "--code",
+                code.toString(),
+                "--json")
+            .succeeded();
+    JsonNode result = Json.MAPPER.readTree(json.out());
+    assertThat(result.path("name").asString()).isEqualTo("split");
+    assertThat(result.path("tests_cmd").asString()).isEqualTo("pwd > ran-here");
+    assertThat(result.path("passed").asBoolean()).isTrue();
+    assertThat(json.err()).contains("split runs at https://127.0.0.1:");
+    assertThat(code.resolve("ran-here")).isRegularFile();
 
     MseCli.Run both =
         MseCli.run(

@@ -22,7 +22,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             ? e.getMessage()
             : "unexpected error: "
                 + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    err.println("mse: " + message);
+    err.println(cmd.getColorScheme().errorText("mse: " + message));
     if (backtrace()) {
       e.printStackTrace(err);
     } else if (!(e instanceof UserError)) {

@@ -44,6 +44,11 @@ public final class Main {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(new ErrorReporter());
     cli.setParameterExceptionHandler(ErrorReporter::usageError);
+    cli.setExecutionStrategy(
+        parsed -> {
+          ColorOption.apply(cli, parsed);
+          return new CommandLine.RunLast().execute(parsed);
+        });
     return cli.execute(withDefaultGroup(args, cli));
   }
 }

@@ -8,6 +8,8 @@ import dev.mse.cli.pccs.PccsCommand;
 import dev.mse.cli.quote.QuoteCommand;
 import dev.mse.cli.runtime.RuntimeCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code mse}: deploy JVM web apps into TEEs and verify, by remote attestation, what runs there.
@@ -24,6 +26,17 @@ import picocli.CommandLine.Command;
       OperatorCommand.class,
       QuoteCommand.class,
       RuntimeCommand.class,
-      PccsCommand.class
+      PccsCommand.class,
+      CompletionCommand.class
     })
-public final class MseCommand {}
+public final class MseCommand {
+  @Option(
+      names = ColorOption.NAME,
+      scope = ScopeType.INHERIT,
+      paramLabel = "WHEN",
+      defaultValue = "auto",
+      description =
+          "colours in help and errors: auto (on a terminal, unless NO_COLOR is set), never or"
+              + " always (default: ${DEFAULT-VALUE})")
+  ColorOption color;
+}

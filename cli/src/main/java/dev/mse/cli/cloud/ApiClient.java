@@ -156,6 +156,17 @@ final class ApiClient {
     return send(request(path).GET());
   }
 
+  JsonNode post(String path, JsonNode body) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))));
+  }
+
+  JsonNode delete(String path) {
+    return send(request(path).DELETE());
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1" + path))

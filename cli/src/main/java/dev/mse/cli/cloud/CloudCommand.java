@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       StopCommand.class,
       TestCommand.class,
-      ContextCommand.class
+      ContextCommand.class,
+      ProjectCommand.class,
+      TokenCommand.class
     })
 public final class CloudCommand {}

@@ -10,6 +10,7 @@ import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
 import dev.mse.cli.enclave.ServedCertificate;
 import dev.mse.cli.quote.PccsOption;
+import dev.mse.cli.owner.RemoteTests;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -112,31 +113,18 @@ final class TestCommand implements Callable<Integer> {
     String url =
         "https://" + domain + (context.proxyPort() == 443 ? "" : ":" + context.proxyPort());
     Path dir = AppContext.dir(id);
-    ProcessBuilder pb =
-        new ProcessBuilder("sh", "-c", testsCmd)
-            .directory(Path.of(context.testsDir().orElse(".")).toFile())
-            .inheritIO();
-    pb.environment().put("TEST_REMOTE_URL", url);
+    Optional<Path> cert = Optional.empty();
     if (zeroTrust) {
-      Path cert = dir.resolve("cert.pem");
-      PrivateFiles.writePublic(cert, fresh.certificatePem().getBytes(StandardCharsets.US_ASCII));
-      pb.environment().put("TEST_CA_CERT", cert.toString());
+      cert = Optional.of(dir.resolve("cert.pem"));
+      PrivateFiles.writePublic(
+          cert.get(), fresh.certificatePem().getBytes(StandardCharsets.US_ASCII));
     }
-    Path hosts = dir.resolve("hosts");
-    PrivateFiles.writePublic(
-        hosts,
-        (address(context.proxyHost()) + " " + domain + "\n").getBytes(StandardCharsets.US_ASCII));
-    String javaOptions = System.getenv("JDK_JAVA_OPTIONS");
-    pb.environment()
-        .put(
-            "JDK_JAVA_OPTIONS",
-            (javaOptions == null ? "" : javaOptions + " ") + "-Djdk.net.hosts.file=" + hosts);
-    out.println("running: " + testsCmd + " (TEST_REMOTE_URL=" + url + ")");
-    out.flush();
-    int code = pb.start().waitFor();
-    out.println(code == 0 ? "tests passed" : "tests failed (exit " + code + ")");
-    out.flush();
-    return code == 0 ? 0 : 1;
+    return RemoteTests.run(
+        testsCmd,
+        Path.of(context.testsDir().orElse(".")),
+        new RemoteTests.Target(url, domain, address(context.proxyHost()), cert),
+        dir.resolve("hosts"),
+        out);
   }
 
   private static String address(String host) {

@@ -9,6 +9,7 @@ import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsReason;
 import dev.mse.attestation.ratls.RaTlsVerifier;
 import dev.mse.attestation.verify.TeeKind;
+import dev.mse.cli.Json;
 import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import dev.mse.cli.enclave.CapturingTrust;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code mse cloud verify DOMAIN}: what an app's user runs before trusting it. Takes the
@@ -130,6 +132,9 @@ final class VerifyCommand implements Callable<Integer> {
       description = "where to write the verified certificate (default: ${DEFAULT-VALUE})")
   Path output;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -192,6 +197,23 @@ final class VerifyCommand implements Callable<Integer> {
     AttestationClaims claims = fresh.claims();
     PrivateFiles.writePublic(output, fresh.certificatePem().getBytes(StandardCharsets.US_ASCII));
     TeeKind tee = appraisal.quote().orElseThrow().tee();
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("verified", t.domain());
+      n.put("tee", tee.toString());
+      n.put("simulated", tee == TeeKind.SIMULATED);
+      ObjectNode m = n.putObject("measurements");
+      appraisal.quote().orElseThrow().measurements().forEach((k, v) -> m.put(k, String.valueOf(v)));
+      n.put("app_id", claims.appId().toString());
+      n.put("trust", claims.sslOrigin().wireName());
+      n.put("state", claims.state().wireName());
+      claims.codeSha256().ifPresent(c -> n.put("code_sha256", c.hex()));
+      n.put("expires", String.valueOf(claims.expires()));
+      n.put("certificate", output.toAbsolutePath().toString());
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     out.println(
         "verified "
             + t.domain()

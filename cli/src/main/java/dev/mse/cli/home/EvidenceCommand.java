@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import dev.mse.cli.owner.EvidenceFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home evidence NAME}: fetch the runtime's evidence again. */
 @Command(
@@ -33,6 +35,9 @@ final class EvidenceCommand implements Callable<Integer> {
       description = "where to write evidence.json and ratls.pem")
   Path output;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     HomeApp app = AppRegistry.load(name);
@@ -43,6 +48,15 @@ final class EvidenceCommand implements Callable<Integer> {
     Path dir = output.toAbsolutePath();
     EvidenceFile evidence = LocalNode.collectEvidence(app, dir);
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("app_id", evidence.inputArgs().appId().toString());
+      n.put("evidence", dir.resolve("evidence.json").toString());
+      n.put("ratls", dir.resolve("ratls.pem").toString());
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     out.println(
         "wrote "
             + dir.resolve("evidence.json")

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Run an app in a TEE on your own machine. Two roles, as in MSE:",
-      "  code provider: scaffold, localtest, package, verify, seal",
-      "  SGX operator:  spawn, evidence, run, status, list, logs, stop, restart",
+      "  code provider: scaffold, localtest, package, verify, seal, unseal, encrypt, decrypt",
+      "  SGX operator:  spawn, evidence, run, test, status, list, logs, stop, restart",
       "Unlike MSE, the code key never travels in clear (it is sealed with the secrets to the"
           + " verified enclave) and every TLS connection to the enclave is verified or pinned."
     },
@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
       PackageCommand.class,
       VerifyCommand.class,
       SealCommand.class,
+      TestCommand.class,
+      UnsealCommand.class,
+      EncryptCommand.class,
+      DecryptCommand.class,
       SpawnCommand.class,
       EvidenceCommand.class,
       RunCommand.class,

@@ -1,11 +1,14 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home list}. */
 @Command(
@@ -15,10 +18,20 @@ import picocli.CommandLine.Spec;
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     List<HomeApp> apps = AppRegistry.list();
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      var array = Json.MAPPER.createArrayNode();
+      apps.forEach(app -> array.add(json(app, NodeState.of(app))));
+      out.println(Json.write(array));
+      out.flush();
+      return 0;
+    }
     if (apps.isEmpty()) {
       out.println("no app on this machine ('mse home spawn' starts one)");
     } else {
@@ -38,5 +51,15 @@ final class ListCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** An app as recorded, with its state now ({@code --json} of list and status). */
+  static ObjectNode json(HomeApp app, NodeState state) {
+    ObjectNode n = app.toJson().deepCopy();
+    n.put("state", state.state());
+    state.failure().ifPresent(f -> n.put("failure", f));
+    state.pid().ifPresent(pid -> n.put("pid", pid));
+    n.put("simulated", app.simulated());
+    return n;
   }
 }

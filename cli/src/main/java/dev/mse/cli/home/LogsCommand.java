@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import dev.mse.cli.UserError;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home logs NAME [-f]}. */
 @Command(
@@ -33,10 +35,31 @@ final class LogsCommand implements Callable<Integer> {
       description = "follow the log")
   boolean follow;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     HomeApp app = AppRegistry.load(name);
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      if (follow) {
+        throw new UserError("--json prints the log once: it does not go with --follow");
+      }
+      java.io.StringWriter text = new java.io.StringWriter();
+      try (RandomAccessFile log = new RandomAccessFile(app.logFile().toFile(), "r");
+          PrintWriter w = new PrintWriter(text)) {
+        copy(log, 0, w);
+      } catch (IOException e) {
+        throw new UserError("cannot read " + app.logFile() + ": " + e.getMessage(), e);
+      }
+      ObjectNode n = Json.object();
+      n.put("name", name);
+      n.put("log", text.toString());
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     try (RandomAccessFile log = new RandomAccessFile(app.logFile().toFile(), "r")) {
       long position = copy(log, 0, out);
       while (follow) {

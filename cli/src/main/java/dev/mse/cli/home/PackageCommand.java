@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import dev.mse.cli.owner.AppPackager;
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.ProjectPackage;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home package}: build, archive and encrypt the app. */
 @Command(
@@ -43,13 +45,29 @@ final class PackageCommand implements Callable<Integer> {
       description = "where to write the package and its key")
   Path output;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = project.toAbsolutePath().normalize();
     MseToml toml = ProjectPackage.readToml(dir.resolve(MseToml.FILE_NAME));
-    OwnerKey.loadOrCreate(out);
-    AppPackager.Result r = ProjectPackage.create(toml, output, out);
+    // With --json, the notes of the build go to stderr: stdout holds one JSON object.
+    PrintWriter notes = json ? spec.commandLine().getErr() : out;
+    OwnerKey.loadOrCreate(notes);
+    AppPackager.Result r = ProjectPackage.create(toml, output, notes);
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("package", r.packageFile().toString());
+      n.put("code_key", r.keyFile().toString());
+      n.put("package_sha256", r.packageSha256().hex());
+      n.put("code_sha256", r.codeSha256().hex());
+      n.put("owner_public_key", OwnerKey.publicFile().toString());
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     out.println("package:        " + r.packageFile());
     out.println("code key:       " + r.keyFile() + " (keep it secret)");
     out.println("package sha256: " + r.packageSha256().hex());

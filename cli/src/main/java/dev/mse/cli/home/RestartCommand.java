@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
@@ -7,9 +8,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home restart NAME}. */
 @Command(
@@ -27,6 +30,9 @@ final class RestartCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "the app")
   String name;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     HomeApp app = AppRegistry.load(name);
@@ -39,6 +45,14 @@ final class RestartCommand implements Callable<Integer> {
             restarted, Optional.of(process), Set.of("waiting", "running"), Spawner.START_TIMEOUT);
     LocalNode.collectEvidence(restarted, restarted.output());
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("name", name);
+      n.put("state", status.path("state").asString());
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     out.println("restarted " + name + ": " + status.path("state").asString());
     out.flush();
     return 0;

@@ -60,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
       description = "minutes to wait for the app to run (default: ${DEFAULT-VALUE})")
   long timeout;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     HomeApp app = AppRegistry.load(name);
@@ -95,8 +98,10 @@ final class RunCommand implements Callable<Integer> {
       default -> throw new UserError("the runtime answered HTTP " + reply.status() + ": " + reason);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.println("provisioned " + name + "; waiting for the app to run");
-    out.flush();
+    if (!json) {
+      out.println("provisioned " + name + "; waiting for the app to run");
+      out.flush();
+    }
     LocalNode.awaitState(
         app,
         Optional.empty(),
@@ -105,6 +110,16 @@ final class RunCommand implements Callable<Integer> {
         Optional.of(
             new WaitProgress(spec.commandLine().getErr(), "the runtime of '" + app.name() + "'")));
     LocalNode.collectEvidence(app, app.output());
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("name", name);
+      n.put("state", "running");
+      n.put("url", "https://" + app.san() + ":" + app.port() + "/");
+      n.put("certificate", app.certificateFile().toString());
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     out.println("running: https://" + app.san() + ":" + app.port() + "/");
     out.println("  certificate: " + app.certificateFile());
     out.println(

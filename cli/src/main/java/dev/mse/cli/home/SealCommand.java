@@ -10,6 +10,8 @@ import dev.mse.cli.owner.CodeKeys;
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.ProvisioningSealer;
 import dev.mse.protocol.pkg.PackageKey;
+import dev.mse.protocol.provisioning.FileSeal;
+import dev.mse.protocol.provisioning.X25519PublicKey;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home seal}: the owner's provisioning, sealed to one verified enclave. */
 @Command(
@@ -47,10 +50,21 @@ final class SealCommand implements Callable<Integer> {
 
   @Option(
       names = "--receiver-enclave",
-      required = true,
       paramLabel = "RATLS_PEM",
       description = "the enclave's certificate, as written by 'mse home verify'")
   Path receiver;
+
+  @Option(
+      names = "--receiver-public-key",
+      paramLabel = "PUBFILE",
+      description =
+          "instead of an enclave: seal the --input file alone, from your owner key to this X25519"
+              + " public key (64 hex digits or 32 raw bytes); its holder opens it with 'mse home"
+              + " unseal'")
+  Path receiverPublicKey;
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
 
   @Option(
       names = "--output",
@@ -75,6 +89,12 @@ final class SealCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if ((receiver == null) == (receiverPublicKey == null)) {
+      throw new UserError("give one of --receiver-enclave and --receiver-public-key");
+    }
+    if (receiverPublicKey != null) {
+      return sealToPublicKey();
+    }
     X509Certificate certificate;
     try {
       certificate = X509Codec.certificate(UserFiles.read(receiver, "receiver certificate"));
@@ -100,11 +120,47 @@ final class SealCommand implements Callable<Integer> {
         ProvisioningSealer.seal(claims, key, Optional.empty(), secrets, tlsKey, OwnerKey.load());
     PrivateFiles.write(output.toAbsolutePath(), sealed);
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("app_id", claims.appId().toString());
+      n.put("domain", claims.domain());
+      n.put("output", output.toAbsolutePath().toString());
+      n.put("bytes", sealed.length);
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     out.println("sealed for the enclave of app " + claims.appId() + " (" + claims.domain() + ")");
     out.println("wrote " + output.toAbsolutePath() + " (" + sealed.length + " bytes)");
     out.println(
         "next: give it to the operator: mse home run <name> --sealed-secrets "
             + output.getFileName());
+    out.flush();
+    return 0;
+  }
+
+  private int sealToPublicKey() {
+    if (input == null || codeKey != null || sslPrivateKey != null) {
+      throw new UserError(
+          "--receiver-public-key seals the --input file alone: give --input, and neither"
+              + " --code-key nor --ssl-private-key");
+    }
+    X25519PublicKey to = OwnerKey.readPublic(receiverPublicKey);
+    byte[] sealed =
+        FileSeal.seal(
+            UserFiles.read(input, "input"), OwnerKey.loadOrCreate(spec.commandLine().getErr()), to);
+    PrivateFiles.writePublic(output.toAbsolutePath(), sealed);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("receiver_public_key", to.bytes().hex());
+      n.put("output", output.toAbsolutePath().toString());
+      n.put("bytes", sealed.length);
+      out.println(Json.write(n));
+    } else {
+      out.println("sealed for the public key " + to.bytes().hex());
+      out.println("wrote " + output.toAbsolutePath() + " (" + sealed.length + " bytes)");
+    }
     out.flush();
     return 0;
   }

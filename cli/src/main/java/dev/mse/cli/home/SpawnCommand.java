@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import dev.mse.cli.UserFiles;
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.runtime.RuntimeDistribution;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home spawn NAME}: start the runtime for a package on this machine. */
 @Command(
@@ -133,9 +135,13 @@ final class SpawnCommand implements Callable<Integer> {
       description = "the runtime distribution (default: as 'mse runtime measurement')")
   Path runtime;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    // With --json, the notes go to stderr: stdout holds one JSON object.
+    PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     AppPackage pkg = VerifyCommand.readPackage(packageFile);
     String chosenTee = tee;
     if (chosenTee == null) {
@@ -174,6 +180,15 @@ final class SpawnCommand implements Callable<Integer> {
             pkg,
             new dev.mse.cli.WaitProgress(
                 spec.commandLine().getErr(), "the runtime of '" + name + "'"));
+    if (json) {
+      ObjectNode n = ListCommand.json(app, NodeState.of(app));
+      n.put("url", "https://" + app.san() + ":" + app.port() + "/");
+      n.put("evidence", app.evidenceFile().toString());
+      n.put("ratls", app.certificateFile().toString());
+      spec.commandLine().getOut().println(Json.write(n));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     out.println("spawned " + app.name() + ": waiting for its owner's provisioning");
     out.println("  app id:   " + app.appId());
     out.println("  url:      https://" + app.san() + ":" + app.port() + "/");

@@ -1,9 +1,11 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,11 +24,19 @@ final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "the app")
   String name;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     HomeApp app = AppRegistry.load(name);
     NodeState state = NodeState.of(app);
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.write(ListCommand.json(app, state)));
+      out.flush();
+      return 0;
+    }
     out.println("name:        " + app.name());
     out.println(
         "state:       " + state.state() + state.failure().map(f -> " (" + f + ")").orElse(""));

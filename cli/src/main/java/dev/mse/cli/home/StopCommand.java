@@ -1,5 +1,6 @@
 package dev.mse.cli.home;
 
+import dev.mse.cli.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -7,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home stop NAME [--remove]}. */
 @Command(
@@ -26,11 +28,26 @@ final class StopCommand implements Callable<Integer> {
   @Option(names = "--remove", description = "forget the app and delete its state")
   boolean remove;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     HomeApp app = AppRegistry.load(name);
     boolean stopped = NodeFiles.stop(app);
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      if (remove) {
+        NodeFiles.remove(app);
+      }
+      ObjectNode n = Json.object();
+      n.put("name", name);
+      n.put("stopped", stopped);
+      n.put("removed", remove);
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     out.println(stopped ? "stopped " + name : name + " was not running");
     if (remove) {
       NodeFiles.remove(app);

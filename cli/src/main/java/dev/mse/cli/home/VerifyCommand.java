@@ -6,6 +6,7 @@ import dev.mse.attestation.ratls.RaTlsAppraisal;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsReason;
 import dev.mse.attestation.ratls.RaTlsVerifier;
+import dev.mse.cli.Json;
 import dev.mse.cli.PrivateFiles;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mse home verify}: is the operator's enclave running my package in the right runtime? */
 @Command(
@@ -114,6 +116,9 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
       description = "the runtime's port on HOST, for --app (default: the app's port + 1)")
   Integer enclavePort;
 
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
   @Override
   public Integer call() {
     EvidenceFile evidence = EvidenceFile.read(evidencePath);
@@ -143,6 +148,30 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     PrivateFiles.writePublic(pem, evidence.certificatePem().getBytes(StandardCharsets.US_ASCII));
     PrintWriter out = spec.commandLine().getOut();
     var quote = result.appraisal().orElseThrow().quote().orElseThrow();
+    if (json) {
+      ObjectNode n = Json.object();
+      n.put("tee", quote.tee().toString());
+      n.put("simulated", quote.tee() == dev.mse.attestation.verify.TeeKind.SIMULATED);
+      ObjectNode m = n.putObject("measurements");
+      quote.measurements().forEach((k, v) -> m.put(k, String.valueOf(v)));
+      n.put("app_id", claims.appId().toString());
+      n.put("domain", claims.domain());
+      n.put("package_sha256", claims.packageSha256().hex());
+      n.put("config_sha256", claims.configSha256().hex());
+      n.put("state", claims.state().wireName());
+      n.put("expires", String.valueOf(claims.expires()));
+      n.put("certificate", pem.toString());
+      if (appAddress != null) {
+        Optional<Path> served = verifyServed(pkg, policy, claims);
+        if (served.isEmpty()) {
+          return 1;
+        }
+        n.put("served_certificate", served.get().toString());
+      }
+      out.println(Json.write(n));
+      out.flush();
+      return 0;
+    }
     out.println(
         "verified: "
             + quote.tee()

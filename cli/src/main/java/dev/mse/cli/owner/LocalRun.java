@@ -187,6 +187,23 @@ public final class LocalRun implements AutoCloseable {
       boolean noTests,
       PrintWriter out)
       throws IOException, InterruptedException {
+    return localtest(toml, mode, secrets, sealedSecrets, noTests, toml.directory(), out, false);
+  }
+
+  /**
+   * As above, running {@code tests_cmd} in {@code testsDir}; with {@code testsOutputToStderr} the
+   * tests' standard output goes to this process's standard error (for {@code --json}).
+   */
+  public static int localtest(
+      MseToml toml,
+      AppTls mode,
+      Optional<Path> secrets,
+      Optional<Path> sealedSecrets,
+      boolean noTests,
+      Path testsDir,
+      PrintWriter out,
+      boolean testsOutputToStderr)
+      throws IOException, InterruptedException {
     try (LocalRun run = start(toml, mode, secrets, sealedSecrets, noTests, out)) {
       out.println(toml.name() + " runs at " + run.url() + " (no TEE)");
       out.flush();
@@ -201,8 +218,12 @@ public final class LocalRun implements AutoCloseable {
       }
       ProcessBuilder pb =
           new ProcessBuilder("sh", "-c", toml.testsCmd().get())
-              .directory(toml.directory().toFile())
+              .directory(testsDir.toFile())
               .inheritIO();
+      if (testsOutputToStderr) {
+        // Appended, not truncated: stderr may be a log file.
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("/dev/stderr")));
+      }
       pb.environment().put("TEST_REMOTE_URL", run.url());
       // The tests trust the app's certificate and nothing else, as after 'mse home verify'.
       run.certificate().ifPresent(c -> pb.environment().put("TEST_CA_CERT", c.toString()));

@@ -15,6 +15,7 @@ import dev.mse.protocol.pkg.PackageCipher;
 import dev.mse.protocol.pkg.PackageIntegrityException;
 import dev.mse.protocol.pkg.PackageKey;
 import dev.mse.protocol.pkg.PackageManifest;
+import dev.mse.protocol.provisioning.FileSeal;
 import dev.mse.protocol.provisioning.ProvisioningException;
 import dev.mse.protocol.provisioning.ProvisioningSeal;
 import dev.mse.protocol.provisioning.X25519KeyPair;
@@ -100,6 +101,16 @@ class ProtocolFuzzTest {
       ProvisioningSeal.open(data, ENCLAVE, OWNER.publicKey(), APP, CONFIG);
     } catch (ProvisioningException expected) {
       // the documented outcome for anything not sealed by OWNER
+    }
+  }
+
+  @FuzzTest
+  void fileSealOpen(byte[] data) {
+    try {
+      // 'mse home unseal': a sealed file from anyone but OWNER must be refused
+      FileSeal.open(data, ENCLAVE, OWNER.publicKey());
+    } catch (ProvisioningException expected) {
+      // the documented outcome for anything not sealed by OWNER to ENCLAVE
     }
   }
 

@@ -1,10 +1,10 @@
-package dev.mse.attestation.collateral;
+package dev.mse.attestation.verify;
 
+import dev.mse.attestation.collateral.CollateralCache;
+import dev.mse.attestation.collateral.KdsClient;
 import dev.mse.attestation.snp.SnpReport;
 import dev.mse.attestation.snp.SnpTcb;
 import dev.mse.attestation.trust.AmdRoots.Product;
-import dev.mse.attestation.verify.SnpEndorsementSource;
-import dev.mse.attestation.verify.SnpEndorsements;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

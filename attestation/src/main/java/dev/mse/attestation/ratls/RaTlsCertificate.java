@@ -7,6 +7,8 @@ import dev.mse.attestation.collateral.CollateralFormatException;
 import dev.mse.attestation.crypto.EcdsaP256;
 import dev.mse.attestation.quote.QuoteFormatException;
 import dev.mse.attestation.quote.QuoteParser;
+import dev.mse.attestation.snp.SnpFormatException;
+import dev.mse.attestation.snp.SnpReportParser;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -115,12 +117,17 @@ public final class RaTlsCertificate {
         throw new IllegalArgumentException("the claims' pubkey-hash names another key");
       }
       try {
-        ByteString reportData = QuoteParser.parse(quote.toByteArray()).body().reportData();
+        // A DCAP quote, or an SEV-SNP report (the tsm backend in an SNP guest).
+        byte[] bytes = quote.toByteArray();
+        ByteString reportData =
+            SnpReportParser.looksLikeSnp(bytes)
+                ? SnpReportParser.parse(bytes).reportData()
+                : QuoteParser.parse(bytes).body().reportData();
         if (!reportData.equals(claims.reportData())) {
           throw new IllegalArgumentException(
               "the quote's report data is not the SHA-512 of these claims");
         }
-      } catch (QuoteFormatException e) {
+      } catch (QuoteFormatException | SnpFormatException e) {
         throw new IllegalArgumentException("the quote cannot be read: " + e.getMessage(), e);
       }
       return buildUnchecked();

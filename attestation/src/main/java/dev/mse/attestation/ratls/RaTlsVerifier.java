@@ -10,9 +10,17 @@ import dev.mse.attestation.crypto.EcdsaP256;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.quote.QuoteFormatException;
 import dev.mse.attestation.quote.QuoteParser;
+import dev.mse.attestation.snp.SnpFormatException;
+import dev.mse.attestation.snp.SnpReportParser;
 import dev.mse.attestation.verify.Appraisal;
+import dev.mse.attestation.verify.EvidenceFormat;
+import dev.mse.attestation.verify.KdsEndorsementSource;
 import dev.mse.attestation.verify.QuoteVerifier;
 import dev.mse.attestation.verify.Reason;
+import dev.mse.attestation.verify.SnpEndorsementSource;
+import dev.mse.attestation.verify.SnpEndorsements;
+import dev.mse.attestation.verify.SnpVerifier;
+import dev.mse.attestation.verify.VerificationCache;
 import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
@@ -32,17 +40,35 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * the collateral (given, or from the certificate); and the claims are what the relying party
  * expects. Together this proves that whoever holds the TLS key is the attested enclave.
  *
+ * <p>The quote may also be an SEV-SNP report (the {@code tsm} backend in an SNP guest): it is then
+ * verified by {@link SnpVerifier} with the VCEK its {@link SnpEndorsementSource} gives, and the
+ * collateral is not used.
+ *
  * <p>Like {@link QuoteVerifier}, it runs every check whose inputs exist and lists every reason; no
  * exception escapes for bad input. Thread-safe.
  */
 public final class RaTlsVerifier {
   private final QuoteVerifier quotes;
+  private final SnpEndorsementSource snp;
+  private final VerificationCache snpCache = VerificationCache.create();
 
+  /** A verifier of DCAP quotes and SEV-SNP reports, whose VCEK it asks the default KDS for. */
   public RaTlsVerifier(QuoteVerifier quotes) {
-    this.quotes = quotes;
+    this(quotes, KdsEndorsementSource.fromEnvironment());
   }
 
-  /** A verifier with the standard trust anchors that remembers signature checks by digest. */
+  /**
+   * @param snp where the VCEK of an SEV-SNP report comes from (a report carries none)
+   */
+  public RaTlsVerifier(QuoteVerifier quotes, SnpEndorsementSource snp) {
+    this.quotes = quotes;
+    this.snp = snp;
+  }
+
+  /**
+   * A verifier with the standard trust anchors that remembers signature checks by digest; SEV-SNP
+   * VCEKs from the KDS {@link KdsEndorsementSource#fromEnvironment()} names.
+   */
   public static RaTlsVerifier standard() {
     return new RaTlsVerifier(QuoteVerifier.cached());
   }
@@ -86,8 +112,10 @@ public final class RaTlsVerifier {
     claims.ifPresent(c -> checkClaimsAgainstCertificate(c, certificate, reasons));
 
     Optional<Appraisal> appraisal =
-        collateral(evidence, options, at, quote, reasons)
-            .map(c -> quotes.verify(quote, c, policy, at));
+        isSnp(quote)
+            ? snpAppraisal(quote, policy, at, reasons)
+            : collateral(evidence, options, at, quote, reasons)
+                .map(c -> quotes.verify(quote, c, policy, at));
     appraisal.ifPresent(
         a -> {
           for (Reason r : a.reasons()) {
@@ -139,7 +167,14 @@ public final class RaTlsVerifier {
                     "the fresh claims name another key than the served certificate's"));
           }
         });
-    Appraisal appraisal = quotes.verify(quote, collateral, policy, at);
+    Optional<Appraisal> snpAppraisal =
+        isSnp(quote) ? snpAppraisal(quote, policy, at, reasons) : Optional.empty();
+    if (isSnp(quote) && snpAppraisal.isEmpty()) {
+      claims.ifPresent(c -> ExpectationCheck.check(c, options, reasons));
+      return new RaTlsAppraisal(Optional.empty(), claims, reasons);
+    }
+    Appraisal appraisal =
+        snpAppraisal.orElseGet(() -> quotes.verify(quote, collateral, policy, at));
     for (Reason r : appraisal.reasons()) {
       reasons.add(new RaTlsReason(RaTlsCheck.QUOTE, r.message()));
     }
@@ -285,7 +320,40 @@ public final class RaTlsVerifier {
     return embedded;
   }
 
+  /** An SEV-SNP report (from configfs-tsm) rather than a DCAP quote. */
+  private static boolean isSnp(byte[] quote) {
+    return EvidenceFormat.detect(quote).equals(Optional.of(EvidenceFormat.SNP_REPORT));
+  }
+
+  /** The report appraised with the VCEK the source gives; empty (and a reason) if none. */
+  private Optional<Appraisal> snpAppraisal(
+      byte[] report, AppraisalPolicy policy, Instant at, List<RaTlsReason> reasons) {
+    SnpEndorsements endorsements;
+    try {
+      endorsements = snp.forReport(SnpReportParser.parse(report));
+    } catch (SnpFormatException e) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.QUOTE, "the SEV-SNP report cannot be read: " + e.getMessage()));
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.COLLATERAL, "no VCEK for the SEV-SNP report: " + e.getMessage()));
+      return Optional.empty();
+    }
+    return Optional.of(
+        SnpVerifier.verify(report, endorsements, policy, at, Optional.empty(), snpCache));
+  }
+
   private static Optional<ByteString> reportDataOf(byte[] quote) {
+    if (isSnp(quote)) {
+      try {
+        return Optional.of(SnpReportParser.parse(quote).reportData());
+      } catch (SnpFormatException e) {
+        return Optional.empty();
+      }
+    }
     try {
       return Optional.of(QuoteParser.parse(quote).body().reportData());
     } catch (QuoteFormatException e) {

@@ -11,6 +11,7 @@ import dev.mse.attestation.snp.VekExtensionParser;
 import dev.mse.attestation.snp.VekExtensions;
 import dev.mse.attestation.trust.AmdRoots;
 import dev.mse.attestation.trust.AmdRoots.Product;
+import dev.mse.attestation.trust.SimulatedAmdRoots;
 import java.security.MessageDigest;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateEncodingException;
@@ -28,6 +29,9 @@ import java.util.SequencedMap;
  * TCB extensions against the report's reported TCB and its hwID against the chip id; the ECDSA
  * P-384 signature over bytes [0, 0x2A0); then the policy and the report data binding. Every check
  * whose inputs exist runs; no exception escapes for bad input. Thread-safe and stateless.
+ *
+ * <p>A VCEK issued by the simulated ASK ({@link SimulatedAmdRoots}) is checked up to the simulated
+ * ARK instead, and the appraisal's TEE is SIMULATED: rejected unless the policy allows simulation.
  *
  * <p>The appraisal's measurements say whether revocation was checked ({@code revocation}: {@code
  * checked} or {@code not checked}), since without a CRL it was not.
@@ -80,7 +84,9 @@ public final class SnpVerifier {
           "the report is not signed by a VCEK or VLEK (signing key " + report.signingKey() + ")");
     }
     Optional<Product> product = AmdRoots.issuerOf(vek, vlek);
-    if (product.isEmpty()) {
+    // The simulated signer's VCEK chains to mse's simulation ARK, never to AMD's: SIMULATED.
+    boolean simulated = product.isEmpty() && !vlek && SimulatedAmdRoots.issued(vek);
+    if (product.isEmpty() && !simulated) {
       f.fail(
           Check.AMD_ROOT,
           "the "
@@ -92,6 +98,22 @@ public final class SnpVerifier {
               + " (Milan, Genoa or Turin)");
     }
     product.ifPresent(p -> checkChain(p, vek, vlek, at, endorsements.crl(), cache, f));
+    if (simulated) {
+      ChainCheck.check(
+          List.of(SimulatedAmdRoots.ark(), SimulatedAmdRoots.ask(), vek),
+          at,
+          Check.VEK_CHAIN,
+          Check.VEK_CHAIN_VALIDITY,
+          cache,
+          f);
+      if (!policy.allowSimulation()) {
+        f.fail(
+            Check.SIMULATION,
+            "the report is signed by the mse simulated SEV-SNP signer, not by AMD hardware: it"
+                + " proves nothing about confidentiality (allow it only for tests)");
+      }
+    }
+    boolean crlChecked = endorsements.crl().isPresent() && !simulated;
     Optional<VekExtensions> ext = extensions(vek, f);
     boolean turin = product.map(p -> p == Product.TURIN).orElse(false);
     SnpTcb reported = SnpTcb.decode(report.reportedTcb(), turin);
@@ -104,7 +126,7 @@ public final class SnpVerifier {
               + (vlek ? "VLEK" : "VCEK")
               + "'s P-384 key");
     }
-    applyPolicy(policy.snp(), report, reported, endorsements.crl().isPresent(), f);
+    applyPolicy(policy.snp(), report, reported, crlChecked, f);
     expectedReportData.ifPresent(
         expected -> {
           if (!MessageDigest.isEqual(expected.toByteArray(), report.reportData().toByteArray())) {
@@ -113,19 +135,22 @@ public final class SnpVerifier {
                 "the report data is not the expected value (it does not bind this session)");
           }
         });
-    SequencedMap<String, String> m =
-        measurements(report, reported, product, vlek, endorsements.crl().isPresent());
+    SequencedMap<String, String> m = measurements(report, reported, product, vlek, crlChecked);
+    if (simulated) {
+      m.put("product", "simulation");
+    }
+    TeeKind tee = simulated ? TeeKind.SIMULATED : TeeKind.SNP;
     if (f.reasons().isEmpty()) {
       return new Appraisal(
           Verdict.ACCEPTED,
-          TeeKind.SNP,
+          tee,
           Optional.empty(),
           List.of(),
           m,
           Optional.of(report.reportData()),
           List.of());
     }
-    return rejected(TeeKind.SNP, m, f.reasons());
+    return rejected(tee, m, f.reasons());
   }
 
   private static void checkChain(

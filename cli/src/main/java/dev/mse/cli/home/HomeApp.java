@@ -17,6 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  * @param runtime the runtime distribution it runs
  * @param secretsDir the tmpfs directory where the runtime writes the app's secrets files
  * @param provisioningTimeoutMinutes how long the runtime waits for its owner ({@code --timeout})
+ * @param allowSimulation whether simulated evidence is accepted from a hardware backend ({@code
+ *     spawn --allow-simulation}: a {@code tsm} runtime served by the simulated SEV-SNP signer)
  */
 record HomeApp(
     String name,
@@ -33,7 +35,8 @@ record HomeApp(
     Path runtime,
     Path secretsDir,
     long provisioningTimeoutMinutes,
-    Instant startedAt) {
+    Instant startedAt,
+    boolean allowSimulation) {
 
   Path packageFile() {
     return output.resolve("package.tar");
@@ -67,8 +70,9 @@ record HomeApp(
     return output.resolve("ratls.pem");
   }
 
+  /** Whether this app's evidence may be (and is expected to be) SIMULATED. */
   boolean simulated() {
-    return tee.equals("simulation");
+    return tee.equals("simulation") || allowSimulation;
   }
 
   /** The address this machine reaches the runtime at: loopback when it listens everywhere. */
@@ -92,7 +96,8 @@ record HomeApp(
         runtime,
         secretsDir,
         provisioningTimeoutMinutes,
-        at);
+        at,
+        allowSimulation);
   }
 
   ObjectNode toJson() {
@@ -112,6 +117,9 @@ record HomeApp(
     n.put("secrets_dir", secretsDir.toString());
     n.put("timeout_minutes", provisioningTimeoutMinutes);
     n.put("started_at", startedAt.toString());
+    if (allowSimulation) {
+      n.put("allow_simulation", true);
+    }
     return n;
   }
 
@@ -131,7 +139,8 @@ record HomeApp(
         Path.of(text(n, "runtime")),
         Path.of(text(n, "secrets_dir")),
         n.required("timeout_minutes").asLong(),
-        Instant.parse(text(n, "started_at")));
+        Instant.parse(text(n, "started_at")),
+        n.path("allow_simulation").asBoolean(false));
   }
 
   private static String text(JsonNode n, String field) {

@@ -138,6 +138,15 @@ final class SpawnCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
+  @Option(
+      names = "--allow-simulation",
+      description =
+          "accept SIMULATED evidence from a hardware backend: a tsm runtime whose configfs-tsm"
+              + " (-Dmse.tsm.root or $MSE_TSM_ROOT) is served by the simulated SEV-SNP signer, whose"
+              + " VCEK comes from the simulated KDS (-Dmse.kds.url or $MSE_KDS_URL). Not"
+              + " confidential: tests and demos only")
+  boolean allowSimulation;
+
   @Override
   public Integer call() {
     // With --json, the notes go to stderr: stdout holds one JSON object.
@@ -173,7 +182,8 @@ final class SpawnCommand implements Callable<Integer> {
             RuntimeDistribution.locate(Optional.ofNullable(runtime)),
             timeout,
             Optional.ofNullable(certificate)
-                .map(c -> new String(UserFiles.read(c, "certificate"), StandardCharsets.US_ASCII)));
+                .map(c -> new String(UserFiles.read(c, "certificate"), StandardCharsets.US_ASCII)),
+            allowSimulation);
     HomeApp app =
         Spawner.spawn(
             request,

@@ -52,7 +52,8 @@ final class Spawner {
       X25519PublicKey owner,
       RuntimeDistribution runtime,
       long timeoutMinutes,
-      Optional<String> ownerCertificateChain) {}
+      Optional<String> ownerCertificateChain,
+      boolean allowSimulation) {}
 
   private Spawner() {}
 
@@ -146,7 +147,8 @@ final class Spawner {
             r.runtime().directory(),
             secretsDir(appId),
             r.timeoutMinutes(),
-            Instant.now());
+            Instant.now(),
+            r.allowSimulation());
     try {
       Files.createDirectories(output);
       Files.write(app.packageFile(), pkg.toBytes());

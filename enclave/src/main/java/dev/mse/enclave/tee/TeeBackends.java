@@ -9,7 +9,14 @@ import java.util.Locale;
 /** Chooses the TEE backend: the one asked for, or the hardware found, else simulation. */
 public final class TeeBackends {
   public static final Path GRAMINE_ROOT = Path.of("/dev/attestation");
-  public static final Path TSM_ROOT = Path.of("/sys/kernel/config/tsm/report");
+
+  /**
+   * configfs-tsm's report directory; {@code -Dmse.tsm.root} names another (a stand-in served by a
+   * simulated signer). Safe to let the host choose: a report is worth only what its signer's chain
+   * up to AMD's (or Intel's) pinned root proves.
+   */
+  public static final Path TSM_ROOT =
+      Path.of(System.getProperty("mse.tsm.root", "/sys/kernel/config/tsm/report"));
 
   private TeeBackends() {}
 

@@ -44,6 +44,16 @@ class ProtocolFuzzTest {
   private static final ByteString CONFIG = ByteString.fromHex("ab".repeat(32));
   private static final ArchiveLimits LIMITS = new ArchiveLimits(1000, 1 << 20, 1024);
 
+  /** A Gramine .sig file, as {@code mse runtime measurement --tee gramine-sgx} reads it. */
+  @FuzzTest
+  void sigstruct(byte[] data) {
+    try {
+      dev.mse.protocol.runtime.Sigstruct.parse(data);
+    } catch (dev.mse.protocol.runtime.Sigstruct.SigstructException expected) {
+      requireShort(expected);
+    }
+  }
+
   @FuzzTest
   void codeArchive(byte[] data) {
     try {

@@ -141,6 +141,9 @@ public record RuntimeLaunch(
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(RuntimeMemory.jvmOptions(sizeMb));
     confinement.ifPresent(c -> command.addAll(c.jvmOptions()));
+    tsmRoot()
+        .filter(root -> tee.equals("tsm"))
+        .ifPresent(root -> command.add("-Dmse.tsm.root=" + root));
     if (frontConnectionsPerSource > 0) {
       command.add("-Dmse.front.connectionsPerSource=" + frontConnectionsPerSource);
     }
@@ -227,6 +230,17 @@ public record RuntimeLaunch(
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
     return builder.start();
+  }
+
+  /**
+   * Another configfs-tsm report directory than the kernel's, for a {@code tsm} runtime: {@code
+   * -Dmse.tsm.root} of this process, else {@code $MSE_TSM_ROOT} (a stand-in served by a simulated
+   * signer, in tests and demos).
+   */
+  static Optional<String> tsmRoot() {
+    return Optional.ofNullable(System.getProperty("mse.tsm.root"))
+        .or(() -> Optional.ofNullable(System.getenv("MSE_TSM_ROOT")))
+        .filter(root -> !root.isBlank());
   }
 
   /** The app's certificate chain (PEM, leaf first), on tmpfs: {@code MSE_TLS_CERTIFICATE}. */

@@ -4,6 +4,7 @@ import dev.mse.cli.cloud.CloudCommand;
 import dev.mse.cli.demo.DemoCommand;
 import dev.mse.cli.home.HomeCommand;
 import dev.mse.cli.operator.OperatorCommand;
+import dev.mse.cli.proxy.ProxyCommand;
 import dev.mse.cli.quote.QuoteCommand;
 import dev.mse.cli.runtime.RuntimeCommand;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       CloudCommand.class,
       HomeCommand.class,
       OperatorCommand.class,
+      ProxyCommand.class,
       QuoteCommand.class,
       RuntimeCommand.class
     })

@@ -3,7 +3,10 @@ package dev.mse.cli.cloud;
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.AttestationClaims;
+import dev.mse.attestation.ratls.ClaimsFormatException;
 import dev.mse.attestation.ratls.RaTlsAppraisal;
+import dev.mse.attestation.ratls.RaTlsExtensions;
+import dev.mse.attestation.ratls.RaTlsFormatException;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.verify.TeeKind;
 import dev.mse.cli.UserError;
@@ -41,7 +44,7 @@ import java.util.UUID;
 public final class AppVerifier {
   private final Target app;
   private final String host;
-  private final Target enclaveAt;
+  private final Optional<Target> enclaveAt;
   private final AppraisalPolicy policy;
   private final RaTlsOptions expected;
   private final Optional<String> contextDomain;
@@ -87,7 +90,7 @@ public final class AppVerifier {
   private AppVerifier(
       Target app,
       String host,
-      Target enclaveAt,
+      Optional<Target> enclaveAt,
       AppraisalPolicy policy,
       RaTlsOptions expected,
       Optional<String> contextDomain,
@@ -121,7 +124,7 @@ public final class AppVerifier {
         expectation instanceof Expectation.Context c
             ? Optional.of(AppContext.read(c.file()))
             : Optional.empty();
-    Target enclaveAt = enclaveTarget(t, enclaveName, exported);
+    Optional<Target> enclaveAt = enclaveTarget(t, enclaveName, exported);
     RaTlsOptions options = RaTlsOptions.none();
     switch (expectation) {
       case Expectation.Fingerprint f ->
@@ -179,6 +182,7 @@ public final class AppVerifier {
    *     name {@code served}'s key
    */
   public Verified verify(X509Certificate served, PrintWriter err) {
+    Target enclaveAt = this.enclaveAt.orElseGet(() -> enclaveNamedBy(served));
     EnclaveClient enclave =
         new EnclaveClient(
             "the enclave of " + app.domain() + " (" + enclaveAt.domain() + ")",
@@ -200,11 +204,13 @@ public final class AppVerifier {
   }
 
   /**
-   * Where the enclave of the app at {@code domain} answers: {@code --enclave}, the exported
-   * context's enclave name, {@code domain} itself when it is an enclave name, or {@code
-   * <id>.enclave.<apps domain>} for an app's own name {@code <id>.<apps domain>}.
+   * Where the enclave of the app at {@code domain} answers, when the options or the name tell:
+   * {@code --enclave}, the exported context's enclave name, {@code domain} itself when it is an
+   * enclave name, or {@code <id>.enclave.<apps domain>} for an app's id name {@code <id>.<apps
+   * domain>}. Empty for an app's stable name: the certificate served there tells ({@link
+   * #enclaveNamedBy}).
    */
-  private static Target enclaveTarget(
+  private static Optional<Target> enclaveTarget(
       Target app, Optional<String> enclaveName, Optional<AppContext> exported) {
     if (enclaveName.isPresent()) {
       String name = enclaveName.get();
@@ -212,26 +218,45 @@ public final class AppVerifier {
       if (!AppFields.isDomainName(given.domain())) {
         throw new UserError("--enclave must be a DNS name, got '" + name + "'");
       }
-      return name.contains(":") ? given : new Target(given.domain(), app.port());
+      return Optional.of(name.contains(":") ? given : new Target(given.domain(), app.port()));
     }
     if (exported.isPresent()) {
-      return new Target(exported.get().enclaveDomain(), app.port());
+      return Optional.of(new Target(exported.get().enclaveDomain(), app.port()));
     }
-    return new Target(enclaveName(app.domain()), app.port());
-  }
-
-  private static String enclaveName(String domain) {
+    String domain = app.domain();
     String[] labels = domain.split("\\.", 3);
     if (labels.length == 3 && isUuid(labels[0]) && labels[1].equals("enclave")) {
-      return domain;
+      return Optional.of(app);
     }
     int dot = domain.indexOf('.');
     if (dot > 0 && isUuid(domain.substring(0, dot))) {
-      return domain.substring(0, dot) + ".enclave" + domain.substring(dot);
+      return Optional.of(
+          new Target(domain.substring(0, dot) + ".enclave" + domain.substring(dot), app.port()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The enclave name of the app whose RA-TLS certificate was served at its stable name {@code
+   * <name>-<tag>.<apps domain>}: {@code <app id of its claims>.enclave.<apps domain>}. Only where
+   * to ask: the fresh evidence asked for there must still name this certificate's key, this domain
+   * and what the user expects.
+   */
+  private Target enclaveNamedBy(X509Certificate served) {
+    int dot = app.domain().indexOf('.');
+    try {
+      UUID appId =
+          AttestationClaims.decode(RaTlsExtensions.read(served).evidence().claims().toByteArray())
+              .appId();
+      if (dot > 0) {
+        return new Target(appId + ".enclave" + app.domain().substring(dot), app.port());
+      }
+    } catch (RaTlsFormatException | ClaimsFormatException e) {
+      // not an RA-TLS certificate (owner mode, or TLS ended by the operator): say what to give
     }
     throw new UserError(
         "cannot tell where the enclave of "
-            + domain
+            + app.domain()
             + " answers: give --enclave <id>.enclave.<apps domain> ('mse cloud status' shows it)"
             + " or the app's --context");
   }

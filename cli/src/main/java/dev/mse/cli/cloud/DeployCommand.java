@@ -22,6 +22,7 @@ import dev.mse.cli.owner.EvidenceFile;
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.cli.owner.ProvisioningSealer;
+import dev.mse.operator.apps.AppDomains;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
@@ -169,7 +170,12 @@ final class DeployCommand implements Callable<Integer> {
 
     UUID appId = UUID.randomUUID();
     String appsDomain = defaults.path("apps_domain").asString();
-    String domain = ownerCertificate.map(OwnerCertificate::domain).orElse(appId + "." + appsDomain);
+    // The app's stable name: a redeployment under the same name in the same project keeps it.
+    UUID projectId = UUID.fromString(api.project(cloud.project()).path("id").asString());
+    String domain =
+        ownerCertificate
+            .map(OwnerCertificate::domain)
+            .orElse(AppDomains.stable(projectId, toml.name(), appsDomain));
     DeploymentConfig config =
         new DeploymentConfig(
             appId,

@@ -158,6 +158,8 @@ final class DeployCommand implements Callable<Integer> {
     }
     Instant expires = expires(cloud, ownerCertificate);
     replaceRunning(api, toml.name(), cloud.project(), out);
+    // The app's stable name: a redeployment under the same name in the same project keeps it.
+    UUID projectId = UUID.fromString(api.project(cloud.project()).path("id").asString());
 
     progress.step("building and encrypting " + toml.name());
     X25519KeyPair owner = OwnerKey.loadOrCreate(err);
@@ -170,8 +172,6 @@ final class DeployCommand implements Callable<Integer> {
 
     UUID appId = UUID.randomUUID();
     String appsDomain = defaults.path("apps_domain").asString();
-    // The app's stable name: a redeployment under the same name in the same project keeps it.
-    UUID projectId = UUID.fromString(api.project(cloud.project()).path("id").asString());
     String domain =
         ownerCertificate
             .map(OwnerCertificate::domain)

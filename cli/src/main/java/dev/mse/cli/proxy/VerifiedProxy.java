@@ -13,6 +13,7 @@ import javax.net.ssl.TrustManager;
 import org.eclipse.jetty.client.DuplexConnectionPool;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
@@ -54,6 +55,25 @@ final class VerifiedProxy extends ProxyHandler.Reverse {
         .port(app.port())
         .path(uri.getPath())
         .query(uri.getQuery());
+  }
+
+  /**
+   * Refuses protocol upgrades (WebSocket) with a page that says so: Jetty's reverse proxy would
+   * drop the upgrade headers and forward a plain request, which fails in the browser without a
+   * reason.
+   */
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
+      ErrorPage.write(
+          response,
+          501,
+          "mse proxy does not forward protocol upgrades",
+          "WebSocket and other upgrades are not forwarded yet; plain HTTP/1.1 requests are.",
+          callback);
+      return true;
+    }
+    return super.handle(request, response, callback);
   }
 
   @Override

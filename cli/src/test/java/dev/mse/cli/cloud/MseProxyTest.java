@@ -1,6 +1,7 @@
 package dev.mse.cli.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
@@ -15,6 +16,10 @@ import dev.mse.operator.proxy.RaTlsUpstreamTrust;
 import dev.mse.operator.proxy.RouteTable;
 import dev.mse.operator.proxy.SniProxy;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -108,6 +113,18 @@ class MseProxyTest {
           assertThat(page.content()).contains("Hello from browsed");
           Chromium.screenshot(page, "mse-proxy-app");
 
+          // WebSocket upgrades are refused with a reason, not forwarded as plain requests.
+          Throwable upgrade =
+              catchThrowable(
+                  () ->
+                      HttpClient.newHttpClient()
+                          .newWebSocketBuilder()
+                          .buildAsync(
+                              URI.create("ws://127.0.0.1:" + listen + "/"),
+                              new WebSocket.Listener() {})
+                          .join());
+          assertThat(handshakeRefusal(upgrade).getResponse().statusCode()).isEqualTo(501);
+
           // The operator swaps the node behind the app's name: once the verdict is older than a
           // second, a new connection meets a key the app's enclave does not vouch for.
           swapped.set(true);
@@ -145,6 +162,15 @@ class MseProxyTest {
         }
       }
     }
+  }
+
+  private static WebSocketHandshakeException handshakeRefusal(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof WebSocketHandshakeException e) {
+        return e;
+      }
+    }
+    throw new AssertionError("not a refused WebSocket handshake", t);
   }
 
   private static JsonNode deploy(CloudFixture cloud, Path project) throws Exception {

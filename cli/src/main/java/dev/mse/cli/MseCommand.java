@@ -5,6 +5,7 @@ import dev.mse.cli.demo.DemoCommand;
 import dev.mse.cli.home.HomeCommand;
 import dev.mse.cli.operator.OperatorCommand;
 import dev.mse.cli.pccs.PccsCommand;
+import dev.mse.cli.proxy.ProxyCommand;
 import dev.mse.cli.quote.QuoteCommand;
 import dev.mse.cli.runtime.RuntimeCommand;
 import picocli.CommandLine.Command;
@@ -24,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       CloudCommand.class,
       HomeCommand.class,
       OperatorCommand.class,
+      ProxyCommand.class,
       QuoteCommand.class,
       RuntimeCommand.class,
       PccsCommand.class,

@@ -276,6 +276,14 @@ public final class Operator implements AutoCloseable {
     return config;
   }
 
+  /**
+   * The domain a routed app's deployment config names (its stable name or its id's), which its
+   * enclave's RA-TLS claims carry; {@code <id>.<apps domain>} for an app not routed.
+   */
+  public String appDomain(java.util.UUID appId) {
+    return routes.domainOf(appId).orElse(appId + "." + config.appsDomain());
+  }
+
   /** The proxy's routes (from memory, rebuilt on every status change). */
   public RouteTable routes() {
     return routes;

@@ -69,6 +69,16 @@ final class ApiClient {
     return get("/hardware/" + encode(name));
   }
 
+  /** The project named (or with the id) {@code idOrName}, among the account's. */
+  JsonNode project(String idOrName) {
+    for (JsonNode p : get("/projects").path("items")) {
+      if (p.path("id").asString().equals(idOrName) || p.path("name").asString().equals(idOrName)) {
+        return p;
+      }
+    }
+    throw new UserError("you have no project '" + idOrName + "'");
+  }
+
   JsonNode app(UUID id) {
     return get("/apps/" + id);
   }

@@ -23,6 +23,7 @@ import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.owner.ProjectPackage;
 import dev.mse.cli.owner.ProvisioningSealer;
 import dev.mse.cli.quote.PccsOption;
+import dev.mse.operator.apps.AppDomains;
 import dev.mse.protocol.config.MseToml;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
@@ -160,6 +161,8 @@ final class DeployCommand implements Callable<Integer> {
     }
     Instant expires = expires(cloud, ownerCertificate);
     replaceRunning(api, toml.name(), cloud.project(), out);
+    // The app's stable name: a redeployment under the same name in the same project keeps it.
+    UUID projectId = UUID.fromString(api.project(cloud.project()).path("id").asString());
 
     progress.step("building and encrypting " + toml.name());
     X25519KeyPair owner = OwnerKey.loadOrCreate(err);
@@ -172,7 +175,10 @@ final class DeployCommand implements Callable<Integer> {
 
     UUID appId = UUID.randomUUID();
     String appsDomain = defaults.path("apps_domain").asString();
-    String domain = ownerCertificate.map(OwnerCertificate::domain).orElse(appId + "." + appsDomain);
+    String domain =
+        ownerCertificate
+            .map(OwnerCertificate::domain)
+            .orElse(AppDomains.stable(projectId, toml.name(), appsDomain));
     DeploymentConfig config =
         new DeploymentConfig(
             appId,

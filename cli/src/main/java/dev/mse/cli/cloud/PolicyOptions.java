@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * enclave. A policy file decides everything, its {@code allow_simulation} included, so the flag
  * beside it is refused rather than silently ignored or silently widening what the file accepts.
  */
-final class PolicyOptions {
+public final class PolicyOptions {
   @Option(
       names = "--policy",
       paramLabel = "FILE",
@@ -34,7 +34,7 @@ final class PolicyOptions {
    *
    * @param expectMeasurement without a file, require the local runtime's measurement
    */
-  AppraisalPolicy policy(boolean expectMeasurement, PrintWriter notes) {
+  public AppraisalPolicy policy(boolean expectMeasurement, PrintWriter notes) {
     if (file == null) {
       return OwnerPolicy.of(Optional.empty(), Optional.empty(), allowSimulation, expectMeasurement);
     }

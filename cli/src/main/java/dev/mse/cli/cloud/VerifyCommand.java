@@ -1,6 +1,5 @@
 package dev.mse.cli.cloud;
 
-import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.Collateral;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.AttestationClaims;
@@ -11,27 +10,12 @@ import dev.mse.attestation.ratls.RaTlsVerifier;
 import dev.mse.attestation.verify.TeeKind;
 import dev.mse.cli.Json;
 import dev.mse.cli.PrivateFiles;
-import dev.mse.cli.UserError;
-import dev.mse.cli.enclave.CapturingTrust;
-import dev.mse.cli.enclave.EnclaveClient;
 import dev.mse.cli.enclave.FreshEvidence;
-import dev.mse.cli.enclave.ServedCertificate;
-import dev.mse.cli.owner.AppBuilder;
-import dev.mse.cli.owner.ProjectPackage;
-import dev.mse.protocol.config.MseToml;
-import dev.mse.protocol.pkg.CodeArchive;
-import dev.mse.protocol.pkg.CodeArchiveException;
-import dev.mse.protocol.pkg.MseIgnore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -139,65 +123,27 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Target t = Target.parse(target);
     AppraisalPolicy policy = policyOptions.policy(true, err);
-    String host = connect != null ? connect : t.connectHost();
-    Optional<AppContext> exported =
-        expectation != null && expectation.context != null
-            ? Optional.of(AppContext.read(expectation.context.context))
-            : Optional.empty();
-    X509Certificate served =
-        ServedCertificate.fetch(
-            "the app at " + t.domain(), host, t.port(), Optional.of(t.domain()));
-    Target enclaveAt = enclaveTarget(t, exported);
-    EnclaveClient enclave =
-        new EnclaveClient(
-            "the enclave of " + t.domain() + " (" + enclaveAt.domain() + ")",
-            host,
-            enclaveAt.port(),
-            Optional.of(enclaveAt.domain()),
-            CapturingTrust.context());
-    FreshEvidence fresh = FreshEvidence.forServed(enclave, served);
-    RaTlsOptions options = RaTlsOptions.none().withNonce(fresh.claims().nonce().orElseThrow());
-    Optional<AppContext> context = Optional.empty();
-    if (expectation != null && expectation.fingerprint != null) {
-      options = options.withCodeSha256(hex(expectation.fingerprint, "--fingerprint"));
-    } else if (exported.isPresent()) {
-      AppContext c = exported.get();
-      context = exported;
-      options =
-          options
-              .withAppId(c.appId())
-              .withPackageSha256(hex(c.packageSha256(), "the context's package_sha256"))
-              .withConfigSha256(
-                  ByteString.of(c.deploymentConfig().getBytes(StandardCharsets.UTF_8)).sha256());
-      ByteString code =
-          expectation.context.code != null
-              ? codeSha256(expectation.context.code, err)
-              : hex(c.codeSha256(), "the context's code_sha256");
-      options = options.withCodeSha256(code);
-    } else {
-      err.println(
-          "mse: warning: no --fingerprint, --context or --policy: the code is not checked, only"
-              + " that an mse enclave serves this certificate");
-    }
-    Verified verified =
-        check(
-            t.domain(),
-            fresh,
-            collateral(fresh, Optional.ofNullable(pccs), err),
+    AppVerifier verifier =
+        AppVerifier.of(
+            target,
+            Optional.ofNullable(connect),
+            Optional.ofNullable(enclaveName),
+            expectation(),
             policy,
-            options,
-            context.map(AppContext::domain),
+            Optional.ofNullable(pccs),
             err);
+    AppVerifier.Verified verified = verifier.verify(verifier.served(), err);
     if (verified == null) {
       return 1;
     }
-    RaTlsAppraisal appraisal = verified.appraisal();
-    AttestationClaims claims = fresh.claims();
+    FreshEvidence fresh = verified.fresh();
+    AppVerifier.Target t = new AppVerifier.Target(verifier.domain(), verifier.port());
     PrivateFiles.writePublic(output, fresh.certificatePem().getBytes(StandardCharsets.US_ASCII));
-    TeeKind tee = appraisal.quote().orElseThrow().tee();
     if (json) {
+      RaTlsAppraisal appraisal = verified.appraisal();
+      AttestationClaims claims = fresh.claims();
+      TeeKind tee = appraisal.quote().orElseThrow().tee();
       ObjectNode n = Json.object();
       n.put("verified", t.domain());
       n.put("tee", tee.toString());
@@ -214,22 +160,7 @@ final class VerifyCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    out.println(
-        "verified "
-            + t.domain()
-            + ": "
-            + tee
-            + (tee == TeeKind.SIMULATED ? " (simulated TEE: not confidential)" : ""));
-    appraisal
-        .quote()
-        .orElseThrow()
-        .measurements()
-        .forEach((k, v) -> out.println("  " + k + ": " + v));
-    out.println("  app id:       " + claims.appId());
-    out.println("  trust:        " + claims.sslOrigin().wireName());
-    out.println("  state:        " + claims.state().wireName());
-    claims.codeSha256().ifPresent(c -> out.println("  code sha256:  " + c.hex()));
-    out.println("  expires:      " + claims.expires());
+    verified.describe(out, t.domain());
     out.println("wrote " + output.toAbsolutePath());
     out.println(
         "call it: curl --cacert "
@@ -240,6 +171,18 @@ final class VerifyCommand implements Callable<Integer> {
             + "/");
     out.flush();
     return 0;
+  }
+
+  /** What the options say the user expects of the code. */
+  private AppVerifier.Expectation expectation() {
+    if (expectation == null) {
+      return new AppVerifier.Expectation.Platform();
+    }
+    if (expectation.fingerprint != null) {
+      return new AppVerifier.Expectation.Fingerprint(expectation.fingerprint);
+    }
+    return new AppVerifier.Expectation.Context(
+        expectation.context.context, Optional.ofNullable(expectation.context.code));
   }
 
   /** Fresh evidence that verified, and its appraisal. */
@@ -302,111 +245,10 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /**
-   * Where the enclave of the app at {@code domain} answers: {@code --enclave}, the exported
-   * context's enclave name, {@code domain} itself when it is an enclave name, or {@code
-   * <id>.enclave.<apps domain>} for an app's own name {@code <id>.<apps domain>}.
-   */
-  private Target enclaveTarget(Target app, Optional<AppContext> exported) {
-    if (enclaveName != null) {
-      Target given = Target.parse(enclaveName.strip());
-      if (!dev.mse.protocol.config.AppFields.isDomainName(given.domain())) {
-        throw new UserError("--enclave must be a DNS name, got '" + enclaveName + "'");
-      }
-      return enclaveName.contains(":") ? given : new Target(given.domain(), app.port());
-    }
-    if (exported.isPresent()) {
-      return new Target(exported.get().enclaveDomain(), app.port());
-    }
-    return new Target(enclaveName(app.domain()), app.port());
-  }
-
-  private static String enclaveName(String domain) {
-    String[] labels = domain.split("\\.", 3);
-    if (labels.length == 3 && isUuid(labels[0]) && labels[1].equals("enclave")) {
-      return domain;
-    }
-    int dot = domain.indexOf('.');
-    if (dot > 0 && isUuid(domain.substring(0, dot))) {
-      return domain.substring(0, dot) + ".enclave" + domain.substring(dot);
-    }
-    throw new UserError(
-        "cannot tell where the enclave of "
-            + domain
-            + " answers: give --enclave <id>.enclave.<apps domain> ('mse cloud status' shows it)"
-            + " or the app's --context");
-  }
-
-  private static boolean isUuid(String label) {
-    try {
-      return UUID.fromString(label).toString().equals(label);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  /**
    * The collateral to appraise the fresh quote with: from the PCCS when one is named, else what the
    * enclave sent (the simulated TEE sends its own), else from Intel PCS.
    */
   static Collateral collateral(FreshEvidence fresh, Optional<URI> pccs, PrintWriter err) {
     return fresh.collateral(pccs, err);
-  }
-
-  /** The code archive's SHA-256 of the project in {@code dir}, built here as its owner built it. */
-  private static ByteString codeSha256(Path dir, PrintWriter notes) {
-    MseToml toml = ProjectPackage.readToml(dir.resolve(MseToml.FILE_NAME));
-    StringWriter quiet = new StringWriter();
-    Path code = AppBuilder.build(toml.directory(), toml, new PrintWriter(quiet));
-    try {
-      byte[] archive = CodeArchive.create(code, MseIgnore.load(toml.directory()));
-      try {
-        return CodeArchive.sha256(archive);
-      } finally {
-        Arrays.fill(archive, (byte) 0);
-      }
-    } catch (IOException | CodeArchiveException e) {
-      throw new UserError("cannot archive the code of " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static ByteString hex(String s, String what) {
-    try {
-      byte[] b = HexFormat.of().parseHex(s.strip().toLowerCase(Locale.ROOT));
-      if (b.length != 32) {
-        throw new UserError(what + " must be 64 hex digits");
-      }
-      return ByteString.of(b);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(what + " must be 64 hex digits", e);
-    }
-  }
-
-  /** DOMAIN[:PORT], and where to connect for it. */
-  record Target(String domain, int port) {
-    static Target parse(String s) {
-      String domain = s;
-      int port = 443;
-      int colon = s.lastIndexOf(':');
-      if (colon > 0) {
-        domain = s.substring(0, colon);
-        try {
-          port = Integer.parseInt(s.substring(colon + 1));
-        } catch (NumberFormatException e) {
-          throw new UserError("'" + s + "' is not DOMAIN or DOMAIN:PORT", e);
-        }
-      }
-      if (domain.startsWith("https://") || domain.contains("/")) {
-        throw new UserError("give the domain without https:// or a path, e.g. app.example.com");
-      }
-      if (port < 1 || port > 65535) {
-        throw new UserError("the port must be between 1 and 65535");
-      }
-      return new Target(domain.toLowerCase(Locale.ROOT), port);
-    }
-
-    /** *.localhost names are loopback (RFC 6761), as browsers and curl treat them. */
-    String connectHost() {
-      return domain.equals("localhost") || domain.endsWith(".localhost") ? "127.0.0.1" : domain;
-    }
   }
 }

@@ -27,6 +27,7 @@ import java.util.function.Function;
 public final class AppRouteTable implements RouteTable {
   private final String appsDomain;
   private volatile Map<String, Route> routes = Map.of();
+  private volatile Map<java.util.UUID, String> domains = Map.of();
 
   public AppRouteTable(String appsDomain) {
     this.appsDomain = appsDomain;
@@ -37,6 +38,11 @@ public final class AppRouteTable implements RouteTable {
     return Optional.ofNullable(routes.get(serverName.toLowerCase(Locale.ROOT)));
   }
 
+  /** The domain of a routed app: the name its deployment config, hence its claims, carry. */
+  public Optional<String> domainOf(java.util.UUID appId) {
+    return Optional.ofNullable(domains.get(appId));
+  }
+
   /** The enclave name of an app. */
   public static String enclaveDomain(java.util.UUID appId, String appsDomain) {
     return appId + ".enclave." + appsDomain;
@@ -45,6 +51,7 @@ public final class AppRouteTable implements RouteTable {
   /** Replaces the routes with those of {@code liveApps}. */
   void rebuild(List<AppRecord> liveApps, Function<UUID, Optional<NodeAddress>> nodes) {
     Map<String, Route> next = new HashMap<>();
+    Map<java.util.UUID, String> nextDomains = new HashMap<>();
     for (AppRecord app : liveApps) {
       if (app.status() != AppStatus.INITIALIZING && app.status() != AppStatus.RUNNING) {
         continue;
@@ -60,10 +67,12 @@ public final class AppRouteTable implements RouteTable {
       next.put(
           app.domain().toLowerCase(Locale.ROOT),
           new Route(app.id(), node.get().app(), enclave, mode, configSha256));
+      nextDomains.put(app.id(), app.domain().toLowerCase(Locale.ROOT));
       next.put(
           enclaveDomain(app.id(), appsDomain),
           new Route(app.id(), enclave, enclave, Route.Mode.PASSTHROUGH, configSha256));
     }
+    domains = Map.copyOf(nextDomains);
     routes = Map.copyOf(next);
   }
 }

@@ -186,7 +186,7 @@ public final class AppService {
     checkFits(request.packageFile(), hardware);
     checkPackage(request.packageFile(), deployment);
     String domain = deployment.domain().toLowerCase(Locale.ROOT);
-    checkDomain(deployment, domain);
+    checkDomain(deployment, domain, project.id());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     checkExpiry(deployment, now);
 
@@ -395,10 +395,12 @@ public final class AppService {
     }
   }
 
-  private void checkDomain(DeploymentConfig deployment, String domain) throws OperatorException {
+  private void checkDomain(DeploymentConfig deployment, String domain, UUID projectId)
+      throws OperatorException {
     SslOrigin origin = deployment.sslOrigin();
-    String ours = deployment.appId() + "." + config.appsDomain();
-    if (domain.equals(ours)) {
+    // the app's stable name in its project (AppDomains), or its id's name
+    String ours = AppDomains.stable(projectId, deployment.appName(), config.appsDomain());
+    if (domain.equals(ours) || domain.equals(deployment.appId() + "." + config.appsDomain())) {
       return;
     }
     if (origin != SslOrigin.OWNER) {

@@ -114,7 +114,7 @@ public final class LocalOperator implements AutoCloseable {
                   operator.routes(),
                   new RaTlsUpstreamTrust(
                       upstream,
-                      r -> r.appId() + "." + config.appsDomain(),
+                      r -> operator.appDomain(r.appId()),
                       Clock.systemUTC(),
                       config.proxyLimits().evidenceLifetime()),
                   operator.traffic())

@@ -23,7 +23,8 @@ public final class EcdsaP256 {
   private static final EcdsaCurve CURVE =
       new EcdsaCurve(
           "secp256r1",
-          Set.of(X9ObjectIdentifiers.prime256v1, SECObjectIdentifiers.secp256r1),
+          // prime256v1 (X9.62) and secp256r1 (SEC 2) are one OID, 1.2.840.10045.3.1.7.
+          Set.of(SECObjectIdentifiers.secp256r1),
           "SHA-256",
           X9ObjectIdentifiers.ecdsa_with_SHA256,
           32,

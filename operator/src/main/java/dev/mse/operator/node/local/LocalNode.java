@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +62,15 @@ final class LocalNode {
   private volatile NodeState state = NodeState.SPAWNING;
   private volatile NodeMetrics metrics = NodeMetrics.NONE;
   private volatile boolean stopping;
-  private volatile Thread watcher;
+
+  /**
+   * Wakes the watcher when the node stops. Not an interrupt: the watcher is the thread that reports
+   * states to the listener, which writes them to the database, and an interrupt during H2's file
+   * I/O closes its FileChannel and with it the whole database (OperatorKillTest saw every later
+   * request answer 500).
+   */
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+
   private int restarts;
   private boolean released;
 
@@ -253,7 +263,7 @@ final class LocalNode {
 
   /** Watches the node on a virtual thread until it stops or fails for good. */
   void watch() {
-    watcher = Thread.ofVirtual().name("node-" + spec.appId()).start(this::watchLoop);
+    Thread.ofVirtual().name("node-" + spec.appId()).start(this::watchLoop);
   }
 
   private void watchLoop() {
@@ -300,7 +310,7 @@ final class LocalNode {
             default -> {}
           }
         }
-        Thread.sleep(state == NodeState.RUNNING ? SLOW_POLL : FAST_POLL);
+        pause(state == NodeState.RUNNING ? SLOW_POLL : FAST_POLL);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -320,7 +330,7 @@ final class LocalNode {
     restarts++;
     note("the runtime stopped; restarting it (" + restarts + " of " + settings.maxRestarts() + ")");
     LOG.warn("node of app {} stopped; restart {}", spec.appId(), restarts);
-    Thread.sleep(Duration.ofMillis(250L * restarts));
+    pause(Duration.ofMillis(250L * restarts));
     try {
       // SPAWNING until it answers again: the operator then routes to wherever it now listens.
       change(NodeState.SPAWNING, Optional.empty());
@@ -330,6 +340,11 @@ final class LocalNode {
       change(NodeState.FAILED, Optional.of("the runtime cannot be restarted: " + e.getMessage()));
       return false;
     }
+  }
+
+  /** Waits {@code d}, or less when the node stops. */
+  private void pause(Duration d) throws InterruptedException {
+    stopSignal.await(d.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void change(NodeState next, Optional<String> failure) {
@@ -382,10 +397,7 @@ final class LocalNode {
    */
   void stop() {
     stopping = true;
-    Thread w = watcher;
-    if (w != null) {
-      w.interrupt();
-    }
+    stopSignal.countDown();
     release();
     note("stopped");
     change(NodeState.STOPPED, Optional.empty());
@@ -419,10 +431,7 @@ final class LocalNode {
   /** Stops watching without touching the process (operator shutdown). */
   void detach() {
     stopping = true;
-    Thread w = watcher;
-    if (w != null) {
-      w.interrupt();
-    }
+    stopSignal.countDown();
   }
 
   private void terminate() {

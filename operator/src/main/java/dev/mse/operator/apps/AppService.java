@@ -80,6 +80,8 @@ public final class AppService {
   private final ProjectService projects;
   private final NodeProvider nodes;
   private final AppRouteTable routes;
+  // one refresh at a time (see refreshRoutes); its own lock, not the service's monitor
+  private final Object routesLock = new Object();
   private final AppTraffic traffic;
   private final Clock clock;
   private final Path packages;
@@ -763,8 +765,19 @@ public final class AppService {
     nodes.purgeEnded(now.minus(LOG_RETENTION));
   }
 
-  /** Rebuilds the proxy's routes from the live apps. */
+  /**
+   * Rebuilds the proxy's routes from the live apps. Serialized: two refreshes running together could
+   * otherwise finish out of order, the later one installing a table read before the other's app was
+   * committed (that app unroutable until the next change: the SNI proxy answered unrecognized_name
+   * to a client that had just seen it initializing).
+   */
   public void refreshRoutes() {
+    synchronized (routesLock) {
+      rebuildRoutes();
+    }
+  }
+
+  private void rebuildRoutes() {
     try {
       if (coordination.shared()) {
         // the nodes are the leader's: every instance routes to where it recorded them

@@ -766,10 +766,10 @@ public final class AppService {
   }
 
   /**
-   * Rebuilds the proxy's routes from the live apps. Serialized: two refreshes running together could
-   * otherwise finish out of order, the later one installing a table read before the other's app was
-   * committed (that app unroutable until the next change: the SNI proxy answered unrecognized_name
-   * to a client that had just seen it initializing).
+   * Rebuilds the proxy's routes from the live apps. Serialized: two refreshes running together
+   * could otherwise finish out of order, the later one installing a table read before the other's
+   * app was committed (that app unroutable until the next change: the SNI proxy answered
+   * unrecognized_name to a client that had just seen it initializing).
    */
   public void refreshRoutes() {
     synchronized (routesLock) {

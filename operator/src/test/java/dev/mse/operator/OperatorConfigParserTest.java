@@ -18,7 +18,7 @@ class OperatorConfigParserTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("/etc/mse/data"));
     assertThat(c.databaseUrl()).isEmpty();
     assertThat(c.jdbcUrl())
-        .startsWith("jdbc:h2:file:/etc/mse/data/operator;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        .startsWith("jdbc:h2:async:/etc/mse/data/operator;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
     assertThat(c.apiHost()).isEqualTo("127.0.0.1");
     assertThat(c.appsDomain()).isEqualTo("mse.localhost");
     assertThat(c.signUp()).isTrue();

@@ -24,7 +24,13 @@ import org.flywaydb.core.Flyway;
  * found again after the next crash (docs/operator.md, durability).
  */
 public final class Database implements AutoCloseable {
-  private static final String H2_FILE_URL = "jdbc:h2:file:";
+  /**
+   * H2's {@code async:} file system: the same file as {@code file:}, written through an {@code
+   * AsynchronousFileChannel}, which an interrupt cannot close. Through {@code file:}'s {@code
+   * FileChannel}, one thread interrupted while H2 wrote ({@code ClosedByInterruptException}) closed
+   * the database for every request until a restart, and may leave a chunk half written.
+   */
+  private static final String H2_FILE_URL = "jdbc:h2:async:";
 
   private final HikariDataSource pool;
   private final boolean forceAfterCommit;

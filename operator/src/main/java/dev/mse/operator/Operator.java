@@ -173,7 +173,7 @@ public final class Operator implements AutoCloseable {
       if (member.isEmpty()) {
         apps.resumeAll();
       }
-      ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps, clock);
+      ApiServer api = ApiServer.start(config, accounts, projects, oauth, hardware, apps, db, clock);
       admin.ifPresent(a -> a.serve(new AdminCommands(accounts)));
       expiry =
           Executors.newSingleThreadScheduledExecutor(

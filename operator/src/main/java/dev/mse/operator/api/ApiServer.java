@@ -7,6 +7,7 @@ import dev.mse.operator.account.ProjectService;
 import dev.mse.operator.apps.AppService;
 import dev.mse.operator.apps.HardwareCatalog;
 import dev.mse.operator.console.Console;
+import dev.mse.operator.store.Database;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
       OAuthLogin oauth,
       HardwareCatalog hardware,
       AppService apps,
+      Database db,
       Clock clock)
       throws Exception {
     ApiHandler handler =
@@ -92,7 +94,7 @@ public final class ApiServer implements AutoCloseable {
     connector.setIdleTimeout(60_000);
     server.addConnector(connector);
     // the web console answers / and /console/…; every other path goes to the API's router
-    Console console = new Console(config, accounts, projects, hardware, apps, clock);
+    Console console = new Console(config, accounts, projects, hardware, apps, db, clock);
     server.setHandler(new Handler.Sequence(console.handler(), handler));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(5_000);

@@ -5,6 +5,7 @@ import dev.mse.operator.account.AccountService;
 import dev.mse.operator.account.ProjectService;
 import dev.mse.operator.apps.AppService;
 import dev.mse.operator.apps.HardwareCatalog;
+import dev.mse.operator.store.Database;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public final class Console implements AutoCloseable {
       ProjectService projects,
       HardwareCatalog hardware,
       AppService apps,
+      Database db,
       Clock clock) {
     this.metrics = new MetricsHistory(apps, clock, MetricsHistory.DEFAULT_PERIOD);
     TemplateEngine templates =
@@ -41,7 +43,7 @@ public final class Console implements AutoCloseable {
             projects,
             hardware,
             apps,
-            new ConsoleSessions(clock),
+            new ConsoleSessions(db, clock),
             metrics,
             new EvidenceProbe(clock, apps.tee()),
             new ConsolePages(templates),

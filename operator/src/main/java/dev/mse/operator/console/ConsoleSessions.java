@@ -1,19 +1,20 @@
 package dev.mse.operator.console;
 
 import dev.mse.operator.account.Secrets;
+import dev.mse.operator.store.ConsoleSessionTable;
+import dev.mse.operator.store.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The console's sign-ins, in memory: a session ends after {@link #IDLE} without a request, after
- * {@link #LIFETIME} in any case, on sign-out, and when the operator restarts (people sign in again;
- * nothing is lost). The map is keyed by the SHA-256 of the cookie's value, so neither a heap dump
- * nor the map's lookup timing gives a usable session away.
+ * The console's sign-ins, in the database ({@code console_sessions}), so that every operator
+ * instance behind one address knows them, an operator restart signs nobody out, and "sign out
+ * everywhere" ends them on every instance. A session ends after {@link #IDLE} without a request,
+ * after {@link #LIFETIME} in any case, and on sign-out. Rows are keyed by the SHA-256 of the
+ * cookie's value, so neither the database nor the lookup's timing gives a usable session away.
  */
 final class ConsoleSessions {
   static final Duration IDLE = Duration.ofMinutes(30);
@@ -21,6 +22,12 @@ final class ConsoleSessions {
 
   /** At most this many sessions at once: past it, sign-ins wait for old ones to end. */
   static final int MAX_SESSIONS = 10_000;
+
+  /**
+   * How stale {@code last_seen} may get before a request writes it: a page view is not worth a
+   * write, and the idle limit only needs this precision.
+   */
+  static final Duration TOUCH_AFTER = Duration.ofMinutes(1);
 
   /**
    * One signed-in browser.
@@ -32,26 +39,34 @@ final class ConsoleSessions {
   /** A new session and the cookie value that names it (given to the browser, not kept). */
   record Started(String cookie, Session session) {}
 
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Database db;
   private final Clock clock;
 
-  ConsoleSessions(Clock clock) {
+  ConsoleSessions(Database db, Clock clock) {
+    this.db = db;
     this.clock = clock;
   }
 
   /** Starts a session; empty when {@link #MAX_SESSIONS} are open even after dropping old ones. */
   Optional<Started> start(UUID accountId, String email) {
     Instant now = clock.instant();
-    if (sessions.size() >= MAX_SESSIONS) {
-      sessions.values().removeIf(s -> !alive(s, now));
-      if (sessions.size() >= MAX_SESSIONS) {
-        return Optional.empty();
-      }
-    }
     String cookie = Secrets.random();
-    Session s = new Session(accountId, email, Secrets.random(), now, now);
-    sessions.put(Secrets.sha256Hex(cookie), s);
-    return Optional.of(new Started(cookie, s));
+    String csrf = Secrets.random();
+    boolean started =
+        db.inTransaction(
+            c -> {
+              if (ConsoleSessionTable.count(c) >= MAX_SESSIONS) {
+                ConsoleSessionTable.purge(c, now.minus(IDLE), now.minus(LIFETIME));
+                if (ConsoleSessionTable.count(c) >= MAX_SESSIONS) {
+                  return false;
+                }
+              }
+              ConsoleSessionTable.insert(c, Secrets.sha256Hex(cookie), accountId, csrf, now);
+              return true;
+            });
+    return started
+        ? Optional.of(new Started(cookie, new Session(accountId, email, csrf, now, now)))
+        : Optional.empty();
   }
 
   /** The live session a cookie names, its idle time reset. */
@@ -60,36 +75,45 @@ final class ConsoleSessions {
       return Optional.empty();
     }
     String key = Secrets.sha256Hex(cookie);
-    Session s = sessions.get(key);
-    if (s == null) {
+    Optional<ConsoleSessionTable.Row> row = db.read(c -> ConsoleSessionTable.byHash(c, key));
+    if (row.isEmpty()) {
       return Optional.empty();
     }
+    ConsoleSessionTable.Row s = row.get();
     Instant now = clock.instant();
-    if (!alive(s, now)) {
-      sessions.remove(key, s);
+    if (!now.isBefore(s.lastSeen().plus(IDLE)) || !now.isBefore(s.createdAt().plus(LIFETIME))) {
+      db.read(
+          c -> {
+            ConsoleSessionTable.delete(c, key);
+            return null;
+          });
       return Optional.empty();
     }
-    Session seen = new Session(s.accountId(), s.email(), s.csrf(), s.createdAt(), now);
-    sessions.replace(key, s, seen);
-    return Optional.of(seen);
+    if (!now.isBefore(s.lastSeen().plus(TOUCH_AFTER))) {
+      db.read(
+          c -> {
+            ConsoleSessionTable.touch(c, key, now);
+            return null;
+          });
+    }
+    return Optional.of(new Session(s.accountId(), s.email(), s.csrf(), s.createdAt(), now));
   }
 
   void end(String cookie) {
     if (cookie != null && !cookie.isEmpty() && cookie.length() <= 100) {
-      sessions.remove(Secrets.sha256Hex(cookie));
+      String key = Secrets.sha256Hex(cookie);
+      db.inTransaction(
+          c -> {
+            ConsoleSessionTable.delete(c, key);
+            return null;
+          });
     }
   }
 
-  /** Ends every session of the account (sign out everywhere, a password change). */
+  /**
+   * Ends every session of the account (sign out everywhere, a password change), on every instance.
+   */
   void endAll(UUID accountId) {
-    sessions.values().removeIf(s -> s.accountId().equals(accountId));
-  }
-
-  int size() {
-    return sessions.size();
-  }
-
-  private static boolean alive(Session s, Instant now) {
-    return now.isBefore(s.lastSeen().plus(IDLE)) && now.isBefore(s.createdAt().plus(LIFETIME));
+    db.inTransaction(c -> ConsoleSessionTable.deleteOfAccount(c, accountId));
   }
 }

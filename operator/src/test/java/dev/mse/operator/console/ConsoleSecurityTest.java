@@ -2,7 +2,9 @@ package dev.mse.operator.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.operator.account.Secrets;
 import dev.mse.operator.store.Account;
+import dev.mse.operator.store.Jdbc;
 import dev.mse.operator.testing.OperatorFixture;
 import dev.mse.operator.testing.TestDatabase;
 import java.net.URI;
@@ -266,6 +268,38 @@ class ConsoleSecurityTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(api.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void sessionsAreInTheDatabaseSoARestartKeepsThemAndIdleOnesEnd() throws Exception {
+    String[] s = signIn();
+    String cookieSha256 = Secrets.sha256Hex(s[0].substring(s[0].indexOf('=') + 1));
+    assertThat(sessionRows("WHERE cookie_sha256 = ?", cookieSha256))
+        .as("stored as the cookie's SHA-256, never the cookie")
+        .isEqualTo(1);
+
+    // another instance on the same database (here: the same one after a restart) knows it
+    fx.stopOperator();
+    fx = OperatorFixture.start(fx.database, fx.config, fx.clock);
+    assertThat(get("/console/apps", s[0]).statusCode()).isEqualTo(200);
+
+    // idle past the limit: signed out, and the row is gone
+    fx.clock.advance(ConsoleSessions.IDLE.plusSeconds(1));
+    assertThat(get("/console/apps", s[0]).statusCode()).isEqualTo(303);
+    assertThat(sessionRows("")).isZero();
+  }
+
+  private int sessionRows(String where, Object... args) {
+    return fx.operator
+        .database()
+        .read(
+            c ->
+                Jdbc.one(
+                        c,
+                        "SELECT COUNT(*) AS n FROM console_sessions " + where,
+                        rs -> rs.getInt("n"),
+                        args)
+                    .orElseThrow());
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.mse.operator.node.NodeState;
 import dev.mse.operator.node.SharedUserPolicy;
 import dev.mse.operator.node.runtime.RuntimeMemory;
 import dev.mse.operator.store.AccountTable;
+import dev.mse.operator.store.AppEventTable;
 import dev.mse.operator.store.AppLogTable;
 import dev.mse.operator.store.AppRecord;
 import dev.mse.operator.store.AppStatus;
@@ -517,7 +518,8 @@ public final class AppService {
       if (coordination.runsNodes()) {
         cleanUpNode(app.id());
       }
-      db.read(c -> AppTable.markFailedStopped(c, appId));
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+      db.inTransaction(c -> AppTable.markFailedStopped(c, appId, now));
     }
     return get(accountId, appId);
   }
@@ -560,6 +562,11 @@ public final class AppService {
       all.put(app.id(), metricsOf(app));
     }
     return all;
+  }
+
+  /** The app's status history, oldest first: its newest {@code limit} changes. */
+  public List<AppEventTable.Event> history(AppRecord app, int limit) {
+    return db.read(c -> AppEventTable.of(c, app.id(), limit));
   }
 
   /** Where the node of a live app listens (the web console asks its enclave for evidence). */
@@ -612,7 +619,7 @@ public final class AppService {
           if (leaderOnly) {
             coordination.fence(c);
           }
-          AppTable.markStopped(c, appId, now);
+          AppTable.markStopped(c, appId, now, leaderOnly ? "expired" : "stopped by its owner");
           AppLogTable.save(c, appId, tail, now);
           return null;
         });
@@ -626,12 +633,18 @@ public final class AppService {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     try {
       switch (state) {
-        case SPAWNING -> {}
+        case SPAWNING ->
+            // a live app's node starting again after its runtime died (its first start is in
+            // the history as deployed)
+            leaderWrite(
+                c ->
+                    AppEventTable.recordRestart(
+                        c, appId, now, "the runtime stopped; the node restarts"));
         case WAITING ->
             leaderWrite(
                 c -> {
                   recordAddress(c, appId);
-                  return AppTable.markInitializing(c, appId);
+                  return AppTable.markInitializing(c, appId, now);
                 });
         case RUNNING ->
             leaderWrite(
@@ -658,7 +671,7 @@ public final class AppService {
           db.inTransaction(
               c -> {
                 coordination.fence(c);
-                if (AppTable.markStopped(c, appId, now)) {
+                if (AppTable.markStopped(c, appId, now, "its node stopped")) {
                   AppLogTable.save(c, appId, tail, now);
                 }
                 return null;

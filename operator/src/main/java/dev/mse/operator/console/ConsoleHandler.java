@@ -82,6 +82,10 @@ final class ConsoleHandler extends Handler.Abstract {
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
           + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
   private static final int MAX_FORM_BYTES = 64 * 1024;
+
+  /** An app page shows this many of the newest status changes. */
+  private static final int HISTORY_ROWS = 100;
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Map<String, String> STATIC =
       Map.of(
@@ -421,24 +425,10 @@ final class ConsoleHandler extends Handler.Abstract {
   }
 
   private Answer appPage(Session s, AppRecord app) {
-    List<HistoryEntry> history = new ArrayList<>();
-    history.add(
-        new HistoryEntry(
-            ConsoleFormat.time(app.createdAt()), "spawning", "deployed; node started"));
-    app.readyAt()
-        .ifPresent(
-            t ->
-                history.add(
-                    new HistoryEntry(
-                        ConsoleFormat.time(t), "running", "the owner provisioned its key")));
-    app.stoppedAt()
-        .ifPresent(
-            t ->
-                history.add(
-                    new HistoryEntry(
-                        ConsoleFormat.time(t),
-                        app.status() == AppStatus.ON_ERROR ? "on_error" : "stopped",
-                        app.failure().orElse(""))));
+    List<HistoryEntry> history =
+        apps.history(app, HISTORY_ROWS).stream()
+            .map(e -> new HistoryEntry(ConsoleFormat.time(e.at()), e.status(), e.detail()))
+            .toList();
     EvidenceView view = null;
     String problem = null;
     Optional<NodeAddress> node = apps.nodeAddress(app);

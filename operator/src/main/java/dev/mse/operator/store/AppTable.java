@@ -62,6 +62,7 @@ public final class AppTable {
         a.stoppedAt(),
         a.expiresAt(),
         a.failure());
+    AppEventTable.record(c, a.id(), a.createdAt(), a.status().wireName(), "deployed");
   }
 
   public static Optional<AppRecord> byId(Connection c, UUID id) {
@@ -201,24 +202,39 @@ public final class AppTable {
   public record Position(Instant createdAt, UUID id) {}
 
   /** Moves a live app to {@code initializing}; false if it is no longer live. */
-  public static boolean markInitializing(Connection c, UUID id) {
-    return Jdbc.update(
-            c,
-            "UPDATE apps SET status = 'initializing' WHERE id = ? AND status IN"
-                + " ('spawning', 'initializing')",
-            id)
-        == 1;
+  public static boolean markInitializing(Connection c, UUID id, Instant now) {
+    if (Jdbc.update(
+            c, "UPDATE apps SET status = 'initializing' WHERE id = ? AND status = 'spawning'", id)
+        == 1) {
+      AppEventTable.record(c, id, now, "initializing", "");
+      return true;
+    }
+    return statusIs(c, id, "initializing");
   }
 
+  /** Moves a live app to {@code running}; false if it is no longer live. */
   public static boolean markRunning(Connection c, UUID id, Instant now) {
-    return Jdbc.update(
+    if (Jdbc.update(
             c,
             "UPDATE apps SET status = 'running', ready_at = COALESCE(ready_at, ?) WHERE id = ? AND"
-                + " status IN "
-                + LIVE,
+                + " status IN ('spawning', 'initializing')",
             now,
             id)
-        == 1;
+        == 1) {
+      AppEventTable.record(c, id, now, "running", "");
+      return true;
+    }
+    return statusIs(c, id, "running");
+  }
+
+  private static boolean statusIs(Connection c, UUID id, String status) {
+    return Jdbc.one(
+            c,
+            "SELECT 1 AS one FROM apps WHERE id = ? AND status = ?",
+            rs -> rs.getInt("one"),
+            id,
+            status)
+        .isPresent();
   }
 
   /** Moves a live app to {@code on_error} and releases its domain; run it in a transaction. */
@@ -235,19 +251,28 @@ public final class AppTable {
             == 1;
     if (changed) {
       releaseDomain(c, id);
+      AppEventTable.record(c, id, now, "on_error", failure);
     }
     return changed;
   }
 
   /** Moves a failed app to {@code stopped} (its owner stopped it); its failure stays. */
-  public static boolean markFailedStopped(Connection c, UUID id) {
-    return Jdbc.update(
+  public static boolean markFailedStopped(Connection c, UUID id, Instant now) {
+    if (Jdbc.update(
             c, "UPDATE apps SET status = 'stopped' WHERE id = ? AND status = 'on_error'", id)
-        == 1;
+        == 1) {
+      AppEventTable.record(c, id, now, "stopped", "stopped by its owner");
+      return true;
+    }
+    return false;
   }
 
-  /** Moves a live app to {@code stopped} and releases its domain; run it in a transaction. */
-  public static boolean markStopped(Connection c, UUID id, Instant now) {
+  /**
+   * Moves a live app to {@code stopped} and releases its domain; run it in a transaction.
+   *
+   * @param why for its history: who or what stopped it
+   */
+  public static boolean markStopped(Connection c, UUID id, Instant now, String why) {
     boolean changed =
         Jdbc.update(
                 c,
@@ -258,6 +283,7 @@ public final class AppTable {
             == 1;
     if (changed) {
       releaseDomain(c, id);
+      AppEventTable.record(c, id, now, "stopped", why);
     }
     return changed;
   }

@@ -1,6 +1,7 @@
 package dev.mse.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.operator.node.FoundNode;
@@ -9,6 +10,9 @@ import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
 import dev.mse.operator.proxy.Route;
+import dev.mse.operator.store.AppEventTable;
+import dev.mse.operator.store.AppRecord;
+import dev.mse.operator.store.AppTable;
 import dev.mse.operator.testing.ApiClient;
 import dev.mse.operator.testing.ApiClient.Res;
 import dev.mse.operator.testing.Deployments;
@@ -251,11 +255,26 @@ abstract class AbstractApiTest {
     assertThat(alice.get("/api/v1/apps/" + id + "/logs").json().get("stdout").asString())
         .isEqualTo("hello from the node\n");
 
+    // its runtime died and the node restarts: the app stays running, its history says so
+    fx.nodes.report(id, NodeState.SPAWNING, Optional.empty());
+    fx.nodes.report(id, NodeState.RUNNING, Optional.empty());
+    assertThat(alice.get("/api/v1/apps/" + id).json().get("status").asString())
+        .isEqualTo("running");
+
     fx.nodes.report(id, NodeState.FAILED, Optional.of("healthcheck never answered"));
     JsonNode failed = alice.get("/api/v1/apps/" + id).json();
     assertThat(failed.get("status").asString()).isEqualTo("on_error");
     assertThat(failed.get("failure").asString()).isEqualTo("healthcheck never answered");
     assertThat(fx.operator.routes().route(domain)).isEmpty();
+    AppRecord app = fx.operator.database().read(c -> AppTable.byId(c, id)).orElseThrow();
+    assertThat(fx.operator.apps().history(app, 100))
+        .extracting(AppEventTable.Event::status, AppEventTable.Event::detail)
+        .containsExactly(
+            tuple("spawning", "deployed"),
+            tuple("initializing", ""),
+            tuple("running", ""),
+            tuple("restarting", "the runtime stopped; the node restarts"),
+            tuple("on_error", "healthcheck never answered"));
   }
 
   @Test

@@ -224,13 +224,17 @@ abstract class AbstractStoreTest {
     var v12 = db.read(c -> AppTable.liveHolderOf(c, stopped.domain()));
     assertThat(v12).isEmpty();
 
-    var v13 = db.read(c -> AppTable.markInitializing(c, live.id()));
+    var v13 = db.read(c -> AppTable.markInitializing(c, live.id(), t0.plusSeconds(2)));
     assertThat(v13).isTrue();
     var v14 = db.read(c -> AppTable.markRunning(c, live.id(), t0.plusSeconds(3)));
     assertThat(v14).isTrue();
-    var v15 = db.read(c -> AppTable.markInitializing(c, live.id()));
+    var v15 = db.read(c -> AppTable.markInitializing(c, live.id(), t0.plusSeconds(4)));
     assertThat(v15).isFalse();
-    var v16 = db.read(c -> AppTable.markStopped(c, live.id(), t0.plusSeconds(9)));
+    var restart =
+        db.read(c -> AppEventTable.recordRestart(c, live.id(), t0.plusSeconds(5), "died"));
+    assertThat(restart).isTrue();
+    var v16 =
+        db.read(c -> AppTable.markStopped(c, live.id(), t0.plusSeconds(9), "stopped by its owner"));
     assertThat(v16).isTrue();
     var v17 = db.read(c -> AppTable.markFailed(c, live.id(), "late", t0.plusSeconds(10)));
     assertThat(v17).isFalse();
@@ -238,6 +242,19 @@ abstract class AbstractStoreTest {
     assertThat(after.status()).isEqualTo(AppStatus.STOPPED);
     assertThat(after.readyAt()).contains(t0.plusSeconds(3));
     assertThat(after.stoppedAt()).contains(t0.plusSeconds(9));
+    // the history: every change once, in order, written with the status
+    var history = db.read(c -> AppEventTable.of(c, live.id(), 10));
+    assertThat(history)
+        .extracting(AppEventTable.Event::status)
+        .containsExactly("spawning", "initializing", "running", "restarting", "stopped");
+    assertThat(history.get(4).at()).isEqualTo(t0.plusSeconds(9));
+    assertThat(history.get(4).detail()).isEqualTo("stopped by its owner");
+    boolean late = db.read(c -> AppEventTable.recordRestart(c, live.id(), t0, "late"));
+    assertThat(late).isFalse();
+    List<AppEventTable.Event> newest = db.read(c -> AppEventTable.of(c, live.id(), 2));
+    assertThat(newest)
+        .extracting(AppEventTable.Event::status)
+        .containsExactly("restarting", "stopped");
     var v18 = db.read(c -> AppTable.expired(c, t0.plus(2, ChronoUnit.DAYS)));
     assertThat(v18).isEmpty();
   }
@@ -282,7 +299,7 @@ abstract class AbstractStoreTest {
             StoreException.class, e -> assertThat(e.isUniqueViolation()).isTrue());
     var rolledBack = db.read(c -> AppTable.idExists(c, second.id()));
     assertThat(rolledBack).isFalse();
-    db.inTransaction(c -> AppTable.markStopped(c, first.id(), t0.plusSeconds(1)));
+    db.inTransaction(c -> AppTable.markStopped(c, first.id(), t0.plusSeconds(1), "test"));
     db.inTransaction(
         c -> {
           AppTable.insert(c, second);

@@ -40,6 +40,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,7 +64,9 @@ class OperatorKillTest {
   private static final Duration READY = Duration.ofSeconds(90);
   private static final String PG_SERVER = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
-  @TempDir Path work;
+  // kept when the test fails: the serve logs say what happened
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
 
   static Stream<String> engines() {
     // -Dmse.killTest.engines=h2 loops one engine

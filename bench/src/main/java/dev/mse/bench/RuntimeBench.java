@@ -440,8 +440,9 @@ public final class RuntimeBench {
   }
 
   /**
-   * {@code java -jar} the app with the runtime's memory options, the given system properties and
-   * the environment the runtime's launcher sets; timed from process start until it serves HTTPS.
+   * {@code java -jar} the app, in a session of its own, with the runtime's memory options, the
+   * given system properties and the environment the runtime's launcher sets; timed from process
+   * start until it serves HTTPS.
    */
   private static Standalone startStandalone(
       BenchApp app, Path dir, Map<String, String> properties, Enclave enclave) throws Exception {

@@ -286,7 +286,8 @@ public final class RuntimeBench {
       BenchApp app, Enclave enclave, Path dir, int warmups, int pairs, int pacedPairs, String pace)
       throws Exception {
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+    List<String> command = new ArrayList<>(sessionOfItsOwn());
+    command.add(JAVA.toString());
     String extra = System.getenv("PROXY_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));
@@ -439,15 +440,17 @@ public final class RuntimeBench {
   }
 
   /**
-   * {@code java -jar} the app with the runtime's memory options, the given system properties and
-   * the environment the runtime's launcher sets; timed from process start until it serves HTTPS.
+   * {@code java -jar} the app, in a session of its own, with the runtime's memory options, the
+   * given system properties and the environment the runtime's launcher sets; timed from process
+   * start until it serves HTTPS.
    */
   private static Standalone startStandalone(
       BenchApp app, Path dir, Map<String, String> properties, Enclave enclave) throws Exception {
     Files.createDirectories(dir);
     int port = freePort();
     String appPort = Integer.toString(enclave.appPort());
-    List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+    List<String> command = new ArrayList<>(sessionOfItsOwn());
+    command.add(JAVA.toString());
     command.addAll(RuntimeMemory.jvmOptions(SIZE_MB));
     properties.forEach(
         (k, v) -> command.add("-D" + k + "=" + (v.equals(appPort) ? Integer.toString(port) : v)));
@@ -462,6 +465,19 @@ public final class RuntimeBench {
     Process p = started(pb.start());
     awaitServing(enclave.client(), port, p, dir.resolve("app.log"), 0);
     return new Standalone(p, port, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * {@code setsid}, as {@link RuntimeLaunch} starts the runtime: every server measured runs in a
+   * session of its own. With the kernel's autogroup scheduling (on here) each session is one
+   * scheduling group sharing the CPU fairly with the others, so a server in the bench's session
+   * (with wrk) and one in its own session are not scheduled alike: at load 20 the same standalone
+   * app served 10 000-17 000 req/s from the bench's session and 4 000-7 500 from its own
+   * (docs/benchmarks.md).
+   */
+  private static List<String> sessionOfItsOwn() {
+    Path setsid = Path.of("/usr/bin/setsid");
+    return Files.isExecutable(setsid) ? List.of(setsid.toString()) : List.of();
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

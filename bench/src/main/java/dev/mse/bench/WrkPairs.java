@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,12 +75,16 @@ final class WrkPairs {
     List<Double> p999 = new ArrayList<>();
     for (int pair = 0; pair < pairs; pair++) {
       String load = loadAverage();
+      Map<String, Long> threadsA0 = threadCpuMs(a.pids());
       long cpuA0 = cpuMs(a.pids());
       Wrk wa = wrk(a.url(), paceMs);
       long cpuA1 = cpuMs(a.pids());
+      Map<String, Long> threadsA1 = threadCpuMs(a.pids());
+      Map<String, Long> threadsB0 = threadCpuMs(b.pids());
       long cpuB0 = cpuMs(b.pids());
       Wrk wb = wrk(b.url(), paceMs);
       long cpuB1 = cpuMs(b.pids());
+      Map<String, Long> threadsB1 = threadCpuMs(b.pids());
       throughput.add(wa.rps / wb.rps);
       p99.add(wa.p99Ms / wb.p99Ms);
       p999.add(wa.p999Ms / wb.p999Ms);
@@ -100,6 +106,13 @@ final class WrkPairs {
           wa.rps / wb.rps,
           wa.p99Ms / wb.p99Ms,
           wa.p999Ms / wb.p999Ms);
+      System.out.printf(
+          Locale.ROOT,
+          "    CPU/request by thread: %s %s; %s %s%n",
+          a.name(),
+          perRequest(threadsA0, threadsA1, wa.requests),
+          b.name(),
+          perRequest(threadsB0, threadsB1, wb.requests));
     }
     Ratios r = new Ratios(median(throughput), median(p99), median(p999));
     System.out.printf(
@@ -184,6 +197,47 @@ final class WrkPairs {
       total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
     return total;
+  }
+
+  /**
+   * CPU time (ms) of the processes' threads so far, summed by thread name without its trailing
+   * number ({@code ForkJoinPool-1-worker-}, {@code C2 CompilerThre}, {@code HTTP-Dispatcher}...):
+   * which threads take the CPU a side spends more, when two sides of the same app differ. Threads
+   * that ended in between are missed, which the process totals are not.
+   */
+  static Map<String, Long> threadCpuMs(List<Long> pids) throws IOException {
+    Map<String, Long> byName = new TreeMap<>();
+    for (long pid : pids) {
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          try {
+            String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+$", "");
+            String stat = Files.readString(task.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+          } catch (IOException gone) {
+            // The thread ended while listed.
+          }
+        }
+      }
+    }
+    return byName;
+  }
+
+  /** The threads that took at least 0.5 µs per request, the most first. */
+  private static String perRequest(
+      Map<String, Long> before, Map<String, Long> after, long requests) {
+    List<String> parts = new ArrayList<>();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() * 1000.0 / requests >= 0.5)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                parts.add(
+                    String.format(
+                        Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() * 1000.0 / requests)));
+    return parts.isEmpty() ? "-" : String.join(", ", parts) + " µs";
   }
 
   /** The 1-minute load average, to say how busy the machine was. */

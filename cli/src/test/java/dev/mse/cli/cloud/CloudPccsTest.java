@@ -139,7 +139,7 @@ class CloudPccsTest {
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
       awaitNewPid(nodeRecord, pid);
       awaitStatus(cloud, id, "running");
-      cloud.cli(verify).succeeded();
+      awaitVerified(cloud, verify);
       assertThat(CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/").out())
           .contains("Hello from kept");
     } finally {
@@ -147,6 +147,22 @@ class CloudPccsTest {
         pccs.close();
       }
     }
+  }
+
+  /**
+   * Runs {@code verify} until it succeeds: a restarted node is routed again a moment after it
+   * reports running (until then the proxy does not know its name); any other failure is final.
+   */
+  private static void awaitVerified(CloudFixture cloud, String[] verify) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    MseCli.Run last = cloud.cli(verify);
+    while (last.exitCode() != 0
+        && last.err().contains("cannot be reached")
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      last = cloud.cli(verify);
+    }
+    last.succeeded();
   }
 
   private static void awaitNewPid(Path nodeRecord, long old) throws Exception {

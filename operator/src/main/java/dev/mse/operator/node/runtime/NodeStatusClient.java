@@ -89,21 +89,21 @@ public final class NodeStatusClient {
   }
 
   /**
-   * Keeps why the node's evidence was refused, unless every reason is missing collateral or a
-   * missing VCEK: those come later (the runtime and this client retry their PCCS or KDS), while a
-   * revoked key, a TCB level or measurement the policy refuses, or another app's claims do not.
+   * Keeps why the node's evidence was refused when the TEE evidence itself fails the policy (a
+   * revoked key, a TCB level, simulation or a measurement the policy does not accept, a bad
+   * signature): waiting will not change that. Collateral or a VCEK still missing comes later (the
+   * runtime and this client retry their PCCS or KDS), and claims that do not match what the node
+   * was started with are left as before, to the deploy's timeout and the owner's own check.
    */
   private void refused(RaTlsAppraisal appraisal) {
-    boolean onlyMissingCollateral =
-        appraisal.reasons().stream().allMatch(r -> r.check() == RaTlsCheck.COLLATERAL);
-    if (!onlyMissingCollateral) {
+    if (appraisal.reasons().stream().anyMatch(r -> r.check() == RaTlsCheck.QUOTE)) {
       refusal.set(appraisal.describe());
     }
   }
 
   /**
    * Why the node's evidence was refused at the last {@link #status()} that found no status, for a
-   * reason that waiting will not change; empty when it was not refused (or only for collateral
+   * reason that waiting will not change; empty when it was not refused so (or only for collateral
    * still missing).
    */
   public Optional<String> refusal() {

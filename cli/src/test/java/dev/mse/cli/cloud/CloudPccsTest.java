@@ -132,8 +132,9 @@ class CloudPccsTest {
       // The PCCS is down: the collateral the runtime sends is valid, so nothing needs fetching.
       cloud.cli(verify).succeeded();
 
-      // The runtime dies and comes back while the PCCS is still down: it has the collateral it
-      // cached beside its sealed state, and the operator's status client accepts it again.
+      // The runtime dies and comes back while the PCCS is still down: its certificate (kept across
+      // restarts) and its cache under the state directory hold collateral valid now, and the
+      // operator's status client accepts it again.
       Path nodeRecord = cloud.operator.nodesDir().resolve(id).resolve("node.json");
       long pid = Json.MAPPER.readTree(Files.readString(nodeRecord)).path("pid").asLong();
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();

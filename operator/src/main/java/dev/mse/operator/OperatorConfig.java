@@ -36,6 +36,9 @@ import java.util.Optional;
  *     status client fetches from when a runtime's is missing or out of date ({@code pccs_url})
  * @param kubernetes where the {@code kubernetes} node provider runs apps ({@code node_provider =
  *     "kubernetes"} and {@code [kubernetes]}); empty: the {@code local} provider (the default)
+ * @param nodePolicy the appraisal policy (TOML) the operator holds its own nodes' evidence to, in
+ *     the node status client and the proxy's upstream trust ({@code node_policy}); empty: the
+ *     default policy, with simulated evidence accepted from {@code simulation} nodes only
  */
 public record OperatorConfig(
     Path dataDir,
@@ -57,7 +60,8 @@ public record OperatorConfig(
     Isolation isolation,
     Cluster cluster,
     Optional<URI> pccsUrl,
-    Optional<Kubernetes> kubernetes) {
+    Optional<Kubernetes> kubernetes,
+    Optional<Path> nodePolicy) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -331,6 +335,7 @@ public record OperatorConfig(
         Isolation.defaults(),
         Cluster.SINGLE,
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -381,6 +386,11 @@ public record OperatorConfig(
 
   public OperatorConfig withPccsUrl(URI url) {
     return toBuilder().pccsUrl(url).build();
+  }
+
+  /** Nodes' evidence held to the policy in {@code policyFile} ({@code node_policy}). */
+  public OperatorConfig withNodePolicy(Path policyFile) {
+    return toBuilder().nodePolicy(policyFile).build();
   }
 
   public OperatorConfig withIsolation(Isolation value) {
@@ -448,6 +458,7 @@ public record OperatorConfig(
     private Cluster cluster;
     private Optional<URI> pccsUrl;
     private Optional<Kubernetes> kubernetes;
+    private Optional<Path> nodePolicy;
 
     private Builder(OperatorConfig c) {
       dataDir = c.dataDir;
@@ -470,6 +481,7 @@ public record OperatorConfig(
       cluster = c.cluster;
       pccsUrl = c.pccsUrl;
       kubernetes = c.kubernetes;
+      nodePolicy = c.nodePolicy;
     }
 
     public Builder databaseUrl(String url) {
@@ -555,6 +567,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder nodePolicy(Path policyFile) {
+      nodePolicy = Optional.of(policyFile);
+      return this;
+    }
+
     public OperatorConfig build() {
       return new OperatorConfig(
           dataDir,
@@ -576,7 +593,8 @@ public record OperatorConfig(
           isolation,
           cluster,
           pccsUrl,
-          kubernetes);
+          kubernetes,
+          nodePolicy);
     }
   }
 }

@@ -32,6 +32,7 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * max_package_bytes = 268435456
  * default_hardware = "4g"
  * pccs_url = "http://127.0.0.1:8081"      # PCCS or Intel PCS for collateral; default: none
+ * node_policy = "node-policy.toml"        # appraisal policy for the nodes' own evidence
  * [api]
  * host = "127.0.0.1"
  * port = 8080
@@ -100,6 +101,7 @@ public final class OperatorConfigParser {
           "max_package_bytes",
           "default_hardware",
           "pccs_url",
+          "node_policy",
           "api",
           "proxy",
           "hardware",
@@ -238,7 +240,8 @@ public final class OperatorConfigParser {
               bool(root.path("cluster"), "enabled").orElse(false),
               bool(root.path("cluster"), "shared_host").orElse(false)),
           pccsUrl(root),
-          kubernetes(root));
+          kubernetes(root),
+          text(root, "node_policy").map(f -> base.resolve(f).normalize()));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }

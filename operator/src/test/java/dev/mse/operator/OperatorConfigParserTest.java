@@ -42,6 +42,14 @@ class OperatorConfigParserTest {
   }
 
   @Test
+  void readsTheNodePolicyRelativeToTheFile() throws Exception {
+    assertThat(
+            OperatorConfigParser.parse("node_policy = \"node-policy.toml\"\n", BASE).nodePolicy())
+        .contains(Path.of("/etc/mse/node-policy.toml"));
+    assertThat(OperatorConfigParser.parse("", BASE).nodePolicy()).isEmpty();
+  }
+
+  @Test
   void readsTheIsolationTable() throws Exception {
     OperatorConfig c =
         OperatorConfigParser.parse(

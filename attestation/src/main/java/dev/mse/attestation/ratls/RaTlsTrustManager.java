@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -36,6 +37,7 @@ public final class RaTlsTrustManager extends X509ExtendedTrustManager {
   private final Clock clock;
   private final Optional<ByteString> pin;
   private final Optional<String> serverName;
+  private final Consumer<RaTlsAppraisal> refusals;
 
   private RaTlsTrustManager(Builder b) {
     this.verifier = b.verifier;
@@ -44,6 +46,7 @@ public final class RaTlsTrustManager extends X509ExtendedTrustManager {
     this.clock = b.clock;
     this.pin = b.pin;
     this.serverName = b.serverName;
+    this.refusals = b.refusals;
   }
 
   public static Builder builder(AppraisalPolicy policy) {
@@ -58,6 +61,7 @@ public final class RaTlsTrustManager extends X509ExtendedTrustManager {
     private Clock clock = Clock.systemUTC();
     private Optional<ByteString> pin = Optional.empty();
     private Optional<String> serverName = Optional.empty();
+    private Consumer<RaTlsAppraisal> refusals = a -> {};
 
     private Builder(AppraisalPolicy policy) {
       this.policy = policy;
@@ -94,6 +98,16 @@ public final class RaTlsTrustManager extends X509ExtendedTrustManager {
      */
     public Builder serverName(String name) {
       this.serverName = Optional.of(name);
+      return this;
+    }
+
+    /**
+     * Told every appraisal that refused a server, before the handshake fails: a TLS client sees
+     * only an {@code SSLHandshakeException}, and a caller that must tell "refused for this reason"
+     * from "not reachable" (the operator's node status client) learns it here.
+     */
+    public Builder onRefusal(Consumer<RaTlsAppraisal> listener) {
+      this.refusals = listener;
       return this;
     }
 
@@ -139,6 +153,7 @@ public final class RaTlsTrustManager extends X509ExtendedTrustManager {
     }
     RaTlsAppraisal appraisal = verifier.verify(leaf, policy, clock.instant(), options);
     if (!appraisal.accepted()) {
+      refusals.accept(appraisal);
       throw refused(appraisal.describe());
     }
   }

@@ -13,7 +13,6 @@ import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.snp.SnpFormatException;
 import dev.mse.attestation.snp.SnpReportParser;
 import dev.mse.attestation.verify.Appraisal;
-import dev.mse.attestation.verify.EvidenceFormat;
 import dev.mse.attestation.verify.KdsEndorsementSource;
 import dev.mse.attestation.verify.QuoteVerifier;
 import dev.mse.attestation.verify.Reason;
@@ -155,6 +154,21 @@ public final class RaTlsVerifier {
       AppraisalPolicy policy,
       Instant at,
       RaTlsOptions options) {
+    return verifyFresh(served, quote, claimBytes, Optional.of(collateral), policy, at, options);
+  }
+
+  /**
+   * As above, with the collateral {@link FreshCollateral#choose} picked: none for an SEV-SNP report
+   * (its VCEK comes from this verifier's KDS source); a DCAP quote without collateral is refused.
+   */
+  public RaTlsAppraisal verifyFresh(
+      X509Certificate served,
+      byte[] quote,
+      byte[] claimBytes,
+      Optional<Collateral> collateral,
+      AppraisalPolicy policy,
+      Instant at,
+      RaTlsOptions options) {
     List<RaTlsReason> reasons = new ArrayList<>();
     Optional<AttestationClaims> claims = decodeClaims(claimBytes, reasons);
     claims.ifPresent(
@@ -173,8 +187,16 @@ public final class RaTlsVerifier {
       claims.ifPresent(c -> ExpectationCheck.check(c, options, reasons));
       return new RaTlsAppraisal(Optional.empty(), claims, reasons);
     }
+    if (!isSnp(quote) && collateral.isEmpty()) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.COLLATERAL,
+              "no collateral for the fresh quote: the enclave sent none and none was fetched"));
+      claims.ifPresent(c -> ExpectationCheck.check(c, options, reasons));
+      return new RaTlsAppraisal(Optional.empty(), claims, reasons);
+    }
     Appraisal appraisal =
-        snpAppraisal.orElseGet(() -> quotes.verify(quote, collateral, policy, at));
+        snpAppraisal.orElseGet(() -> quotes.verify(quote, collateral.orElseThrow(), policy, at));
     for (Reason r : appraisal.reasons()) {
       reasons.add(new RaTlsReason(RaTlsCheck.QUOTE, r.message()));
     }
@@ -322,7 +344,7 @@ public final class RaTlsVerifier {
 
   /** An SEV-SNP report (from configfs-tsm) rather than a DCAP quote. */
   private static boolean isSnp(byte[] quote) {
-    return EvidenceFormat.detect(quote).equals(Optional.of(EvidenceFormat.SNP_REPORT));
+    return FreshCollateral.isSnpReport(quote);
   }
 
   /** The report appraised with the VCEK the source gives; empty (and a reason) if none. */

@@ -196,7 +196,7 @@ final class VerifyCommand implements Callable<Integer> {
   static Verified check(
       String domain,
       FreshEvidence fresh,
-      Collateral collateral,
+      Optional<Collateral> collateral,
       AppraisalPolicy policy,
       RaTlsOptions options,
       Optional<String> alsoAccepted,
@@ -245,10 +245,10 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /**
-   * The collateral to appraise the fresh quote with: from the PCCS when one is named, else what the
-   * enclave sent (the simulated TEE sends its own), else from Intel PCS.
+   * The collateral to appraise the fresh quote with: none for an SEV-SNP report; what the enclave
+   * sent when it is valid now, else from the PCCS when one is named, else from Intel PCS.
    */
-  static Collateral collateral(FreshEvidence fresh, Optional<URI> pccs, PrintWriter err) {
+  static Optional<Collateral> collateral(FreshEvidence fresh, Optional<URI> pccs, PrintWriter err) {
     return fresh.collateral(pccs, err);
   }
 }

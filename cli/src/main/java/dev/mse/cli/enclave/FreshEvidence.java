@@ -5,11 +5,10 @@ import dev.mse.attestation.codec.X509Codec;
 import dev.mse.attestation.collateral.Collateral;
 import dev.mse.attestation.collateral.CollateralBundleReader;
 import dev.mse.attestation.collateral.CollateralFormatException;
-import dev.mse.attestation.collateral.CollateralValidity;
 import dev.mse.attestation.quote.QuoteFormatException;
-import dev.mse.attestation.quote.QuoteParser;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.ClaimsFormatException;
+import dev.mse.attestation.ratls.FreshCollateral;
 import dev.mse.attestation.ratls.RaTlsCertificate;
 import dev.mse.attestation.ratls.RaTlsExtensions;
 import dev.mse.attestation.ratls.RaTlsFormatException;
@@ -137,11 +136,13 @@ public record FreshEvidence(
   }
 
   /**
-   * The collateral to appraise the fresh quote with: what the enclave sent (in its evidence, else
-   * in its certificate) when it is valid now, as a runtime that got it from its PCCS sends it;
+   * The collateral to appraise the fresh quote with, by its kind ({@link FreshCollateral#choose}):
+   * none for an SEV-SNP report, whose VCEK the verifier gets from the KDS ({@code -Dmse.kds.url},
+   * {@code $MSE_KDS_URL}, else AMD's); for a DCAP quote, what the enclave sent (in its evidence,
+   * else in its certificate) when it is valid now, as a runtime that got it from its PCCS sends it;
    * otherwise fetched from the PCCS when one is named, else Intel PCS, through the shared cache.
    */
-  public Collateral collateral(Optional<URI> pccs, PrintWriter err) {
+  public Optional<Collateral> collateral(Optional<URI> pccs, PrintWriter err) {
     Optional<Collateral> sent = Optional.empty();
     try {
       if (collateral.isPresent()) {
@@ -161,18 +162,15 @@ public record FreshEvidence(
     } catch (RaTlsFormatException e) {
       // Not an RA-TLS certificate (owner mode) and no collateral sent: fetch it.
     }
-    if (sent.isPresent() && CollateralValidity.validAt(sent.get(), Instant.now())) {
-      return sent.get();
-    }
     try {
-      return CollateralOptions.source(pccs, err).fetch(QuoteParser.parse(quote.toByteArray()));
+      return FreshCollateral.choose(
+          quote.toByteArray(),
+          sent,
+          Optional.of(CollateralOptions.source(pccs, err)),
+          Instant.now());
     } catch (QuoteFormatException | CollateralFormatException e) {
       throw new UserError("the enclave's quote cannot be read: " + e.getMessage(), e);
     } catch (IOException e) {
-      if (sent.isPresent()) {
-        // The verifier will say which of its dates failed.
-        return sent.get();
-      }
       throw new UserError(
           "cannot fetch collateral from "
               + pccs.map(URI::toString).orElse("Intel PCS")

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * An operator on loopback (H2, local runtime processes from {@code enclave/target/runtime},
@@ -36,17 +37,30 @@ final class CloudFixture implements AutoCloseable {
   /** The CA the operator trusts for custom domains (it stands in for a public CA). */
   final TestCa ownerCa = new TestCa();
 
+  /** The TEE of the operator's nodes. */
+  final String tee;
+
   CloudFixture(Path work) throws Exception {
+    this(work, "simulation", UnaryOperator.identity());
+  }
+
+  /**
+   * An operator whose nodes are of {@code tee}, its configuration changed by {@code configure} (a
+   * PCCS, a node policy).
+   */
+  CloudFixture(Path work, String tee, UnaryOperator<OperatorConfig> configure) throws Exception {
     assertThat(RUNTIME.resolve("mse-enclave.jar"))
         .as("no runtime distribution: build it with ./mvnw package -pl enclave -am")
         .exists();
     this.work = work;
+    this.tee = tee;
     this.conf = work.resolve("conf");
     this.config =
-        OperatorConfig.defaults(work.resolve("operator"))
-            .withApi("127.0.0.1", LoopbackPorts.free())
-            .withProxy("127.0.0.1", LoopbackPorts.free())
-            .withDomainTrustAnchors(ownerCa.writeCa(work.resolve("trusted-cas.pem")));
+        configure.apply(
+            OperatorConfig.defaults(work.resolve("operator"))
+                .withApi("127.0.0.1", LoopbackPorts.free())
+                .withProxy("127.0.0.1", LoopbackPorts.free())
+                .withDomainTrustAnchors(ownerCa.writeCa(work.resolve("trusted-cas.pem"))));
     start();
     Account account =
         operator.operator().accounts().createAccount("owner@example.test", "correct horse battery");
@@ -55,7 +69,7 @@ final class CloudFixture implements AutoCloseable {
   }
 
   void start() throws Exception {
-    operator = LocalOperator.start(new LocalOperator.Settings(config, RUNTIME, "simulation"));
+    operator = LocalOperator.start(new LocalOperator.Settings(config, RUNTIME, tee));
   }
 
   String baseUrl() {

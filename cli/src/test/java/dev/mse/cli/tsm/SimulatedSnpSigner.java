@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A process that plays an SEV-SNP guest's firmware for a {@code tsm} runtime: it serves a stand-in
@@ -24,10 +26,10 @@ import java.util.regex.Pattern;
  * serves that chip's VCEK as a KDS does ({@code /vcek/v1/Genoa/{hwid}?…}).
  *
  * <p>{@code SimulatedSnpSigner ROOT CONFIG URLFILE}: waits for the deployment config {@code CONFIG}
- * to appear, makes the report entry {@code ROOT/mse-<app id>} that the runtime started with that
- * config will open (configfs makes its files on mkdir; a plain directory cannot, so they are made
- * before the runtime's JVM has started), and writes the KDS base URL to {@code URLFILE}. Runs until
- * killed.
+ * to appear (or, when {@code CONFIG} is an operator's nodes directory, for the first node's), makes
+ * the report entry {@code ROOT/mse-<app id>} that the runtime started with that config will open
+ * (configfs makes its files on mkdir; a plain directory cannot, so they are made before the
+ * runtime's JVM has started), and writes the KDS base URL to {@code URLFILE}. Runs until killed.
  */
 public final class SimulatedSnpSigner {
   /** The launch digest the simulated guest reports (SHA-384 of "mse simulated SEV-SNP guest"). */
@@ -87,13 +89,24 @@ public final class SimulatedSnpSigner {
 
   private static String appIdOf(Path config) throws Exception {
     while (true) {
-      if (Files.isRegularFile(config)) {
-        Matcher m = APP_ID.matcher(Files.readString(config, StandardCharsets.UTF_8));
+      Optional<Path> file = Files.isDirectory(config) ? nodeConfigIn(config) : Optional.of(config);
+      if (file.isPresent() && Files.isRegularFile(file.get())) {
+        Matcher m = APP_ID.matcher(Files.readString(file.get(), StandardCharsets.UTF_8));
         if (m.find()) {
           return m.group(1);
         }
       }
       Thread.sleep(5);
+    }
+  }
+
+  /** The config of the first node an operator made in its nodes directory, if one yet. */
+  private static Optional<Path> nodeConfigIn(Path nodesDir) throws IOException {
+    try (Stream<Path> nodes = Files.list(nodesDir)) {
+      return nodes
+          .map(n -> n.resolve("home").resolve("deployment.json"))
+          .filter(Files::isRegularFile)
+          .findFirst();
     }
   }
 

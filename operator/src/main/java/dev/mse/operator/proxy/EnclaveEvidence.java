@@ -4,7 +4,10 @@ import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.Collateral;
 import dev.mse.attestation.collateral.CollateralBundleReader;
 import dev.mse.attestation.collateral.CollateralFormatException;
+import dev.mse.attestation.collateral.CollateralSource;
 import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.quote.QuoteFormatException;
+import dev.mse.attestation.ratls.FreshCollateral;
 import dev.mse.attestation.ratls.RaTlsAppraisal;
 import dev.mse.attestation.ratls.RaTlsCertificate;
 import dev.mse.attestation.ratls.RaTlsExtensions;
@@ -53,9 +56,16 @@ final class EnclaveEvidence {
   private final RaTlsVerifier verifier;
   private final Clock clock;
   private final Duration timeout;
+  private final Optional<CollateralSource> source;
 
-  EnclaveEvidence(AppraisalPolicy policy, Clock clock, Duration timeout) {
+  /**
+   * @param source where collateral is fetched when the enclave sent none valid now (the operator's
+   *     {@code pccs_url} through the shared cache), if anywhere
+   */
+  EnclaveEvidence(
+      AppraisalPolicy policy, Clock clock, Duration timeout, Optional<CollateralSource> source) {
     this.policy = policy;
+    this.source = source;
     this.verifier = RaTlsVerifier.standard();
     this.clock = clock;
     this.timeout = timeout;
@@ -92,7 +102,7 @@ final class EnclaveEvidence {
             served,
             quote,
             claims,
-            collateral(evidence, served),
+            collateral(evidence, served, quote),
             policy,
             clock.instant(),
             RaTlsOptions.none()
@@ -155,27 +165,47 @@ final class EnclaveEvidence {
     }
   }
 
-  /** The collateral the enclave sent (the simulated TEE sends its own), else the certificate's. */
-  private static Collateral collateral(JsonNode evidence, X509Certificate served)
+  /**
+   * The collateral to appraise the fresh quote with ({@link FreshCollateral#choose}): none for an
+   * SEV-SNP report; what the enclave sent (in its evidence, else in its certificate) when it is
+   * valid now; else fetched from the PCCS ({@code pccs_url}) through the shared cache; else what it
+   * sent, out of date, so that the refusal names the date.
+   */
+  private Optional<Collateral> collateral(JsonNode evidence, X509Certificate served, byte[] quote)
       throws CertificateException {
+    Optional<Collateral> sent = Optional.empty();
     try {
       if (evidence.path("collateral").isString()) {
-        return CollateralBundleReader.read(
-                ByteString.of(
-                    evidence.path("collateral").asString().getBytes(StandardCharsets.UTF_8)))
-            .collateral();
-      }
-      Optional<ByteString> endorsements = RaTlsExtensions.read(served).endorsements();
-      if (endorsements.isPresent()) {
-        return CollateralBundleReader.read(endorsements.get()).collateral();
+        sent =
+            Optional.of(
+                CollateralBundleReader.read(
+                        ByteString.of(
+                            evidence
+                                .path("collateral")
+                                .asString()
+                                .getBytes(StandardCharsets.UTF_8)))
+                    .collateral());
+      } else {
+        Optional<ByteString> endorsements = RaTlsExtensions.read(served).endorsements();
+        if (endorsements.isPresent()) {
+          sent = Optional.of(CollateralBundleReader.read(endorsements.get()).collateral());
+        }
       }
     } catch (CollateralFormatException e) {
       throw refused("the enclave's collateral cannot be read: " + e.getMessage());
     } catch (RaTlsFormatException e) {
       // not an RA-TLS certificate: no endorsements to fall back on
     }
-    throw refused(
-        "no collateral for the enclave's quote (neither in its evidence nor its certificate)");
+    try {
+      return FreshCollateral.choose(quote, sent, source, clock.instant());
+    } catch (IOException e) {
+      throw refused(
+          "no collateral for the enclave's quote (none sent, and fetching failed: "
+              + e.getMessage()
+              + ")");
+    } catch (QuoteFormatException | CollateralFormatException e) {
+      throw refused("the enclave's quote cannot be read: " + e.getMessage());
+    }
   }
 
   private static CertificateException refused(String why) {

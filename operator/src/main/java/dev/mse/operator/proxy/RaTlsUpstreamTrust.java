@@ -1,6 +1,7 @@
 package dev.mse.operator.proxy;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.collateral.CollateralSource;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.RaTlsCertificate;
 import dev.mse.attestation.ratls.RaTlsOptions;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +58,7 @@ public final class RaTlsUpstreamTrust implements UpstreamTrust {
   private final Clock clock;
   private final Duration evidenceLifetime;
   private final EnclaveEvidence evidence;
+  private final Optional<CollateralSource> collateral;
   private final Map<Route, Upstream> contexts = new ConcurrentHashMap<>();
   private final Map<Trusted, Instant> trusted = new ConcurrentHashMap<>();
   private final Map<Trusted, CompletableFuture<Void>> asked = new ConcurrentHashMap<>();
@@ -82,6 +85,20 @@ public final class RaTlsUpstreamTrust implements UpstreamTrust {
       Function<Route, String> serverName,
       Clock clock,
       Duration evidenceLifetime) {
+    this(policy, serverName, clock, evidenceLifetime, Optional.empty());
+  }
+
+  /**
+   * @param collateral where collateral is fetched when an enclave's own (in its certificate or
+   *     evidence) is missing or not valid now: the operator's {@code pccs_url} through the shared
+   *     cache; empty: the enclave's only
+   */
+  public RaTlsUpstreamTrust(
+      AppraisalPolicy policy,
+      Function<Route, String> serverName,
+      Clock clock,
+      Duration evidenceLifetime,
+      Optional<CollateralSource> collateral) {
     if (evidenceLifetime.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("the evidence lifetime is at least one second");
     }
@@ -89,7 +106,8 @@ public final class RaTlsUpstreamTrust implements UpstreamTrust {
     this.serverName = serverName;
     this.clock = clock;
     this.evidenceLifetime = evidenceLifetime;
-    this.evidence = new EnclaveEvidence(policy, clock, EVIDENCE_TIMEOUT);
+    this.collateral = collateral;
+    this.evidence = new EnclaveEvidence(policy, clock, EVIDENCE_TIMEOUT, collateral);
   }
 
   @Override
@@ -109,13 +127,15 @@ public final class RaTlsUpstreamTrust implements UpstreamTrust {
   }
 
   private Upstream newUpstream(Route route) {
+    RaTlsOptions expected =
+        RaTlsOptions.none().withAppId(route.appId()).withConfigSha256(route.configSha256());
+    if (collateral.isPresent()) {
+      expected = expected.withCollateralSource(collateral.get());
+    }
     SSLContext enclavePort =
         RaTlsSslContexts.client(
             RaTlsTrustManager.builder(policy)
-                .options(
-                    RaTlsOptions.none()
-                        .withAppId(route.appId())
-                        .withConfigSha256(route.configSha256()))
+                .options(expected)
                 .serverName(serverName.apply(route))
                 .clock(clock)
                 .build());

@@ -46,7 +46,7 @@ final class RaTlsNode {
   private final SimulatedTee tee;
   private final SimulatedEnclave enclave;
   private final AttestationClaims claims;
-  private final CollateralBundle collateral;
+  private final Optional<CollateralBundle> collateral;
 
   private RaTlsNode(
       KeyPair key,
@@ -54,7 +54,7 @@ final class RaTlsNode {
       SimulatedTee tee,
       SimulatedEnclave enclave,
       AttestationClaims claims,
-      CollateralBundle collateral) {
+      Optional<CollateralBundle> collateral) {
     this.key = key;
     this.certificate = certificate;
     this.tee = tee;
@@ -69,6 +69,19 @@ final class RaTlsNode {
 
   /** A new enclave of {@code appId} with {@code configSha256}, serving {@code domain}. */
   static RaTlsNode create(UUID appId, ByteString configSha256, String domain) {
+    return create(appId, configSha256, domain, true);
+  }
+
+  /**
+   * As {@link #create}, but sending no collateral, in its certificate or its evidence: a hardware
+   * runtime whose PCCS was down, whose verifiers must fetch their own.
+   */
+  static RaTlsNode createWithoutCollateral(UUID appId, ByteString configSha256, String domain) {
+    return create(appId, configSha256, domain, false);
+  }
+
+  private static RaTlsNode create(
+      UUID appId, ByteString configSha256, String domain, boolean sendsCollateral) {
     try {
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       SimulatedTee tee = SimulatedTee.create(Clock.systemUTC());
@@ -99,12 +112,18 @@ final class RaTlsNode {
       ByteString quote = ByteString.of(tee.quote(enclave, claims.reportData()));
       CollateralBundle collateral =
           new CollateralBundle(tee.collateral(), now, Optional.of("simulation"));
-      X509Certificate certificate =
-          RaTlsCertificate.builder(key, claims, quote)
-              .endorsements(collateral)
-              .issuedAt(now)
-              .build();
-      return new RaTlsNode(key, certificate, tee, enclave, claims, collateral);
+      var builder = RaTlsCertificate.builder(key, claims, quote).issuedAt(now);
+      if (sendsCollateral) {
+        builder.endorsements(collateral);
+      }
+      X509Certificate certificate = builder.build();
+      return new RaTlsNode(
+          key,
+          certificate,
+          tee,
+          enclave,
+          claims,
+          sendsCollateral ? Optional.of(collateral) : Optional.empty());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -149,10 +168,13 @@ final class RaTlsNode {
               + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                   .encodeToString(certificate.getEncoded())
               + "\n-----END CERTIFICATE-----\n");
-      n.put(
-          "collateral",
-          new String(
-              CollateralBundleWriter.write(collateral).toByteArray(), StandardCharsets.UTF_8));
+      if (collateral.isPresent()) {
+        n.put(
+            "collateral",
+            new String(
+                CollateralBundleWriter.write(collateral.get()).toByteArray(),
+                StandardCharsets.UTF_8));
+      }
     } catch (GeneralSecurityException | CollateralFormatException e) {
       throw new IllegalStateException(e);
     }

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.collateral.CollateralCache;
+import dev.mse.attestation.collateral.CollateralSource;
 import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.sim.SimulatedPccs;
 import dev.mse.operator.testing.MutableClock;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +29,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link RaTlsUpstreamTrust} against real TLS servers: an app port (the app's own TLS) and the
@@ -38,6 +44,8 @@ class RaTlsUpstreamTrustTest {
   private static final byte[] PING = "ping".getBytes(StandardCharsets.US_ASCII);
 
   private final RaTlsNode node = RaTlsNode.create(APP, CONFIG, NAME);
+
+  @TempDir Path cacheDir;
   private final List<AutoCloseable> closing = new ArrayList<>();
 
   @AfterEach
@@ -213,5 +221,62 @@ class RaTlsUpstreamTrustTest {
         .isSameAs(trust.contextFor(route(app, enclave, CONFIG)));
     assertThat(trust.contextFor(route(app, enclave, RaTlsNode.sha256("other"))))
         .isNotSameAs(trust.contextFor(route(app, enclave, CONFIG)));
+  }
+
+  private SimulatedPccs pccs() throws Exception {
+    return closeLater(
+        SimulatedPccs.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            Clock.systemUTC(),
+            SimulatedPccs.DEFAULT_VALIDITY));
+  }
+
+  private RaTlsUpstreamTrust trustFetchingFrom(SimulatedPccs pccs) {
+    return new RaTlsUpstreamTrust(
+        RaTlsNode.SIMULATION_ALLOWED,
+        r -> NAME,
+        Clock.systemUTC(),
+        Duration.ofSeconds(60),
+        Optional.of(
+            CollateralSource.pccs(
+                pccs.url(), new CollateralCache(cacheDir.resolve("cache"), Clock.systemUTC()))));
+  }
+
+  @Test
+  void fetchesCollateralFromThePccsWhenTheEnclaveSendsNoneAndSeesItsRevocation() throws Exception {
+    RaTlsNode bare = RaTlsNode.createWithoutCollateral(APP, CONFIG, NAME);
+    TestBackend app = closeLater(TestBackend.tls(bare.serverContext(), TestBackend::echo));
+    EnclavePort enclave = closeLater(EnclavePort.of(bare));
+    Route route = route(app, enclave, CONFIG);
+
+    // Without a PCCS there is nothing to appraise the quotes with.
+    RaTlsUpstreamTrust alone = trust(RaTlsNode.SIMULATION_ALLOWED, Clock.systemUTC());
+    try (SSLSocket s = connect(alone.contextFor(route), route.node())) {
+      assertThatThrownBy(s::startHandshake).isInstanceOf(SSLHandshakeException.class);
+    }
+
+    // With the operator's pccs_url, both the enclave port's RA-TLS and the fresh evidence are
+    // appraised with what the PCCS serves.
+    SimulatedPccs pccs = pccs();
+    echoThrough(trustFetchingFrom(pccs), route);
+    assertThat(pccs.served()).as("the proxy asked the PCCS").isPositive();
+
+    // The PCCS revokes the platform's PCK: a proxy without a cached copy refuses the node.
+    SimulatedPccs revoking = pccs();
+    revoking.revokePck();
+    cacheDir = cacheDir.resolve("fresh");
+    RaTlsUpstreamTrust refusing = trustFetchingFrom(revoking);
+    try (SSLSocket s = connect(refusing.contextFor(route), route.node())) {
+      assertThatThrownBy(s::startHandshake)
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasStackTraceContaining("revoked");
+    }
+  }
+
+  @Test
+  void usesTheEnclavesValidCollateralWithoutAskingThePccs() throws Exception {
+    SimulatedPccs pccs = pccs();
+    echoThrough(trustFetchingFrom(pccs), route(honestApp(), honestEnclave(), CONFIG));
+    assertThat(pccs.served()).isZero();
   }
 }

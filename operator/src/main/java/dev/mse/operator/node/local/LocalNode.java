@@ -1,5 +1,6 @@
 package dev.mse.operator.node.local;
 
+import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
@@ -267,13 +268,7 @@ final class LocalNode {
   }
 
   private void watchLoop() {
-    NodeStatusClient client =
-        new NodeStatusClient(
-            record.port(),
-            config,
-            record.tee().equals("simulation"),
-            settings.pccs(),
-            settings.nodesDir().resolve("collateral-cache"));
+    NodeStatusClient client = statusClient();
     try {
       while (!stopping) {
         LogRotation.capSize(logFile(), settings.logMaxBytes());
@@ -287,16 +282,21 @@ final class LocalNode {
             return;
           }
           client.close();
-          client =
-              new NodeStatusClient(
-                  record.port(),
-                  config,
-                  record.tee().equals("simulation"),
-                  settings.pccs(),
-                  settings.nodesDir().resolve("collateral-cache"));
+          client = statusClient();
           continue;
         }
         Optional<NodeStatus> s = client.status();
+        Optional<String> refusal = client.refusal();
+        if (refusal.isPresent()) {
+          // The node answered with evidence the policy refuses (a revoked key, a TCB level it
+          // does not accept): waiting would not change that, so the app fails now, with the reason.
+          note("the runtime's evidence does not verify: " + refusal.get());
+          change(
+              NodeState.FAILED,
+              Optional.of("the node's evidence does not verify: " + refusal.get()));
+          release();
+          return;
+        }
         if (s.isPresent()) {
           metrics = s.get().metrics();
           switch (s.get().state()) {
@@ -317,6 +317,20 @@ final class LocalNode {
     } finally {
       client.close();
     }
+  }
+
+  /**
+   * A client for the node's status, which holds its evidence to the node policy: simulated evidence
+   * only where that policy allows it (by default, from {@code simulation} nodes only).
+   */
+  private NodeStatusClient statusClient() {
+    AppraisalPolicy policy = settings.nodePolicy();
+    return new NodeStatusClient(
+        record.port(),
+        config,
+        policy.withAllowSimulation(policy.allowSimulation() || record.tee().equals("simulation")),
+        settings.pccs(),
+        settings.nodesDir().resolve("collateral-cache"));
   }
 
   /** After the process died: starts it again from its sealed state, or gives up. */

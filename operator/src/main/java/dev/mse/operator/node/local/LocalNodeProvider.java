@@ -1,5 +1,6 @@
 package dev.mse.operator.node.local;
 
+import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.node.FoundNode;
 import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
@@ -56,6 +57,7 @@ public final class LocalNodeProvider implements NodeProvider {
    *     enclave port from the proxy
    * @param pccs where runtimes get their collateral ({@code --pccs}) and where the node status
    *     client fetches it when a runtime's is missing or out of date ({@code pccs_url})
+   * @param nodePolicy the policy the status client holds each node's evidence to
    */
   public record Settings(
       Path nodesDir,
@@ -66,7 +68,40 @@ public final class LocalNodeProvider implements NodeProvider {
       Optional<UidRange> runtimeUsers,
       long logMaxBytes,
       int frontConnectionsPerSource,
-      Optional<URI> pccs) {
+      Optional<URI> pccs,
+      AppraisalPolicy nodePolicy) {
+    /**
+     * As the canonical constructor, with the default policy: simulated evidence only from {@code
+     * simulation} nodes.
+     */
+    public Settings(
+        Path nodesDir,
+        Path runtimeDir,
+        String tee,
+        Duration provisioningTimeout,
+        int maxRestarts,
+        Optional<UidRange> runtimeUsers,
+        long logMaxBytes,
+        int frontConnectionsPerSource,
+        Optional<URI> pccs) {
+      this(
+          nodesDir,
+          runtimeDir,
+          tee,
+          provisioningTimeout,
+          maxRestarts,
+          runtimeUsers,
+          logMaxBytes,
+          frontConnectionsPerSource,
+          pccs,
+          defaultPolicy(tee));
+    }
+
+    /** The default policy for nodes of {@code tee}: simulated evidence only from simulation. */
+    public static AppraisalPolicy defaultPolicy(String tee) {
+      return AppraisalPolicy.defaults().withAllowSimulation(tee.equals("simulation"));
+    }
+
     /** As the canonical constructor, without a PCCS. */
     public Settings(
         Path nodesDir,
@@ -100,7 +135,23 @@ public final class LocalNodeProvider implements NodeProvider {
           runtimeUsers,
           logMaxBytes,
           frontConnectionsPerSource,
-          url);
+          url,
+          nodePolicy);
+    }
+
+    /** The same settings, with nodes' evidence held to {@code policy}. */
+    public Settings withNodePolicy(AppraisalPolicy policy) {
+      return new Settings(
+          nodesDir,
+          runtimeDir,
+          tee,
+          provisioningTimeout,
+          maxRestarts,
+          runtimeUsers,
+          logMaxBytes,
+          frontConnectionsPerSource,
+          pccs,
+          policy);
     }
 
     /**
@@ -151,7 +202,8 @@ public final class LocalNodeProvider implements NodeProvider {
         s.runtimeUsers(),
         s.logMaxBytes(),
         s.frontConnectionsPerSource(),
-        s.pccs());
+        s.pccs(),
+        s.nodePolicy());
   }
 
   /** True when this operator runs as root, so each runtime can get a user of its own. */

@@ -1,8 +1,10 @@
 package dev.mse.operator.node.runtime;
 
 import dev.mse.attestation.collateral.CollateralCache;
-import dev.mse.attestation.collateral.PcsClient;
+import dev.mse.attestation.collateral.CollateralSource;
 import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.ratls.RaTlsAppraisal;
+import dev.mse.attestation.ratls.RaTlsCheck;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,6 +36,7 @@ public final class NodeStatusClient {
 
   private final HttpClient http;
   private final URI uri;
+  private final AtomicReference<String> refusal = new AtomicReference<>();
 
   /**
    * @param port the node's enclave port on loopback
@@ -40,17 +44,24 @@ public final class NodeStatusClient {
    * @param allowSimulation whether simulated evidence is acceptable (a simulated node)
    */
   public NodeStatusClient(int port, DeploymentConfig config, boolean allowSimulation) {
-    this(port, config, allowSimulation, Optional.empty(), Path.of("."));
+    this(
+        port,
+        config,
+        AppraisalPolicy.defaults().withAllowSimulation(allowSimulation),
+        Optional.empty(),
+        Path.of("."));
   }
 
   /**
-   * As above; when the runtime's certificate carries no collateral valid now, it is fetched from
-   * {@code pccs} (when given) through an on-disk cache in {@code cacheDir}.
+   * As above, under {@code policy}; when the runtime's certificate carries no collateral valid now,
+   * it is fetched from {@code pccs} (when given) through an on-disk cache in {@code cacheDir}. An
+   * SEV-SNP report's VCEK comes from the KDS the environment names ({@code -Dmse.kds.url}, {@code
+   * $MSE_KDS_URL}, else AMD's).
    */
   public NodeStatusClient(
       int port,
       DeploymentConfig config,
-      boolean allowSimulation,
+      AppraisalPolicy policy,
       Optional<URI> pccs,
       Path cacheDir) {
     RaTlsOptions options =
@@ -59,20 +70,15 @@ public final class NodeStatusClient {
             .withPackageSha256(config.packageSha256())
             .withConfigSha256(config.sha256());
     if (pccs.isPresent()) {
-      CollateralCache cache = new CollateralCache(cacheDir, Clock.systemUTC());
-      URI url = pccs.get();
       options =
           options.withCollateralSource(
-              quote -> {
-                try (PcsClient client = PcsClient.builder(cache).baseUrl(url).build()) {
-                  return client.fetchFor(quote);
-                }
-              });
+              CollateralSource.pccs(pccs.get(), new CollateralCache(cacheDir, Clock.systemUTC())));
     }
     RaTlsTrustManager trust =
-        RaTlsTrustManager.builder(AppraisalPolicy.defaults().withAllowSimulation(allowSimulation))
+        RaTlsTrustManager.builder(policy)
             .options(options)
             .serverName(config.domain())
+            .onRefusal(this::refused)
             .build();
     this.http =
         HttpClient.newBuilder()
@@ -83,9 +89,32 @@ public final class NodeStatusClient {
   }
 
   /**
+   * Keeps why the node's evidence was refused when the TEE evidence itself fails the policy (a
+   * revoked key, a TCB level, simulation or a measurement the policy does not accept, a bad
+   * signature): waiting will not change that. Collateral or a VCEK still missing comes later (the
+   * runtime and this client retry their PCCS or KDS), and claims that do not match what the node
+   * was started with are left as before, to the deploy's timeout and the owner's own check.
+   */
+  private void refused(RaTlsAppraisal appraisal) {
+    if (appraisal.reasons().stream().anyMatch(r -> r.check() == RaTlsCheck.QUOTE)) {
+      refusal.set(appraisal.describe());
+    }
+  }
+
+  /**
+   * Why the node's evidence was refused at the last {@link #status()} that found no status, for a
+   * reason that waiting will not change; empty when it was not refused so (or only for collateral
+   * still missing).
+   */
+  public Optional<String> refusal() {
+    return Optional.ofNullable(refusal.get());
+  }
+
+  /**
    * @return the status, or empty when the node does not answer (yet) or answers nonsense
    */
   public Optional<NodeStatus> status() throws InterruptedException {
+    refusal.set(null);
     HttpResponse<String> r;
     try {
       r =

@@ -1,5 +1,6 @@
 package dev.mse.operator;
 
+import dev.mse.operator.node.runtime.GramineLaunch;
 import dev.mse.operator.proxy.ProxyLimits;
 import dev.mse.operator.store.HardwareOffer;
 import java.net.URI;
@@ -36,6 +37,8 @@ import java.util.Optional;
  *     status client fetches from when a runtime's is missing or out of date ({@code pccs_url})
  * @param kubernetes where the {@code kubernetes} node provider runs apps ({@code node_provider =
  *     "kubernetes"} and {@code [kubernetes]}); empty: the {@code local} provider (the default)
+ * @param gramine Gramine's tools and the enclave signing key of {@code gramine-sgx} nodes ({@code
+ *     [gramine]}: {@code signer_key}, {@code bin_dir}, {@code max_threads})
  */
 public record OperatorConfig(
     Path dataDir,
@@ -57,7 +60,8 @@ public record OperatorConfig(
     Isolation isolation,
     Cluster cluster,
     Optional<URI> pccsUrl,
-    Optional<Kubernetes> kubernetes) {
+    Optional<Kubernetes> kubernetes,
+    GramineLaunch.Settings gramine) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -331,7 +335,8 @@ public record OperatorConfig(
         Isolation.defaults(),
         Cluster.SINGLE,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        GramineLaunch.Settings.DEFAULTS);
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -448,6 +453,7 @@ public record OperatorConfig(
     private Cluster cluster;
     private Optional<URI> pccsUrl;
     private Optional<Kubernetes> kubernetes;
+    private GramineLaunch.Settings gramine;
 
     private Builder(OperatorConfig c) {
       dataDir = c.dataDir;
@@ -470,6 +476,7 @@ public record OperatorConfig(
       cluster = c.cluster;
       pccsUrl = c.pccsUrl;
       kubernetes = c.kubernetes;
+      gramine = c.gramine;
     }
 
     public Builder databaseUrl(String url) {
@@ -555,6 +562,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder gramine(GramineLaunch.Settings value) {
+      gramine = value;
+      return this;
+    }
+
     public OperatorConfig build() {
       return new OperatorConfig(
           dataDir,
@@ -576,7 +588,8 @@ public record OperatorConfig(
           isolation,
           cluster,
           pccsUrl,
-          kubernetes);
+          kubernetes,
+          gramine);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mse.cli.runtime;
 
+import dev.mse.operator.testing.SigstructWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -85,7 +85,8 @@ public final class LocalOperator implements AutoCloseable {
                 : Optional.empty(),
             isolation.logMaxBytes(),
             config.proxyLimits().maxConnectionsPerApp(),
-            config.pccsUrl());
+            config.pccsUrl(),
+            config.gramine());
     Operator operator =
         Operator.start(
             config,

@@ -8,6 +8,7 @@ import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
 import dev.mse.operator.node.runtime.Confinement;
+import dev.mse.operator.node.runtime.GramineLaunch;
 import dev.mse.operator.node.runtime.ProcessStopper;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.operator.proxy.ProxyLimits;
@@ -56,6 +57,8 @@ public final class LocalNodeProvider implements NodeProvider {
    *     enclave port from the proxy
    * @param pccs where runtimes get their collateral ({@code --pccs}) and where the node status
    *     client fetches it when a runtime's is missing or out of date ({@code pccs_url})
+   * @param gramine Gramine's tools and the enclave signing key ({@code [gramine]}), for {@code
+   *     gramine-sgx} nodes
    */
   public record Settings(
       Path nodesDir,
@@ -66,7 +69,47 @@ public final class LocalNodeProvider implements NodeProvider {
       Optional<UidRange> runtimeUsers,
       long logMaxBytes,
       int frontConnectionsPerSource,
-      Optional<URI> pccs) {
+      Optional<URI> pccs,
+      GramineLaunch.Settings gramine) {
+    /** As the canonical constructor, with Gramine's defaults (no signing key). */
+    public Settings(
+        Path nodesDir,
+        Path runtimeDir,
+        String tee,
+        Duration provisioningTimeout,
+        int maxRestarts,
+        Optional<UidRange> runtimeUsers,
+        long logMaxBytes,
+        int frontConnectionsPerSource,
+        Optional<URI> pccs) {
+      this(
+          nodesDir,
+          runtimeDir,
+          tee,
+          provisioningTimeout,
+          maxRestarts,
+          runtimeUsers,
+          logMaxBytes,
+          frontConnectionsPerSource,
+          pccs,
+          GramineLaunch.Settings.DEFAULTS);
+    }
+
+    /** The same settings, with Gramine's tools and signing key from {@code value}. */
+    public Settings withGramine(GramineLaunch.Settings value) {
+      return new Settings(
+          nodesDir,
+          runtimeDir,
+          tee,
+          provisioningTimeout,
+          maxRestarts,
+          runtimeUsers,
+          logMaxBytes,
+          frontConnectionsPerSource,
+          pccs,
+          value);
+    }
+
     /** As the canonical constructor, without a PCCS. */
     public Settings(
         Path nodesDir,
@@ -100,7 +143,8 @@ public final class LocalNodeProvider implements NodeProvider {
           runtimeUsers,
           logMaxBytes,
           frontConnectionsPerSource,
-          url);
+          url,
+          gramine);
     }
 
     /**
@@ -151,7 +195,8 @@ public final class LocalNodeProvider implements NodeProvider {
         s.runtimeUsers(),
         s.logMaxBytes(),
         s.frontConnectionsPerSource(),
-        s.pccs());
+        s.pccs(),
+        s.gramine());
   }
 
   /** True when this operator runs as root, so each runtime can get a user of its own. */
@@ -167,6 +212,10 @@ public final class LocalNodeProvider implements NodeProvider {
   public LocalNodeProvider(Settings requested, NodeListener listener) throws IOException {
     Settings settings = requested;
     this.listener = listener;
+    if (settings.tee().equals("gramine-sgx")) {
+      // refused at start, not at the first deploy: Gramine's tools and the signing key
+      GramineLaunch.checkReady(settings.gramine(), true);
+    }
     Optional<RuntimeUsers> users = Optional.empty();
     if (settings.runtimeUsers().isPresent()) {
       if (!RuntimeUsers.operatorIsRoot() || !Confinement.canDropPrivileges()) {
@@ -284,21 +333,29 @@ public final class LocalNodeProvider implements NodeProvider {
   /** The runtimes on this host started from a node directory of this provider, by app. */
   private Map<UUID, List<ProcessHandle>> runtimesByApp() {
     String marker = "--config " + settings.nodesDir() + File.separator;
+    String gramineMarker = " " + settings.nodesDir() + File.separator;
     Map<UUID, List<ProcessHandle>> found = new TreeMap<>();
     ProcessHandle.allProcesses()
         .filter(ProcessHandle::isAlive)
         .forEach(
             h -> {
               String line = RuntimeLaunch.commandLine(h);
-              int at = line.indexOf(marker);
-              if (at < 0 || !line.contains(RuntimeLaunch.RUNTIME_JAR)) {
+              boolean jvm = line.contains(marker) && line.contains(RuntimeLaunch.RUNTIME_JAR);
+              // a gramine-sgx runtime: its loader's command line names the node's manifest
+              String m = jvm ? marker : gramineMarker;
+              int at = line.indexOf(m);
+              if (at < 0) {
                 return;
               }
-              int from = at + marker.length();
-              String rest = line.substring(from);
+              String rest = line.substring(at + m.length());
               int slash = rest.indexOf(File.separatorChar);
               if (slash > 0) {
                 parseUuid(rest.substring(0, slash))
+                    .filter(
+                        id ->
+                            jvm
+                                || GramineLaunch.isRuntimeOf(
+                                    line, LocalNode.gramineApp(settings, id)))
                     .ifPresent(id -> found.computeIfAbsent(id, k -> new ArrayList<>()).add(h));
               }
             });

@@ -1,9 +1,9 @@
 package dev.mse.cli.runtime;
 
-import dev.mse.operator.testing.SigstructWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mse.operator.testing.SigstructWriter;
 import dev.mse.protocol.runtime.Sigstruct;
 import java.nio.file.Files;
 import java.nio.file.Path;

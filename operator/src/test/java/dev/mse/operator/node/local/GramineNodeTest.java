@@ -102,6 +102,41 @@ class GramineNodeTest {
   }
 
   @Test
+  void aRunningGramineNodeIsFoundAndReattachedByTheNextOperator() throws Exception {
+    // an enclave that runs until stopped: a shell whose command line is gramine-sgx's
+    GramineStandIns s = GramineStandIns.install(dir, "while :; do sleep 1; done");
+    GramineLaunch.Settings gramine =
+        GramineLaunch.Settings.DEFAULTS.withSignerKey(s.keyFile).withBinDir(s.bin);
+    UUID id = UUID.randomUUID();
+    Deployments.Deployment d = Deployments.selfMode("hello", "mse.localhost");
+    Path pkg = Files.write(dir.resolve("package.tar"), d.packageBytes());
+    NodeSpec spec = new NodeSpec(id, d.configBytes(), pkg, 1024, 1, d.config().expires());
+    LocalNodeProvider first = new LocalNodeProvider(settings(gramine), (app, state, why) -> {});
+    first.start(spec);
+    for (int i = 0; i < 200 && s.runs("gramine-sgx").isEmpty(); i++) {
+      Thread.sleep(50);
+    }
+    first.close(); // the operator goes; its node stays
+
+    try (LocalNodeProvider next =
+        new LocalNodeProvider(settings(gramine), (app, state, why) -> {})) {
+      assertThat(next.findNodes())
+          .anySatisfy(
+              f -> {
+                assertThat(f.appId()).isEqualTo(id);
+                assertThat(f.runtimeRuns()).isTrue();
+              });
+      next.resume(spec);
+      // re-attached to the running enclave: neither signed nor started again
+      assertThat(s.runs("gramine-sgx")).hasSize(1);
+      assertThat(s.runs("gramine-sgx-sign")).hasSize(1);
+      assertThat(next.address(id)).isPresent();
+      next.stop(id);
+      assertThat(next.findNodes()).noneSatisfy(f -> assertThat(f.runtimeRuns()).isTrue());
+    }
+  }
+
+  @Test
   void withoutASigningKeyTheProviderDoesNotStart() throws Exception {
     GramineStandIns s = GramineStandIns.install(dir, "exit 0");
     assertThatThrownBy(

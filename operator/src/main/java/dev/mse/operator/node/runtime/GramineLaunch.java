@@ -1,14 +1,22 @@
 package dev.mse.operator.node.runtime;
 
+import dev.mse.attestation.codec.ByteString;
 import dev.mse.protocol.runtime.Sigstruct;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +25,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * A {@link RuntimeLaunch} inside a Gramine SGX enclave: renders the manifest template ({@code
@@ -158,7 +171,48 @@ public final class GramineLaunch {
       if (!Files.isRegularFile(key) || !Files.isReadable(key)) {
         throw new IOException("the enclave signing key " + key + " is not a readable file");
       }
+      signerPublicKey(key);
     }
+  }
+
+  /**
+   * The public half of an enclave signing key file (PEM: PKCS#1 or PKCS#8 private key, or a public
+   * key), which must be RSA-3072 with exponent 3, as SGX requires.
+   */
+  public static RSAPublicKey signerPublicKey(Path file) throws IOException {
+    Object pem;
+    try (PEMParser parser =
+        new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
+      pem = parser.readObject();
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(file + " is not a PEM key: " + e.getMessage(), e);
+    }
+    try {
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      Object key =
+          switch (pem) {
+            case PEMKeyPair pair -> converter.getKeyPair(pair).getPublic();
+            case PrivateKeyInfo info -> converter.getPrivateKey(info);
+            case SubjectPublicKeyInfo info -> converter.getPublicKey(info);
+            case null, default -> null;
+          };
+      if (key instanceof RSAPrivateCrtKey crt) {
+        key =
+            KeyFactory.getInstance("RSA")
+                .generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+      }
+      if (key instanceof RSAPublicKey rsa
+          && rsa.getModulus().bitLength() == 3072
+          && rsa.getPublicExponent().equals(BigInteger.valueOf(3))) {
+        return rsa;
+      }
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IOException(file + " is not a usable RSA key: " + e.getMessage(), e);
+    }
+    throw new IOException(
+        file
+            + " is not an RSA-3072 key with exponent 3, as SGX requires"
+            + " (gramine-sgx-gen-private-key makes one)");
   }
 
   /**
@@ -189,6 +243,11 @@ public final class GramineLaunch {
       throw new IOException(SIGN_TOOL + " wrote no " + signedManifest());
     }
     Sigstruct sig = readSig();
+    ByteString expected = Sigstruct.mrSignerOf(signerPublicKey(settings.signerKey().orElseThrow()));
+    if (!sig.mrSigner().equals(expected)) {
+      throw new IOException(
+          sigFile() + " is not signed with " + settings.signerKey().orElseThrow() + ": refused");
+    }
     note(
         "gramine-sgx enclave signed: mrenclave "
             + sig.mrEnclave().hex()

@@ -306,6 +306,54 @@ class GramineLaunchTest {
   }
 
   @Test
+  void aKeySgxCannotUseIsRefusedBeforeSigning() throws Exception {
+    GramineStandIns s = GramineStandIns.install(dir, "exit 0");
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    Path rsa2048 = dir.resolve("rsa2048.pem");
+    Files.writeString(
+        rsa2048,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + java.util.Base64.getMimeEncoder()
+                .encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    GramineLaunch wrongKey =
+        new GramineLaunch(
+            launch(1024),
+            GramineLaunch.Settings.DEFAULTS.withSignerKey(rsa2048).withBinDir(s.bin),
+            dir.resolve("gramine"),
+            1);
+    assertThatThrownBy(wrongKey::sign)
+        .hasMessageContaining("is not an RSA-3072 key with exponent 3");
+    Path notPem = Files.writeString(dir.resolve("not.pem"), "hello");
+    assertThatThrownBy(
+            () ->
+                new GramineLaunch(
+                        launch(1024),
+                        GramineLaunch.Settings.DEFAULTS.withSignerKey(notPem).withBinDir(s.bin),
+                        dir.resolve("gramine"),
+                        1)
+                    .sign())
+        .hasMessageContaining("not.pem is not");
+    assertThat(s.runs("gramine-sgx-sign")).isEmpty();
+  }
+
+  @Test
+  void aSigstructOfAnotherSignerIsRefused() throws Exception {
+    GramineStandIns s = GramineStandIns.install(dir, "exit 0");
+    // valid in itself, but signed with another key than the configured one
+    Files.write(
+        s.records.resolve("sigstruct.bin"),
+        dev.mse.operator.testing.SigstructWriter.write(
+            dev.mse.operator.testing.SigstructWriter.newSignerKey(),
+            GramineStandIns.MRENCLAVE,
+            1,
+            1));
+    assertThatThrownBy(() -> gramine(s, launch(1024)).sign())
+        .hasMessageContaining("is not signed with " + s.keyFile);
+  }
+
+  @Test
   void aPathThatWouldAddManifestEntriesIsRefused() throws Exception {
     GramineStandIns s = GramineStandIns.install(dir, "exit 0");
     runtime = Files.createDirectories(dir.resolve("run\"time"));

@@ -424,34 +424,41 @@ public final class GramineLaunch {
   /** Runs one of Gramine's tools in the work directory, its output appended to the log. */
   private void run(List<String> command) throws IOException {
     note("running " + String.join(" ", command));
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(launch.workDir().toFile())
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process p = builder.start();
-    byte[] output = p.getInputStream().readAllBytes();
+    // its output to a file, not a pipe: a tool that hangs with its output open still times out
+    Path output = Files.createTempFile(dir, "tool-", ".out");
     try {
-      if (!p.waitFor(TOOL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+      Process p =
+          new ProcessBuilder(command)
+              .directory(launch.workDir().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+      try {
+        if (!p.waitFor(TOOL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+          p.destroyForcibly();
+          throw new IOException(
+              command.getFirst() + " did not finish in " + TOOL_TIMEOUT_MINUTES + " minutes");
+        }
+      } catch (InterruptedException e) {
         p.destroyForcibly();
-        throw new IOException(
-            command.getFirst() + " did not finish in " + TOOL_TIMEOUT_MINUTES + " minutes");
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while running " + command.getFirst(), e);
       }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running " + command.getFirst(), e);
-    }
-    Files.write(launch.logFile(), output, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    if (p.exitValue() != 0) {
-      String text = new String(output, StandardCharsets.UTF_8).strip();
-      String last = text.isEmpty() ? "" : ": " + text.substring(text.lastIndexOf('\n') + 1);
-      throw new IOException(
-          Path.of(command.getFirst()).getFileName()
-              + " failed (exit "
-              + p.exitValue()
-              + ")"
-              + last);
+      byte[] out = Files.readAllBytes(output);
+      Files.write(launch.logFile(), out, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      if (p.exitValue() != 0) {
+        String text = new String(out, StandardCharsets.UTF_8).strip();
+        String last = text.isEmpty() ? "" : ": " + text.substring(text.lastIndexOf('\n') + 1);
+        throw new IOException(
+            Path.of(command.getFirst()).getFileName()
+                + " failed (exit "
+                + p.exitValue()
+                + ")"
+                + last);
+      }
+    } finally {
+      Files.deleteIfExists(output);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.mse.operator;
 
+import dev.mse.operator.node.runtime.GramineLaunch;
 import dev.mse.operator.proxy.ProxyLimits;
 import dev.mse.operator.store.HardwareOffer;
 import java.net.URI;
@@ -39,6 +40,8 @@ import java.util.Optional;
  * @param nodePolicy the appraisal policy (TOML) the operator holds its own nodes' evidence to, in
  *     the node status client and the proxy's upstream trust ({@code node_policy}); empty: the
  *     default policy, with simulated evidence accepted from {@code simulation} nodes only
+ * @param gramine Gramine's tools and the enclave signing key of {@code gramine-sgx} nodes ({@code
+ *     [gramine]}: {@code signer_key}, {@code bin_dir}, {@code max_threads})
  */
 public record OperatorConfig(
     Path dataDir,
@@ -61,7 +64,8 @@ public record OperatorConfig(
     Cluster cluster,
     Optional<URI> pccsUrl,
     Optional<Kubernetes> kubernetes,
-    Optional<Path> nodePolicy) {
+    Optional<Path> nodePolicy,
+    GramineLaunch.Settings gramine) {
 
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 256L * 1024 * 1024;
 
@@ -336,7 +340,8 @@ public record OperatorConfig(
         Cluster.SINGLE,
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        GramineLaunch.Settings.DEFAULTS);
   }
 
   /** The JDBC URL to open: the configured one, or H2 in the data directory. */
@@ -459,6 +464,7 @@ public record OperatorConfig(
     private Optional<URI> pccsUrl;
     private Optional<Kubernetes> kubernetes;
     private Optional<Path> nodePolicy;
+    private GramineLaunch.Settings gramine;
 
     private Builder(OperatorConfig c) {
       dataDir = c.dataDir;
@@ -482,6 +488,7 @@ public record OperatorConfig(
       pccsUrl = c.pccsUrl;
       kubernetes = c.kubernetes;
       nodePolicy = c.nodePolicy;
+      gramine = c.gramine;
     }
 
     public Builder databaseUrl(String url) {
@@ -572,6 +579,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder gramine(GramineLaunch.Settings value) {
+      gramine = value;
+      return this;
+    }
+
     public OperatorConfig build() {
       return new OperatorConfig(
           dataDir,
@@ -594,7 +606,8 @@ public record OperatorConfig(
           cluster,
           pccsUrl,
           kubernetes,
-          nodePolicy);
+          nodePolicy,
+          gramine);
     }
   }
 }

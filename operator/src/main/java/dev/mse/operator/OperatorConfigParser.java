@@ -1,5 +1,6 @@
 package dev.mse.operator;
 
+import dev.mse.operator.node.runtime.GramineLaunch;
 import dev.mse.operator.proxy.ProxyLimits;
 import dev.mse.operator.store.HardwareOffer;
 import java.io.IOException;
@@ -87,6 +88,10 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * "8g" = "kata-qemu-snp"
  * [kubernetes.proxy_labels]               # the operator's pods: the only ones let into app pods
  * "app.kubernetes.io/name" = "mse-operator"
+ * [gramine]                               # gramine-sgx nodes of the local provider (docs/gramine.md)
+ * signer_key = "enclave-key.pem"          # RSA-3072, exponent 3: its public half is MRSIGNER
+ * bin_dir = "/usr/bin"                    # Gramine's executables; default: PATH
+ * max_threads = 256                       # sgx.max_threads
  * </pre>
  */
 public final class OperatorConfigParser {
@@ -110,7 +115,8 @@ public final class OperatorConfigParser {
           "isolation",
           "cluster",
           "node_provider",
-          "kubernetes");
+          "kubernetes",
+          "gramine");
   private static final Map<String, Set<String>> TABLES =
       Map.of(
           "api",
@@ -139,6 +145,7 @@ public final class OperatorConfigParser {
                   "token_lifetime_days"),
           "custom_domains", Set.of("trust_anchors"),
           "cluster", Set.of("enabled", "shared_host"),
+          "gramine", Set.of("signer_key", "bin_dir", "max_threads"),
           "isolation",
               Set.of(
                   "per_app_users",
@@ -241,7 +248,8 @@ public final class OperatorConfigParser {
               bool(root.path("cluster"), "shared_host").orElse(false)),
           pccsUrl(root),
           kubernetes(root),
-          text(root, "node_policy").map(f -> base.resolve(f).normalize()));
+          text(root, "node_policy").map(f -> base.resolve(f).normalize()),
+          gramine(root.path("gramine"), base));
     } catch (IllegalArgumentException e) {
       throw new OperatorConfigException("operator.toml: " + e.getMessage(), e);
     }
@@ -264,6 +272,14 @@ public final class OperatorConfigParser {
       throw new OperatorConfigException(
           "operator.toml: pccs_url is not a URL: " + e.getMessage(), e);
     }
+  }
+
+  private static GramineLaunch.Settings gramine(JsonNode node, Path base)
+      throws OperatorConfigException {
+    return new GramineLaunch.Settings(
+        text(node, "signer_key").map(p -> base.resolve(p).normalize()),
+        text(node, "bin_dir").map(p -> base.resolve(p).normalize()),
+        integer(node, "max_threads", 16, 8192).orElse(GramineLaunch.Settings.DEFAULT_MAX_THREADS));
   }
 
   private static ProxyLimits proxyLimits(JsonNode proxy, ProxyLimits d)

@@ -50,6 +50,28 @@ class OperatorConfigParserTest {
   }
 
   @Test
+  void readsTheGramineTable() throws Exception {
+    OperatorConfig c =
+        OperatorConfigParser.parse(
+            "[gramine]\nsigner_key = \"keys/enclave.pem\"\nbin_dir = \"/opt/gramine/bin\"\n"
+                + "max_threads = 512\n",
+            BASE);
+    assertThat(c.gramine().signerKey()).contains(Path.of("/etc/mse/keys/enclave.pem"));
+    assertThat(c.gramine().binDir()).contains(Path.of("/opt/gramine/bin"));
+    assertThat(c.gramine().maxThreads()).isEqualTo(512);
+    OperatorConfig d = OperatorConfigParser.parse("", BASE);
+    assertThat(d.gramine().signerKey()).isEmpty();
+    assertThat(d.gramine().binDir()).isEmpty();
+    assertThat(d.gramine().maxThreads()).isEqualTo(256);
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[gramine]\nsigner = \"k.pem\"\n", BASE))
+        .isInstanceOf(OperatorConfigException.class)
+        .hasMessageContaining("signer");
+    assertThatThrownBy(() -> OperatorConfigParser.parse("[gramine]\nmax_threads = 1\n", BASE))
+        .isInstanceOf(OperatorConfigException.class)
+        .hasMessageContaining("max_threads");
+  }
+
+  @Test
   void readsTheIsolationTable() throws Exception {
     OperatorConfig c =
         OperatorConfigParser.parse(

@@ -28,6 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
           + " pid DIR/runtime.pid, sealed state DIR/state), waits until it waits for its owner, and"
           + " writes its evidence DIR/evidence.json and certificate DIR/ratls.pem for the code"
           + " provider. Without TEE hardware it uses the simulated TEE, which is not confidential.",
+      "With --tee gramine-sgx it renders the Gramine manifest into DIR, signs it"
+          + " (gramine-manifest, gramine-sgx-sign --key --signer-key) and starts gramine-sgx, never a"
+          + " plain JVM: Gramine must be installed (on PATH) and --signer-key given.",
       "Unlike MSE, the connection to the runtime is verified (its RA-TLS certificate must name"
           + " this app, package and config). Role: SGX operator."
     })
@@ -135,6 +138,15 @@ final class SpawnCommand implements Callable<Integer> {
       description = "the runtime distribution (default: as 'mse runtime measurement')")
   Path runtime;
 
+  @Option(
+      names = "--signer-key",
+      paramLabel = "FILE",
+      description =
+          "--tee gramine-sgx: the enclave signing key (PEM, RSA-3072 with exponent 3, as"
+              + " gramine-sgx-gen-private-key makes), with which gramine-sgx-sign signs the"
+              + " rendered manifest; its public half is the enclave's MRSIGNER")
+  Path signerKey;
+
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
@@ -183,7 +195,8 @@ final class SpawnCommand implements Callable<Integer> {
             timeout,
             Optional.ofNullable(certificate)
                 .map(c -> new String(UserFiles.read(c, "certificate"), StandardCharsets.US_ASCII)),
-            allowSimulation);
+            allowSimulation,
+            Optional.ofNullable(signerKey));
     HomeApp app =
         Spawner.spawn(
             request,
@@ -195,6 +208,12 @@ final class SpawnCommand implements Callable<Integer> {
       n.put("url", "https://" + app.san() + ":" + app.port() + "/");
       n.put("evidence", app.evidenceFile().toString());
       n.put("ratls", app.certificateFile().toString());
+      RuntimeProcess.gramineMeasurement(app)
+          .ifPresent(
+              sig -> {
+                n.put("mrenclave", sig.mrEnclave().hex());
+                n.put("mrsigner", sig.mrSigner().hex());
+              });
       spec.commandLine().getOut().println(Json.write(n));
       spec.commandLine().getOut().flush();
       return 0;
@@ -208,6 +227,12 @@ final class SpawnCommand implements Callable<Integer> {
     }
     out.println(
         "  tee:      " + app.tee() + (app.simulated() ? " (SIMULATED: not confidential)" : ""));
+    RuntimeProcess.gramineMeasurement(app)
+        .ifPresent(
+            sig -> {
+              out.println("  mrenclave: " + sig.mrEnclave().hex());
+              out.println("  mrsigner:  " + sig.mrSigner().hex());
+            });
     out.println("  expires:  " + app.expires());
     out.println("  evidence: " + app.evidenceFile());
     out.println("  ratls:    " + app.certificateFile());

@@ -53,7 +53,8 @@ final class Spawner {
       RuntimeDistribution runtime,
       long timeoutMinutes,
       Optional<String> ownerCertificateChain,
-      boolean allowSimulation) {}
+      boolean allowSimulation,
+      Optional<Path> signerKey) {}
 
   private Spawner() {}
 
@@ -96,6 +97,11 @@ final class Spawner {
     }
     if (Files.exists(r.output().resolve("deployment.json"))) {
       throw new UserError(r.output() + " already holds a spawned app: use another --output");
+    }
+    if (r.tee().equals("gramine-sgx")) {
+      RuntimeProcess.checkGramine(r.signerKey());
+    } else if (r.signerKey().isPresent()) {
+      throw new UserError("--signer-key signs a Gramine enclave: it goes with --tee gramine-sgx");
     }
   }
 
@@ -151,6 +157,10 @@ final class Spawner {
             r.allowSimulation());
     try {
       Files.createDirectories(output);
+      if (r.tee().equals("gramine-sgx")) {
+        // signed before the app's files are written: a failure leaves --output usable again
+        RuntimeProcess.signForGramine(app, r.signerKey().orElseThrow());
+      }
       Files.write(app.packageFile(), pkg.toBytes());
       Files.write(app.configFile(), config.toCanonicalJson());
     } catch (IOException e) {

@@ -55,6 +55,14 @@ final class ServeCommand implements Callable<Integer> {
       throw new UserError(
           "--tee " + tee + " contradicts tee = \"" + kind + "\" under [kubernetes] in the config");
     }
+    if (!kubernetes && kind.equals("gramine-sgx")) {
+      // before anything starts: Gramine's tools and [gramine] signer_key, else one clear line
+      try {
+        dev.mse.operator.node.runtime.GramineLaunch.checkReady(config.gramine(), true);
+      } catch (java.io.IOException e) {
+        throw new UserError(e.getMessage(), e);
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     LocalOperator operator;
     try {

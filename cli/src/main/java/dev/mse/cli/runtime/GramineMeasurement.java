@@ -3,26 +3,18 @@ package dev.mse.cli.runtime;
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
+import dev.mse.operator.node.runtime.GramineLaunch;
 import dev.mse.protocol.runtime.Sigstruct;
 import java.io.File;
 import java.io.IOException;
-import java.io.StringReader;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.RSAPublicKeySpec;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * MRENCLAVE and MRSIGNER of a runtime signed for Gramine: read by {@code gramine-sgx-sigstruct-view
@@ -106,41 +98,11 @@ record GramineMeasurement(ByteString mrEnclave, ByteString mrSigner, String sour
 
   /** The public half of an RSA key file (PEM: PKCS#1 or PKCS#8 private key, or a public key). */
   static RSAPublicKey publicKey(Path file) {
-    Object pem;
-    try (PEMParser parser =
-        new PEMParser(
-            new StringReader(
-                new String(UserFiles.read(file, "signer key"), StandardCharsets.US_ASCII)))) {
-      pem = parser.readObject();
-    } catch (IOException e) {
-      throw new UserError(file + " is not a PEM key: " + e.getMessage(), e);
-    }
+    UserFiles.read(file, "signer key"); // a missing or huge file: the usual one line
     try {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      Object key =
-          switch (pem) {
-            case PEMKeyPair pair -> converter.getKeyPair(pair).getPublic();
-            case PrivateKeyInfo info -> converter.getPrivateKey(info);
-            case org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info ->
-                converter.getPublicKey(info);
-            case null, default -> null;
-          };
-      if (key instanceof RSAPrivateCrtKey crt) {
-        key =
-            KeyFactory.getInstance("RSA")
-                .generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
-      }
-      if (key instanceof RSAPublicKey rsa
-          && rsa.getModulus().bitLength() == 3072
-          && rsa.getPublicExponent().equals(BigInteger.valueOf(3))) {
-        return rsa;
-      }
-    } catch (java.security.GeneralSecurityException | IOException e) {
-      throw new UserError(file + " is not a usable RSA key: " + e.getMessage(), e);
+      return GramineLaunch.signerPublicKey(file);
+    } catch (IOException e) {
+      throw new UserError(e.getMessage(), e);
     }
-    throw new UserError(
-        file
-            + " is not an RSA-3072 key with exponent 3, as SGX requires"
-            + " (gramine-sgx-gen-private-key makes one)");
   }
 }

@@ -3,6 +3,7 @@ package dev.mse.cli.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.cli.Main;
+import dev.mse.operator.testing.SigstructWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

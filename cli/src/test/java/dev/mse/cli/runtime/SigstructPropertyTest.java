@@ -3,6 +3,7 @@ package dev.mse.cli.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mse.operator.testing.SigstructWriter;
 import dev.mse.protocol.runtime.Sigstruct;
 import java.nio.file.Files;
 import java.nio.file.Path;

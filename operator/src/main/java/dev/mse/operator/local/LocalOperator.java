@@ -92,7 +92,8 @@ public final class LocalOperator implements AutoCloseable {
             isolation.logMaxBytes(),
             config.proxyLimits().maxConnectionsPerApp(),
             config.pccsUrl(),
-            nodePolicy);
+            nodePolicy,
+            config.gramine());
     Operator operator =
         Operator.start(
             config,

@@ -7,6 +7,7 @@ import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
 import dev.mse.operator.node.runtime.Confinement;
+import dev.mse.operator.node.runtime.GramineLaunch;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.operator.node.runtime.NodeStatus;
 import dev.mse.operator.node.runtime.NodeStatusClient;
@@ -209,12 +210,35 @@ final class LocalNode {
     return base.resolve("mse-node-" + appId);
   }
 
+  /**
+   * Where a gramine-sgx node's manifest, signed manifest and SIGSTRUCT are: the operator's own
+   * directory (the signing tools run as the operator), readable by the runtime's user.
+   */
+  private Path gramineDir() {
+    return dir.resolve("gramine");
+  }
+
+  /** What {@code gramine-sgx} runs for the node of {@code appId}. */
+  static Path gramineApp(LocalNodeProvider.Settings settings, UUID appId) {
+    return settings
+        .nodesDir()
+        .resolve(appId.toString())
+        .resolve("gramine")
+        .resolve(GramineLaunch.APPLICATION);
+  }
+
   /** True when the recorded process still runs and is this node's runtime. */
   boolean attach() {
+    Path gramineApp = gramineApp(settings, spec.appId());
     Optional<ProcessHandle> found =
         ProcessHandle.of(record.pid())
             .filter(ProcessHandle::isAlive)
-            .filter(h -> RuntimeLaunch.isRuntimeOf(RuntimeLaunch.commandLine(h), configFile()));
+            .filter(
+                h -> {
+                  String line = RuntimeLaunch.commandLine(h);
+                  return RuntimeLaunch.isRuntimeOf(line, configFile())
+                      || GramineLaunch.isRuntimeOf(line, gramineApp);
+                });
     process = found;
     return found.isPresent();
   }
@@ -225,6 +249,17 @@ final class LocalNode {
     // the app binds its app port on the same host as the runtime's enclave port.
     if (!LoopbackPorts.isFree(HOST, record.port(), true)
         || !LoopbackPorts.isFree(HOST, record.appPort(), true)) {
+      if (record.tee().equals("gramine-sgx") && record.pid() > 0) {
+        // The ports are in the measured manifest: other ports, another MRENCLAVE, and the
+        // sealed state (encrypted to MRENCLAVE) could no longer be read.
+        throw new IOException(
+            "its ports "
+                + record.port()
+                + " and "
+                + record.appPort()
+                + " are taken, and a gramine-sgx node keeps its ports: they are part of its"
+                + " MRENCLAVE, to which its sealed state is bound");
+      }
       int enclavePort = LoopbackPorts.free();
       record = record.withPorts(enclavePort, freePortBut(enclavePort));
     }
@@ -253,10 +288,19 @@ final class LocalNode {
             host.limits().prepare(spec.appId(), record.sizeMb(), Math.max(1, spec.cores())),
             tmpDir(),
             homeDir());
+    if (record.tee().equals("gramine-sgx")) {
+      // read by the runtime's user (gramine-sgx runs as it), written by the operator only
+      Files.createDirectories(gramineDir());
+      Files.setPosixFilePermissions(
+          gramineDir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     Process p =
         launch.start(
             "--- mse operator: starting the runtime of app " + spec.appId(),
-            Optional.of(confinement));
+            Optional.of(confinement),
+            settings.gramine(),
+            gramineDir(),
+            Math.max(1, spec.cores()));
     record = record.withPid(p.pid());
     record.write(dir.resolve("node.json"));
     process = Optional.of(p.toHandle());

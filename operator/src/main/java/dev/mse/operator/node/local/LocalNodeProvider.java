@@ -9,6 +9,7 @@ import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
 import dev.mse.operator.node.runtime.Confinement;
+import dev.mse.operator.node.runtime.GramineLaunch;
 import dev.mse.operator.node.runtime.ProcessStopper;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.operator.proxy.ProxyLimits;
@@ -58,6 +59,8 @@ public final class LocalNodeProvider implements NodeProvider {
    * @param pccs where runtimes get their collateral ({@code --pccs}) and where the node status
    *     client fetches it when a runtime's is missing or out of date ({@code pccs_url})
    * @param nodePolicy the policy the status client holds each node's evidence to
+   * @param gramine Gramine's tools and the enclave signing key ({@code [gramine]}), for {@code
+   *     gramine-sgx} nodes
    */
   public record Settings(
       Path nodesDir,
@@ -69,10 +72,11 @@ public final class LocalNodeProvider implements NodeProvider {
       long logMaxBytes,
       int frontConnectionsPerSource,
       Optional<URI> pccs,
-      AppraisalPolicy nodePolicy) {
+      AppraisalPolicy nodePolicy,
+      GramineLaunch.Settings gramine) {
     /**
-     * As the canonical constructor, with the default policy: simulated evidence only from {@code
-     * simulation} nodes.
+     * As the canonical constructor, with the default policy (simulated evidence only from {@code
+     * simulation} nodes) and Gramine's defaults (no signing key).
      */
     public Settings(
         Path nodesDir,
@@ -94,12 +98,29 @@ public final class LocalNodeProvider implements NodeProvider {
           logMaxBytes,
           frontConnectionsPerSource,
           pccs,
-          defaultPolicy(tee));
+          defaultPolicy(tee),
+          GramineLaunch.Settings.DEFAULTS);
     }
 
     /** The default policy for nodes of {@code tee}: simulated evidence only from simulation. */
     public static AppraisalPolicy defaultPolicy(String tee) {
       return AppraisalPolicy.defaults().withAllowSimulation(tee.equals("simulation"));
+    }
+
+    /** The same settings, with Gramine's tools and signing key from {@code value}. */
+    public Settings withGramine(GramineLaunch.Settings value) {
+      return new Settings(
+          nodesDir,
+          runtimeDir,
+          tee,
+          provisioningTimeout,
+          maxRestarts,
+          runtimeUsers,
+          logMaxBytes,
+          frontConnectionsPerSource,
+          pccs,
+          nodePolicy,
+          value);
     }
 
     /** As the canonical constructor, without a PCCS. */
@@ -136,7 +157,8 @@ public final class LocalNodeProvider implements NodeProvider {
           logMaxBytes,
           frontConnectionsPerSource,
           url,
-          nodePolicy);
+          nodePolicy,
+          gramine);
     }
 
     /** The same settings, with nodes' evidence held to {@code policy}. */
@@ -151,7 +173,8 @@ public final class LocalNodeProvider implements NodeProvider {
           logMaxBytes,
           frontConnectionsPerSource,
           pccs,
-          policy);
+          policy,
+          gramine);
     }
 
     /**
@@ -203,7 +226,8 @@ public final class LocalNodeProvider implements NodeProvider {
         s.logMaxBytes(),
         s.frontConnectionsPerSource(),
         s.pccs(),
-        s.nodePolicy());
+        s.nodePolicy(),
+        s.gramine());
   }
 
   /** True when this operator runs as root, so each runtime can get a user of its own. */
@@ -219,6 +243,10 @@ public final class LocalNodeProvider implements NodeProvider {
   public LocalNodeProvider(Settings requested, NodeListener listener) throws IOException {
     Settings settings = requested;
     this.listener = listener;
+    if (settings.tee().equals("gramine-sgx")) {
+      // refused at start, not at the first deploy: Gramine's tools and the signing key
+      GramineLaunch.checkReady(settings.gramine(), true);
+    }
     Optional<RuntimeUsers> users = Optional.empty();
     if (settings.runtimeUsers().isPresent()) {
       if (!RuntimeUsers.operatorIsRoot() || !Confinement.canDropPrivileges()) {
@@ -336,21 +364,29 @@ public final class LocalNodeProvider implements NodeProvider {
   /** The runtimes on this host started from a node directory of this provider, by app. */
   private Map<UUID, List<ProcessHandle>> runtimesByApp() {
     String marker = "--config " + settings.nodesDir() + File.separator;
+    String gramineMarker = " " + settings.nodesDir() + File.separator;
     Map<UUID, List<ProcessHandle>> found = new TreeMap<>();
     ProcessHandle.allProcesses()
         .filter(ProcessHandle::isAlive)
         .forEach(
             h -> {
               String line = RuntimeLaunch.commandLine(h);
-              int at = line.indexOf(marker);
-              if (at < 0 || !line.contains(RuntimeLaunch.RUNTIME_JAR)) {
+              boolean jvm = line.contains(marker) && line.contains(RuntimeLaunch.RUNTIME_JAR);
+              // a gramine-sgx runtime: its loader's command line names the node's manifest
+              String m = jvm ? marker : gramineMarker;
+              int at = line.indexOf(m);
+              if (at < 0) {
                 return;
               }
-              int from = at + marker.length();
-              String rest = line.substring(from);
+              String rest = line.substring(at + m.length());
               int slash = rest.indexOf(File.separatorChar);
               if (slash > 0) {
                 parseUuid(rest.substring(0, slash))
+                    .filter(
+                        id ->
+                            jvm
+                                || GramineLaunch.isRuntimeOf(
+                                    line, LocalNode.gramineApp(settings, id)))
                     .ifPresent(id -> found.computeIfAbsent(id, k -> new ArrayList<>()).add(h));
               }
             });

@@ -133,10 +133,7 @@ public record RuntimeLaunch(
 
   /** The full command line. */
   public List<String> command(Optional<Confinement> confinement) {
-    List<String> command = new ArrayList<>();
-    if (Files.isExecutable(SETSID)) {
-      command.add(SETSID.toString());
-    }
+    List<String> command = new ArrayList<>(sessionPrefix());
     confinement.ifPresent(c -> command.addAll(c.prefix()));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(RuntimeMemory.jvmOptions(sizeMb));
@@ -197,12 +194,52 @@ public record RuntimeLaunch(
 
   /**
    * Starts the process, confined: under its user, with only the variables it needs. The log file is
-   * opened here, so a runtime user writes it without being able to open it itself.
+   * opened here, so a runtime user writes it without being able to open it itself. A {@code
+   * gramine-sgx} runtime is refused here: it starts inside Gramine ({@link #start(String, Optional,
+   * GramineLaunch.Settings)}), never as a plain JVM.
    *
    * @param banner one line written to the log before the runtime's own output
    */
   public Process start(String banner, Optional<Confinement> confinement) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command(confinement)).directory(workDir.toFile());
+    if (tee.equals("gramine-sgx")) {
+      throw new IOException(
+          "a gramine-sgx runtime starts inside Gramine (gramine-sgx), never as a plain JVM");
+    }
+    return startCommand(command(confinement), banner, confinement);
+  }
+
+  /**
+   * Starts the runtime the way its TEE needs: {@code gramine-sgx} after rendering and signing its
+   * manifest into {@code gramineDir} ({@link GramineLaunch}), else a JVM.
+   *
+   * @param gramine the Gramine tools and signing key (for {@code gramine-sgx} only)
+   * @param gramineDir where the manifest, signed manifest and SIGSTRUCT go
+   * @param cores the CPUs the enclave's JVM sizes itself for (0: all it sees)
+   */
+  public Process start(
+      String banner,
+      Optional<Confinement> confinement,
+      GramineLaunch.Settings gramine,
+      Path gramineDir,
+      int cores)
+      throws IOException {
+    if (!tee.equals("gramine-sgx")) {
+      return start(banner, confinement);
+    }
+    GramineLaunch g = new GramineLaunch(this, gramine, gramineDir, cores);
+    g.sign();
+    return g.start(banner, confinement);
+  }
+
+  /** {@code setsid}, when there: the runtime gets a session of its own. */
+  static List<String> sessionPrefix() {
+    return Files.isExecutable(SETSID) ? List.of(SETSID.toString()) : List.of();
+  }
+
+  /** Starts {@code command} as this runtime's process (environment, log, directories). */
+  Process startCommand(List<String> command, String banner, Optional<Confinement> confinement)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> env = builder.environment();
     if (confinement.isPresent()) {
       env.clear();

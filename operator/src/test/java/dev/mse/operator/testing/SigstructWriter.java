@@ -1,4 +1,4 @@
-package dev.mse.cli.runtime;
+package dev.mse.operator.testing;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -14,12 +14,13 @@ import java.util.HexFormat;
 /**
  * Writes a SIGSTRUCT as {@code gramine-sgx-sign} does, in Intel's layout and signed with an
  * RSA-3072 key of exponent 3, independently of the parser under test (its own offsets, from the SDM
- * table): the stand-in signer of the tests, so that the parser reads a real structure.
+ * table): the stand-in signer of the tests, so that the parser reads a real structure (the
+ * operator's Gramine launch, {@code mse runtime measurement}).
  */
-final class SigstructWriter {
+public final class SigstructWriter {
   private SigstructWriter() {}
 
-  static KeyPair newSignerKey() {
+  public static KeyPair newSignerKey() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(new RSAKeyGenParameterSpec(3072, BigInteger.valueOf(3)));
@@ -29,7 +30,7 @@ final class SigstructWriter {
     }
   }
 
-  static byte[] write(KeyPair key, byte[] mrEnclave, int isvProdId, int isvSvn) {
+  public static byte[] write(KeyPair key, byte[] mrEnclave, int isvProdId, int isvSvn) {
     ByteBuffer b = ByteBuffer.allocate(1808).order(ByteOrder.LITTLE_ENDIAN);
     b.put(0, HexFormat.of().parseHex("06000000E10000000000010000000000"));
     b.putInt(16, 0); // module vendor

@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What a user expects of an app and how its enclave is appraised: the options that {@code mse
- * cloud verify} and {@code mse proxy} share, so both verify from the same flags the same way
- * ({@link AppVerifier}).
+ * What a user expects of an app and how its enclave is appraised: the options that {@code mse cloud
+ * verify} and {@code mse proxy} share, so both verify from the same flags the same way ({@link
+ * AppVerifier}).
  */
 public final class VerifyOptions {
   @ArgGroup(exclusive = true)

@@ -53,7 +53,8 @@ final class Spawner {
       RuntimeDistribution runtime,
       long timeoutMinutes,
       Optional<String> ownerCertificateChain,
-      boolean allowSimulation) {}
+      boolean allowSimulation,
+      Optional<String> subject) {}
 
   private Spawner() {}
 
@@ -129,7 +130,8 @@ final class Spawner {
             r.owner().bytes(),
             pkg.packageSha256(),
             r.ownerCertificateChain(),
-            m.tls());
+            m.tls(),
+            r.subject());
     Path output = r.output().toAbsolutePath().normalize();
     HomeApp app =
         new HomeApp(

@@ -49,6 +49,8 @@ class HomeSpawnSubjectTest {
                   Integer.toString(HomeFlow.freePort()),
                   "--host",
                   "127.0.0.1",
+                  "--size",
+                  "1024",
                   "--output",
                   work.resolve("node-bad").toString(),
                   "--runtime",

@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Open a zero-trust app in a plain browser: verify the app at DOMAIN[:PORT] as 'mse cloud"
-          + " verify' does, then serve it at http://127.0.0.1:8080/ (loopback only). Every new"
-          + " connection to the app must present a certificate that fresh evidence from its"
+          + " verify' does, then serve it, WebSocket included, at http://127.0.0.1:8080/"
+          + " (loopback only). Every new connection to the app must present a certificate that fresh evidence from its"
           + " enclave vouches for (a verdict is reused for --evidence-cache-seconds); when that"
           + " fails the browser gets an error page with the reason, never the app's bytes.",
       "Refuses to start when the app does not verify. What the code must be: --fingerprint"

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -86,6 +87,7 @@ public final class RaTlsCertificate {
     private final ByteString quote;
     private Optional<CollateralBundle> endorsements = Optional.empty();
     private Instant issuedAt = Instant.now();
+    private Optional<X500Principal> subject = Optional.empty();
 
     private Builder(KeyPair key, AttestationClaims claims, ByteString quote) {
       this.key = key;
@@ -96,6 +98,18 @@ public final class RaTlsCertificate {
     /** Embeds the collateral for the quote (endorsements extension). */
     public Builder endorsements(CollateralBundle bundle) {
       this.endorsements = Optional.of(bundle);
+      return this;
+    }
+
+    /**
+     * The certificate's subject (and issuer: it is self-signed) instead of {@code CN=<domain>}; the
+     * SAN still names the domain, which is what clients check.
+     *
+     * @param rfc2253 an X.500 name, e.g. {@code CN=app.example.com,O=Example}
+     * @throws IllegalArgumentException if it is not one
+     */
+    public Builder subject(String rfc2253) {
+      this.subject = Optional.of(new X500Principal(rfc2253));
       return this;
     }
 
@@ -140,7 +154,11 @@ public final class RaTlsCertificate {
         throw new IllegalArgumentException("the app expired at " + claims.expires());
       }
       String domain = claims.domain();
-      X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, domain).build();
+      X500Name name =
+          subject
+              .map(p -> X500Name.getInstance(p.getEncoded()))
+              .orElseGet(
+                  () -> new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, domain).build());
       GeneralName san =
           IPAddress.isValid(domain)
               ? new GeneralName(GeneralName.iPAddress, domain)

@@ -77,6 +77,23 @@ class RaTlsCertificateTest {
   }
 
   @Test
+  void aSubjectGivenNamesTheCertificateAndItsIssuerWhileTheSanStaysTheDomain() throws Exception {
+    AttestationClaims claims = RaTlsFixture.claims(KEY, "app.example.com");
+    X509Certificate named =
+        RaTlsCertificate.builder(KEY, claims, RaTlsFixture.quote(claims))
+            .subject("CN=Example App,O=Example Org,C=FR")
+            .build();
+    assertThat(named.getSubjectX500Principal().getName())
+        .isEqualTo("CN=Example App,O=Example Org,C=FR");
+    assertThat(named.getIssuerX500Principal()).isEqualTo(named.getSubjectX500Principal());
+    named.verify(KEY.getPublic());
+    assertThat(named.getSubjectAlternativeNames()).containsExactly(List.of(2, "app.example.com"));
+    assertThatThrownBy(
+            () -> RaTlsCertificate.builder(KEY, claims, RaTlsFixture.quote(claims)).subject("x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void refusesToCertifyInconsistentEvidence() {
     AttestationClaims claims = RaTlsFixture.claims(KEY, "app.example.com");
     KeyPair other = RaTlsFixture.newKey();

@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,60 +53,13 @@ final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DOMAIN[:PORT]", description = "the app's domain (port default 443)")
   String target;
 
-  @ArgGroup(exclusive = true)
-  Expectation expectation;
-
-  static final class Expectation {
-    @Option(
-        names = "--fingerprint",
-        paramLabel = "CODE_SHA256",
-        description = "the SHA-256 of the app's code archive")
-    String fingerprint;
-
-    @ArgGroup(exclusive = false)
-    ContextAndCode context;
-  }
-
-  static final class ContextAndCode {
-    @Option(
-        names = "--context",
-        required = true,
-        paramLabel = "FILE",
-        description = "the app's context, as exported by its owner")
-    Path context;
-
-    @Option(
-        names = "--code",
-        paramLabel = "DIR",
-        description = "the app's project (mse.toml and sources), rebuilt here to check the code")
-    Path code;
-  }
-
-  @Mixin PolicyOptions policyOptions;
-
-  @Option(
-      names = "--pccs",
-      paramLabel = "URL",
-      description =
-          "fetch the collateral from Intel PCS or this PCCS (v4 API), cached on disk, instead of"
-              + " using what the enclave sends (default when it sends none: Intel PCS)")
-  URI pccs;
+  @Mixin VerifyOptions verifyOptions;
 
   @Option(
       names = "--connect",
       paramLabel = "HOST",
       description = "connect to HOST instead of resolving DOMAIN (*.localhost is loopback)")
   String connect;
-
-  @Option(
-      names = "--enclave",
-      paramLabel = "NAME[:PORT]",
-      description =
-          "the app's enclave name (<id>.enclave.<apps domain>, shown by 'mse cloud status'), where"
-              + " fresh evidence is asked for; needed only for a custom domain without --context."
-              + " PORT (default: DOMAIN's) for a runtime on a port of its own ('mse home spawn"
-              + " --enclave-port')")
-  String enclaveName;
 
   @Option(
       names = "--output",
@@ -123,16 +75,7 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    AppraisalPolicy policy = policyOptions.policy(true, err);
-    AppVerifier verifier =
-        AppVerifier.of(
-            target,
-            Optional.ofNullable(connect),
-            Optional.ofNullable(enclaveName),
-            expectation(),
-            policy,
-            Optional.ofNullable(pccs),
-            err);
+    AppVerifier verifier = verifyOptions.verifier(target, Optional.ofNullable(connect), err);
     AppVerifier.Verified verified = verifier.verify(verifier.served(), err);
     if (verified == null) {
       return 1;
@@ -171,18 +114,6 @@ final class VerifyCommand implements Callable<Integer> {
             + "/");
     out.flush();
     return 0;
-  }
-
-  /** What the options say the user expects of the code. */
-  private AppVerifier.Expectation expectation() {
-    if (expectation == null) {
-      return new AppVerifier.Expectation.Platform();
-    }
-    if (expectation.fingerprint != null) {
-      return new AppVerifier.Expectation.Fingerprint(expectation.fingerprint);
-    }
-    return new AppVerifier.Expectation.Context(
-        expectation.context.context, Optional.ofNullable(expectation.context.code));
   }
 
   /** Fresh evidence that verified, and its appraisal. */

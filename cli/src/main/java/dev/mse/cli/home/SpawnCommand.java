@@ -5,6 +5,7 @@ import dev.mse.cli.UserFiles;
 import dev.mse.cli.owner.OwnerKey;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.TeeDetection;
+import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +148,14 @@ final class SpawnCommand implements Callable<Integer> {
               + " rendered manifest; its public half is the enclave's MRSIGNER")
   Path signerKey;
 
+  @Option(
+      names = "--subject",
+      paramLabel = "X500_NAME",
+      description =
+          "the subject of the enclave's RA-TLS certificate, e.g. \"CN=app.example.com,O=Example\""
+              + " (default: CN=<--san>); it is in the deployment config, so in config-sha256")
+  String subject;
+
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
@@ -158,6 +167,15 @@ final class SpawnCommand implements Callable<Integer> {
               + " VCEK comes from the simulated KDS (-Dmse.kds.url or $MSE_KDS_URL). Not"
               + " confidential: tests and demos only")
   boolean allowSimulation;
+
+  /** The subject in the one form a deployment config holds; a bad one is one clear line. */
+  private static String subject(String name) {
+    try {
+      return DeploymentConfig.certificateSubject(name);
+    } catch (IllegalArgumentException e) {
+      throw new dev.mse.cli.UserError("--subject: " + e.getMessage(), e);
+    }
+  }
 
   @Override
   public Integer call() {
@@ -196,7 +214,8 @@ final class SpawnCommand implements Callable<Integer> {
             Optional.ofNullable(certificate)
                 .map(c -> new String(UserFiles.read(c, "certificate"), StandardCharsets.US_ASCII)),
             allowSimulation,
-            Optional.ofNullable(signerKey));
+            Optional.ofNullable(signerKey),
+            Optional.ofNullable(subject).map(SpawnCommand::subject));
     HomeApp app =
         Spawner.spawn(
             request,

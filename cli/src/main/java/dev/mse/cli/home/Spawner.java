@@ -54,7 +54,8 @@ final class Spawner {
       long timeoutMinutes,
       Optional<String> ownerCertificateChain,
       boolean allowSimulation,
-      Optional<Path> signerKey) {}
+      Optional<Path> signerKey,
+      Optional<String> subject) {}
 
   private Spawner() {}
 
@@ -135,7 +136,8 @@ final class Spawner {
             r.owner().bytes(),
             pkg.packageSha256(),
             r.ownerCertificateChain(),
-            m.tls());
+            m.tls(),
+            r.subject());
     Path output = r.output().toAbsolutePath().normalize();
     HomeApp app =
         new HomeApp(

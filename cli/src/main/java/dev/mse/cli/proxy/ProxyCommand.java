@@ -1,13 +1,10 @@
 package dev.mse.cli.proxy;
 
-import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.cli.UserError;
 import dev.mse.cli.cloud.AppVerifier;
-import dev.mse.cli.cloud.PolicyOptions;
+import dev.mse.cli.cloud.VerifyOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +15,6 @@ import java.util.concurrent.Callable;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +33,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Open a zero-trust app in a plain browser: verify the app at DOMAIN[:PORT] as 'mse cloud"
-          + " verify' does, then serve it at http://127.0.0.1:8080/ (loopback only). Every new"
-          + " connection to the app must present a certificate that fresh evidence from its"
+          + " verify' does, then serve it, WebSocket included, at http://127.0.0.1:8080/"
+          + " (loopback only). Every new connection to the app must present a certificate that fresh evidence from its"
           + " enclave vouches for (a verdict is reused for --evidence-cache-seconds); when that"
           + " fails the browser gets an error page with the reason, never the app's bytes.",
       "Refuses to start when the app does not verify. What the code must be: --fingerprint"
@@ -57,50 +53,7 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "where the browser connects, a loopback address (default: ${DEFAULT-VALUE})")
   String listen;
 
-  @ArgGroup(exclusive = true)
-  Expectation expectation;
-
-  static final class Expectation {
-    @Option(
-        names = "--fingerprint",
-        paramLabel = "CODE_SHA256",
-        description = "the SHA-256 of the app's code archive")
-    String fingerprint;
-
-    @ArgGroup(exclusive = false)
-    ContextAndCode context;
-  }
-
-  static final class ContextAndCode {
-    @Option(
-        names = "--context",
-        required = true,
-        paramLabel = "FILE",
-        description = "the app's context, as exported by its owner")
-    Path context;
-
-    @Option(
-        names = "--code",
-        paramLabel = "DIR",
-        description = "the app's project (mse.toml and sources), rebuilt here to check the code")
-    Path code;
-  }
-
-  @Mixin PolicyOptions policyOptions;
-
-  @Option(
-      names = "--pccs",
-      paramLabel = "URL",
-      description = "fetch the collateral from Intel PCS or this PCCS instead of the enclave's")
-  URI pccs;
-
-  @Option(
-      names = "--enclave",
-      paramLabel = "NAME[:PORT]",
-      description =
-          "the app's enclave name, where fresh evidence is asked for; needed only for a custom"
-              + " domain without --context")
-  String enclaveName;
+  @Mixin VerifyOptions verifyOptions;
 
   @Option(
       names = "--evidence-cache-seconds",
@@ -120,16 +73,7 @@ public final class ProxyCommand implements Callable<Integer> {
       throw new UserError("--evidence-cache-seconds must be between 1 and 3600");
     }
     Duration lifetime = Duration.ofSeconds(evidenceCacheSeconds);
-    AppraisalPolicy policy = policyOptions.policy(true, err);
-    AppVerifier app =
-        AppVerifier.of(
-            target,
-            Optional.empty(),
-            Optional.ofNullable(enclaveName),
-            expectation(),
-            policy,
-            Optional.ofNullable(pccs),
-            err);
+    AppVerifier app = verifyOptions.verifier(target, Optional.empty(), err);
     X509Certificate served = app.served();
     AppVerifier.Verified verified = app.verify(served, err);
     if (verified == null) {
@@ -182,17 +126,5 @@ public final class ProxyCommand implements Callable<Integer> {
     out.flush();
     server.join();
     return 0;
-  }
-
-  /** What the options say the user expects of the code. */
-  private AppVerifier.Expectation expectation() {
-    if (expectation == null) {
-      return new AppVerifier.Expectation.Platform();
-    }
-    if (expectation.fingerprint != null) {
-      return new AppVerifier.Expectation.Fingerprint(expectation.fingerprint);
-    }
-    return new AppVerifier.Expectation.Context(
-        expectation.context.context, Optional.ofNullable(expectation.context.code));
   }
 }

@@ -13,6 +13,7 @@ import javax.net.ssl.TrustManager;
 import org.eclipse.jetty.client.DuplexConnectionPool;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
@@ -33,6 +34,7 @@ final class VerifiedProxy extends ProxyHandler.Reverse {
   private final AppVerifier app;
   private final EvidenceTrust trust;
   private final Duration lifetime;
+  private final WebSocketUpgrade webSockets;
 
   VerifiedProxy(AppVerifier app, EvidenceTrust trust, Duration lifetime) {
     super(request -> target(request, app));
@@ -41,6 +43,15 @@ final class VerifiedProxy extends ProxyHandler.Reverse {
     this.lifetime = lifetime;
     // The app sees its own name, as a browser that reached it directly would send.
     setProxyToServerHost(authority(app));
+    // Upgrades go through a client of their own: the reverse proxy's client drops Jetty's handler
+    // of 101 answers (ProxyHandler.configureHttpClient), which the WebSocket tunnel needs. Same
+    // TLS, same trust; started and stopped with this handler.
+    HttpClient upgrades = newHttpClient();
+    upgrades.setUserAgentField(null);
+    upgrades.setHttpCookieStore(new HttpCookieStore.Empty());
+    upgrades.getContentDecoderFactories().clear();
+    addBean(upgrades);
+    this.webSockets = new WebSocketUpgrade(app, upgrades, this::refusal);
   }
 
   private static String authority(AppVerifier app) {
@@ -58,18 +69,23 @@ final class VerifiedProxy extends ProxyHandler.Reverse {
   }
 
   /**
-   * Refuses protocol upgrades (WebSocket) with a page that says so: Jetty's reverse proxy would
-   * drop the upgrade headers and forward a plain request, which fails in the browser without a
-   * reason.
+   * Forwards WebSocket upgrades ({@link WebSocketUpgrade}) and refuses any other upgrade with a
+   * page that says so: Jetty's reverse proxy would drop the upgrade headers and forward a plain
+   * request, which fails in the browser without a reason.
    */
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    if (WebSocketUpgrade.isWebSocket(request)) {
+      webSockets.handle(request, response, callback);
+      return true;
+    }
     if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
       ErrorPage.write(
           response,
           501,
-          "mse proxy does not forward protocol upgrades",
-          "WebSocket and other upgrades are not forwarded yet; plain HTTP/1.1 requests are.",
+          "mse proxy forwards WebSocket upgrades only",
+          "Upgrades to other protocols are not forwarded; plain HTTP/1.1 requests and WebSocket"
+              + " (GET with Upgrade: websocket) are.",
           callback);
       return true;
     }
@@ -160,7 +176,7 @@ final class VerifiedProxy extends ProxyHandler.Reverse {
   }
 
   /** The evidence check's reason, when it is why the connection to the app failed. */
-  private Optional<String> refusal(Throwable failure) {
+  Optional<String> refusal(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof EvidenceTrust.Refused r) {
         return Optional.of(r.getMessage());

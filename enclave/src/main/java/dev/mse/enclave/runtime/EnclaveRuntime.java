@@ -116,7 +116,8 @@ public final class EnclaveRuntime implements AutoCloseable {
                 config.domain(),
                 config.expires(),
                 ByteString.of(hpkeKey.publicKey().toByteArray()),
-                options.runtimeVersion()),
+                options.runtimeVersion(),
+                config.certificateSubject()),
             options.pccs(),
             options.stateDir().resolve("collateral-cache"));
     // One RA-TLS certificate for the enclave's whole life, restarts included: clients that

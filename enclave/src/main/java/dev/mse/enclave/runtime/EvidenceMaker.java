@@ -37,7 +37,8 @@ final class EvidenceMaker implements AutoCloseable {
       String domain,
       Instant expires,
       ByteString hpkePublicKey,
-      String runtimeVersion) {}
+      String runtimeVersion,
+      Optional<String> subject) {}
 
   private final TeeBackend tee;
   private final Identity identity;
@@ -82,6 +83,7 @@ final class EvidenceMaker implements AutoCloseable {
     AttestationClaims claims =
         claims(tlsKey.getPublic(), State.WAITING, Optional.empty(), Optional.empty());
     var builder = RaTlsCertificate.builder(tlsKey, claims, quote(claims));
+    identity.subject().ifPresent(builder::subject);
     collateral().ifPresent(builder::endorsements);
     return builder.build();
   }

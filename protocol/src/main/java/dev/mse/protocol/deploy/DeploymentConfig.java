@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * What a node is given beside the encrypted package, and what the enclave hashes into its {@code
@@ -33,7 +34,11 @@ import java.util.UUID;
  *  "version":1}
  * </pre>
  *
- * {@code main_jar} is omitted when absent; {@code owner_certificate_chain} is present exactly in
+ * (and {@code "certificate_subject":"CN=…"} when the owner chose the RA-TLS certificate's subject,
+ * in RFC 2253 form, as {@code mse home spawn --subject} writes it; absent, the subject is {@code
+ * CN=<domain>}.)
+ *
+ * <p>{@code main_jar} is omitted when absent; {@code owner_certificate_chain} is present exactly in
  * owner mode; {@code tls} is present only when the runtime terminates the app's TLS ({@link
  * AppTls#RUNTIME}), so that a config of an app serving its own TLS has one encoding. {@code
  * expires} is UTC with whole seconds.
@@ -51,6 +56,8 @@ import java.util.UUID;
  * @param packageSha256 SHA-256 of the package file the node was given
  * @param ownerCertificateChain the owner's PEM certificate chain (owner mode only)
  * @param tls who terminates the app's TLS inside the TEE
+ * @param certificateSubject the RA-TLS certificate's subject, an X.500 name in RFC 2253 form
+ *     (default {@code CN=<domain>})
  */
 public record DeploymentConfig(
     UUID appId,
@@ -64,7 +71,8 @@ public record DeploymentConfig(
     ByteString ownerPublicKey,
     ByteString packageSha256,
     Optional<String> ownerCertificateChain,
-    AppTls tls) {
+    AppTls tls,
+    Optional<String> certificateSubject) {
 
   /** The format this code writes and reads. */
   public static final int VERSION = 1;
@@ -89,7 +97,8 @@ public record DeploymentConfig(
           "owner_public_key",
           "package_sha256",
           "owner_certificate_chain",
-          "tls");
+          "tls",
+          "certificate_subject");
 
   /** Checks every field; {@link IllegalArgumentException} names the first that is wrong. */
   public DeploymentConfig {
@@ -119,6 +128,67 @@ public record DeploymentConfig(
           isCertificateChain(ownerCertificateChain.get()),
           "owner_certificate_chain must be PEM certificates");
     }
+    require(
+        certificateSubject.isEmpty() || isRfc2253(certificateSubject.get()),
+        "certificate_subject must be an X.500 name in RFC 2253 form");
+  }
+
+  /** A config with the default certificate subject ({@code CN=<domain>}). */
+  public DeploymentConfig(
+      UUID appId,
+      String appName,
+      String javaApplication,
+      Optional<String> mainJar,
+      String healthcheckEndpoint,
+      SslOrigin sslOrigin,
+      String domain,
+      Instant expires,
+      ByteString ownerPublicKey,
+      ByteString packageSha256,
+      Optional<String> ownerCertificateChain,
+      AppTls tls) {
+    this(
+        appId,
+        appName,
+        javaApplication,
+        mainJar,
+        healthcheckEndpoint,
+        sslOrigin,
+        domain,
+        expires,
+        ownerPublicKey,
+        packageSha256,
+        ownerCertificateChain,
+        tls,
+        Optional.empty());
+  }
+
+  /**
+   * {@code name} as an X.500 name in RFC 2253 form, the one form a config holds (so that one
+   * subject has one encoding, and one config-sha256).
+   *
+   * @throws IllegalArgumentException if it is not an X.500 name
+   */
+  public static String certificateSubject(String name) {
+    String rfc2253;
+    try {
+      rfc2253 = new X500Principal(name).getName(X500Principal.RFC2253);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "not an X.500 name (e.g. CN=app.example.com,O=Example): " + e.getMessage(), e);
+    }
+    if (rfc2253.isEmpty() || rfc2253.length() > 1024) {
+      throw new IllegalArgumentException("an X.500 name of 1 to 1024 characters is needed");
+    }
+    return rfc2253;
+  }
+
+  private static boolean isRfc2253(String name) {
+    try {
+      return certificateSubject(name).equals(name);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The canonical JSON encoding. */
@@ -139,6 +209,7 @@ public record DeploymentConfig(
     if (tls != AppTls.APP) {
       json.put("tls", tls.wireName());
     }
+    certificateSubject.ifPresent(v -> json.put("certificate_subject", v));
     return CanonicalJson.encode(json);
   }
 
@@ -175,7 +246,8 @@ public record DeploymentConfig(
               hex32(o.string("owner_public_key"), "owner_public_key"),
               hex32(o.string("package_sha256"), "package_sha256"),
               o.optionalString("owner_certificate_chain"),
-              tls(o.optionalString("tls")));
+              tls(o.optionalString("tls")),
+              o.optionalString("certificate_subject"));
       // field-level canonical forms too (lowercase UUID, whole-second instant): one value, one
       // encoding, so config-sha256 is a function of the config
       if (!java.util.Arrays.equals(config.toCanonicalJson(), json)) {

@@ -45,6 +45,51 @@ class DeploymentConfigTest {
     assertThat(sample().sha256()).isEqualTo(ByteString.of(sample().toCanonicalJson()).sha256());
   }
 
+  /** {@code sample()} with the certificate subject {@code subject}. */
+  private static DeploymentConfig withSubject(String subject) {
+    DeploymentConfig a = sample();
+    return new DeploymentConfig(
+        a.appId(),
+        a.appName(),
+        a.javaApplication(),
+        a.mainJar(),
+        a.healthcheckEndpoint(),
+        a.sslOrigin(),
+        a.domain(),
+        a.expires(),
+        a.ownerPublicKey(),
+        a.packageSha256(),
+        a.ownerCertificateChain(),
+        a.tls(),
+        Optional.of(subject));
+  }
+
+  @Test
+  void aCertificateSubjectIsWrittenReadAndHashedInItsOneForm() throws Exception {
+    assertThat(sample().certificateSubject()).isEmpty();
+    String subject = DeploymentConfig.certificateSubject("CN=Hello App, O=Example, C=FR");
+    assertThat(subject).isEqualTo("CN=Hello App,O=Example,C=FR");
+    DeploymentConfig named = withSubject(subject);
+    String json = new String(named.toCanonicalJson(), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"certificate_subject\":\"CN=Hello App,O=Example,C=FR\"");
+    assertThat(DeploymentConfig.parse(named.toCanonicalJson())).isEqualTo(named);
+    assertThat(named.sha256()).isNotEqualTo(sample().sha256());
+
+    // Another spelling of the same name is not this config's encoding.
+    assertThatThrownBy(() -> withSubject("CN=Hello App, O=Example, C=FR"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("certificate_subject");
+    byte[] spaced =
+        json.replace("CN=Hello App,O=Example,C=FR", "CN=Hello App, O=Example, C=FR")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> DeploymentConfig.parse(spaced))
+        .isInstanceOf(DeploymentConfigException.class)
+        .hasMessageContaining("certificate_subject");
+    assertThatThrownBy(() -> DeploymentConfig.certificateSubject("not a name"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not an X.500 name");
+  }
+
   @Test
   void runtimeTlsIsWrittenAndReadAndTheDefaultHasOneEncoding() throws Exception {
     DeploymentConfig app = sample();

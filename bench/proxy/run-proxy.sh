@@ -7,6 +7,7 @@
 # Usage: bench/proxy/run-proxy.sh
 #   env: DURATION=10s CONNECTIONS="50 200 1000" THREADS=2 TARGETS="direct nginx mse" ROUNDS=1
 #        PROXY_JAVA_OPTS (JVM options for our proxy) SKIP_BUILD=1 (reuse bench/target)
+#        PROXY_CLASSES (a class directory put before the jar: proxy changes without a rebuild)
 # Raw output goes to bench/results/proxy.txt; copy the numbers to docs/benchmarks.md by hand.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -59,7 +60,7 @@ http {
   fastcgi_temp_path $work/backend; uwsgi_temp_path $work/backend; scgi_temp_path $work/backend;
   keepalive_requests 1000000;
   server {
-    listen 127.0.0.1:$DIRECT ssl;
+    listen 127.0.0.1:$DIRECT ssl backlog=4096;
     ssl_certificate $work/cert.pem;
     ssl_certificate_key $work/key.pem;
     location / { default_type text/plain; return 200 "hello, world\n"; }
@@ -79,17 +80,18 @@ stream {
     default 127.0.0.1:1;
   }
   server {
-    listen 127.0.0.1:$NGINX;
+    listen 127.0.0.1:$NGINX backlog=4096;
     ssl_preread on;
     proxy_pass \$node;
   }
 }
 CONF
-ulimit -n 65536 2>/dev/null || true
+# 5,000 connections through a proxy hold 10,000 descriptors in it: take the hard limit
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nginx -p "$work/backend" -c "$work/backend.conf" & pids+=($!)
 nginx -p "$work/stream" -c "$work/stream.conf" & pids+=($!)
 stream_pid=$!
-"$JAVA_HOME/bin/java" ${PROXY_JAVA_OPTS:-} -cp bench/target/benchmarks.jar dev.mse.bench.ProxyBench \
+"$JAVA_HOME/bin/java" ${PROXY_JAVA_OPTS:-} -cp "${PROXY_CLASSES:+$PROXY_CLASSES:}bench/target/benchmarks.jar" dev.mse.bench.ProxyBench \
   "$MSE" "$NAME" "$DIRECT" > "$work/proxy.log" 2>&1 & pids+=($!)
 mse_pid=$!
 

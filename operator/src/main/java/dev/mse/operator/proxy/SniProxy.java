@@ -22,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * Route.Mode#PASSTHROUGH}) or ends TLS with the operator's certificate and re-encrypts to the node
  * over verified RA-TLS ({@link Route.Mode#TERMINATE}).
  *
- * <p>One virtual thread per connection with blocking JDK sockets for the ClientHello, the route and
- * the connection to the node; passthrough bytes then move on a few selector threads ({@link
- * RelayLoop}, one per core), TERMINATE's plaintext on virtual threads ({@link StreamRelay}).
- * Connections it will not serve get a fatal TLS alert and are closed; each refusal is logged on one
- * line with the reason, never with the client's bytes. The {@link ProxyLimits} bound what one
- * source, one app and everyone together hold; a source over its share is refused on the accepting
- * thread before any byte is read, so a flood from one client costs the others nothing.
+ * <p>A passthrough connection lives on one of a few selector threads ({@link RelayLoop}, one per
+ * core) from its first byte to its close, without blocking and without changing threads ({@link
+ * ChannelRelay}), as in nginx's workers. Refusals and TERMINATE leave the loop for a virtual thread
+ * with blocking JDK sockets, where the code is simplest; TERMINATE's plaintext moves there too
+ * ({@link StreamRelay}). Connections it will not serve get a fatal TLS alert and are closed; each
+ * refusal is logged on one line with the reason, never with the client's bytes. The {@link
+ * ProxyLimits} bound what one source, one app and everyone together hold; a source over its share
+ * is refused on the accepting thread before any byte is read, so a flood from one client costs the
+ * others nothing.
  */
 public final class SniProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
@@ -162,7 +164,6 @@ public final class SniProxy implements AutoCloseable {
 
   private void acceptLoop() {
     ServerSocketChannel listening = server;
-    Thread.Builder workers = Thread.ofVirtual().name("sni-proxy-", 0);
     while (listening.isOpen()) {
       SocketChannel channel;
       try {
@@ -192,17 +193,19 @@ public final class SniProxy implements AutoCloseable {
         refuseOverload(client, config.limits().maxConnections() + " connections open, the limit");
         continue;
       }
-      sockets.add(client);
-      workers.start(
-          () -> {
-            try {
-              handler.serve(channel);
-            } finally {
-              sockets.remove(client);
-              open.decrementAndGet();
-              perSource.give(source);
-            }
-          });
+      RelayLoop loop = nextLoop();
+      ChannelRelay relay =
+          new ChannelRelay(
+              channel,
+              loop,
+              handler,
+              config,
+              () -> {
+                open.decrementAndGet();
+                perSource.give(source);
+              });
+      relays.add(relay);
+      loop.execute(relay::start);
     }
   }
 

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * own, reading from that side stops, and the loop waits for the other side to be writable. So
  * memory per connection is bounded by one buffer per direction, and only a slow peer costs any.
  */
-final class ChannelRelay implements Relay {
+final class ChannelRelay implements Relay, RelayLoop.Ready {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
 
   private enum Phase {
@@ -53,7 +53,7 @@ final class ChannelRelay implements Relay {
   // loop thread only
   private final Direction up = new Direction();
   private final Direction down = new Direction();
-  private SocketAddress peer;
+  private final SocketAddress peer;
   private SelectionKey clientKey;
   private SelectionKey nodeKey;
   private SocketChannel node;
@@ -75,11 +75,13 @@ final class ChannelRelay implements Relay {
    */
   ChannelRelay(
       SocketChannel client,
+      SocketAddress peer,
       RelayLoop loop,
       ConnectionHandler handler,
       ProxyConfig config,
       Runnable released) {
     this.client = client;
+    this.peer = peer;
     this.loop = loop;
     this.handler = handler;
     this.config = config;
@@ -88,13 +90,14 @@ final class ChannelRelay implements Relay {
     this.deadline = System.nanoTime() + config.limits().helloTimeout().toNanos();
   }
 
-  /** On the loop: registers the client for its ClientHello. */
+  /** On the loop: registers the client for its ClientHello (which may well be there already). */
   void start() {
     try {
-      peer = client.getRemoteAddress();
       client.configureBlocking(false);
       client.setOption(StandardSocketOptions.TCP_NODELAY, true);
       clientKey = client.register(loop.selector(), SelectionKey.OP_READ, this);
+      // a client sends its hello with its first packet: often here before the loop accepted
+      readHello();
     } catch (IOException | RuntimeException e) {
       LOG.debug("connection from {} ended: {}", peer, e.toString());
       finish();
@@ -102,8 +105,8 @@ final class ChannelRelay implements Relay {
   }
 
   /** A readiness event for one of the two channels. */
-  @SuppressWarnings("ReferenceEquality") // which of our two keys: identity is the question
-  void ready(SelectionKey key) {
+  @Override
+  public void ready(SelectionKey key) {
     try {
       switch (phase) {
         case HELLO -> readHello();
@@ -224,6 +227,7 @@ final class ChannelRelay implements Relay {
     interest(nodeKey, down, up);
   }
 
+  @SuppressWarnings("ReferenceEquality") // which of our two keys: identity is the question
   private void relay(SelectionKey key) throws IOException {
     boolean isClient = key == clientKey;
     SocketChannel self = isClient ? client : node;

@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * connections was most of the proxy's CPU; they moved here too ({@link ChannelRelay}).
  */
 final class RelayLoop implements AutoCloseable {
+  /** What a key's attachment does when its channel is ready; runs on the loop thread. */
+  @FunctionalInterface
+  interface Ready {
+    void ready(SelectionKey key);
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
 
   private final Selector selector;
@@ -121,7 +127,7 @@ final class RelayLoop implements AutoCloseable {
   }
 
   private static void dispatch(SelectionKey key) {
-    ((ChannelRelay) key.attachment()).ready(key);
+    ((Ready) key.attachment()).ready(key);
   }
 
   private static void run(List<Runnable> leaving) {

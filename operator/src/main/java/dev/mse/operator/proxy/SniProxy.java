@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class SniProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
   private static final long ACCEPT_BACKOFF_MILLIS = 50;
+  private static final int ACCEPT_BATCH = 16;
   private static final long REFUSAL_LOG_PERIOD_NANOS = 60_000_000_000L;
 
   private final ProxyConfig config;
@@ -48,8 +49,7 @@ public final class SniProxy implements AutoCloseable {
   private volatile ServerSocketChannel server;
   private volatile InetSocketAddress bound;
   private volatile RelayLoop[] loops;
-  private volatile Thread acceptor;
-  // the accepting thread's own: refusals for load, for the log
+  // refusals for load, for the log (guarded by this)
   private long lastRefusalLogged = System.nanoTime() - REFUSAL_LOG_PERIOD_NANOS;
   private long refusedSinceLogged;
 
@@ -81,7 +81,22 @@ public final class SniProxy implements AutoCloseable {
     loops = relayLoops;
     bound = (InetSocketAddress) listening.getLocalAddress();
     server = listening;
-    acceptor = Thread.ofPlatform().name("sni-proxy-accept").daemon(true).start(this::acceptLoop);
+    // every loop accepts for itself, as nginx's workers do: a connection starts on the thread
+    // that will serve it, with no hand-off from an accepting thread
+    listening.configureBlocking(false);
+    for (RelayLoop loop : relayLoops) {
+      loop.execute(
+          () -> {
+            try {
+              listening.register(
+                  loop.selector(),
+                  SelectionKey.OP_ACCEPT,
+                  (RelayLoop.Ready) key -> accept(loop, key));
+            } catch (IOException e) {
+              LOG.warn("relay loop cannot accept: {}", e.toString());
+            }
+          });
+    }
     Thread.ofVirtual().name("sni-proxy-idle-sweeper").start(() -> sweep(listening));
     LOG.info(
         "SNI proxy listening on {} (max {} connections, {} per app, {} per source; {} for a"
@@ -137,14 +152,6 @@ public final class SniProxy implements AutoCloseable {
       for (RelayLoop loop : loops) {
         loop.close();
       }
-      Thread t = acceptor;
-      if (t != null) {
-        try {
-          t.join(5_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
       awaitWorkersDone();
     }
   }
@@ -162,58 +169,91 @@ public final class SniProxy implements AutoCloseable {
     }
   }
 
-  private void acceptLoop() {
+  /** Accepts on {@code loop}'s thread: every loop watches the one listening socket. */
+  private void accept(RelayLoop loop, SelectionKey key) {
     ServerSocketChannel listening = server;
-    while (listening.isOpen()) {
+    // a few per wake-up, so one loop does not take a whole burst while the other idles
+    for (int i = 0; i < ACCEPT_BATCH; i++) {
       SocketChannel channel;
       try {
         channel = listening.accept();
-      } catch (ClosedChannelException closed) {
-        return;
       } catch (IOException e) {
-        // typically out of descriptors: pause rather than spin on a failing accept
-        LOG.warn("accept failed: {}", e.getMessage());
-        try {
-          Thread.sleep(ACCEPT_BACKOFF_MILLIS);
-        } catch (InterruptedException interrupted) {
-          return;
+        if (listening.isOpen()) {
+          // typically out of descriptors: pause rather than spin on a failing accept
+          LOG.warn("accept failed: {}", e.getMessage());
+          pauseAccepting(loop, key);
         }
-        continue;
+        return;
       }
-      Socket client = channel.socket();
-      InetAddress source = ConnectionSource.of(client.getInetAddress());
-      // refused on the accepting thread: an alert into an empty send buffer never blocks
-      if (!perSource.tryTake(source)) {
-        refuseOverload(client, "its source has " + perSource.limit() + " connections open");
-        continue;
+      if (channel == null) {
+        return;
       }
-      if (open.incrementAndGet() > config.limits().maxConnections()) {
-        open.decrementAndGet();
-        perSource.give(source);
-        refuseOverload(client, config.limits().maxConnections() + " connections open, the limit");
-        continue;
-      }
-      RelayLoop loop = nextLoop();
-      ChannelRelay relay =
-          new ChannelRelay(
-              channel,
-              loop,
-              handler,
-              config,
-              () -> {
-                open.decrementAndGet();
-                perSource.give(source);
-              });
-      relays.add(relay);
-      loop.execute(relay::start);
+      admit(loop, channel);
     }
+  }
+
+  private static void pauseAccepting(RelayLoop loop, SelectionKey key) {
+    key.interestOps(0);
+    Thread.ofVirtual()
+        .name("sni-proxy-accept-backoff")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+              } catch (InterruptedException e) {
+                return;
+              }
+              loop.execute(
+                  () -> {
+                    if (key.isValid()) {
+                      key.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                  });
+            });
+  }
+
+  private void admit(RelayLoop loop, SocketChannel channel) {
+    InetSocketAddress peer;
+    try {
+      peer = (InetSocketAddress) channel.getRemoteAddress();
+    } catch (IOException e) {
+      Relay.closeQuietly(channel.socket());
+      return;
+    }
+    InetAddress source = ConnectionSource.of(peer.getAddress());
+    // refused on the loop: the channel is still blocking, and an alert into an empty send buffer
+    // never blocks
+    if (!perSource.tryTake(source)) {
+      refuseOverload(channel.socket(), "its source has " + perSource.limit() + " connections open");
+      return;
+    }
+    if (open.incrementAndGet() > config.limits().maxConnections()) {
+      open.decrementAndGet();
+      perSource.give(source);
+      refuseOverload(
+          channel.socket(), config.limits().maxConnections() + " connections open, the limit");
+      return;
+    }
+    ChannelRelay relay =
+        new ChannelRelay(
+            channel,
+            peer,
+            loop,
+            handler,
+            config,
+            () -> {
+              open.decrementAndGet();
+              perSource.give(source);
+            });
+    relays.add(relay);
+    relay.start();
   }
 
   /**
    * Sends an alert and closes. Logged at warn at most once a minute with the count since (a flood
-   * must not become a flood of log lines), at debug otherwise. Runs on the accepting thread only.
+   * must not become a flood of log lines), at debug otherwise. Runs on any loop.
    */
-  private void refuseOverload(Socket client, String why) {
+  private synchronized void refuseOverload(Socket client, String why) {
     refusedSinceLogged++;
     long now = System.nanoTime();
     if (now - lastRefusalLogged >= REFUSAL_LOG_PERIOD_NANOS) {

@@ -274,9 +274,18 @@ public final class SniProxy implements AutoCloseable {
     }
   }
 
-  /** Closes relays idle for the idle timeout, until the proxy closes. */
+  /**
+   * Closes relays idle for the idle timeout, and loop connections past their hello or connect
+   * deadline, until the proxy closes.
+   */
   private void sweep(ServerSocketChannel listening) {
-    long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1_000);
+    // a quarter of the shortest deadline it enforces: hellos and connects are timed here too
+    long shortest =
+        Math.min(
+            config.idleTimeout().toMillis(),
+            Math.min(
+                config.limits().helloTimeout().toMillis(), config.connectTimeout().toMillis()));
+    long period = Math.clamp(shortest / 4, 10, 1_000);
     while (listening.isOpen()) {
       try {
         Thread.sleep(period);

@@ -45,7 +45,6 @@ public final class SniProxy implements AutoCloseable {
   private final ConnectionSlots<InetAddress> perSource;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger nextLoop = new AtomicInteger();
   private volatile ServerSocketChannel server;
   private volatile InetSocketAddress bound;
   private volatile RelayLoop[] loops;
@@ -299,12 +298,6 @@ public final class SniProxy implements AutoCloseable {
         }
       }
     }
-  }
-
-  /** The selector loop for the next passthrough relay, round robin. */
-  RelayLoop nextLoop() {
-    RelayLoop[] all = loops;
-    return all[Math.floorMod(nextLoop.getAndIncrement(), all.length)];
   }
 
   void track(Relay relay) {

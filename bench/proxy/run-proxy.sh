@@ -6,7 +6,9 @@
 # name to 127.0.0.1; the real /etc/hosts is never touched.
 # Usage: bench/proxy/run-proxy.sh
 #   env: DURATION=10s CONNECTIONS="50 200 1000" THREADS=2 TARGETS="direct nginx mse" ROUNDS=1
+#        WARMUP=5s (per target and connection count, before the rounds)
 #        PROXY_JAVA_OPTS (JVM options for our proxy) SKIP_BUILD=1 (reuse bench/target)
+#        PROXY_CLASSES (a class directory put before the jar: proxy changes without a rebuild)
 # Raw output goes to bench/results/proxy.txt; copy the numbers to docs/benchmarks.md by hand.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -17,6 +19,7 @@ CONNECTIONS="${CONNECTIONS:-50 200 1000}"
 THREADS="${THREADS:-2}"
 TARGETS="${TARGETS:-direct nginx mse}"
 ROUNDS="${ROUNDS:-1}"
+WARMUP="${WARMUP:-5s}"
 NAME=app.bench.localhost
 # free ports chosen now: fixed ones collide with other benchmarks on a shared machine
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -59,7 +62,7 @@ http {
   fastcgi_temp_path $work/backend; uwsgi_temp_path $work/backend; scgi_temp_path $work/backend;
   keepalive_requests 1000000;
   server {
-    listen 127.0.0.1:$DIRECT ssl;
+    listen 127.0.0.1:$DIRECT ssl backlog=4096;
     ssl_certificate $work/cert.pem;
     ssl_certificate_key $work/key.pem;
     location / { default_type text/plain; return 200 "hello, world\n"; }
@@ -79,17 +82,18 @@ stream {
     default 127.0.0.1:1;
   }
   server {
-    listen 127.0.0.1:$NGINX;
+    listen 127.0.0.1:$NGINX backlog=4096;
     ssl_preread on;
     proxy_pass \$node;
   }
 }
 CONF
-ulimit -n 65536 2>/dev/null || true
+# 5,000 connections through a proxy hold 10,000 descriptors in it: take the hard limit
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nginx -p "$work/backend" -c "$work/backend.conf" & pids+=($!)
 nginx -p "$work/stream" -c "$work/stream.conf" & pids+=($!)
 stream_pid=$!
-"$JAVA_HOME/bin/java" ${PROXY_JAVA_OPTS:-} -cp bench/target/benchmarks.jar dev.mse.bench.ProxyBench \
+"$JAVA_HOME/bin/java" ${PROXY_JAVA_OPTS:-} -cp "${PROXY_CLASSES:+$PROXY_CLASSES:}bench/target/benchmarks.jar" dev.mse.bench.ProxyBench \
   "$MSE" "$NAME" "$DIRECT" > "$work/proxy.log" 2>&1 & pids+=($!)
 mse_pid=$!
 
@@ -126,9 +130,14 @@ out=bench/results/proxy.txt
   echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "# $(nginx -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $(wrk -v 2>&1 | head -1)"
   echo "# wrk -t$THREADS -c<C> -d$DURATION https://$NAME:<port>/"
-  # warm-up: JIT for the proxy, session caches for everyone
-  run_wrk "-t$THREADS -c50 -d5s https://$NAME:$MSE/" >/dev/null
-  run_wrk "-t$THREADS -c50 -d2s https://$NAME:$NGINX/" >/dev/null
+  # warm-up, the same for every target at every connection count: the JIT for our proxy (the
+  # new-connection path only runs hot at the larger counts), session caches for everyone
+  for c in $CONNECTIONS; do
+    for label in $TARGETS; do
+      case $label in direct) port=$DIRECT ;; nginx) port=$NGINX ;; mse) port=$MSE ;; esac
+      run_wrk "-t$THREADS -c$c -d$WARMUP https://$NAME:$port/" >/dev/null
+    done
+  done
   tick_us=$((1000000 / $(getconf CLK_TCK)))
   printf '%-8s %6s %12s %10s %10s %12s  %s\n' target conns req/s p50 p99 proxy-cpu/req errors
   for round in $(seq "$ROUNDS"); do

@@ -8,6 +8,7 @@ import dev.mse.operator.proxy.SniProxy;
 import dev.mse.operator.proxy.UpstreamTrust;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +37,11 @@ public final class ProxyBench {
             .withBacklog(4096)
             .withMaxConnections(20_000, 20_000)
             // every load client connects from loopback: one source
-            .withMaxConnectionsPerSource(20_000);
+            .withMaxConnectionsPerSource(20_000)
+            // nginx's defaults (preread_timeout 30s, proxy_connect_timeout 60s, proxy_timeout
+            // 10m), so both proxies apply the same deadlines: at 5,000 connections on a loaded
+            // machine wrk sends some ClientHellos more than the operator's 5 s after connecting
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(10));
     try (SniProxy proxy =
         new SniProxy(
             config,

@@ -20,11 +20,6 @@ public record ClientHello(Optional<String> serverName, byte[] raw) {
     return raw.clone();
   }
 
-  /** The replay bytes without a copy, for the proxy's own write. */
-  byte[] rawUnsafe() {
-    return raw;
-  }
-
   public int size() {
     return raw.length;
   }

@@ -5,12 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -19,7 +17,10 @@ import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One accepted connection, from its ClientHello to the end of the relay. */
+/**
+ * What the proxy does around a connection's bytes: the route, the limits and metrics, and the
+ * blocking paths a {@link ChannelRelay} hands off its loop (refusals with their alert, TERMINATE).
+ */
 final class ConnectionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
   private static final String[] HTTP_1_1 = {"http/1.1"};
@@ -47,59 +48,45 @@ final class ConnectionHandler {
     this.parser = new ClientHelloParser(config.maxHelloBytes());
   }
 
-  void serve(SocketChannel channel) {
+  /** What a connection handed off by its {@link RelayLoop} still needs, with blocking I/O. */
+  @FunctionalInterface
+  interface Blocking {
+    void run(SocketChannel client) throws IOException, InterruptedException;
+  }
+
+  ClientHelloParser parser() {
+    return parser;
+  }
+
+  /**
+   * Finishes a connection off the loop, on a new virtual thread: the channel back in blocking mode,
+   * {@code task}, then the close and the proxy's accounting ({@code released}).
+   */
+  void continueBlocking(
+      SocketChannel channel, SocketAddress peer, Blocking task, Runnable released) {
     Socket client = channel.socket();
-    SocketAddress peer = client.getRemoteSocketAddress();
-    try {
-      client.setTcpNoDelay(true);
-      ClientHello hello;
-      try {
-        long deadline = System.nanoTime() + config.limits().helloTimeout().toNanos();
-        hello = parser.read(new DeadlineInputStream(client, deadline));
-      } catch (ClientHelloFormatException e) {
-        refuse(
-            client, TlsAlert.DECODE_ERROR, peer, "unreadable ClientHello (" + e.getMessage() + ")");
-        return;
-      } catch (SocketTimeoutException e) {
-        LOG.info(
-            "closed {}: no complete ClientHello within {}", peer, config.limits().helloTimeout());
-        return;
-      }
-      Optional<String> name = hello.serverName();
-      if (name.isEmpty()) {
-        refuse(client, TlsAlert.HANDSHAKE_FAILURE, peer, "no server name in the ClientHello");
-        return;
-      }
-      Optional<Route> route = lookup(name.get());
-      if (route.isEmpty()) {
-        refuse(client, TlsAlert.UNRECOGNIZED_NAME, peer, "no app named " + name.get());
-        return;
-      }
-      Route r = route.get();
-      if (!proxy.acquire(r.appId())) {
-        refuse(
-            client, TlsAlert.INTERNAL_ERROR, peer, "app " + r.appId() + " at its connection limit");
-        return;
-      }
-      try {
-        switch (r.mode()) {
-          case PASSTHROUGH -> passthrough(channel, hello, r, peer);
-          case TERMINATE -> terminate(client, hello, name.get(), r, peer);
-        }
-      } finally {
-        proxy.release(r.appId());
-      }
-    } catch (IOException e) {
-      LOG.debug("connection from {} ended: {}", peer, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      Relay.closeQuietly(client);
-    }
+    proxy.track(client);
+    Thread.ofVirtual()
+        .name("sni-proxy-blocking")
+        .start(
+            () -> {
+              try {
+                channel.configureBlocking(true);
+                task.run(channel);
+              } catch (IOException e) {
+                LOG.debug("connection from {} ended: {}", peer, e.getMessage());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                Relay.closeQuietly(client);
+                proxy.untrack(client);
+                released.run();
+              }
+            });
   }
 
   /** The route table is the other teams' code: a failure there refuses one connection only. */
-  private Optional<Route> lookup(String name) {
+  Optional<Route> lookup(String name) {
     try {
       return routes.route(name);
     } catch (RuntimeException e) {
@@ -108,33 +95,58 @@ final class ConnectionHandler {
     }
   }
 
-  private void passthrough(SocketChannel client, ClientHello hello, Route route, SocketAddress peer)
-      throws IOException, InterruptedException {
-    SocketChannel node = SocketChannel.open();
-    proxy.track(node.socket());
+  /** Takes a slot of {@code app}'s share, or says no. */
+  boolean acquire(UUID app) {
+    return proxy.acquire(app);
+  }
+
+  void release(UUID app) {
+    proxy.release(app);
+  }
+
+  void track(Relay relay) {
+    proxy.track(relay);
+  }
+
+  void untrack(Relay relay) {
+    proxy.untrack(relay);
+  }
+
+  /** A passthrough connection reached its node; metrics are the other teams' code, so guarded. */
+  void opened(Route route) {
     try {
-      try {
-        node.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        node.socket().connect(route.node(), millis(config.connectTimeout()));
-        ByteBuffer replay = ByteBuffer.wrap(hello.rawUnsafe());
-        while (replay.hasRemaining()) {
-          node.write(replay);
-        }
-      } catch (IOException e) {
-        refuse(
-            client.socket(),
-            TlsAlert.INTERNAL_ERROR,
-            peer,
-            "node of app " + route.appId() + " unreachable (" + e.getMessage() + ")");
-        return;
-      }
-      relay(
-          new ChannelRelay(client, node, proxy.nextLoop(), config.idleTimeout()),
-          route,
-          hello.size());
+      metrics.connectionOpened(route.appId());
+    } catch (RuntimeException e) {
+      LOG.warn("metrics failed for {}: {}", route.appId(), e.toString());
+    }
+  }
+
+  void closed(Route route, long clientToNode, long nodeToClient) {
+    try {
+      metrics.connectionClosed(route.appId(), clientToNode, nodeToClient);
+    } catch (RuntimeException e) {
+      LOG.warn("metrics failed for {}: {}", route.appId(), e.toString());
+    }
+  }
+
+  /** TERMINATE within the app's share of connections; {@code received} was read on the loop. */
+  void terminate(
+      SocketChannel channel, byte[] received, String name, Route route, SocketAddress peer)
+      throws IOException, InterruptedException {
+    Socket client = channel.socket();
+    if (!proxy.acquire(route.appId())) {
+      refuse(
+          client,
+          TlsAlert.INTERNAL_ERROR,
+          peer,
+          "app " + route.appId() + " at its connection limit");
+      return;
+    }
+    try {
+      client.setTcpNoDelay(true);
+      terminate(client, received, name, route, peer);
     } finally {
-      proxy.untrack(node.socket());
-      node.close();
+      proxy.release(route.appId());
     }
   }
 
@@ -143,7 +155,7 @@ final class ConnectionHandler {
    * costs the client a plaintext alert and never sees a byte of theirs.
    */
   private void terminate(
-      Socket client, ClientHello hello, String name, Route route, SocketAddress peer)
+      Socket client, byte[] received, String name, Route route, SocketAddress peer)
       throws IOException, InterruptedException {
     if (config.terminate().isEmpty()) {
       refuse(client, TlsAlert.INTERNAL_ERROR, peer, "TERMINATE route but no operator certificate");
@@ -167,7 +179,7 @@ final class ConnectionHandler {
           (SSLSocket)
               operator
                   .getSocketFactory()
-                  .createSocket(client, new ByteArrayInputStream(hello.rawUnsafe()), true);
+                  .createSocket(client, new ByteArrayInputStream(received), true);
       SSLParameters parameters = front.getSSLParameters();
       parameters.setApplicationProtocols(HTTP_1_1);
       front.setSSLParameters(parameters);
@@ -205,7 +217,7 @@ final class ConnectionHandler {
     }
   }
 
-  private void relay(Relay relay, Route route, long replayed) throws InterruptedException {
+  private void relay(StreamRelay relay, Route route, long replayed) throws InterruptedException {
     metrics.connectionOpened(route.appId());
     proxy.track(relay);
     Relay.Counts counts;
@@ -221,7 +233,7 @@ final class ConnectionHandler {
    * Sends the alert, then reads what the client still sends until it closes (briefly, boundedly):
    * closing a socket with unread input resets it, and a reset can overtake the alert.
    */
-  private static void refuse(Socket client, TlsAlert alert, SocketAddress peer, String why) {
+  static void refuse(Socket client, TlsAlert alert, SocketAddress peer, String why) {
     LOG.info("refused {}: {}; alert {}", peer, why, alert.description());
     try {
       alert.sendQuietly(client.getOutputStream());

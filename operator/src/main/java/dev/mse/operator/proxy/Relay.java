@@ -5,18 +5,12 @@ import java.net.Socket;
 
 /**
  * Moves bytes both ways between a client and a node until both sides are done, with half-close: the
- * end of one side's input becomes a {@code shutdownOutput} towards the other.
+ * end of one side's input becomes a {@code shutdownOutput} towards the other. The proxy's sweeper
+ * asks each one whether it is idle and closes it.
  */
 sealed interface Relay permits StreamRelay, ChannelRelay {
   /** Bytes moved by a finished relay. */
   record Counts(long clientToNode, long nodeToClient) {}
-
-  /**
-   * Relays until both directions end, then closes both ends; blocks the calling (virtual) thread.
-   *
-   * @param alreadyToNode bytes sent to the node before the relay began (the replayed hello)
-   */
-  Counts run(long alreadyToNode) throws InterruptedException;
 
   /** True when neither direction has moved a byte for the idle timeout. */
   boolean idle(long nowNanos);

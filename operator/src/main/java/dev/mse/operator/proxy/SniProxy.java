@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -22,17 +22,20 @@ import org.slf4j.LoggerFactory;
  * Route.Mode#PASSTHROUGH}) or ends TLS with the operator's certificate and re-encrypts to the node
  * over verified RA-TLS ({@link Route.Mode#TERMINATE}).
  *
- * <p>One virtual thread per connection with blocking JDK sockets for the ClientHello, the route and
- * the connection to the node; passthrough bytes then move on a few selector threads ({@link
- * RelayLoop}, one per core), TERMINATE's plaintext on virtual threads ({@link StreamRelay}).
- * Connections it will not serve get a fatal TLS alert and are closed; each refusal is logged on one
- * line with the reason, never with the client's bytes. The {@link ProxyLimits} bound what one
- * source, one app and everyone together hold; a source over its share is refused on the accepting
- * thread before any byte is read, so a flood from one client costs the others nothing.
+ * <p>A passthrough connection lives on one of a few selector threads ({@link RelayLoop}, one per
+ * core) from its first byte to its close, without blocking and without changing threads ({@link
+ * ChannelRelay}), as in nginx's workers. Refusals and TERMINATE leave the loop for a virtual thread
+ * with blocking JDK sockets, where the code is simplest; TERMINATE's plaintext moves there too
+ * ({@link StreamRelay}). Connections it will not serve get a fatal TLS alert and are closed; each
+ * refusal is logged on one line with the reason, never with the client's bytes. The {@link
+ * ProxyLimits} bound what one source, one app and everyone together hold; a source over its share
+ * is refused on the accepting thread before any byte is read, so a flood from one client costs the
+ * others nothing.
  */
 public final class SniProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SniProxy.class);
   private static final long ACCEPT_BACKOFF_MILLIS = 50;
+  private static final int ACCEPT_BATCH = 16;
   private static final long REFUSAL_LOG_PERIOD_NANOS = 60_000_000_000L;
 
   private final ProxyConfig config;
@@ -42,12 +45,10 @@ public final class SniProxy implements AutoCloseable {
   private final ConnectionSlots<InetAddress> perSource;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger nextLoop = new AtomicInteger();
   private volatile ServerSocketChannel server;
   private volatile InetSocketAddress bound;
   private volatile RelayLoop[] loops;
-  private volatile Thread acceptor;
-  // the accepting thread's own: refusals for load, for the log
+  // refusals for load, for the log (guarded by this)
   private long lastRefusalLogged = System.nanoTime() - REFUSAL_LOG_PERIOD_NANOS;
   private long refusedSinceLogged;
 
@@ -79,7 +80,22 @@ public final class SniProxy implements AutoCloseable {
     loops = relayLoops;
     bound = (InetSocketAddress) listening.getLocalAddress();
     server = listening;
-    acceptor = Thread.ofPlatform().name("sni-proxy-accept").daemon(true).start(this::acceptLoop);
+    // every loop accepts for itself, as nginx's workers do: a connection starts on the thread
+    // that will serve it, with no hand-off from an accepting thread
+    listening.configureBlocking(false);
+    for (RelayLoop loop : relayLoops) {
+      loop.execute(
+          () -> {
+            try {
+              listening.register(
+                  loop.selector(),
+                  SelectionKey.OP_ACCEPT,
+                  (RelayLoop.Ready) key -> accept(loop, key));
+            } catch (IOException e) {
+              LOG.warn("relay loop cannot accept: {}", e.toString());
+            }
+          });
+    }
     Thread.ofVirtual().name("sni-proxy-idle-sweeper").start(() -> sweep(listening));
     LOG.info(
         "SNI proxy listening on {} (max {} connections, {} per app, {} per source; {} for a"
@@ -135,14 +151,6 @@ public final class SniProxy implements AutoCloseable {
       for (RelayLoop loop : loops) {
         loop.close();
       }
-      Thread t = acceptor;
-      if (t != null) {
-        try {
-          t.join(5_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
       awaitWorkersDone();
     }
   }
@@ -160,57 +168,91 @@ public final class SniProxy implements AutoCloseable {
     }
   }
 
-  private void acceptLoop() {
+  /** Accepts on {@code loop}'s thread: every loop watches the one listening socket. */
+  private void accept(RelayLoop loop, SelectionKey key) {
     ServerSocketChannel listening = server;
-    Thread.Builder workers = Thread.ofVirtual().name("sni-proxy-", 0);
-    while (listening.isOpen()) {
+    // a few per wake-up, so one loop does not take a whole burst while the other idles
+    for (int i = 0; i < ACCEPT_BATCH; i++) {
       SocketChannel channel;
       try {
         channel = listening.accept();
-      } catch (ClosedChannelException closed) {
-        return;
       } catch (IOException e) {
-        // typically out of descriptors: pause rather than spin on a failing accept
-        LOG.warn("accept failed: {}", e.getMessage());
-        try {
-          Thread.sleep(ACCEPT_BACKOFF_MILLIS);
-        } catch (InterruptedException interrupted) {
-          return;
+        if (listening.isOpen()) {
+          // typically out of descriptors: pause rather than spin on a failing accept
+          LOG.warn("accept failed: {}", e.getMessage());
+          pauseAccepting(loop, key);
         }
-        continue;
+        return;
       }
-      Socket client = channel.socket();
-      InetAddress source = ConnectionSource.of(client.getInetAddress());
-      // refused on the accepting thread: an alert into an empty send buffer never blocks
-      if (!perSource.tryTake(source)) {
-        refuseOverload(client, "its source has " + perSource.limit() + " connections open");
-        continue;
+      if (channel == null) {
+        return;
       }
-      if (open.incrementAndGet() > config.limits().maxConnections()) {
-        open.decrementAndGet();
-        perSource.give(source);
-        refuseOverload(client, config.limits().maxConnections() + " connections open, the limit");
-        continue;
-      }
-      sockets.add(client);
-      workers.start(
-          () -> {
-            try {
-              handler.serve(channel);
-            } finally {
-              sockets.remove(client);
+      admit(loop, channel);
+    }
+  }
+
+  private static void pauseAccepting(RelayLoop loop, SelectionKey key) {
+    key.interestOps(0);
+    Thread.ofVirtual()
+        .name("sni-proxy-accept-backoff")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+              } catch (InterruptedException e) {
+                return;
+              }
+              loop.execute(
+                  () -> {
+                    if (key.isValid()) {
+                      key.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                  });
+            });
+  }
+
+  private void admit(RelayLoop loop, SocketChannel channel) {
+    InetSocketAddress peer;
+    try {
+      peer = (InetSocketAddress) channel.getRemoteAddress();
+    } catch (IOException e) {
+      Relay.closeQuietly(channel.socket());
+      return;
+    }
+    InetAddress source = ConnectionSource.of(peer.getAddress());
+    // refused on the loop: the channel is still blocking, and an alert into an empty send buffer
+    // never blocks
+    if (!perSource.tryTake(source)) {
+      refuseOverload(channel.socket(), "its source has " + perSource.limit() + " connections open");
+      return;
+    }
+    if (open.incrementAndGet() > config.limits().maxConnections()) {
+      open.decrementAndGet();
+      perSource.give(source);
+      refuseOverload(
+          channel.socket(), config.limits().maxConnections() + " connections open, the limit");
+      return;
+    }
+    ChannelRelay relay =
+        new ChannelRelay(
+            channel,
+            peer,
+            loop,
+            handler,
+            config,
+            () -> {
               open.decrementAndGet();
               perSource.give(source);
-            }
-          });
-    }
+            });
+    relays.add(relay);
+    relay.start();
   }
 
   /**
    * Sends an alert and closes. Logged at warn at most once a minute with the count since (a flood
-   * must not become a flood of log lines), at debug otherwise. Runs on the accepting thread only.
+   * must not become a flood of log lines), at debug otherwise. Runs on any loop.
    */
-  private void refuseOverload(Socket client, String why) {
+  private synchronized void refuseOverload(Socket client, String why) {
     refusedSinceLogged++;
     long now = System.nanoTime();
     if (now - lastRefusalLogged >= REFUSAL_LOG_PERIOD_NANOS) {
@@ -231,9 +273,18 @@ public final class SniProxy implements AutoCloseable {
     }
   }
 
-  /** Closes relays idle for the idle timeout, until the proxy closes. */
+  /**
+   * Closes relays idle for the idle timeout, and loop connections past their hello or connect
+   * deadline, until the proxy closes.
+   */
   private void sweep(ServerSocketChannel listening) {
-    long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1_000);
+    // a quarter of the shortest deadline it enforces: hellos and connects are timed here too
+    long shortest =
+        Math.min(
+            config.idleTimeout().toMillis(),
+            Math.min(
+                config.limits().helloTimeout().toMillis(), config.connectTimeout().toMillis()));
+    long period = Math.clamp(shortest / 4, 10, 1_000);
     while (listening.isOpen()) {
       try {
         Thread.sleep(period);
@@ -247,12 +298,6 @@ public final class SniProxy implements AutoCloseable {
         }
       }
     }
-  }
-
-  /** The selector loop for the next passthrough relay, round robin. */
-  RelayLoop nextLoop() {
-    RelayLoop[] all = loops;
-    return all[Math.floorMod(nextLoop.getAndIncrement(), all.length)];
   }
 
   void track(Relay relay) {

@@ -34,8 +34,12 @@ final class StreamRelay implements Relay {
     this.idleNanos = idleTimeout.toNanos();
   }
 
-  @Override
-  public Counts run(long alreadyToNode) throws InterruptedException {
+  /**
+   * Relays until both directions end, then closes both ends; blocks the calling (virtual) thread.
+   *
+   * @param alreadyToNode bytes sent to the node before the relay began
+   */
+  Counts run(long alreadyToNode) throws InterruptedException {
     long[] back = new long[1];
     Thread nodeToClient;
     try {

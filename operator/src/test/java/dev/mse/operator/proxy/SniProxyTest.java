@@ -171,6 +171,33 @@ class SniProxyTest {
   }
 
   @Test
+  void passthroughAssemblesAHelloThatArrivesInPieces() throws Exception {
+    // the relay loop reads without blocking: a hello cut in three, with pauses so each piece is
+    // read on its own, must be parsed whole and replayed whole, with what followed it
+    byte[] helloBytes = hello().serverName("pieces.apps.test").records();
+    TestBackend backend = closeLater(TestBackend.plain(TestBackend::echo));
+    route("pieces.apps.test", backend, Route.Mode.PASSTHROUGH, CONFIG);
+    SniProxy proxy = proxy(config());
+
+    try (Socket client = connect(proxy)) {
+      OutputStream out = client.getOutputStream();
+      out.write(helloBytes, 0, 3); // not even a whole record header
+      out.flush();
+      Thread.sleep(100);
+      out.write(helloBytes, 3, helloBytes.length / 2 - 3);
+      out.flush();
+      Thread.sleep(100);
+      out.write(helloBytes, helloBytes.length / 2, helloBytes.length - helloBytes.length / 2);
+      out.write("after".getBytes(StandardCharsets.US_ASCII));
+      client.shutdownOutput();
+      assertThat(client.getInputStream().readAllBytes())
+          .isEqualTo(
+              ClientHelloParserTest.concat(
+                  helloBytes, "after".getBytes(StandardCharsets.US_ASCII)));
+    }
+  }
+
+  @Test
   void passthroughKeepsEveryByteForASlowReader() throws Exception {
     int size = 24 * 1024 * 1024;
     TestBackend backend =

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +69,7 @@ public final class ClusterMember implements Coordination, AutoCloseable {
     this.reconciliation = reconciliation;
     this.expiryPeriod = expiryPeriod;
     this.lease = new LeaderLease(jdbcUrl, holder);
-    this.feed = new RouteFeed(jdbcUrl, CHANNEL, this::onChange);
+    this.feed = new RouteFeed(jdbcUrl, CHANNEL, this::onChange, this::onGap);
     this.leaseThread = Thread.ofPlatform().name("operator-lease").daemon().unstarted(this::poll);
   }
 
@@ -99,21 +101,32 @@ public final class ClusterMember implements Coordination, AutoCloseable {
   }
 
   @Override
-  public void changed() {
+  public void changed(UUID appId) {
     try {
-      db.read(c -> Jdbc.query(c, "SELECT pg_notify(?, '')", rs -> 1, CHANNEL));
+      db.read(c -> Jdbc.query(c, "SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, appId.toString()));
     } catch (RuntimeException e) {
       // the others reload periodically anyway
       LOG.warn("cannot notify the other instances: {}", e.getMessage());
     }
   }
 
-  private void onChange() {
+  /** Some apps changed ({@link RouteFeed}): their routes, and the leader's nodes, follow. */
+  private void onChange(Set<UUID> changed) {
+    changed.forEach(apps::refreshRoute);
+    leaderJob(() -> changed.forEach(apps::adoptNode));
+  }
+
+  /** Changes may have been missed (start, a new connection, the backstop): everything reloads. */
+  private void onGap() {
     apps.refreshRoutes();
+    leaderJob(apps::adoptNodes);
+  }
+
+  private void leaderJob(Runnable job) {
     ScheduledExecutorService j = jobs;
     if (j != null) {
       try {
-        j.execute(apps::adoptNodes);
+        j.execute(job);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // demoted meanwhile
       }

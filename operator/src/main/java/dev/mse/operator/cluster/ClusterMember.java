@@ -71,6 +71,26 @@ public final class ClusterMember implements Coordination, AutoCloseable {
     this.lease = new LeaderLease(jdbcUrl, holder);
     this.feed = new RouteFeed(jdbcUrl, CHANNEL, this::onChange, this::onGap);
     this.leaseThread = Thread.ofPlatform().name("operator-lease").daemon().unstarted(this::poll);
+    nodes.leaseWith(this::underLease);
+  }
+
+  /**
+   * Runs a provider's own action on a node (a crashed pod made again) in a transaction fenced by
+   * the lease: not at all unless this instance still holds the epoch it was elected with, and a new
+   * leader's election waits until it is done, so the new leader finds what it made.
+   */
+  private boolean underLease(Runnable action) {
+    try {
+      db.inTransaction(
+          c -> {
+            fence(c);
+            action.run();
+            return null;
+          });
+      return true;
+    } catch (LeaderLease.LostException e) {
+      return false;
+    }
   }
 
   /** Starts following the database and competing for the lease. */
@@ -192,7 +212,7 @@ public final class ClusterMember implements Coordination, AutoCloseable {
     jobs.shutdownNow();
     jobs = null;
     // the nodes keep running; the next leader re-attaches to them
-    nodes.close();
+    nodes.letGo();
     apps.releaseNodes();
   }
 

@@ -22,6 +22,7 @@ import dev.mse.operator.store.Database;
 import dev.mse.operator.store.HardwareOffer;
 import dev.mse.operator.store.HardwareTable;
 import dev.mse.operator.store.NodeAddressTable;
+import dev.mse.operator.store.NodeMetricsTable;
 import dev.mse.operator.store.Project;
 import dev.mse.operator.store.ProjectTable;
 import dev.mse.operator.store.Quota;
@@ -91,6 +92,9 @@ public final class AppService {
 
   /** The nodes this instance started or re-attached to as the leader of several instances. */
   private final java.util.Set<UUID> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** What this leader last published of each node's counters ({@link #publishNodeMetrics}). */
+  private final Map<UUID, NodeMetrics> published = new java.util.concurrent.ConcurrentHashMap<>();
 
   public AppService(
       Database db,
@@ -572,15 +576,65 @@ public final class AppService {
   /** Every live app's counters now, by app id (the web console records them over time). */
   public java.util.Map<UUID, AppMetrics> liveMetrics() {
     java.util.Map<UUID, AppMetrics> all = new java.util.LinkedHashMap<>();
+    // another instance runs the nodes: what it published, in one read for all the apps
+    Optional<Map<UUID, NodeMetrics>> published =
+        nodesElsewhere() ? Optional.of(db.read(NodeMetricsTable::live)) : Optional.empty();
     for (AppRecord app : db.read(AppTable::live)) {
-      all.put(app.id(), metricsOf(app));
+      NodeMetrics node =
+          published
+              .map(p -> p.getOrDefault(app.id(), NodeMetrics.NONE))
+              .orElseGet(() -> nodes.metrics(app.id()));
+      all.put(app.id(), metricsOf(app.id(), node));
     }
     return all;
   }
 
   /** Where the node of a live app listens (the web console asks its enclave for evidence). */
   public Optional<dev.mse.operator.node.NodeAddress> nodeAddress(AppRecord app) {
-    return app.status().isLive() ? nodes.address(app.id()) : Optional.empty();
+    if (!app.status().isLive()) {
+      return Optional.empty();
+    }
+    return nodesElsewhere()
+        ? db.read(c -> NodeAddressTable.serving(c, app.id()))
+        : nodes.address(app.id());
+  }
+
+  /** One of several instances, and not the leader: the nodes run under another instance. */
+  private boolean nodesElsewhere() {
+    return coordination.shared() && !coordination.runsNodes();
+  }
+
+  /**
+   * The leader of several instances publishes its nodes' counters for the others (those that
+   * changed since it last did, in one fenced transaction); run periodically.
+   */
+  public void publishNodeMetrics() {
+    if (!coordination.shared() || !coordination.runsNodes()) {
+      return;
+    }
+    Map<UUID, NodeMetrics> changed = new java.util.HashMap<>();
+    for (UUID id : attached) {
+      NodeMetrics now = nodes.metrics(id);
+      if (!now.equals(published.get(id))) {
+        changed.put(id, now);
+      }
+    }
+    published.keySet().retainAll(attached);
+    if (changed.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    db.inTransaction(
+        c -> {
+          coordination.fence(c);
+          for (Map.Entry<UUID, NodeMetrics> e : changed.entrySet()) {
+            if (AppTable.idExists(c, e.getKey())) {
+              NodeMetricsTable.put(c, e.getKey(), e.getValue(), now);
+            }
+          }
+          return null;
+        });
+    published.putAll(changed);
   }
 
   /**
@@ -592,7 +646,17 @@ public final class AppService {
 
   private AppMetrics metricsOf(AppRecord app) {
     UUID appId = app.id();
-    NodeMetrics node = app.status().isLive() ? nodes.metrics(appId) : NodeMetrics.NONE;
+    NodeMetrics node = NodeMetrics.NONE;
+    if (app.status().isLive()) {
+      node =
+          nodesElsewhere()
+              ? db.read(c -> NodeMetricsTable.byApp(c, appId)).orElse(NodeMetrics.NONE)
+              : nodes.metrics(appId);
+    }
+    return metricsOf(appId, node);
+  }
+
+  private AppMetrics metricsOf(UUID appId, NodeMetrics node) {
     AppTraffic.Snapshot proxy = traffic.snapshot(appId);
     return new AppMetrics(
         node.requests(),
@@ -786,6 +850,7 @@ public final class AppService {
   /** The leader lost its lease: its provider let go of the nodes, which the next leader adopts. */
   public void releaseNodes() {
     attached.clear();
+    published.clear();
   }
 
   /** Stops apps whose time is up and forgets old logs; run periodically. */

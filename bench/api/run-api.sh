@@ -26,8 +26,8 @@ run() {
     dev.mse.operator.bench.ApiBenchmark "$1" "$apps" "$iterations"
 }
 
-echo "| database | apps | request | p50 ms | p99 ms | max ms | mean ms |"
-echo "|---|---|---|---|---|---|---|"
+echo "| database | apps | request | p50 ms | p99 ms | max ms | mean ms | CPU ms/request |"
+echo "|---|---|---|---|---|---|---|---|"
 run h2
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   run postgres

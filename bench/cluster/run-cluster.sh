@@ -25,8 +25,8 @@ echo "== building (operator and its test classes, no install)" >&2
   -Dmdep.outputFile="$cp" -Dmdep.includeScope=test -Djacoco.skip=true -Dspotless.check.skip=true
 classpath="$here/operator/target/test-classes:$here/operator/target/classes:$(cat "$cp")"
 
-echo "| database | apps | request | p50 ms | p99 ms | max ms | mean ms |"
-echo "|---|---|---|---|---|---|---|"
+echo "| database | apps | request | p50 ms | p99 ms | max ms | mean ms | CPU ms/request |"
+echo "|---|---|---|---|---|---|---|---|"
 "$JAVA_HOME/bin/java" -Xmx1g -cp "$classpath" \
   dev.mse.operator.bench.ApiBenchmark postgres "$apps" "$iterations"
 echo

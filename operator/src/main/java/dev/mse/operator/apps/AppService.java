@@ -23,6 +23,7 @@ import dev.mse.operator.store.Database;
 import dev.mse.operator.store.HardwareOffer;
 import dev.mse.operator.store.HardwareTable;
 import dev.mse.operator.store.NodeAddressTable;
+import dev.mse.operator.store.NodeMetricsTable;
 import dev.mse.operator.store.Project;
 import dev.mse.operator.store.ProjectTable;
 import dev.mse.operator.store.Quota;
@@ -92,6 +93,9 @@ public final class AppService {
 
   /** The nodes this instance started or re-attached to as the leader of several instances. */
   private final java.util.Set<UUID> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** What this leader last published of each node's counters ({@link #publishNodeMetrics}). */
+  private final Map<UUID, NodeMetrics> published = new java.util.concurrent.ConcurrentHashMap<>();
 
   public AppService(
       Database db,
@@ -278,7 +282,7 @@ public final class AppService {
     LOG.info("app {} ({}) deployed in project {}", id, app.name(), project.id());
     if (coordination.shared()) {
       // the leader starts its node: one path, whichever instance took the deployment
-      coordination.changed();
+      coordination.changed(id);
       return db.read(c -> AppTable.byId(c, id)).orElse(app);
     }
     try {
@@ -479,17 +483,13 @@ public final class AppService {
     if (query.cursor().isPresent()) {
       after = Optional.of(decodeCursor(query.cursor().get()));
     }
-    Optional<UUID> projectId = query.project().flatMap(ProjectService::parseUuid);
-    Optional<String> projectName = projectId.isPresent() ? Optional.empty() : query.project();
     Optional<AppTable.Position> from = after;
     List<AppRecord> rows =
         db.read(
             c ->
                 AppTable.list(
                     c,
-                    accountId,
-                    projectId,
-                    projectName,
+                    visibleProjects(c, accountId, query.project()),
                     query.name(),
                     query.statuses(),
                     from,
@@ -504,6 +504,26 @@ public final class AppService {
     List<AppRecord> page = rows.subList(0, query.limit());
     AppRecord last = page.getLast();
     return new AppPage(page, Optional.of(encodeCursor(last)));
+  }
+
+  /**
+   * The ids of the projects a listing covers: the one named (by id, or every project of the account
+   * with that name), else all of the account's. Resolved before the apps are read, so that their
+   * query is on project ids alone (see {@link AppTable#list}).
+   */
+  private static List<UUID> visibleProjects(
+      Connection c, UUID accountId, Optional<String> project) {
+    List<Project> found;
+    if (project.isEmpty()) {
+      found = ProjectTable.ofMember(c, accountId);
+    } else {
+      Optional<UUID> id = ProjectService.parseUuid(project.get());
+      found =
+          id.isPresent()
+              ? ProjectTable.byId(c, accountId, id.get()).stream().toList()
+              : ProjectTable.byName(c, accountId, project.get());
+    }
+    return found.stream().map(Project::id).toList();
   }
 
   /**
@@ -558,8 +578,15 @@ public final class AppService {
   /** Every live app's counters now, by app id (the web console records them over time). */
   public java.util.Map<UUID, AppMetrics> liveMetrics() {
     java.util.Map<UUID, AppMetrics> all = new java.util.LinkedHashMap<>();
+    // another instance runs the nodes: what it published, in one read for all the apps
+    Optional<Map<UUID, NodeMetrics>> published =
+        nodesElsewhere() ? Optional.of(db.read(NodeMetricsTable::live)) : Optional.empty();
     for (AppRecord app : db.read(AppTable::live)) {
-      all.put(app.id(), metricsOf(app));
+      NodeMetrics node =
+          published
+              .map(p -> p.getOrDefault(app.id(), NodeMetrics.NONE))
+              .orElseGet(() -> nodes.metrics(app.id()));
+      all.put(app.id(), metricsOf(app.id(), node));
     }
     return all;
   }
@@ -571,7 +598,50 @@ public final class AppService {
 
   /** Where the node of a live app listens (the web console asks its enclave for evidence). */
   public Optional<dev.mse.operator.node.NodeAddress> nodeAddress(AppRecord app) {
-    return app.status().isLive() ? nodes.address(app.id()) : Optional.empty();
+    if (!app.status().isLive()) {
+      return Optional.empty();
+    }
+    return nodesElsewhere()
+        ? db.read(c -> NodeAddressTable.serving(c, app.id()))
+        : nodes.address(app.id());
+  }
+
+  /** One of several instances, and not the leader: the nodes run under another instance. */
+  private boolean nodesElsewhere() {
+    return coordination.shared() && !coordination.runsNodes();
+  }
+
+  /**
+   * The leader of several instances publishes its nodes' counters for the others (those that
+   * changed since it last did, in one fenced transaction); run periodically.
+   */
+  public void publishNodeMetrics() {
+    if (!coordination.shared() || !coordination.runsNodes()) {
+      return;
+    }
+    Map<UUID, NodeMetrics> changed = new java.util.HashMap<>();
+    for (UUID id : attached) {
+      NodeMetrics now = nodes.metrics(id);
+      if (!now.equals(published.get(id))) {
+        changed.put(id, now);
+      }
+    }
+    published.keySet().retainAll(attached);
+    if (changed.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    db.inTransaction(
+        c -> {
+          coordination.fence(c);
+          for (Map.Entry<UUID, NodeMetrics> e : changed.entrySet()) {
+            if (AppTable.idExists(c, e.getKey())) {
+              NodeMetricsTable.put(c, e.getKey(), e.getValue(), now);
+            }
+          }
+          return null;
+        });
+    published.putAll(changed);
   }
 
   /**
@@ -583,7 +653,17 @@ public final class AppService {
 
   private AppMetrics metricsOf(AppRecord app) {
     UUID appId = app.id();
-    NodeMetrics node = app.status().isLive() ? nodes.metrics(appId) : NodeMetrics.NONE;
+    NodeMetrics node = NodeMetrics.NONE;
+    if (app.status().isLive()) {
+      node =
+          nodesElsewhere()
+              ? db.read(c -> NodeMetricsTable.byApp(c, appId)).orElse(NodeMetrics.NONE)
+              : nodes.metrics(appId);
+    }
+    return metricsOf(appId, node);
+  }
+
+  private AppMetrics metricsOf(UUID appId, NodeMetrics node) {
     AppTraffic.Snapshot proxy = traffic.snapshot(appId);
     return new AppMetrics(
         node.requests(),
@@ -624,8 +704,8 @@ public final class AppService {
           return null;
         });
     deletePackage(appId);
-    refreshRoutes();
-    coordination.changed();
+    refreshRoute(appId);
+    coordination.changed(appId);
   }
 
   /** Status updates from the node provider. */
@@ -682,8 +762,8 @@ public final class AppService {
     } catch (RuntimeException e) {
       LOG.warn("app {}: cannot record node state {}: {}", appId, state, e.getMessage());
     }
-    refreshRoutes();
-    coordination.changed();
+    refreshRoute(appId);
+    coordination.changed(appId);
   }
 
   /**
@@ -743,28 +823,47 @@ public final class AppService {
     java.util.Set<UUID> liveIds = new java.util.HashSet<>();
     for (AppRecord app : live) {
       liveIds.add(app.id());
-      if (attached.add(app.id())) {
-        LOG.info("app {}: the leader takes its node", app.id());
-        resume(app);
-      }
+      follow(app);
     }
     for (UUID id : List.copyOf(attached)) {
       if (!liveIds.contains(id)) {
-        attached.remove(id);
-        LOG.info("app {} ended through another instance: stopping its node", id);
-        try {
-          nodes.stop(id);
-        } catch (RuntimeException e) {
-          LOG.warn("app {}: stopping the node failed: {}", id, e.getMessage());
-        }
-        db.read(c -> AppTable.byId(c, id)).ifPresent(a -> deleteQuietly(a.packagePath()));
+        release(id);
       }
     }
+  }
+
+  /** {@link #adoptNodes} for one app that changed: its row alone is read. */
+  public synchronized void adoptNode(UUID appId) {
+    Optional<AppRecord> app = db.read(c -> AppTable.byId(c, appId));
+    if (app.isPresent() && app.get().status().isLive()) {
+      follow(app.get());
+    } else if (attached.contains(appId)) {
+      release(appId);
+    }
+  }
+
+  private void follow(AppRecord app) {
+    if (attached.add(app.id())) {
+      LOG.info("app {}: the leader takes its node", app.id());
+      resume(app);
+    }
+  }
+
+  private void release(UUID id) {
+    attached.remove(id);
+    LOG.info("app {} ended through another instance: stopping its node", id);
+    try {
+      nodes.stop(id);
+    } catch (RuntimeException e) {
+      LOG.warn("app {}: stopping the node failed: {}", id, e.getMessage());
+    }
+    db.read(c -> AppTable.byId(c, id)).ifPresent(a -> deleteQuietly(a.packagePath()));
   }
 
   /** The leader lost its lease: its provider let go of the nodes, which the next leader adopts. */
   public void releaseNodes() {
     attached.clear();
+    published.clear();
   }
 
   /** Stops apps whose time is up and forgets old logs; run periodically. */
@@ -779,28 +878,47 @@ public final class AppService {
   }
 
   /**
-   * Rebuilds the proxy's routes from the live apps. Serialized: two refreshes running together
-   * could otherwise finish out of order, the later one installing a table read before the other's
-   * app was committed (that app unroutable until the next change: the SNI proxy answered
-   * unrecognized_name to a client that had just seen it initializing).
+   * Rebuilds the proxy's routes from all the live apps: on start, and when changes may have been
+   * missed. Serialized with {@link #refreshRoute}: two refreshes running together could otherwise
+   * finish out of order, the later one installing what it read before the other's app was committed
+   * (that app unroutable until the next change: the SNI proxy answered unrecognized_name to a
+   * client that had just seen it initializing). Each refresh reads the database only once it holds
+   * the lock, so what it installs is never older than what the one before it installed.
    */
   public void refreshRoutes() {
     synchronized (routesLock) {
-      rebuildRoutes();
+      try {
+        if (coordination.shared()) {
+          // the nodes are the leader's: every instance routes to where it recorded them
+          Map<UUID, NodeAddress> recorded = db.read(NodeAddressTable::serving);
+          routes.rebuild(db.read(AppTable::live), id -> Optional.ofNullable(recorded.get(id)));
+        } else {
+          routes.rebuild(db.read(AppTable::live), nodes::address);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("cannot rebuild routes: {}", e.getMessage());
+      }
     }
   }
 
-  private void rebuildRoutes() {
-    try {
-      if (coordination.shared()) {
-        // the nodes are the leader's: every instance routes to where it recorded them
-        Map<UUID, NodeAddress> recorded = db.read(NodeAddressTable::serving);
-        routes.rebuild(db.read(AppTable::live), id -> Optional.ofNullable(recorded.get(id)));
-      } else {
-        routes.rebuild(db.read(AppTable::live), nodes::address);
+  /**
+   * Brings the routes of one app up to date after its row changed (committed): one row read
+   * whatever the number of apps. Serialized with {@link #refreshRoutes} (see there).
+   */
+  public void refreshRoute(UUID appId) {
+    synchronized (routesLock) {
+      try {
+        Optional<AppRecord> app = db.read(c -> AppTable.byId(c, appId));
+        if (coordination.shared()) {
+          Optional<NodeAddress> recorded =
+              app.isPresent() ? db.read(c -> NodeAddressTable.serving(c, appId)) : Optional.empty();
+          routes.update(appId, app, id -> recorded);
+        } else {
+          routes.update(appId, app, nodes::address);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("app {}: cannot update its routes: {}", appId, e.getMessage());
       }
-    } catch (RuntimeException e) {
-      LOG.warn("cannot rebuild routes: {}", e.getMessage());
     }
   }
 

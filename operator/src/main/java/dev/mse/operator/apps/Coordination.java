@@ -26,7 +26,7 @@ public interface Coordination {
         public void fence(Connection c) {}
 
         @Override
-        public void changed() {}
+        public void changed(java.util.UUID appId) {}
       };
 
   /** Whether other instances share the database (nodes are the leader's; routes come from it). */
@@ -42,6 +42,8 @@ public interface Coordination {
    */
   void fence(Connection c);
 
-  /** Apps changed (committed): the other instances reload their routes, the leader its nodes. */
-  void changed();
+  /**
+   * An app changed (committed): every instance updates its routes to that app, the leader its node.
+   */
+  void changed(java.util.UUID appId);
 }

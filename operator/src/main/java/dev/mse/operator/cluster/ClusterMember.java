@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * One operator instance among several on one PostgreSQL. Every instance serves the API and the
  * proxy; the one holding the {@link LeaderLease} also runs the background work: the start-up
  * reconciliation of the nodes, starting, watching and stopping nodes (whichever instance took the
- * request), expiry and log purge. The lease is polled every {@link #LEASE_POLL}: a leader whose
- * lock connection fails gives up at once (its jobs stop, its provider lets go of the nodes); an
- * instance that finds the lock free takes over. Changes reach every instance by {@code NOTIFY}
- * ({@link RouteFeed}).
+ * request), expiry and log purge, and publishing the nodes' counters. The lease is polled every
+ * {@link #LEASE_POLL}: a leader whose lock connection fails gives up at once (its jobs stop, its
+ * provider lets go of the nodes); an instance that finds the lock free takes over. Changes reach
+ * every instance by {@code NOTIFY} ({@link RouteFeed}).
  */
 public final class ClusterMember implements Coordination, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
@@ -33,6 +35,9 @@ public final class ClusterMember implements Coordination, AutoCloseable {
 
   /** How often the leader compares its nodes with the database without being told. */
   static final Duration ADOPT_PERIOD = Duration.ofSeconds(5);
+
+  /** How often the leader publishes its nodes' counters for the other instances. */
+  static final Duration METRICS_PERIOD = Duration.ofSeconds(5);
 
   /** The channel of {@code NOTIFY}: apps changed. */
   static final String CHANNEL = "mse_apps";
@@ -67,8 +72,28 @@ public final class ClusterMember implements Coordination, AutoCloseable {
     this.reconciliation = reconciliation;
     this.expiryPeriod = expiryPeriod;
     this.lease = new LeaderLease(jdbcUrl, holder);
-    this.feed = new RouteFeed(jdbcUrl, CHANNEL, this::onChange);
+    this.feed = new RouteFeed(jdbcUrl, CHANNEL, this::onChange, this::onGap);
     this.leaseThread = Thread.ofPlatform().name("operator-lease").daemon().unstarted(this::poll);
+    nodes.leaseWith(this::underLease);
+  }
+
+  /**
+   * Runs a provider's own action on a node (a crashed pod made again) in a transaction fenced by
+   * the lease: not at all unless this instance still holds the epoch it was elected with, and a new
+   * leader's election waits until it is done, so the new leader finds what it made.
+   */
+  private boolean underLease(Runnable action) {
+    try {
+      db.inTransaction(
+          c -> {
+            fence(c);
+            action.run();
+            return null;
+          });
+      return true;
+    } catch (LeaderLease.LostException e) {
+      return false;
+    }
   }
 
   /** Starts following the database and competing for the lease. */
@@ -99,21 +124,32 @@ public final class ClusterMember implements Coordination, AutoCloseable {
   }
 
   @Override
-  public void changed() {
+  public void changed(UUID appId) {
     try {
-      db.read(c -> Jdbc.query(c, "SELECT pg_notify(?, '')", rs -> 1, CHANNEL));
+      db.read(c -> Jdbc.query(c, "SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, appId.toString()));
     } catch (RuntimeException e) {
       // the others reload periodically anyway
       LOG.warn("cannot notify the other instances: {}", e.getMessage());
     }
   }
 
-  private void onChange() {
+  /** Some apps changed ({@link RouteFeed}): their routes, and the leader's nodes, follow. */
+  private void onChange(Set<UUID> changed) {
+    changed.forEach(apps::refreshRoute);
+    leaderJob(() -> changed.forEach(apps::adoptNode));
+  }
+
+  /** Changes may have been missed (start, a new connection, the backstop): everything reloads. */
+  private void onGap() {
     apps.refreshRoutes();
+    leaderJob(apps::adoptNodes);
+  }
+
+  private void leaderJob(Runnable job) {
     ScheduledExecutorService j = jobs;
     if (j != null) {
       try {
-        j.execute(apps::adoptNodes);
+        j.execute(job);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // demoted meanwhile
       }
@@ -163,6 +199,11 @@ public final class ClusterMember implements Coordination, AutoCloseable {
         expiryPeriod.toMillis(),
         TimeUnit.MILLISECONDS);
     jobs.scheduleWithFixedDelay(
+        () -> guard("publishing node metrics", apps::publishNodeMetrics),
+        METRICS_PERIOD.toMillis(),
+        METRICS_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
+    jobs.scheduleWithFixedDelay(
         () -> guard("adopting nodes", apps::adoptNodes),
         ADOPT_PERIOD.toMillis(),
         ADOPT_PERIOD.toMillis(),
@@ -179,7 +220,7 @@ public final class ClusterMember implements Coordination, AutoCloseable {
     jobs.shutdownNow();
     jobs = null;
     // the nodes keep running; the next leader re-attaches to them
-    nodes.close();
+    nodes.letGo();
     apps.releaseNodes();
   }
 

@@ -54,6 +54,20 @@ public interface NodeProvider extends AutoCloseable {
   /** The node's counters, or {@link NodeMetrics#NONE}. */
   NodeMetrics metrics(UUID appId);
 
+  /**
+   * Makes the provider ask {@code lease} before it acts on a node on its own (one operator of
+   * several; see {@link NodeLease}).
+   */
+  default void leaseWith(NodeLease lease) {}
+
+  /**
+   * This instance no longer leads: stops following every node (they keep running, for the next
+   * leader to {@link #resume}), ready to resume them itself if it leads again.
+   */
+  default void letGo() {
+    close();
+  }
+
   /** Stops watching nodes; nodes keep running, so a restarted operator re-attaches to them. */
   @Override
   void close();

@@ -145,40 +145,53 @@ public final class AppTable {
   }
 
   /**
-   * A filtered page of the apps an account can see, newest first, after the {@code after} position
-   * (keyset paging on {@code created_at, id}). One query: membership, project and filters are all
-   * in its WHERE clause.
+   * A filtered page of the apps of some projects, newest first, after the {@code after} position
+   * (keyset paging on {@code created_at, id}). The caller has resolved the projects the account may
+   * see: with one project id and no join, PostgreSQL walks {@code apps_project_created (project_id,
+   * created_at, id)} backwards and stops after {@code limit} rows, where a join on the members (or
+   * on the project's name) made it read and sort every app of the project.
    *
-   * @param projectId only this project
-   * @param projectName only projects with this name
+   * @param projectIds the projects to list (none: an empty page)
    */
   public static List<AppRecord> list(
       Connection c,
-      UUID accountId,
-      Optional<UUID> projectId,
-      Optional<String> projectName,
+      List<UUID> projectIds,
       Optional<String> name,
       Set<AppStatus> statuses,
       Optional<Position> after,
       int limit) {
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(COLUMNS)
-            .append(" FROM apps a JOIN project_members m ON m.project_id = a.project_id");
+    if (projectIds.isEmpty()) {
+      return List.of();
+    }
     List<Object> args = new ArrayList<>();
-    if (projectName.isPresent()) {
-      sql.append(" JOIN projects p ON p.id = a.project_id");
+    if (projectIds.size() == 1) {
+      String sql = page(projectIds.getFirst(), name, statuses, after, limit, args);
+      return Jdbc.query(c, sql, AppTable::app, args.toArray());
     }
-    sql.append(" WHERE m.account_id = ?");
-    args.add(accountId);
-    if (projectId.isPresent()) {
-      sql.append(" AND a.project_id = ?");
-      args.add(projectId.get());
+    // several projects: one bounded index walk each, merged; an IN list would make PostgreSQL
+    // read and sort every app of those projects
+    StringBuilder sql = new StringBuilder("SELECT * FROM (");
+    for (int i = 0; i < projectIds.size(); i++) {
+      sql.append(i == 0 ? "(" : " UNION ALL (")
+          .append(page(projectIds.get(i), name, statuses, after, limit, args))
+          .append(')');
     }
-    if (projectName.isPresent()) {
-      sql.append(" AND p.name = ?");
-      args.add(projectName.get());
-    }
+    sql.append(") u ORDER BY u.created_at DESC, u.id DESC LIMIT ?");
+    args.add(limit);
+    return Jdbc.query(c, sql.toString(), AppTable::app, args.toArray());
+  }
+
+  /** The query of one project's page, its arguments added to {@code args}. */
+  private static String page(
+      UUID projectId,
+      Optional<String> name,
+      Set<AppStatus> statuses,
+      Optional<Position> after,
+      int limit,
+      List<Object> args) {
+    StringBuilder sql =
+        new StringBuilder("SELECT ").append(COLUMNS).append(" FROM apps a WHERE a.project_id = ?");
+    args.add(projectId);
     if (name.isPresent()) {
       sql.append(" AND a.name = ?");
       args.add(name.get());
@@ -195,7 +208,7 @@ public final class AppTable {
     }
     sql.append(" ORDER BY a.created_at DESC, a.id DESC LIMIT ?");
     args.add(limit);
-    return Jdbc.query(c, sql.toString(), AppTable::app, args.toArray());
+    return sql.toString();
   }
 
   /** A place in the newest-first order of apps. */

@@ -40,6 +40,23 @@ public final class NodeAddressTable {
     }
   }
 
+  /** The recorded address of one app's node while the app serves. */
+  public static java.util.Optional<NodeAddress> serving(Connection c, UUID appId) {
+    return Jdbc.one(
+        c,
+        "SELECT n.enclave_host, n.enclave_port, n.app_host, n.app_port FROM node_addresses n"
+            + " JOIN apps a ON a.id = n.app_id WHERE n.app_id = ? AND a.status IN"
+            + " ('initializing', 'running')",
+        NodeAddressTable::address,
+        appId);
+  }
+
+  private static NodeAddress address(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new NodeAddress(
+        new InetSocketAddress(rs.getString("enclave_host"), rs.getInt("enclave_port")),
+        new InetSocketAddress(rs.getString("app_host"), rs.getInt("app_port")));
+  }
+
   /** The recorded addresses of the serving apps' nodes (host names are literal addresses). */
   public static Map<UUID, NodeAddress> serving(Connection c) {
     Map<UUID, NodeAddress> out = new HashMap<>();
@@ -49,13 +66,7 @@ public final class NodeAddressTable {
             "SELECT n.app_id, n.enclave_host, n.enclave_port, n.app_host, n.app_port FROM"
                 + " node_addresses n JOIN apps a ON a.id = n.app_id WHERE a.status IN"
                 + " ('initializing', 'running')",
-            rs ->
-                Map.entry(
-                    Jdbc.uuid(rs, "app_id"),
-                    new NodeAddress(
-                        new InetSocketAddress(
-                            rs.getString("enclave_host"), rs.getInt("enclave_port")),
-                        new InetSocketAddress(rs.getString("app_host"), rs.getInt("app_port")))))) {
+            rs -> Map.entry(Jdbc.uuid(rs, "app_id"), address(rs)))) {
       out.put(e.getKey(), e.getValue());
     }
     return out;

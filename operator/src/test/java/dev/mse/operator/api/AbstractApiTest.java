@@ -409,6 +409,10 @@ abstract class AbstractApiTest {
 
     ApiClient bob = fx.signedIn("bob@example.com");
     assertThat(bob.get("/api/v1/apps").json().get("items")).isEmpty();
+    // another account's project, by id or by name: not found, never its apps
+    String aliceProject = all.get("items").get(0).get("project_id").asString();
+    assertThat(bob.get("/api/v1/apps?project=" + aliceProject).status()).isEqualTo(404);
+    assertThat(bob.get("/api/v1/apps?project=default&name=a").json().get("items")).isEmpty();
   }
 
   @Test

@@ -29,8 +29,9 @@ import java.util.UUID;
 /**
  * The proxy's routes with many apps in PostgreSQL, as an instance of several keeps them: the cost
  * of one full reload (live apps and recorded node addresses read, the map rebuilt: what every
- * instance does on a {@code NOTIFY}) and of one lookup (what the proxy does per connection) at 100,
- * 1,000 and all apps. Run by {@code bench/cluster/run-cluster.sh}.
+ * instance does on start and when it may have missed a change), of one app's update (what it does
+ * on a {@code NOTIFY} naming that app) and of one lookup (what the proxy does per connection) at
+ * 100, 1,000 and all apps. Run by {@code bench/cluster/run-cluster.sh}.
  *
  * <pre>RouteBenchmark [apps]</pre>
  */
@@ -68,6 +69,27 @@ public final class RouteBenchmark {
             live.size(),
             measured[measured.length / 2] / 1e6,
             measured[measured.length - 1] / 1e6);
+
+        // one app changed (what an instance does per notification naming it): its row and its
+        // recorded address read, its two names replaced
+        SplittableRandom pick = new SplittableRandom(2);
+        long[] updates = new long[2_000];
+        for (int i = 0; i < updates.length; i++) {
+          UUID id = live.get(pick.nextInt(live.size())).id();
+          long start = System.nanoTime();
+          Optional<AppRecord> row = db.read(c -> AppTable.byId(c, id));
+          Optional<NodeAddress> address = db.read(c -> NodeAddressTable.serving(c, id));
+          routes.update(id, row, x -> address);
+          updates[i] = System.nanoTime() - start;
+        }
+        long[] measuredUpdates = Arrays.copyOfRange(updates, 500, updates.length);
+        Arrays.sort(measuredUpdates);
+        System.out.printf(
+            "| one app's update | %d apps, %d serving | p50 %.2f ms, p99 %.2f ms |%n",
+            apps,
+            live.size(),
+            measuredUpdates[measuredUpdates.length / 2] / 1e6,
+            measuredUpdates[(int) Math.ceil(measuredUpdates.length * 0.99) - 1] / 1e6);
 
         Map<UUID, NodeAddress> recorded = db.read(NodeAddressTable::serving);
         for (int size : new int[] {100, 1_000, live.size()}) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.apps.AppMetrics;
 import dev.mse.operator.apps.DeployRequest;
 import dev.mse.operator.node.FoundNode;
+import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeState;
 import dev.mse.operator.proxy.Route;
 import dev.mse.operator.store.Account;
@@ -63,6 +65,20 @@ class ClusterMemberTest {
               .isEqualTo(nodes[0].address(id).orElseThrow().app().getPort());
           assertThat(a.routes().route(app.domain())).isPresent();
 
+          // the follower shows the counters of the leader's node (published periodically)
+          assertThat(b.apps().metrics(owner.id(), id).requests()).isZero();
+          nodes[0].metrics.put(id, new NodeMetrics(42, 3.5, 2, 1.25, 1 << 20, 1 << 19));
+          await(() -> requests(b, owner, id) == 42, "b shows a's metrics");
+          AppMetrics seen = b.apps().metrics(owner.id(), id);
+          assertThat(seen.averageLatencyMs()).isEqualTo(3.5);
+          assertThat(seen.cpuSeconds()).isEqualTo(1.25);
+          assertThat(seen.heapMaxBytes()).isEqualTo(1 << 20);
+          assertThat(b.apps().liveMetrics().get(id).requests()).isEqualTo(42);
+          // and where it listens (the console asks its enclave for evidence)
+          assertThat(b.apps().nodeAddress(b.apps().get(owner.id(), id)).orElseThrow().enclave())
+              .extracting(java.net.InetSocketAddress::getPort)
+              .isEqualTo(nodes[0].address(id).orElseThrow().enclave().getPort());
+
           // one host: b finds the node a started
           nodes[1].onHost.add(new FoundNode(id, true, true));
           // a loses its lock (its session ended) and b takes over; a's node reports go nowhere
@@ -99,6 +115,14 @@ class ClusterMemberTest {
           nodes[i] = new RecordingNodeProvider(listener);
           return nodes[i];
         });
+  }
+
+  private static long requests(Operator o, Account owner, UUID id) {
+    try {
+      return o.apps().metrics(owner.id(), id).requests();
+    } catch (dev.mse.operator.OperatorException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static void endLeaseSessions(TestDatabase pg) throws Exception {

@@ -151,16 +151,7 @@ abstract class AbstractStoreTest {
       Optional<AppTable.Position> from = after;
       List<AppRecord> page =
           db.read(
-              c ->
-                  AppTable.list(
-                      c,
-                      alice.id(),
-                      Optional.of(project.id()),
-                      Optional.empty(),
-                      Optional.empty(),
-                      Set.of(),
-                      from,
-                      7));
+              c -> AppTable.list(c, List.of(project.id()), Optional.empty(), Set.of(), from, 7));
       page.forEach(a -> seen.add(a.id()));
       if (page.size() < 7) {
         break;
@@ -168,6 +159,21 @@ abstract class AbstractStoreTest {
       after = Optional.of(new AppTable.Position(page.getLast().createdAt(), page.getLast().id()));
     }
     assertThat(seen).hasSize(25).doesNotHaveDuplicates();
+    // several projects (one index walk each, merged): the same pages
+    List<UUID> merged = new ArrayList<>();
+    after = Optional.empty();
+    List<UUID> projects = List.of(UUID.randomUUID(), project.id(), UUID.randomUUID());
+    while (true) {
+      Optional<AppTable.Position> from = after;
+      List<AppRecord> page =
+          db.read(c -> AppTable.list(c, projects, Optional.empty(), Set.of(), from, 7));
+      page.forEach(a -> merged.add(a.id()));
+      if (page.size() < 7) {
+        break;
+      }
+      after = Optional.of(new AppTable.Position(page.getLast().createdAt(), page.getLast().id()));
+    }
+    assertThat(merged).isEqualTo(seen);
     List<AppRecord> ordered =
         seen.stream().map(id -> db.read(c -> AppTable.byId(c, id)).orElseThrow()).toList();
     for (int i = 1; i < ordered.size(); i++) {
@@ -178,9 +184,7 @@ abstract class AbstractStoreTest {
             c ->
                 AppTable.list(
                     c,
-                    alice.id(),
-                    Optional.empty(),
-                    Optional.of("default"),
+                    List.of(project.id()),
                     Optional.of("app1"),
                     Set.of(AppStatus.RUNNING),
                     Optional.empty(),
@@ -188,19 +192,21 @@ abstract class AbstractStoreTest {
     assertThat(filtered)
         .allMatch(a -> a.name().equals("app1") && a.status() == AppStatus.RUNNING)
         .isNotEmpty();
-    List<AppRecord> strangers =
+    List<AppRecord> otherProject =
         db.read(
             c ->
                 AppTable.list(
                     c,
-                    UUID.randomUUID(),
-                    Optional.empty(),
-                    Optional.empty(),
+                    List.of(UUID.randomUUID(), UUID.randomUUID()),
                     Optional.empty(),
                     Set.of(),
                     Optional.empty(),
                     100));
-    assertThat(strangers).isEmpty();
+    assertThat(otherProject).isEmpty();
+    var none =
+        db.read(
+            c -> AppTable.list(c, List.of(), Optional.empty(), Set.of(), Optional.empty(), 100));
+    assertThat(none).isEmpty();
     var v8 = db.read(c -> AppTable.byIdForMember(c, UUID.randomUUID(), first.id()));
     assertThat(v8).isEmpty();
   }

@@ -86,7 +86,7 @@ final class KubernetesNode {
     this.anchor = anchor;
     this.restarts = restartsOf(anchor);
     this.chunks = chunkCount();
-    makePod(0);
+    underLease(() -> makePod(0));
   }
 
   /**
@@ -115,10 +115,16 @@ final class KubernetesNode {
       pod = Optional.of(live.get().getMetadata().getName());
       LOG.info("re-attached to pod {} of app {}", pod.get(), spec.appId());
       // an operator stopped between making a generation and deleting the one before left it
-      for (Pod p : pods) {
-        if (!p.getMetadata().getName().equals(pod.get())) {
-          delete(p.getMetadata().getName());
-        }
+      String current = pod.get();
+      if (!underLease(
+          () -> {
+            for (Pod p : pods) {
+              if (!p.getMetadata().getName().equals(current)) {
+                delete(p.getMetadata().getName());
+              }
+            }
+          })) {
+        return;
       }
       handle(live.get(), false);
       return;
@@ -128,10 +134,14 @@ final class KubernetesNode {
           spec.appId(),
           provider.podLog(p.getMetadata().getName(), KubernetesNodeProvider.KEPT_LOG_BYTES),
           "pod " + p.getMetadata().getName() + " ended while the operator was away");
-      delete(p.getMetadata().getName());
     }
-    LOG.info("the pod of app {} is gone; making it again from its sealed state", spec.appId());
-    makePod(last + 1);
+    underLease(
+        () -> {
+          pods.forEach(p -> delete(p.getMetadata().getName()));
+          LOG.info(
+              "the pod of app {} is gone; making it again from its sealed state", spec.appId());
+          makePod(last + 1);
+        });
   }
 
   /** A pod version from the watch, handled on this node's queue. */
@@ -168,13 +178,21 @@ final class KubernetesNode {
     }
   }
 
-  /** The pod ended: its output is kept, and the next generation made, or the app fails. */
+  /**
+   * The pod ended: its output is kept, and the next generation made, or the app fails. Only under
+   * the lease: an ex-leader that still follows the node must neither make a pod nor delete what the
+   * new leader follows; it stops following the node instead.
+   */
   private void ended(String name, String reason) {
     provider.keep(
         spec.appId(),
         provider.podLog(name, KubernetesNodeProvider.KEPT_LOG_BYTES),
         "pod " + name + " ended: " + reason);
     if (restarts >= provider.settings().maxRestarts()) {
+      if (!underLease(() -> provider.deleteAll(spec.appId()))) {
+        return;
+      }
+      queue.shutdown();
       change(
           NodeState.FAILED,
           Optional.of(
@@ -183,21 +201,43 @@ final class KubernetesNode {
                   + " times ("
                   + reason
                   + "); see the app's logs"));
-      release();
       return;
     }
-    restarts++;
-    LOG.warn("node of app {}: {}; restart {}", spec.appId(), reason, restarts);
-    provider.keep(
-        spec.appId(),
-        "",
-        "restarting the node (" + restarts + " of " + provider.settings().maxRestarts() + ")");
-    annotate(NodeObjects.RESTARTS_ANNOTATION, Integer.toString(restarts));
-    delete(name);
+    if (!underLease(
+        () -> {
+          restarts++;
+          LOG.warn("node of app {}: {}; restart {}", spec.appId(), reason, restarts);
+          provider.keep(
+              spec.appId(),
+              "",
+              "restarting the node ("
+                  + restarts
+                  + " of "
+                  + provider.settings().maxRestarts()
+                  + ")");
+          annotate(NodeObjects.RESTARTS_ANNOTATION, Integer.toString(restarts));
+          delete(name);
+          podIp = Optional.empty();
+          makePod(generation + 1);
+        })) {
+      return;
+    }
     // SPAWNING until it answers again: the operator then routes to the new pod's address.
-    podIp = Optional.empty();
     change(NodeState.SPAWNING, Optional.empty());
-    makePod(generation + 1);
+  }
+
+  /**
+   * Runs {@code action} if this operator leads ({@link dev.mse.operator.node.NodeLease}); if not,
+   * stops following the node, which the leader follows, and says false.
+   */
+  private boolean underLease(Runnable action) {
+    if (provider.lease().act(action)) {
+      return true;
+    }
+    LOG.warn(
+        "node of app {}: this operator no longer leads; the leader follows the node", spec.appId());
+    detach();
+    return false;
   }
 
   private void makePod(int next) {
@@ -258,8 +298,9 @@ final class KubernetesNode {
 
   /** A failed node: everything it owned goes (its sealed state too); its output was kept. */
   private void release() {
-    provider.deleteAll(spec.appId());
-    queue.shutdown();
+    if (underLease(() -> provider.deleteAll(spec.appId()))) {
+      queue.shutdown();
+    }
   }
 
   Optional<NodeAddress> address() {

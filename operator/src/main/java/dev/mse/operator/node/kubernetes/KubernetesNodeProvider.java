@@ -3,6 +3,7 @@ package dev.mse.operator.node.kubernetes;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.node.FoundNode;
 import dev.mse.operator.node.NodeAddress;
+import dev.mse.operator.node.NodeLease;
 import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
@@ -54,6 +55,7 @@ public final class KubernetesNodeProvider implements NodeProvider {
   private final Map<UUID, KubernetesNode> nodes = new ConcurrentHashMap<>();
   private final Map<UUID, KeptLog> keptLogs = new ConcurrentHashMap<>();
   private final SharedIndexInformer<Pod> informer;
+  private volatile NodeLease lease = NodeLease.ALONE;
 
   /** What is left of a node's ended pods: their output, and when the last one ended. */
   record KeptLog(String text, Instant ended) {
@@ -190,6 +192,15 @@ public final class KubernetesNodeProvider implements NodeProvider {
 
   NodeListener listener() {
     return listener;
+  }
+
+  NodeLease lease() {
+    return lease;
+  }
+
+  @Override
+  public void leaseWith(NodeLease value) {
+    this.lease = value;
   }
 
   /** Keeps what an ended pod wrote, with the operator's note about it. */
@@ -462,6 +473,13 @@ public final class KubernetesNodeProvider implements NodeProvider {
   @Override
   public NodeMetrics metrics(UUID appId) {
     return NodeMetrics.NONE;
+  }
+
+  /** Stops following the nodes (another instance leads); the watch stays, for a later lead. */
+  @Override
+  public void letGo() {
+    nodes.values().forEach(KubernetesNode::detach);
+    nodes.clear();
   }
 
   @Override

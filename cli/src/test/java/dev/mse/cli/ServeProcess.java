@@ -25,7 +25,32 @@ public record ServeProcess(Process process, int apiPort, Path log) {
       Path.of("..", "enclave", "target", "runtime").toAbsolutePath();
   private static final Duration READY = Duration.ofSeconds(90);
 
+  /**
+   * Starts it on free ports. A free port is only free when it is picked: another process (an
+   * outgoing connection, a runtime) may take it before {@code serve} binds it, so a start that
+   * failed for a busy port is tried again on other ports.
+   */
   public static ServeProcess start(Path work, Path data, Optional<String> databaseUrl, int n)
+      throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(work, data, databaseUrl, n);
+      } catch (PortBusy e) {
+        if (attempt == 3) {
+          throw new AssertionError(e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** The process exited because a port it was given was taken meanwhile. */
+  private static final class PortBusy extends Exception {
+    PortBusy(String log) {
+      super("mse operator serve exited: " + log);
+    }
+  }
+
+  private static ServeProcess startOnce(Path work, Path data, Optional<String> databaseUrl, int n)
       throws Exception {
     int apiPort = LoopbackPorts.free();
     Path log = work.resolve("serve-" + n + ".log");
@@ -67,7 +92,11 @@ public record ServeProcess(Process process, int apiPort, Path log) {
     Instant deadline = Instant.now().plus(READY);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new AssertionError("mse operator serve exited: " + Files.readString(log));
+        String output = Files.readString(log);
+        if (output.contains("mse: a port is busy")) {
+          throw new PortBusy(output);
+        }
+        throw new AssertionError("mse operator serve exited: " + output);
       }
       try {
         HttpResponse<Void> r =

@@ -74,12 +74,18 @@ final class ServeCommand implements Callable<Integer> {
                   kubernetes ? java.nio.file.Path.of("runtime-in-image") : options.runtimeDir(),
                   kind));
     } catch (java.net.BindException e) {
-      throw new UserError("a port is busy: " + e.getMessage() + " (--api-port, --proxy-port)", e);
+      throw portBusy(e);
     } catch (EmptyDatabaseException
         | AdminChannel.AnotherOperatorException
         | dev.mse.operator.OperatorConfigException
         | dev.mse.operator.node.kubernetes.KubernetesNodeProvider.UnreachableException e) {
       throw new UserError(e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      // Jetty reports a port in use as "Failed to bind to /host:port", caused by a BindException
+      if (e.getCause() instanceof java.net.BindException) {
+        throw portBusy(e);
+      }
+      throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -119,5 +125,9 @@ final class ServeCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static UserError portBusy(Exception e) {
+    return new UserError("a port is busy: " + e.getMessage() + " (--api-port, --proxy-port)", e);
   }
 }

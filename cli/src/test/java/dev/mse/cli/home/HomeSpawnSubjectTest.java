@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.mse.attestation.codec.X509Codec;
 import dev.mse.cli.Json;
 import dev.mse.cli.MseCli;
-import java.net.Socket;
+import dev.mse.cli.enclave.ServedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +72,12 @@ class HomeSpawnSubjectTest {
       assertThat(config).contains("\"certificate_subject\":\"CN=Subject Test,O=Example Org,C=FR\"");
 
       // The certificate the enclave serves (read, not trusted: the verify below decides).
-      X509Certificate served = served(spawned.path("enclave_port").asInt());
+      X509Certificate served =
+          ServedCertificate.fetch(
+              "the enclave",
+              "127.0.0.1",
+              spawned.path("enclave_port").asInt(),
+              Optional.of(HomeFlow.SAN));
       assertThat(served.getSubjectX500Principal()).isEqualTo(expected);
       assertThat(served.getIssuerX500Principal()).isEqualTo(expected);
       assertThat(served.getSubjectAlternativeNames())
@@ -90,36 +91,5 @@ class HomeSpawnSubjectTest {
       assertThat(verified.getSubjectX500Principal()).isEqualTo(expected);
       assertThat(verified).isEqualTo(served);
     }
-  }
-
-  /** The leaf the runtime serves on loopback at {@code port}. */
-  private static X509Certificate served(int port) throws Exception {
-    X509Certificate[] seen = new X509Certificate[1];
-    TrustManager reader =
-        new X509TrustManager() {
-          @Override
-          public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            throw new UnsupportedOperationException();
-          }
-
-          @Override
-          public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            seen[0] = chain[0];
-          }
-
-          @Override
-          public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-          }
-        };
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, new TrustManager[] {reader}, new SecureRandom());
-    try (Socket plain = new Socket("127.0.0.1", port);
-        SSLSocket socket =
-            (SSLSocket) tls.getSocketFactory().createSocket(plain, HomeFlow.SAN, port, true)) {
-      socket.startHandshake();
-    }
-    assertThat(seen[0]).as("no certificate served on port %d", port).isNotNull();
-    return seen[0];
   }
 }

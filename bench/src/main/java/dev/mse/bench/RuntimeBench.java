@@ -2,6 +2,7 @@ package dev.mse.bench;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
@@ -11,7 +12,6 @@ import dev.mse.bench.WrkPairs.Ratios;
 import dev.mse.bench.WrkPairs.Side;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
 import dev.mse.operator.node.runtime.RuntimeMemory;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.CodeArchive;

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param packageSha256 SHA-256 of the encrypted app package the enclave was given
  * @param codeSha256 SHA-256 of the decrypted code archive, once the owner has provisioned the key
  * @param configSha256 SHA-256 of the deployment configuration the enclave was given
+ * @param sslOrigin whose certificate users are served (the enclave's, the owner's, the operator's)
+ * @param tls who serves that TLS inside the TEE: the app itself or the runtime in front of it
  * @param expires when the app expires (whole seconds); the certificate's notAfter
  * @param hpkePublicKey the enclave's X25519 public key for sealed messages (32 bytes)
  * @param runtime the mse runtime version
@@ -32,6 +34,7 @@ public record AttestationClaims(
     Optional<ByteString> codeSha256,
     ByteString configSha256,
     SslOrigin sslOrigin,
+    AppTls tls,
     String domain,
     Instant expires,
     ByteString hpkePublicKey,
@@ -88,6 +91,7 @@ public record AttestationClaims(
     }
     java.util.Objects.requireNonNull(appId);
     java.util.Objects.requireNonNull(sslOrigin);
+    java.util.Objects.requireNonNull(tls);
     java.util.Objects.requireNonNull(state);
   }
 
@@ -129,6 +133,7 @@ public record AttestationClaims(
         codeSha256,
         configSha256,
         sslOrigin,
+        tls,
         domain,
         expires,
         hpkePublicKey,
@@ -146,6 +151,7 @@ public record AttestationClaims(
         codeSha256,
         configSha256,
         sslOrigin,
+        tls,
         domain,
         expires,
         hpkePublicKey,

@@ -30,6 +30,7 @@ final class ClaimsCodec {
   static final String CODE_SHA256 = "code-sha256";
   static final String CONFIG_SHA256 = "config-sha256";
   static final String SSL_ORIGIN = "ssl-origin";
+  static final String TLS = "tls";
   static final String DOMAIN = "domain";
   static final String EXPIRES = "expires";
   static final String HPKE_PK = "hpke-pk";
@@ -45,13 +46,14 @@ final class ClaimsCodec {
           CODE_SHA256,
           CONFIG_SHA256,
           SSL_ORIGIN,
+          TLS,
           DOMAIN,
           EXPIRES,
           HPKE_PK,
           RUNTIME,
           STATE);
 
-  private static final int MAX_CLAIMS = 12;
+  private static final int MAX_CLAIMS = 13;
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -68,6 +70,7 @@ final class ClaimsCodec {
     c.codeSha256().ifPresent(d -> add(entries, CODE_SHA256, w -> w.bytes(d.toByteArray())));
     add(entries, CONFIG_SHA256, w -> w.bytes(c.configSha256().toByteArray()));
     add(entries, SSL_ORIGIN, w -> w.text(c.sslOrigin().wireName()));
+    add(entries, TLS, w -> w.text(c.tls().wireName()));
     add(entries, DOMAIN, w -> w.text(c.domain()));
     add(entries, EXPIRES, w -> w.unsigned(c.expires().getEpochSecond()));
     add(entries, HPKE_PK, w -> w.bytes(c.hpkePublicKey().toByteArray()));
@@ -98,6 +101,7 @@ final class ClaimsCodec {
     ByteString codeSha256;
     ByteString configSha256;
     SslOrigin sslOrigin;
+    AppTls tls;
     String domain;
     Instant expires;
     ByteString hpkePublicKey;
@@ -148,6 +152,7 @@ final class ClaimsCodec {
           Optional.ofNullable(f.codeSha256),
           required(f.configSha256, CONFIG_SHA256),
           required(f.sslOrigin, SSL_ORIGIN),
+          required(f.tls, TLS),
           required(f.domain, DOMAIN),
           required(f.expires, EXPIRES),
           required(f.hpkePublicKey, HPKE_PK),
@@ -168,6 +173,7 @@ final class ClaimsCodec {
       case CODE_SHA256 -> f.codeSha256 = digest(r, key);
       case CONFIG_SHA256 -> f.configSha256 = digest(r, key);
       case SSL_ORIGIN -> f.sslOrigin = wireEnum(SslOrigin.class, r.text(16, key), key);
+      case TLS -> f.tls = wireEnum(AppTls.class, r.text(16, key), key);
       case DOMAIN -> f.domain = r.text(AttestationClaims.MAX_DOMAIN_LENGTH, key);
       case EXPIRES -> f.expires = expires(r.unsigned(key));
       case HPKE_PK -> f.hpkePublicKey = digest(r, key);

@@ -24,6 +24,7 @@ public enum RaTlsCheck {
   CONFIG("the deployment configuration"),
   NONCE("the nonce"),
   STATE("the enclave state"),
+  TLS_MODE("who serves the TLS in the TEE"),
   HOSTNAME("the server name"),
   PIN("the pinned certificate");
 

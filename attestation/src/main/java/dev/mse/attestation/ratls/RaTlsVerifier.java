@@ -19,6 +19,7 @@ import dev.mse.attestation.verify.Reason;
 import dev.mse.attestation.verify.SnpEndorsementSource;
 import dev.mse.attestation.verify.SnpEndorsements;
 import dev.mse.attestation.verify.SnpVerifier;
+import dev.mse.attestation.verify.TeeKind;
 import dev.mse.attestation.verify.VerificationCache;
 import java.io.IOException;
 import java.security.cert.CertificateException;
@@ -135,6 +136,7 @@ public final class RaTlsVerifier {
               "the quote's report data is not the SHA-512 of the certificate's claims: the"
                   + " claims were not made by the quoted enclave"));
     }
+    appraisal.ifPresent(a -> claims.ifPresent(c -> checkTlsMode(c, a.tee(), reasons)));
     claims.ifPresent(c -> ExpectationCheck.check(c, options, reasons));
     return new RaTlsAppraisal(appraisal, claims, reasons);
   }
@@ -210,8 +212,26 @@ public final class RaTlsVerifier {
               RaTlsCheck.REPORT_DATA_BINDING,
               "the fresh quote's report data is not the SHA-512 of the fresh claims"));
     }
+    claims.ifPresent(c -> checkTlsMode(c, appraisal.tee(), reasons));
     claims.ifPresent(c -> ExpectationCheck.check(c, options, reasons));
     return new RaTlsAppraisal(Optional.of(appraisal), claims, reasons);
+  }
+
+  /**
+   * With {@code tls = "runtime"} the runtime serves the TLS and forwards plain HTTP to the app over
+   * loopback. Inside a confidential VM loopback stays in the TEE; under SGX it is the host's
+   * kernel, so the app's traffic would leave the enclave in clear. The runtime refuses to start
+   * that way; a verifier refuses such claims from an SGX enclave too, so that the guarantee does
+   * not rest on the runtime's own check alone.
+   */
+  static void checkTlsMode(AttestationClaims claims, TeeKind tee, List<RaTlsReason> reasons) {
+    if (claims.tls() == AppTls.RUNTIME && tee == TeeKind.SGX) {
+      reasons.add(
+          new RaTlsReason(
+              RaTlsCheck.TLS_MODE,
+              "the claims say the runtime serves the TLS and reaches the app over loopback, which"
+                  + " SGX does not protect: the app's traffic would cross the host in clear"));
+    }
   }
 
   private static void checkCertificate(

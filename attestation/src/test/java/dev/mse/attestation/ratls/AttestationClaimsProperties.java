@@ -44,6 +44,7 @@ class AttestationClaimsProperties {
         high ? Optional.of(filled(32, fill)) : Optional.empty(),
         filled(32, fill),
         List.of(SslOrigin.values()).get(high ? SslOrigin.values().length - 1 : 0),
+        List.of(AppTls.values()).get(high ? AppTls.values().length - 1 : 0),
         high ? "z".repeat(253) : "a",
         high ? AttestationClaims.MAX_EXPIRES : Instant.EPOCH,
         filled(32, fill),
@@ -159,6 +160,7 @@ class AttestationClaimsProperties {
         random.nextBoolean() ? Optional.of(bytes(random, 32)) : Optional.empty(),
         bytes(random, 32),
         List.of(SslOrigin.values()).get(random.nextInt(SslOrigin.values().length)),
+        List.of(AppTls.values()).get(random.nextInt(AppTls.values().length)),
         domain(random),
         Instant.ofEpochSecond(
             random.nextInt(4) == 0

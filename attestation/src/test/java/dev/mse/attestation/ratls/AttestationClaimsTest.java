@@ -33,6 +33,7 @@ class AttestationClaimsTest {
           Optional.of(RaTlsFixture.sha256("code")),
           FULL.configSha256(),
           FULL.sslOrigin(),
+          FULL.tls(),
           FULL.domain(),
           FULL.expires(),
           FULL.hpkePublicKey(),
@@ -49,10 +50,11 @@ class AttestationClaimsTest {
   @Test
   void sortsKeysBytewiseByTheirEncodingShorterFirst() {
     byte[] encoded = WITH_CODE.encode().toByteArray();
-    assertThat(encoded[0] & 0xff).isEqualTo(0xac); // map of 12
+    assertThat(encoded[0] & 0xff).isEqualTo(0xad); // map of 13
     String text = new String(encoded, StandardCharsets.ISO_8859_1);
     List<String> order =
         List.of(
+            "tls",
             "nonce",
             "state",
             "app-id",
@@ -126,7 +128,7 @@ class AttestationClaimsTest {
   void rejectsDuplicateKeys() {
     Map<String, byte[]> e = entries(FULL);
     List<Map.Entry<String, byte[]>> list = new ArrayList<>(e.entrySet());
-    list.set(1, Map.entry("nonce", e.get("nonce")));
+    list.set(2, Map.entry("nonce", e.get("nonce"))); // after tls and nonce
     assertRejected(map(list), "twice");
   }
 
@@ -147,6 +149,43 @@ class AttestationClaimsTest {
     Map<String, byte[]> missing = entries(FULL);
     missing.remove("config-sha256");
     assertRejected(map(missing), "config-sha256\" is missing");
+
+    // Claims of a runtime from before the `tls` claim do not pass for either mode.
+    Map<String, byte[]> noTls = entries(FULL);
+    noTls.remove("tls");
+    assertRejected(map(noTls), "tls\" is missing");
+  }
+
+  @Test
+  void namesWhoServesTheTls() throws Exception {
+    for (AppTls tls : AppTls.values()) {
+      AttestationClaims c = withTls(FULL, tls);
+      assertThat(AttestationClaims.decode(c.encode().toByteArray()).tls()).isEqualTo(tls);
+      assertThat(new String(c.encode().toByteArray(), StandardCharsets.ISO_8859_1))
+          .contains("ctls" + (char) (0x60 + tls.wireName().length()) + tls.wireName());
+    }
+    assertRejected(with("tls", new CborWriter().text("proxy")), "tls: unknown value");
+    assertRejected(with("tls", new CborWriter().text("APP")), "tls: unknown value");
+    // Another mode is another report data: a host cannot relabel who serves the TLS.
+    assertThat(withTls(FULL, AppTls.RUNTIME).reportData())
+        .isNotEqualTo(withTls(FULL, AppTls.APP).reportData());
+  }
+
+  static AttestationClaims withTls(AttestationClaims c, AppTls tls) {
+    return new AttestationClaims(
+        c.pubkeyHash(),
+        c.nonce(),
+        c.appId(),
+        c.packageSha256(),
+        c.codeSha256(),
+        c.configSha256(),
+        c.sslOrigin(),
+        tls,
+        c.domain(),
+        c.expires(),
+        c.hpkePublicKey(),
+        c.runtime(),
+        c.state());
   }
 
   @Test

@@ -64,6 +64,7 @@ final class RaTlsFixture {
         Optional.empty(),
         CONFIG,
         SslOrigin.SELF,
+        AppTls.APP,
         domain,
         EXPIRES,
         HPKE,

@@ -11,8 +11,10 @@ import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -41,6 +43,39 @@ class RaTlsVerifierTest {
     assertThat(a.accepted()).isTrue();
     assertThat(a.quote().orElseThrow().tee()).isEqualTo(TeeKind.SIMULATED);
     assertThat(a.claims()).contains(RaTlsFixture.claims(KEY, "app.example.com"));
+  }
+
+  @Test
+  void acceptsTheRuntimeServingTheTlsOutsideSgx() {
+    AttestationClaims claims =
+        AttestationClaimsTest.withTls(RaTlsFixture.claims(KEY, "app.example.com"), AppTls.RUNTIME);
+    X509Certificate cert =
+        RaTlsCertificate.builder(KEY, claims, RaTlsFixture.quote(claims))
+            .endorsements(RaTlsFixture.BUNDLE)
+            .issuedAt(NOW)
+            .build();
+
+    RaTlsAppraisal a = verifier.verify(cert, SIM, NOW, MINE);
+
+    assertThat(a.reasons()).isEmpty();
+    assertThat(a.claims().orElseThrow().tls()).isEqualTo(AppTls.RUNTIME);
+  }
+
+  @Test
+  void refusesTheRuntimeServingTheTlsUnderSgx() {
+    AttestationClaims runtime =
+        AttestationClaimsTest.withTls(RaTlsFixture.claims(KEY, "app.example.com"), AppTls.RUNTIME);
+    for (TeeKind tee : TeeKind.values()) {
+      List<RaTlsReason> reasons = new ArrayList<>();
+      RaTlsVerifier.checkTlsMode(runtime, tee, reasons);
+      RaTlsVerifier.checkTlsMode(RaTlsFixture.claims(KEY, "app.example.com"), tee, reasons);
+      if (tee == TeeKind.SGX) {
+        assertThat(reasons).extracting(RaTlsReason::check).containsExactly(RaTlsCheck.TLS_MODE);
+        assertThat(reasons.getFirst().message()).contains("loopback");
+      } else {
+        assertThat(reasons).as(tee.name()).isEmpty();
+      }
+    }
   }
 
   @Test

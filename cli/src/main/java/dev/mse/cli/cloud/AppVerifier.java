@@ -69,6 +69,7 @@ public final class AppVerifier {
           .forEach((k, v) -> out.println("  " + k + ": " + v));
       out.println("  app id:       " + claims.appId());
       out.println("  trust:        " + claims.sslOrigin().wireName());
+      out.println("  tls:          " + claims.tls().wireName() + " (who serves it in the TEE)");
       out.println("  state:        " + claims.state().wireName());
       claims.codeSha256().ifPresent(c -> out.println("  code sha256:  " + c.hex()));
       out.println("  expires:      " + claims.expires());

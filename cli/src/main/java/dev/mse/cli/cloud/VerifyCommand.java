@@ -95,6 +95,7 @@ final class VerifyCommand implements Callable<Integer> {
       appraisal.quote().orElseThrow().measurements().forEach((k, v) -> m.put(k, String.valueOf(v)));
       n.put("app_id", claims.appId().toString());
       n.put("trust", claims.sslOrigin().wireName());
+      n.put("tls", claims.tls().wireName());
       n.put("state", claims.state().wireName());
       claims.codeSha256().ifPresent(c -> n.put("code_sha256", c.hex()));
       n.put("expires", String.valueOf(claims.expires()));

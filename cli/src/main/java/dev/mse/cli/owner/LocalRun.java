@@ -1,10 +1,10 @@
 package dev.mse.cli.owner;
 
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.cli.LogTail;
 import dev.mse.cli.UserError;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.protocol.config.MseToml;
-import dev.mse.protocol.deploy.AppTls;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -250,7 +250,9 @@ class CloudScenariosTest {
                 "--output",
                 work.resolve("owned-enclave-2.pem").toString())
             .succeeded();
-    assertThat(atEnclave.out()).contains("trust:        owner");
+    assertThat(atEnclave.out())
+        .contains("trust:        owner")
+        .contains("tls:          app (who serves it in the TEE)");
 
     // At the custom domain the app serves the owner's certificate: fresh evidence from the
     // enclave name vouches for that key, and cert.pem is the certificate served there.

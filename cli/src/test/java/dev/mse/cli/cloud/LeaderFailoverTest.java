@@ -3,9 +3,9 @@ package dev.mse.cli.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.cli.UserError;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageKey;

@@ -3,6 +3,7 @@ package dev.mse.cli.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.cli.ServeProcess;
 import dev.mse.cli.UserError;
@@ -13,7 +14,6 @@ import dev.mse.operator.admin.AdminRequest;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.node.runtime.RuntimeLaunch;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageKey;

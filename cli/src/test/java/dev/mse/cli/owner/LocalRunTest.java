@@ -3,9 +3,9 @@ package dev.mse.cli.owner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.cli.UserError;
 import dev.mse.protocol.config.MseToml;
-import dev.mse.protocol.deploy.AppTls;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,13 +2,13 @@ package dev.mse.enclave.runtime;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.enclave.app.AppLauncher;
 import dev.mse.enclave.front.AppProxy;
 import dev.mse.enclave.front.ServerIdentity;
 import dev.mse.enclave.front.TlsFront;
 import dev.mse.enclave.tee.TeeBackend;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.ArchiveContents;
@@ -113,6 +113,7 @@ public final class EnclaveRuntime implements AutoCloseable {
                 appPackage.packageSha256(),
                 config.sha256(),
                 config.sslOrigin(),
+                config.tls(),
                 config.domain(),
                 config.expires(),
                 ByteString.of(hpkeKey.publicKey().toByteArray()),

@@ -4,6 +4,7 @@ import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.collateral.CollateralBundle;
 import dev.mse.attestation.collateral.CollateralKeeper;
 import dev.mse.attestation.quote.QuoteFormatException;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.AttestationClaims;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.attestation.ratls.RaTlsCertificate;
@@ -34,6 +35,7 @@ final class EvidenceMaker implements AutoCloseable {
       ByteString packageSha256,
       ByteString configSha256,
       SslOrigin sslOrigin,
+      AppTls tls,
       String domain,
       Instant expires,
       ByteString hpkePublicKey,
@@ -67,6 +69,7 @@ final class EvidenceMaker implements AutoCloseable {
         codeSha256,
         identity.configSha256(),
         identity.sslOrigin(),
+        identity.tls(),
         identity.domain(),
         identity.expires(),
         identity.hpkePublicKey(),

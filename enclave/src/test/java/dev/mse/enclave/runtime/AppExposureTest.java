@@ -2,8 +2,8 @@ package dev.mse.enclave.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.AttestationClaims.State;
-import dev.mse.protocol.deploy.AppTls;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.mse.enclave.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.enclave.app.TestJars;
-import dev.mse.protocol.deploy.AppTls;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.mse.enclave.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.AttestationClaims.State;
 import dev.mse.enclave.tee.GramineSgxBackend;
-import dev.mse.protocol.deploy.AppTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

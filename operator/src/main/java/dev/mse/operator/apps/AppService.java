@@ -2,6 +2,7 @@ package dev.mse.operator.apps;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorException;
@@ -28,7 +29,6 @@ import dev.mse.operator.store.Project;
 import dev.mse.operator.store.ProjectTable;
 import dev.mse.operator.store.Quota;
 import dev.mse.operator.store.StoreException;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.deploy.DeploymentConfigException;
 import dev.mse.protocol.text.UntrustedText;

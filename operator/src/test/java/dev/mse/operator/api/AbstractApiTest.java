@@ -481,7 +481,7 @@ abstract class AbstractApiTest {
                 d.config().ownerPublicKey(),
                 dev.mse.attestation.codec.ByteString.of(junk).sha256(),
                 Optional.empty(),
-                dev.mse.protocol.deploy.AppTls.APP),
+                dev.mse.attestation.ratls.AppTls.APP),
             junk);
     assertNothingCreated(deploy(alice, withJunk), 400, "invalid_package");
   }

@@ -2,6 +2,7 @@ package dev.mse.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.store.HardwareOffer;
 import dev.mse.operator.testing.ApiClient;
@@ -10,7 +11,6 @@ import dev.mse.operator.testing.Deployments;
 import dev.mse.operator.testing.Deployments.Deployment;
 import dev.mse.operator.testing.OperatorFixture;
 import dev.mse.operator.testing.TestDatabase;
-import dev.mse.protocol.deploy.AppTls;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

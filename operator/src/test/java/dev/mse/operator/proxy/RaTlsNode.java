@@ -104,6 +104,7 @@ final class RaTlsNode {
               Optional.empty(),
               configSha256,
               SslOrigin.OPERATOR,
+              dev.mse.attestation.ratls.AppTls.APP,
               domain,
               now.plus(Duration.ofDays(10)),
               sha256("x25519 public key"),

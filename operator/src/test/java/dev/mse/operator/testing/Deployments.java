@@ -1,8 +1,8 @@
 package dev.mse.operator.testing;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.SslOrigin;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageKey;

@@ -1,6 +1,6 @@
 package dev.mse.protocol.config;
 
-import dev.mse.protocol.deploy.AppTls;
+import dev.mse.attestation.ratls.AppTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.mse.protocol.config;
 
-import dev.mse.protocol.deploy.AppTls;
+import dev.mse.attestation.ratls.AppTls;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package dev.mse.protocol.deploy;
 
+import dev.mse.attestation.ratls.AppTls;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.mse.protocol.deploy;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.codec.X509Codec;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.attestation.ratls.SslOrigin;
 import dev.mse.protocol.config.AppFields;
 import dev.mse.protocol.json.CanonicalJson;

@@ -1,7 +1,7 @@
 package dev.mse.protocol.pkg;
 
 import dev.mse.attestation.codec.ByteString;
-import dev.mse.protocol.deploy.AppTls;
+import dev.mse.attestation.ratls.AppTls;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.mse.protocol.pkg;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.ratls.AppTls;
 import dev.mse.protocol.config.AppFields;
-import dev.mse.protocol.deploy.AppTls;
 import dev.mse.protocol.json.CanonicalJson;
 import dev.mse.protocol.json.CanonicalJsonException;
 import dev.mse.protocol.json.JsonObject;

@@ -3,7 +3,7 @@ package dev.mse.protocol.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mse.protocol.deploy.AppTls;
+import dev.mse.attestation.ratls.AppTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -65,6 +65,7 @@ class NodeStatusClientTest {
             Optional.empty(),
             config.sha256(),
             config.sslOrigin(),
+            config.tls(),
             config.domain(),
             config.expires(),
             ByteString.of(new byte[32]),

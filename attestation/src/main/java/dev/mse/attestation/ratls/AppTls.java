@@ -1,4 +1,4 @@
-package dev.mse.protocol.deploy;
+package dev.mse.attestation.ratls;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -157,7 +157,7 @@ final class DeployCommand implements Callable<Integer> {
               + " app's traffic");
     } else if (cloud.ssl().isPresent()) {
       origin = SslOrigin.OWNER;
-      ownerCertificate = Optional.of(OwnerCertificate.read(cloud.ssl().get()));
+      ownerCertificate = Optional.of(OwnerCertificate.read(cloud.ssl().get(), Instant.now()));
     }
     Instant expires = expires(cloud, ownerCertificate);
     replaceRunning(api, toml.name(), cloud.project(), out);

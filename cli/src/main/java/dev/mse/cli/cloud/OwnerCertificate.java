@@ -25,8 +25,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * The owner's CA-issued certificate and key from {@code [cloud.ssl]}, checked before anything is
- * uploaded: the chain parses, its leaf names the domain, and the key is the leaf's. The key only
- * ever leaves this machine inside the message sealed to the verified enclave.
+ * uploaded: the chain parses, each of its certificates is valid now, its leaf names the domain, and
+ * the key is the leaf's. The key only ever leaves this machine inside the message sealed to the
+ * verified enclave.
  *
  * @param domain the custom domain
  * @param chainPem the full chain, PEM, as the deployment config carries it
@@ -38,7 +39,7 @@ record OwnerCertificate(
   /** BouncyCastle reads SEC1 "EC PRIVATE KEY" files, which the JDK's factories refuse. */
   private static final Provider BC = new BouncyCastleProvider();
 
-  static OwnerCertificate read(MseToml.Ssl ssl) {
+  static OwnerCertificate read(MseToml.Ssl ssl, Instant now) {
     String chainPem =
         new String(UserFiles.read(ssl.certificate(), "certificate"), StandardCharsets.US_ASCII);
     String keyPem =
@@ -51,6 +52,9 @@ record OwnerCertificate(
     }
     if (chain.isEmpty()) {
       throw new UserError(ssl.certificate() + " holds no certificate");
+    }
+    for (X509Certificate c : chain) {
+      checkValidity(c, ssl, now);
     }
     X509Certificate leaf = chain.getFirst();
     String domain = ssl.domainName().toLowerCase(Locale.ROOT);
@@ -67,6 +71,24 @@ record OwnerCertificate(
 
   Instant notAfter() {
     return leaf.getNotAfter().toInstant();
+  }
+
+  /**
+   * Refuses a certificate outside its validity period here, with the dates, rather than leave it to
+   * an expiry in the past or the operator's chain check, which would not say why.
+   */
+  private static void checkValidity(X509Certificate c, MseToml.Ssl ssl, Instant now) {
+    Instant notAfter = c.getNotAfter().toInstant();
+    Instant notBefore = c.getNotBefore().toInstant();
+    String which = c.getSubjectX500Principal().getName();
+    if (now.isAfter(notAfter)) {
+      throw new UserError(
+          ssl.certificate() + ": the certificate " + which + " expired at " + notAfter);
+    }
+    if (now.isBefore(notBefore)) {
+      throw new UserError(
+          ssl.certificate() + ": the certificate " + which + " is not valid before " + notBefore);
+    }
   }
 
   private static List<String> names(X509Certificate c) {

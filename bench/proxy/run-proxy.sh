@@ -31,6 +31,9 @@ NAME=app.bench.localhost
 # free ports chosen now: fixed ones collide with other benchmarks on a shared machine
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 DIRECT=$(free_port) NGINX=$(free_port) MSE=$(free_port) BASE=$(free_port)
+case " $TARGETS " in
+  *" base "*) [ -n "${BASELINE_JAR:-}" ] || { echo "target base needs BASELINE_JAR" >&2; exit 2; } ;;
+esac
 WRK_CLOSE=()
 [ -z "${CLOSE:-}" ] || WRK_CLOSE=(-H "'Connection: close'")
 

@@ -9,6 +9,13 @@
 #        WARMUP=5s (per target and connection count, before the rounds)
 #        PROXY_JAVA_OPTS (JVM options for our proxy) SKIP_BUILD=1 (reuse bench/target)
 #        PROXY_CLASSES (a class directory put before the jar: proxy changes without a rebuild)
+#        BASELINE_JAR (another build's benchmarks.jar: adds target "base", our proxy from it,
+#          for before/after in the same run; put it in TARGETS, e.g. TARGETS="nginx base mse")
+#        CLOSE=1 (every request on a new connection, "Connection: close": the CPU column is then
+#          the proxy's CPU per new connection)
+#        STRACE=1 (after the rounds, a STRACE_DURATION=5s run per proxy target and connection
+#          count under strace -c -f: the proxy's system calls per request, by name; strace slows
+#          the proxy, so these runs are for the counts only)
 # Raw output goes to bench/results/proxy.txt; copy the numbers to docs/benchmarks.md by hand.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -23,11 +30,17 @@ WARMUP="${WARMUP:-5s}"
 NAME=app.bench.localhost
 # free ports chosen now: fixed ones collide with other benchmarks on a shared machine
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-DIRECT=$(free_port) NGINX=$(free_port) MSE=$(free_port)
+DIRECT=$(free_port) NGINX=$(free_port) MSE=$(free_port) BASE=$(free_port)
+case " $TARGETS " in
+  *" base "*) [ -n "${BASELINE_JAR:-}" ] || { echo "target base needs BASELINE_JAR" >&2; exit 2; } ;;
+esac
+WRK_CLOSE=()
+[ -z "${CLOSE:-}" ] || WRK_CLOSE=(-H "'Connection: close'")
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
+[ -z "${STRACE:-}" ] || command -v strace >/dev/null || need+=(strace)
 [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -96,6 +109,12 @@ stream_pid=$!
 "$JAVA_HOME/bin/java" ${PROXY_JAVA_OPTS:-} -cp "${PROXY_CLASSES:+$PROXY_CLASSES:}bench/target/benchmarks.jar" dev.mse.bench.ProxyBench \
   "$MSE" "$NAME" "$DIRECT" > "$work/proxy.log" 2>&1 & pids+=($!)
 mse_pid=$!
+base_pid=
+if [ -n "${BASELINE_JAR:-}" ]; then
+  "$JAVA_HOME/bin/java" ${PROXY_JAVA_OPTS:-} -cp "$BASELINE_JAR" dev.mse.bench.ProxyBench \
+    "$BASE" "$NAME" "$DIRECT" > "$work/base.log" 2>&1 & pids+=($!)
+  base_pid=$!
+fi
 
 # CPU time (clock ticks) of a process and its children: the proxy's cost per request is the
 # number that survives a machine shared with other work, where req/s alone does not
@@ -106,7 +125,7 @@ cpu_ticks() {
   done
   echo "$total"
 }
-for port in $DIRECT $NGINX $MSE; do
+for port in $DIRECT $NGINX $MSE ${base_pid:+$BASE}; do
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 done
 for p in "${pids[@]}"; do
@@ -124,18 +143,47 @@ else
   exit 1
 fi
 
+port_of() {
+  case $1 in direct) echo "$DIRECT" ;; nginx) echo "$NGINX" ;; mse) echo "$MSE" ;; base) echo "$BASE" ;; esac
+}
+pid_of() {
+  case $1 in nginx) echo "$stream_pid" ;; mse) echo "$mse_pid" ;; base) echo "$base_pid" ;; esac
+}
+# system calls per request of a proxy (all its threads; nginx: its workers) over one wrk run
+strace_run() {
+  local label=$1 c=$2 pid targets=() p
+  pid=$(pid_of "$label")
+  [ -n "$pid" ] || return 0
+  if [ "$label" = nginx ]; then
+    for p in $(pgrep -P "$pid"); do targets+=(-p "$p"); done
+  else
+    targets=(-p "$pid")
+  fi
+  strace -c -f -q -o "$work/strace-$label" "${targets[@]}" & local tracer=$!
+  sleep 1
+  local r requests
+  r="$(run_wrk "-t$THREADS -c$c -d${STRACE_DURATION:-5s} ${WRK_CLOSE[*]} https://$NAME:$(port_of "$label")/")"
+  kill -INT "$tracer"
+  wait "$tracer" 2>/dev/null || true
+  requests=$(echo "$r" | awk '/requests in/ {print $1}')
+  echo "# $label, $c connections: $requests requests; system calls per request (calls, errors)"
+  awk -v n="$requests" '$1 ~ /^[0-9.]+$/ && NF >= 5 {
+      errors = (NF == 6) ? $5 : 0
+      printf "  %-16s %8.2f %8.2f\n", $NF, $4 / n, errors / n }' "$work/strace-$label" | sort -k2 -n -r
+}
+
 mkdir -p bench/results
 out=bench/results/proxy.txt
 {
   echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "# $(nginx -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $(wrk -v 2>&1 | head -1)"
-  echo "# wrk -t$THREADS -c<C> -d$DURATION https://$NAME:<port>/"
+  echo "# wrk -t$THREADS -c<C> -d$DURATION ${WRK_CLOSE[*]} https://$NAME:<port>/"
   # warm-up, the same for every target at every connection count: the JIT for our proxy (the
   # new-connection path only runs hot at the larger counts), session caches for everyone
   for c in $CONNECTIONS; do
     for label in $TARGETS; do
-      case $label in direct) port=$DIRECT ;; nginx) port=$NGINX ;; mse) port=$MSE ;; esac
-      run_wrk "-t$THREADS -c$c -d$WARMUP https://$NAME:$port/" >/dev/null
+      port=$(port_of "$label")
+      run_wrk "-t$THREADS -c$c -d$WARMUP ${WRK_CLOSE[*]} https://$NAME:$port/" >/dev/null
     done
   done
   tick_us=$((1000000 / $(getconf CLK_TCK)))
@@ -143,10 +191,10 @@ out=bench/results/proxy.txt
   for round in $(seq "$ROUNDS"); do
   for c in $CONNECTIONS; do
     for label in $TARGETS; do
-      case $label in direct) port=$DIRECT ;; nginx) port=$NGINX ;; mse) port=$MSE ;; esac
-      case $label in nginx) cpu_pid=$stream_pid ;; mse) cpu_pid=$mse_pid ;; *) cpu_pid= ;; esac
+      port=$(port_of "$label")
+      cpu_pid=$(pid_of "$label")
       before=$([ -n "$cpu_pid" ] && cpu_ticks "$cpu_pid" || echo 0)
-      r="$(run_wrk "-t$THREADS -c$c -d$DURATION --latency https://$NAME:$port/")"
+      r="$(run_wrk "-t$THREADS -c$c -d$DURATION --latency ${WRK_CLOSE[*]} https://$NAME:$port/")"
       after=$([ -n "$cpu_pid" ] && cpu_ticks "$cpu_pid" || echo 0)
       requests=$(echo "$r" | awk '/requests in/ {print $1}')
       per=$(awk -v t=$((after - before)) -v u="$tick_us" -v n="$requests" 'BEGIN { if (t > 0 && n > 0) printf "%.1fus", t * u / n; else print "-" }')
@@ -159,4 +207,11 @@ out=bench/results/proxy.txt
     done
   done
   done
+  if [ -n "${STRACE:-}" ]; then
+    for c in $CONNECTIONS; do
+      for label in $TARGETS; do
+        [ "$label" = direct ] || strace_run "$label" "$c"
+      done
+    done
+  fi
 } | tee "$out"

@@ -108,17 +108,18 @@ final class RelayLoop implements AutoCloseable {
     synchronized (this) {
       runTasks();
     }
+    // ended connections hand their closes off to after a select: abort first, select last
+    for (SelectionKey key : selector.keys()) {
+      if (key.isValid() && key.attachment() instanceof ChannelRelay relay) {
+        relay.abort();
+      }
+    }
     try {
       selector.selectNow();
     } catch (IOException | RuntimeException e) {
       LOG.debug("relay loop last select failed: {}", e.toString());
     }
     run(handOffs);
-    for (SelectionKey key : selector.keys()) {
-      if (key.attachment() instanceof ChannelRelay relay) {
-        relay.abort();
-      }
-    }
     try {
       selector.close();
     } catch (IOException ignored) {

@@ -2,10 +2,12 @@ package dev.mse.cli.home;
 
 import dev.mse.cli.Json;
 import dev.mse.cli.owner.EvidenceFile;
+import dev.mse.cli.quote.PccsOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,12 +37,14 @@ final class EvidenceCommand implements Callable<Integer> {
       description = "where to write evidence.json and ratls.pem")
   Path output;
 
+  @Mixin PccsOption pccsOption;
+
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
   @Override
   public Integer call() {
-    HomeApp app = AppRegistry.load(name);
+    HomeApp app = AppRegistry.load(name).withPccs(pccsOption.url());
     if (RuntimeProcess.find(app).isEmpty()) {
       throw new dev.mse.cli.UserError(
           "the runtime of '" + name + "' is not running ('mse home restart " + name + "')");

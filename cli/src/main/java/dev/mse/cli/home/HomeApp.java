@@ -1,8 +1,10 @@
 package dev.mse.cli.home;
 
 import dev.mse.attestation.codec.ByteString;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,6 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * @param provisioningTimeoutMinutes how long the runtime waits for its owner ({@code --timeout})
  * @param allowSimulation whether simulated evidence is accepted from a hardware backend ({@code
  *     spawn --allow-simulation}: a {@code tsm} runtime served by the simulated SEV-SNP signer)
+ * @param pccs the PCCS given at spawn ({@code --pccs}): the runtime gets its collateral there, and
+ *     this machine's checks of the runtime fetch there when the runtime's is missing or out of date
  */
 record HomeApp(
     String name,
@@ -36,7 +40,8 @@ record HomeApp(
     Path secretsDir,
     long provisioningTimeoutMinutes,
     Instant startedAt,
-    boolean allowSimulation) {
+    boolean allowSimulation,
+    Optional<URI> pccs) {
 
   Path packageFile() {
     return output.resolve("package.tar");
@@ -97,7 +102,33 @@ record HomeApp(
         secretsDir,
         provisioningTimeoutMinutes,
         at,
-        allowSimulation);
+        allowSimulation,
+        pccs);
+  }
+
+  /** The same app, checked (and restarted) with the PCCS at {@code given} when there is one. */
+  HomeApp withPccs(Optional<URI> given) {
+    if (given.isEmpty()) {
+      return this;
+    }
+    return new HomeApp(
+        name,
+        appId,
+        output,
+        packageSha256,
+        san,
+        host,
+        port,
+        enclavePort,
+        sizeMb,
+        expires,
+        tee,
+        runtime,
+        secretsDir,
+        provisioningTimeoutMinutes,
+        startedAt,
+        allowSimulation,
+        given);
   }
 
   ObjectNode toJson() {
@@ -120,6 +151,7 @@ record HomeApp(
     if (allowSimulation) {
       n.put("allow_simulation", true);
     }
+    pccs.ifPresent(url -> n.put("pccs_url", url.toString()));
     return n;
   }
 
@@ -140,7 +172,10 @@ record HomeApp(
         Path.of(text(n, "secrets_dir")),
         n.required("timeout_minutes").asLong(),
         Instant.parse(text(n, "started_at")),
-        n.path("allow_simulation").asBoolean(false));
+        n.path("allow_simulation").asBoolean(false),
+        n.path("pccs_url").isString()
+            ? Optional.of(URI.create(n.path("pccs_url").asString()))
+            : Optional.empty());
   }
 
   private static String text(JsonNode n, String field) {

@@ -17,7 +17,9 @@ import java.util.Optional;
  * HTTPS to a local runtime, on its enclave port (status, evidence, provisioning). TLS is always
  * verified: the runtime's RA-TLS certificate must carry the app id, package and deployment config
  * this machine started it with (simulated evidence accepted only for a simulated app), and, when
- * pinned, be exactly the given certificate. MSE's home commands turned verification off here.
+ * pinned, be exactly the given certificate. Collateral the certificate lacks, or holds out of date,
+ * comes from the app's PCCS ({@code --pccs}), else {@code $MSE_PCCS_URL}, else Intel PCS. MSE's
+ * home commands turned verification off here.
  */
 final class NodeClient {
   private NodeClient() {}
@@ -51,7 +53,8 @@ final class NodeClient {
                 .withConfigSha256(config.sha256())
                 .withCollateralSource(
                     CollateralOptions.source(
-                        PccsOption.fromEnvironment(), new PrintWriter(System.err, true))))
+                        app.pccs().or(PccsOption::fromEnvironment),
+                        new PrintWriter(System.err, true))))
         .serverName(app.san());
   }
 }

@@ -1,12 +1,14 @@
 package dev.mse.cli.home;
 
 import dev.mse.cli.Json;
+import dev.mse.cli.quote.PccsOption;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,12 +32,14 @@ final class RestartCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "the app")
   String name;
 
+  @Mixin PccsOption pccsOption;
+
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
   @Override
   public Integer call() {
-    HomeApp app = AppRegistry.load(name);
+    HomeApp app = AppRegistry.load(name).withPccs(pccsOption.url());
     NodeFiles.stop(app);
     HomeApp restarted = app.withStartedAt(Instant.now());
     AppRegistry.save(restarted);

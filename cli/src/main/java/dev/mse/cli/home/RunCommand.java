@@ -5,6 +5,7 @@ import dev.mse.cli.UserError;
 import dev.mse.cli.UserFiles;
 import dev.mse.cli.WaitProgress;
 import dev.mse.cli.enclave.EnclaveClient;
+import dev.mse.cli.quote.PccsOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,12 +62,14 @@ final class RunCommand implements Callable<Integer> {
       description = "minutes to wait for the app to run (default: ${DEFAULT-VALUE})")
   long timeout;
 
+  @Mixin PccsOption pccsOption;
+
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
   @Override
   public Integer call() {
-    HomeApp app = AppRegistry.load(name);
+    HomeApp app = AppRegistry.load(name).withPccs(pccsOption.url());
     if (RuntimeProcess.find(app).isEmpty()) {
       throw new UserError(
           "the runtime of '" + name + "' is not running ('mse home restart " + name + "')");

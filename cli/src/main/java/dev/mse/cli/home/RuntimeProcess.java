@@ -108,8 +108,8 @@ final class RuntimeProcess {
             app.output(),
             app.logFile(),
             0);
-    // The runtime fetches its own collateral from the PCCS named for this machine, if any.
-    return launch.withPccs(PccsOption.fromEnvironment());
+    // The runtime fetches its own collateral from the PCCS named for it, if any.
+    return launch.withPccs(app.pccs().or(PccsOption::fromEnvironment));
   }
 
   /** The running runtime of {@code app}, if its recorded pid is alive and is that runtime. */

@@ -3,6 +3,7 @@ package dev.mse.cli.home;
 import dev.mse.cli.Json;
 import dev.mse.cli.UserFiles;
 import dev.mse.cli.owner.OwnerKey;
+import dev.mse.cli.quote.PccsOption;
 import dev.mse.cli.runtime.RuntimeDistribution;
 import dev.mse.operator.node.runtime.TeeDetection;
 import dev.mse.protocol.deploy.DeploymentConfig;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,6 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
       "With --tee gramine-sgx it renders the Gramine manifest into DIR, signs it"
           + " (gramine-manifest, gramine-sgx-sign --key --signer-key) and starts gramine-sgx, never a"
           + " plain JVM: Gramine must be installed (on PATH) and --signer-key given.",
+      "With --pccs URL the runtime gets the collateral of its quotes from that PCCS (the simulated"
+          + " TEE too, as hardware does), and this machine's checks of the runtime fetch there when"
+          + " its certificate holds none valid now; later home commands use the same PCCS.",
       "Unlike MSE, the connection to the runtime is verified (its RA-TLS certificate must name"
           + " this app, package and config). Role: SGX operator."
     })
@@ -156,6 +161,8 @@ final class SpawnCommand implements Callable<Integer> {
               + " (default: CN=<--san>); it is in the deployment config, so in config-sha256")
   String subject;
 
+  @Mixin PccsOption pccsOption;
+
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
@@ -215,7 +222,8 @@ final class SpawnCommand implements Callable<Integer> {
                 .map(c -> new String(UserFiles.read(c, "certificate"), StandardCharsets.US_ASCII)),
             allowSimulation,
             Optional.ofNullable(signerKey),
-            Optional.ofNullable(subject).map(SpawnCommand::subject));
+            Optional.ofNullable(subject).map(SpawnCommand::subject),
+            pccsOption.url());
     HomeApp app =
         Spawner.spawn(
             request,

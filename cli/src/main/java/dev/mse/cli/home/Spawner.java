@@ -13,6 +13,7 @@ import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.pkg.PackageManifest;
 import dev.mse.protocol.provisioning.X25519PublicKey;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,8 @@ final class Spawner {
       Optional<String> ownerCertificateChain,
       boolean allowSimulation,
       Optional<Path> signerKey,
-      Optional<String> subject) {}
+      Optional<String> subject,
+      Optional<URI> pccs) {}
 
   private Spawner() {}
 
@@ -156,7 +158,8 @@ final class Spawner {
             secretsDir(appId),
             r.timeoutMinutes(),
             Instant.now(),
-            r.allowSimulation());
+            r.allowSimulation(),
+            r.pccs());
     try {
       Files.createDirectories(output);
       if (r.tee().equals("gramine-sgx")) {

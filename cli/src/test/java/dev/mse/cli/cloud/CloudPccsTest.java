@@ -23,7 +23,8 @@ import tools.jackson.databind.JsonNode;
  * get Intel's; the operator's status client and {@code cloud deploy}/{@code cloud verify} appraise
  * the evidence with it. What the PCCS says decides: a revoked PCK or a TCB level the policy does
  * not accept refuses the deploy at once, with the reason; a PCCS that stops does not stop the app
- * while the collateral its runtime kept is valid.
+ * while the collateral its runtime kept is valid, but a new app, for which nothing is cached, fails
+ * within a bounded time, naming the PCCS.
  */
 class CloudPccsTest {
   private static final String DEFAULT_STATUSES =
@@ -143,6 +144,17 @@ class CloudPccsTest {
       awaitVerified(cloud, verify);
       assertThat(CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/").out())
           .contains("Hello from kept");
+
+      // A new deploy while the PCCS is still down: its runtime has no collateral cached, nor has
+      // the operator, so the app fails once the runtime has asked twice, naming the PCCS and what
+      // was missing, instead of waiting out the deploy's timeout.
+      MseCli.Run fresh = deploy(cloud, "fresh", "--allow-simulation");
+      assertThat(fresh.exitCode()).isNotZero();
+      assertThat(fresh.err())
+          .contains("no collateral")
+          .contains("PCCS " + pccs.url())
+          .contains("/sgx/certification/v4/")
+          .doesNotContain("after 3 min");
     } finally {
       if (!stopped) {
         pccs.close();

@@ -61,6 +61,11 @@ final class HomeFlow implements AutoCloseable {
 
   /** {@code mse home spawn NAME} on loopback at {@code port}, with {@code extra} options. */
   MseCli.Run spawn(String name, int port, String... extra) throws IOException {
+    return trySpawn(name, port, extra).succeeded();
+  }
+
+  /** As {@link #spawn}, whether it succeeds or not (what it spawned is stopped at close). */
+  MseCli.Run trySpawn(String name, int port, String... extra) throws IOException {
     spawned.add(name);
     List<String> args =
         new ArrayList<>(
@@ -85,7 +90,7 @@ final class HomeFlow implements AutoCloseable {
                 "--runtime",
                 RUNTIME.toString()));
     args.addAll(List.of(extra));
-    return cli(args.toArray(String[]::new)).succeeded();
+    return cli(args.toArray(String[]::new));
   }
 
   Path node(String name) {

@@ -1,10 +1,12 @@
 package dev.mse.operator.console;
 
 import dev.mse.operator.OperatorConfig;
+import dev.mse.operator.OperatorConfigException;
 import dev.mse.operator.account.AccountService;
 import dev.mse.operator.account.ProjectService;
 import dev.mse.operator.apps.AppService;
 import dev.mse.operator.apps.HardwareCatalog;
+import dev.mse.operator.node.NodeTrust;
 import dev.mse.operator.store.Database;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
@@ -28,7 +30,8 @@ public final class Console implements AutoCloseable {
       HardwareCatalog hardware,
       AppService apps,
       Database db,
-      Clock clock) {
+      Clock clock)
+      throws OperatorConfigException {
     this.metrics = new MetricsHistory(apps, clock, MetricsHistory.DEFAULT_PERIOD);
     TemplateEngine templates =
         TemplateEngine.createPrecompiled(
@@ -45,7 +48,7 @@ public final class Console implements AutoCloseable {
             apps,
             new ConsoleSessions(db, clock),
             metrics,
-            new EvidenceProbe(clock, apps.tee()),
+            new EvidenceProbe(clock, apps.tee(), NodeTrust.of(config, apps.tee())),
             new ConsolePages(templates),
             clock);
   }

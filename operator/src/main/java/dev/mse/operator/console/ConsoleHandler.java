@@ -472,7 +472,8 @@ final class ConsoleHandler extends Handler.Abstract {
             app.status().isLive() || app.status() == AppStatus.ON_ERROR));
   }
 
-  private static EvidenceView evidenceView(EvidenceProbe.Verified v) {
+  /** What the app page shows of a verdict: refused evidence shows as refused, with its reasons. */
+  static EvidenceView evidenceView(EvidenceProbe.Verified v) {
     RaTlsAppraisal a = v.appraisal();
     Optional<Appraisal> quote = a.quote();
     Optional<AttestationClaims> claims = a.claims();

@@ -1,11 +1,11 @@
 package dev.mse.operator.console;
 
 import dev.mse.attestation.codec.ByteString;
-import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.attestation.ratls.RaTlsAppraisal;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsVerifier;
 import dev.mse.operator.node.NodeAddress;
+import dev.mse.operator.node.NodeTrust;
 import dev.mse.operator.store.AppRecord;
 import java.io.IOException;
 import java.net.Socket;
@@ -26,11 +26,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Fetches the RA-TLS certificate an app's enclave port serves and appraises it as the operator's
- * status client does (the operator's policy, simulation accepted only on a simulated provider; the
- * app id, package and deployment config the operator started it with), keeping the full appraisal
- * for the app's page: TEE, TCB status, advisories, measurements, code digest. The handshake itself
- * accepts any certificate because nothing is sent over it: the verdict is the appraisal's alone. A
- * verdict is reused for {@link #LIFETIME} so that page views do not cost a quote check each.
+ * status client does ({@link NodeTrust}: the operator's {@code node_policy}, collateral from its
+ * {@code pccs_url} when the certificate's is missing or out of date; the app id, package and
+ * deployment config the operator started it with), keeping the full appraisal for the app's page:
+ * TEE, TCB status, advisories, measurements, code digest. The handshake itself accepts any
+ * certificate because nothing is sent over it: the verdict is the appraisal's alone. A verdict is
+ * reused for {@link #LIFETIME} so that page views do not cost a quote check each.
  */
 final class EvidenceProbe {
   static final Duration LIFETIME = Duration.ofSeconds(30);
@@ -44,14 +45,16 @@ final class EvidenceProbe {
   private final Map<UUID, Verified> cache = new ConcurrentHashMap<>();
   private final Clock clock;
   private final boolean simulation;
+  private final NodeTrust trust;
 
   /**
-   * @param tee the TEE of the operator's nodes: simulated evidence passes only for {@code
-   *     simulation}, and is shown as such
+   * @param tee the TEE of the operator's nodes: a simulated one is shown as such
+   * @param trust how the operator holds its nodes' evidence, as its status client does
    */
-  EvidenceProbe(Clock clock, String tee) {
+  EvidenceProbe(Clock clock, String tee, NodeTrust trust) {
     this.clock = clock;
     this.simulation = tee.equals("simulation");
+    this.trust = trust;
   }
 
   boolean simulation() {
@@ -66,15 +69,15 @@ final class EvidenceProbe {
       return cached;
     }
     X509Certificate served = served(node);
-    RaTlsAppraisal appraisal =
-        verifier.verify(
-            served,
-            AppraisalPolicy.defaults().withAllowSimulation(simulation),
-            now,
-            RaTlsOptions.none()
-                .withAppId(app.id())
-                .withPackageSha256(ByteString.fromHex(app.packageSha256()))
-                .withConfigSha256(ByteString.of(app.deploymentConfig()).sha256()));
+    RaTlsOptions options =
+        RaTlsOptions.none()
+            .withAppId(app.id())
+            .withPackageSha256(ByteString.fromHex(app.packageSha256()))
+            .withConfigSha256(ByteString.of(app.deploymentConfig()).sha256());
+    if (trust.collateral().isPresent()) {
+      options = options.withCollateralSource(trust.collateral().get());
+    }
+    RaTlsAppraisal appraisal = verifier.verify(served, trust.policy(), now, options);
     Verified v = new Verified(now, appraisal);
     if (cache.size() >= MAX_CACHED) {
       cache.clear();

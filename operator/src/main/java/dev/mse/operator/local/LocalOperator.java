@@ -1,13 +1,9 @@
 package dev.mse.operator.local;
 
-import dev.mse.attestation.collateral.CollateralCache;
-import dev.mse.attestation.collateral.CollateralSource;
-import dev.mse.attestation.policy.AppraisalPolicy;
-import dev.mse.attestation.policy.PolicyException;
-import dev.mse.attestation.policy.PolicyParser;
 import dev.mse.operator.Operator;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorConfigException;
+import dev.mse.operator.node.NodeTrust;
 import dev.mse.operator.node.kubernetes.KubernetesNodeProvider;
 import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.proxy.ProxyConfig;
@@ -19,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -77,7 +72,7 @@ public final class LocalOperator implements AutoCloseable {
     OperatorTls tls =
         OperatorTls.loadOrCreate(config.dataDir().resolve("tls"), config.appsDomain());
     String tee = config.kubernetes().map(OperatorConfig.Kubernetes::tee).orElse(s.tee());
-    AppraisalPolicy nodePolicy = nodePolicy(config, tee);
+    NodeTrust trust = NodeTrust.of(config, tee);
     LocalNodeProvider.Settings nodes =
         new LocalNodeProvider.Settings(
             nodesDir(config, perAppUsers),
@@ -92,7 +87,7 @@ public final class LocalOperator implements AutoCloseable {
             isolation.logMaxBytes(),
             config.proxyLimits().maxConnectionsPerApp(),
             config.pccsUrl(),
-            nodePolicy,
+            trust.policy(),
             config.gramine());
     Operator operator =
         Operator.start(
@@ -119,19 +114,11 @@ public final class LocalOperator implements AutoCloseable {
                       .withTerminate(tls.serverContext()),
                   operator.routes(),
                   new RaTlsUpstreamTrust(
-                      nodePolicy,
+                      trust.policy(),
                       r -> operator.appDomain(r.appId()),
                       Clock.systemUTC(),
                       config.proxyLimits().evidenceLifetime(),
-                      config
-                          .pccsUrl()
-                          .map(
-                              url ->
-                                  CollateralSource.pccs(
-                                      url,
-                                      new CollateralCache(
-                                          nodes.nodesDir().resolve("collateral-cache"),
-                                          Clock.systemUTC())))),
+                      trust.collateral()),
                   operator.traffic())
               .start();
       return new LocalOperator(operator, proxy, tls, nodes.nodesDir());
@@ -139,30 +126,6 @@ public final class LocalOperator implements AutoCloseable {
       operator.close();
       throw e;
     }
-  }
-
-  /**
-   * The policy the operator holds its nodes' evidence to (status client and proxy): {@code
-   * node_policy} when given, else the defaults; simulated evidence is always accepted from {@code
-   * simulation} nodes, and from others only when that policy says {@code allow_simulation} (a
-   * {@code tsm} node on the simulated SEV-SNP signer).
-   */
-  static AppraisalPolicy nodePolicy(OperatorConfig config, String tee)
-      throws OperatorConfigException {
-    AppraisalPolicy policy = AppraisalPolicy.defaults();
-    if (config.nodePolicy().isPresent()) {
-      Path file = config.nodePolicy().get();
-      try {
-        policy = PolicyParser.parse(Files.readString(file, StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new OperatorConfigException(
-            "operator.toml: node_policy " + file + " cannot be read: " + e.getMessage(), e);
-      } catch (PolicyException e) {
-        throw new OperatorConfigException(
-            "operator.toml: node_policy " + file + ": " + e.getMessage(), e);
-      }
-    }
-    return policy.withAllowSimulation(policy.allowSimulation() || tee.equals("simulation"));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.mse.operator.node.local;
 
+import dev.mse.attestation.collateral.CollateralKeeper;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
@@ -49,6 +50,14 @@ final class LocalNode {
   private static final Duration FAST_POLL = Duration.ofMillis(100);
   private static final Duration SLOW_POLL = Duration.ofSeconds(1);
   private static final Path TMPFS = Path.of("/dev/shm");
+
+  /**
+   * How long a new node may serve evidence without collateral the operator can appraise it with
+   * before its app fails: a little over {@link CollateralKeeper#RETRY}, so that the runtime has
+   * asked its PCCS twice. A node that answered once is never failed for that (its collateral ages
+   * while it runs, and a PCCS that is down must not stop the app).
+   */
+  static final Duration COLLATERAL_PATIENCE = CollateralKeeper.RETRY.plusSeconds(15);
 
   /** Both ports of a local node listen on loopback: the SNI proxy is the only way in. */
   private static final String HOST = "127.0.0.1";
@@ -306,13 +315,20 @@ final class LocalNode {
     process = Optional.of(p.toHandle());
   }
 
-  /** Watches the node on a virtual thread until it stops or fails for good. */
-  void watch() {
-    Thread.ofVirtual().name("node-" + spec.appId()).start(this::watchLoop);
+  /**
+   * Watches the node on a virtual thread until it stops or fails for good.
+   *
+   * @param newNode a node just started for a new app, rather than one resumed after an operator
+   *     restart (which answered before, so is never failed for want of collateral)
+   */
+  void watch(boolean newNode) {
+    Thread.ofVirtual().name("node-" + spec.appId()).start(() -> watchLoop(newNode));
   }
 
-  private void watchLoop() {
+  private void watchLoop(boolean newNode) {
     NodeStatusClient client = statusClient();
+    boolean answered = !newNode;
+    Optional<Instant> collateralMissingSince = Optional.empty();
     try {
       while (!stopping) {
         LogRotation.capSize(logFile(), settings.logMaxBytes());
@@ -341,7 +357,22 @@ final class LocalNode {
           release();
           return;
         }
+        Optional<String> missing = client.missingCollateral();
+        if (!answered && missing.isPresent()) {
+          Instant now = Instant.now();
+          collateralMissingSince = collateralMissingSince.or(() -> Optional.of(now));
+          if (now.isAfter(collateralMissingSince.get().plus(COLLATERAL_PATIENCE))) {
+            String why = noCollateral(missing.get());
+            note(why);
+            change(NodeState.FAILED, Optional.of(why));
+            release();
+            return;
+          }
+        } else {
+          collateralMissingSince = Optional.empty();
+        }
         if (s.isPresent()) {
+          answered = true;
           metrics = s.get().metrics();
           switch (s.get().state()) {
             case "waiting", "initializing" -> change(NodeState.WAITING, Optional.empty());
@@ -361,6 +392,20 @@ final class LocalNode {
     } finally {
       client.close();
     }
+  }
+
+  /** Why a new node failed for want of collateral: which PCCS, and what the operator was told. */
+  private String noCollateral(String reasons) {
+    return "no collateral for the node's evidence after "
+        + COLLATERAL_PATIENCE.toSeconds()
+        + " s: "
+        + settings
+            .pccs()
+            .map(url -> "neither its runtime nor the operator got it from the PCCS " + url)
+            .orElse("the runtime sent none valid now and operator.toml names no pccs_url")
+        + " ("
+        + reasons
+        + ")";
   }
 
   /**

@@ -294,7 +294,7 @@ public final class LocalNodeProvider implements NodeProvider {
       LocalNode node = LocalNode.open(host, spec, listener);
       nodes.put(spec.appId(), node);
       node.launch();
-      node.watch();
+      node.watch(true);
     } catch (IOException | RuntimeException e) {
       LOG.error("cannot start the node of app {}: {}", spec.appId(), e.getMessage());
       listener.stateChanged(
@@ -317,7 +317,7 @@ public final class LocalNodeProvider implements NodeProvider {
         LOG.info("the node of app {} is gone; starting it from its sealed state", spec.appId());
         node.launch();
       }
-      node.watch();
+      node.watch(false);
     } catch (IOException | RuntimeException e) {
       LOG.error("cannot resume the node of app {}: {}", spec.appId(), e.getMessage());
       listener.stateChanged(

@@ -8,6 +8,7 @@ import dev.mse.attestation.ratls.RaTlsCheck;
 import dev.mse.attestation.ratls.RaTlsOptions;
 import dev.mse.attestation.ratls.RaTlsSslContexts;
 import dev.mse.attestation.ratls.RaTlsTrustManager;
+import dev.mse.attestation.verify.Check;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +40,19 @@ public final class NodeStatusClient {
   private final HttpClient http;
   private final URI uri;
   private final AtomicReference<String> refusal = new AtomicReference<>();
+  private final AtomicReference<String> missingCollateral = new AtomicReference<>();
+
+  /**
+   * The checks that fail when collateral is past its next update: the PCCS issues newer collateral,
+   * so they say "fetch again", not "this node is bad". A runtime's certificate keeps the collateral
+   * it was issued with, which ages while the node runs.
+   */
+  private static final Set<Check> COLLATERAL_DATES =
+      EnumSet.of(
+          Check.TCB_INFO_VALIDITY,
+          Check.QE_IDENTITY_VALIDITY,
+          Check.PCK_CRL_VALIDITY,
+          Check.ROOT_CRL_VALIDITY);
 
   /**
    * @param port the node's enclave port on loopback
@@ -91,14 +107,34 @@ public final class NodeStatusClient {
   /**
    * Keeps why the node's evidence was refused when the TEE evidence itself fails the policy (a
    * revoked key, a TCB level, simulation or a measurement the policy does not accept, a bad
-   * signature): waiting will not change that. Collateral or a VCEK still missing comes later (the
-   * runtime and this client retry their PCCS or KDS), and claims that do not match what the node
-   * was started with are left as before, to the deploy's timeout and the owner's own check.
+   * signature): waiting will not change that. Collateral or a VCEK still missing, or out of date,
+   * comes later (the runtime and this client retry their PCCS or KDS): kept apart, for the node to
+   * decide how long to wait. Claims that do not match what the node was started with are left as
+   * before, to the deploy's timeout and the owner's own check.
    */
   private void refused(RaTlsAppraisal appraisal) {
-    if (appraisal.reasons().stream().anyMatch(r -> r.check() == RaTlsCheck.QUOTE)) {
+    boolean datesOnly =
+        appraisal
+            .quote()
+            .map(
+                q ->
+                    !q.reasons().isEmpty()
+                        && q.reasons().stream().allMatch(r -> COLLATERAL_DATES.contains(r.check())))
+            .orElse(false);
+    if (appraisal.failed(RaTlsCheck.QUOTE) && !datesOnly) {
       refusal.set(appraisal.describe());
+    } else if (appraisal.failed(RaTlsCheck.COLLATERAL) || datesOnly) {
+      missingCollateral.set(appraisal.describe());
     }
+  }
+
+  /**
+   * Why the node's evidence could not be appraised at the last {@link #status()} that found no
+   * status, when that is collateral (or a VCEK) missing or out of date, which the PCCS (or KDS) may
+   * still provide; empty otherwise.
+   */
+  public Optional<String> missingCollateral() {
+    return Optional.ofNullable(missingCollateral.get());
   }
 
   /**
@@ -115,6 +151,7 @@ public final class NodeStatusClient {
    */
   public Optional<NodeStatus> status() throws InterruptedException {
     refusal.set(null);
+    missingCollateral.set(null);
     HttpResponse<String> r;
     try {
       r =

@@ -1,4 +1,4 @@
-package dev.mse.operator.local;
+package dev.mse.operator.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The policy an operator holds its nodes' evidence to: the defaults, or its node_policy. */
-class NodePolicyTest {
+class NodeTrustTest {
   @TempDir Path dir;
 
   @Test
   void acceptsSimulatedEvidenceFromSimulationNodesOnlyByDefault() throws Exception {
     OperatorConfig config = OperatorConfig.defaults(dir);
-    assertThat(LocalOperator.nodePolicy(config, "simulation").allowSimulation()).isTrue();
-    assertThat(LocalOperator.nodePolicy(config, "tsm").allowSimulation()).isFalse();
-    assertThat(LocalOperator.nodePolicy(config, "tsm").acceptedStatuses())
+    assertThat(NodeTrust.policy(config, "simulation").allowSimulation()).isTrue();
+    assertThat(NodeTrust.policy(config, "tsm").allowSimulation()).isFalse();
+    assertThat(NodeTrust.policy(config, "tsm").acceptedStatuses())
         .isEqualTo(AppraisalPolicy.defaults().acceptedStatuses());
   }
 
@@ -36,7 +36,7 @@ class NodePolicyTest {
         accepted_statuses = ["UpToDate", "OutOfDate"]
         """);
     AppraisalPolicy policy =
-        LocalOperator.nodePolicy(OperatorConfig.defaults(dir).withNodePolicy(file), "tsm");
+        NodeTrust.policy(OperatorConfig.defaults(dir).withNodePolicy(file), "tsm");
     assertThat(policy.allowSimulation()).isTrue();
     assertThat(policy.acceptedStatuses()).contains(TcbStatus.OUT_OF_DATE);
   }
@@ -46,8 +46,7 @@ class NodePolicyTest {
     Path file = dir.resolve("node-policy.toml");
     Files.writeString(file, "[tcb]\nallow_simulaton = true\n");
     assertThatThrownBy(
-            () ->
-                LocalOperator.nodePolicy(OperatorConfig.defaults(dir).withNodePolicy(file), "tsm"))
+            () -> NodeTrust.policy(OperatorConfig.defaults(dir).withNodePolicy(file), "tsm"))
         .isInstanceOf(OperatorConfigException.class)
         .hasMessageContaining("node_policy")
         .hasMessageContaining("allow_simulaton");

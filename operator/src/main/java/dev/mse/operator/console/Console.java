@@ -17,9 +17,8 @@ import org.eclipse.jetty.server.Handler;
  * server. It only calls the services the API calls, so a person can do in a browser what the CLI
  * does with a token, with the same checks.
  */
-public final class Console implements AutoCloseable {
+public final class Console {
   private final ConsoleHandler handler;
-  private final MetricsHistory metrics;
 
   public Console(
       OperatorConfig config,
@@ -29,7 +28,6 @@ public final class Console implements AutoCloseable {
       AppService apps,
       Database db,
       Clock clock) {
-    this.metrics = new MetricsHistory(apps, clock, MetricsHistory.DEFAULT_PERIOD);
     TemplateEngine templates =
         TemplateEngine.createPrecompiled(
             null,
@@ -44,19 +42,13 @@ public final class Console implements AutoCloseable {
             hardware,
             apps,
             new ConsoleSessions(db, clock),
-            metrics,
+            new MetricsHistory(apps, clock),
             new EvidenceProbe(clock, apps.tee()),
-            new ConsolePages(templates),
-            clock);
+            new ConsolePages(templates));
   }
 
   /** Answers {@code /} and {@code /console/…}; declines every other path. */
   public Handler handler() {
     return handler;
-  }
-
-  @Override
-  public void close() {
-    metrics.close();
   }
 }

@@ -179,7 +179,7 @@ public final class Operator implements AutoCloseable {
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().name("operator-expiry").daemon().unstarted(r));
       if (member.isEmpty()) {
-        // one of several: the leader runs it (ClusterMember)
+        // one of several: the leader runs these (ClusterMember)
         expiry.scheduleWithFixedDelay(
             () -> {
               try {
@@ -190,6 +190,17 @@ public final class Operator implements AutoCloseable {
             },
             0,
             EXPIRY_PERIOD.toMillis(),
+            TimeUnit.MILLISECONDS);
+        expiry.scheduleWithFixedDelay(
+            () -> {
+              try {
+                apps.recordMetricSamples();
+              } catch (RuntimeException e) {
+                LOG.warn("recording the charts' samples failed: {}", e.getMessage());
+              }
+            },
+            AppService.METRICS_SAMPLE_PERIOD.toMillis(),
+            AppService.METRICS_SAMPLE_PERIOD.toMillis(),
             TimeUnit.MILLISECONDS);
       }
       expiry.scheduleWithFixedDelay(

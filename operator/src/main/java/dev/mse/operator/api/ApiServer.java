@@ -32,15 +32,12 @@ public final class ApiServer implements AutoCloseable {
   private final ServerConnector connector;
   private final boolean tls;
   private final ApiHandler handler;
-  private final Console console;
 
-  private ApiServer(
-      Server server, ServerConnector connector, boolean tls, ApiHandler handler, Console console) {
+  private ApiServer(Server server, ServerConnector connector, boolean tls, ApiHandler handler) {
     this.server = server;
     this.connector = connector;
     this.tls = tls;
     this.handler = handler;
-    this.console = console;
   }
 
   /**
@@ -98,13 +95,8 @@ public final class ApiServer implements AutoCloseable {
     server.setHandler(new Handler.Sequence(console.handler(), handler));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(5_000);
-    try {
-      server.start();
-    } catch (Exception e) {
-      console.close();
-      throw e;
-    }
-    return new ApiServer(server, connector, config.apiTls().isPresent(), handler, console);
+    server.start();
+    return new ApiServer(server, connector, config.apiTls().isPresent(), handler);
   }
 
   static List<Endpoint> endpoints(
@@ -141,10 +133,6 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    try {
-      server.stop();
-    } finally {
-      console.close();
-    }
+    server.stop();
   }
 }

@@ -23,6 +23,7 @@ import dev.mse.operator.store.AppTable;
 import dev.mse.operator.store.Database;
 import dev.mse.operator.store.HardwareOffer;
 import dev.mse.operator.store.HardwareTable;
+import dev.mse.operator.store.MetricSampleTable;
 import dev.mse.operator.store.NodeAddressTable;
 import dev.mse.operator.store.NodeMetricsTable;
 import dev.mse.operator.store.Project;
@@ -69,6 +70,12 @@ public final class AppService {
 
   /** How long the output of a stopped app is kept. */
   public static final Duration LOG_RETENTION = Duration.ofDays(4);
+
+  /** How often the live apps' counters are recorded for the console's charts. */
+  public static final Duration METRICS_SAMPLE_PERIOD = Duration.ofSeconds(10);
+
+  /** How long those samples are kept. */
+  public static final Duration METRICS_RETENTION = Duration.ofHours(24);
 
   private static final Logger LOG = LoggerFactory.getLogger(AppService.class);
   private static final String PACKAGE_SUFFIX = ".tar";
@@ -591,6 +598,57 @@ public final class AppService {
     return all;
   }
 
+  /**
+   * Records every live app's counters now, for the console's charts: by the instance that runs the
+   * nodes only (one of several: the leader, fenced), so there is one series per app whichever
+   * instance draws it. Run every {@link #METRICS_SAMPLE_PERIOD}.
+   */
+  public void recordMetricSamples() {
+    if (!coordination.runsNodes()) {
+      return;
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Map<UUID, MetricSampleTable.Sample> samples = new java.util.LinkedHashMap<>();
+    liveMetrics().forEach((id, m) -> samples.put(id, sample(now, m)));
+    if (samples.isEmpty()) {
+      return;
+    }
+    if (coordination.shared()) {
+      db.inTransaction(
+          c -> {
+            coordination.fence(c);
+            MetricSampleTable.record(c, samples);
+            return null;
+          });
+    } else {
+      // nobody waits on a sample: written at once, not forced to the device
+      db.read(
+          c -> {
+            MetricSampleTable.record(c, samples);
+            return null;
+          });
+    }
+  }
+
+  /** An app's counters as a chart sample taken at {@code at}. */
+  public static MetricSampleTable.Sample sample(Instant at, AppMetrics m) {
+    return new MetricSampleTable.Sample(
+        at,
+        m.requests(),
+        m.averageLatencyMs(),
+        m.activeConnections(),
+        m.bytesIn(),
+        m.bytesOut(),
+        m.cpuSeconds());
+  }
+
+  /**
+   * The newest {@code limit} recorded samples of an app taken since {@code since}, oldest first.
+   */
+  public List<MetricSampleTable.Sample> metricSamples(UUID appId, Instant since, int limit) {
+    return db.read(c -> MetricSampleTable.of(c, appId, since, limit));
+  }
+
   /** The app's status history, oldest first: its newest {@code limit} changes. */
   public List<AppEventTable.Event> history(AppRecord app, int limit) {
     return db.read(c -> AppEventTable.of(c, app.id(), limit));
@@ -866,7 +924,7 @@ public final class AppService {
     published.clear();
   }
 
-  /** Stops apps whose time is up and forgets old logs; run periodically. */
+  /** Stops apps whose time is up and forgets old logs and chart samples; run periodically. */
   public void enforceExpiry() {
     Instant now = clock.instant();
     for (AppRecord app : db.read(c -> AppTable.expired(c, now))) {
@@ -875,6 +933,7 @@ public final class AppService {
     }
     db.read(c -> AppLogTable.purge(c, now.minus(LOG_RETENTION)));
     nodes.purgeEnded(now.minus(LOG_RETENTION));
+    db.read(c -> MetricSampleTable.purge(c, now.minus(METRICS_RETENTION)));
   }
 
   /**

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * One operator instance among several on one PostgreSQL. Every instance serves the API and the
  * proxy; the one holding the {@link LeaderLease} also runs the background work: the start-up
  * reconciliation of the nodes, starting, watching and stopping nodes (whichever instance took the
- * request), expiry and log purge, and publishing the nodes' counters. The lease is polled every
- * {@link #LEASE_POLL}: a leader whose lock connection fails gives up at once (its jobs stop, its
- * provider lets go of the nodes); an instance that finds the lock free takes over. Changes reach
- * every instance by {@code NOTIFY} ({@link RouteFeed}).
+ * request), expiry and log purge, publishing the nodes' counters and recording the charts' samples.
+ * The lease is polled every {@link #LEASE_POLL}: a leader whose lock connection fails gives up at
+ * once (its jobs stop, its provider lets go of the nodes); an instance that finds the lock free
+ * takes over. Changes reach every instance by {@code NOTIFY} ({@link RouteFeed}).
  */
 public final class ClusterMember implements Coordination, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
@@ -202,6 +202,11 @@ public final class ClusterMember implements Coordination, AutoCloseable {
         () -> guard("publishing node metrics", apps::publishNodeMetrics),
         METRICS_PERIOD.toMillis(),
         METRICS_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
+    jobs.scheduleWithFixedDelay(
+        () -> guard("recording the charts' samples", apps::recordMetricSamples),
+        AppService.METRICS_SAMPLE_PERIOD.toMillis(),
+        AppService.METRICS_SAMPLE_PERIOD.toMillis(),
         TimeUnit.MILLISECONDS);
     jobs.scheduleWithFixedDelay(
         () -> guard("adopting nodes", apps::adoptNodes),

@@ -19,9 +19,8 @@ import org.eclipse.jetty.server.Handler;
  * server. It only calls the services the API calls, so a person can do in a browser what the CLI
  * does with a token, with the same checks.
  */
-public final class Console implements AutoCloseable {
+public final class Console {
   private final ConsoleHandler handler;
-  private final MetricsHistory metrics;
 
   public Console(
       OperatorConfig config,
@@ -32,7 +31,6 @@ public final class Console implements AutoCloseable {
       Database db,
       Clock clock)
       throws OperatorConfigException {
-    this.metrics = new MetricsHistory(apps, clock, MetricsHistory.DEFAULT_PERIOD);
     TemplateEngine templates =
         TemplateEngine.createPrecompiled(
             null,
@@ -47,19 +45,13 @@ public final class Console implements AutoCloseable {
             hardware,
             apps,
             new ConsoleSessions(db, clock),
-            metrics,
+            new MetricsHistory(apps, clock),
             new EvidenceProbe(clock, apps.tee(), NodeTrust.of(config, apps.tee())),
-            new ConsolePages(templates),
-            clock);
+            new ConsolePages(templates));
   }
 
   /** Answers {@code /} and {@code /console/…}; declines every other path. */
   public Handler handler() {
     return handler;
-  }
-
-  @Override
-  public void close() {
-    metrics.close();
   }
 }

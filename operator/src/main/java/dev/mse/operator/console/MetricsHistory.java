@@ -2,36 +2,27 @@ package dev.mse.operator.console;
 
 import dev.mse.operator.apps.AppMetrics;
 import dev.mse.operator.apps.AppService;
+import dev.mse.operator.store.MetricSampleTable.Sample;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The operator keeps only counters (the node's since it started, the proxy's since the operator
- * started), so the console records them every {@code period} for every live app, at most {@link
- * #MAX_SAMPLES} each (an hour at the default period), in memory: the charts show the last hour
- * since the operator started. An app's samples go when it stops being live.
+ * The charts' points of an app: the operator keeps only counters, and the instance that runs the
+ * nodes records every live app's counters in the database every {@link
+ * AppService#METRICS_SAMPLE_PERIOD} ({@link AppService#recordMetricSamples}); any instance draws
+ * the last {@link #WINDOW} of them, at most {@link #MAX_SAMPLES}, from there, so the charts are the
+ * same behind one address and survive restarts.
  */
-final class MetricsHistory implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MetricsHistory.class);
+final class MetricsHistory {
+  /** How far back the charts reach. */
+  static final Duration WINDOW = Duration.ofHours(1);
 
-  static final Duration DEFAULT_PERIOD = Duration.ofSeconds(10);
+  /** The most samples one chart reads: the window at the sampling period. */
   static final int MAX_SAMPLES = 360;
-
-  /** The counters of an app at one moment. */
-  record Sample(Instant at, AppMetrics metrics) {}
 
   /**
    * One point of the charts: rates over the interval that ends at {@code at} (counters that went
@@ -48,55 +39,18 @@ final class MetricsHistory implements AutoCloseable {
 
   private final AppService apps;
   private final Clock clock;
-  private final Map<UUID, Deque<Sample>> samples = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService timer;
 
-  MetricsHistory(AppService apps, Clock clock, Duration period) {
+  MetricsHistory(AppService apps, Clock clock) {
     this.apps = apps;
     this.clock = clock;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("console-metrics").daemon().unstarted(r));
-    timer.scheduleWithFixedDelay(this::sampleQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void sampleQuietly() {
-    try {
-      sample();
-    } catch (RuntimeException e) {
-      LOG.warn("recording app metrics failed: {}", e.getMessage());
-    }
-  }
-
-  /** Records every live app's counters now. */
-  void sample() {
-    Instant now = clock.instant();
-    Map<UUID, AppMetrics> live = apps.liveMetrics();
-    samples.keySet().retainAll(live.keySet());
-    live.forEach((id, m) -> add(samples.computeIfAbsent(id, k -> new ArrayDeque<>()), now, m));
-  }
-
-  private static void add(Deque<Sample> deque, Instant at, AppMetrics m) {
-    synchronized (deque) {
-      deque.addLast(new Sample(at, m));
-      while (deque.size() > MAX_SAMPLES) {
-        deque.removeFirst();
-      }
-    }
-  }
-
-  /** The recorded samples of an app, oldest first, then {@code current} taken now. */
+  /** The recorded samples of an app's last {@link #WINDOW}, oldest first, then {@code current}. */
   List<Point> points(UUID appId, AppMetrics current) {
-    List<Sample> all = new ArrayList<>();
-    Deque<Sample> deque = samples.get(appId);
-    if (deque != null) {
-      synchronized (deque) {
-        all.addAll(deque);
-      }
-    }
     Instant now = clock.instant();
+    List<Sample> all = new ArrayList<>(apps.metricSamples(appId, now.minus(WINDOW), MAX_SAMPLES));
     if (all.isEmpty() || all.getLast().at().plusSeconds(1).isBefore(now)) {
-      all.add(new Sample(now, current));
+      all.add(AppService.sample(now, current));
     }
     return points(all);
   }
@@ -104,14 +58,12 @@ final class MetricsHistory implements AutoCloseable {
   static List<Point> points(List<Sample> all) {
     List<Point> points = new ArrayList<>();
     for (int i = 1; i < all.size(); i++) {
-      Sample a = all.get(i - 1);
-      Sample b = all.get(i);
-      double seconds = Math.max(0.001, Duration.between(a.at(), b.at()).toMillis() / 1000.0);
-      AppMetrics x = a.metrics();
-      AppMetrics y = b.metrics();
+      Sample x = all.get(i - 1);
+      Sample y = all.get(i);
+      double seconds = Math.max(0.001, Duration.between(x.at(), y.at()).toMillis() / 1000.0);
       points.add(
           new Point(
-              ConsoleFormat.time(b.at()),
+              ConsoleFormat.time(y.at()),
               rate(x.requests(), y.requests(), seconds),
               y.averageLatencyMs(),
               y.activeConnections(),
@@ -124,10 +76,5 @@ final class MetricsHistory implements AutoCloseable {
 
   private static double rate(long from, long to, double seconds) {
     return to < from ? 0 : (to - from) / seconds;
-  }
-
-  @Override
-  public void close() {
-    timer.shutdownNow();
   }
 }

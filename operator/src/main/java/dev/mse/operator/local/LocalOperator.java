@@ -5,6 +5,7 @@ import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.OperatorConfigException;
 import dev.mse.operator.node.NodeTrust;
 import dev.mse.operator.node.kubernetes.KubernetesNodeProvider;
+import dev.mse.operator.node.kubernetes.NodeObjects;
 import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.proxy.ProxyConfig;
 import dev.mse.operator.proxy.RaTlsUpstreamTrust;
@@ -97,6 +98,11 @@ public final class LocalOperator implements AutoCloseable {
                 return KubernetesNodeProvider.connect(
                     config.kubernetes().get(),
                     config.proxyLimits().maxConnectionsPerApp(),
+                    new KubernetesNodeProvider.StatusReading(
+                        trust.policy(),
+                        config.pccsUrl(),
+                        config.dataDir().resolve("collateral-cache"),
+                        NodeObjects.ENCLAVE_PORT),
                     listener);
               }
               try {

@@ -86,8 +86,7 @@ class EvidenceProbeTest {
     try (SimulatedEnclavePort node =
         SimulatedEnclavePort.withValidCollateral(deployment.config())) {
       EvidenceView view =
-          ConsoleHandler.evidenceView(
-              verify(OperatorConfig.defaults(dir).withNodePolicy(policy), node));
+          AppPages.evidenceView(verify(OperatorConfig.defaults(dir).withNodePolicy(policy), node));
       assertThat(view.accepted()).isFalse();
       assertThat(view.reasons()).anySatisfy(m -> assertThat(m).containsIgnoringCase("mrenclave"));
     }

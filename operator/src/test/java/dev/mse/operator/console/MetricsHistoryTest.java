@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mse.operator.apps.AppMetrics;
+import dev.mse.operator.apps.AppService;
+import dev.mse.operator.store.MetricSampleTable.Sample;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,9 +14,9 @@ import org.junit.jupiter.api.Test;
 class MetricsHistoryTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  private static MetricsHistory.Sample sample(
+  private static Sample sample(
       int second, long requests, double latency, long open, long in, long out, double cpu) {
-    return new MetricsHistory.Sample(
+    return AppService.sample(
         T0.plusSeconds(second), new AppMetrics(requests, latency, open, 0, in, out, cpu, 0, 0));
   }
 

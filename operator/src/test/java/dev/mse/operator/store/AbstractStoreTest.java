@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -332,6 +334,48 @@ abstract class AbstractStoreTest {
     assertThat(v20).isEqualTo(1);
     var v21 = db.read(c -> AppLogTable.byApp(c, a.id()));
     assertThat(v21).isEmpty();
+  }
+
+  @Test
+  void chartSamplesAreReadNewestFirstBoundedAndPurged() {
+    AppRecord a = app("a", AppStatus.RUNNING, t0);
+    AppRecord b = app("b", AppStatus.RUNNING, t0);
+    db.inTransaction(
+        c -> {
+          AppTable.insert(c, a);
+          AppTable.insert(c, b);
+          return null;
+        });
+    for (int i = 0; i < 50; i++) {
+      Instant at = t0.plusSeconds(10L * i);
+      Map<UUID, MetricSampleTable.Sample> batch = new LinkedHashMap<>();
+      batch.put(a.id(), new MetricSampleTable.Sample(at, i, 1.5, 2, 100L * i, 200L * i, 0.25 * i));
+      batch.put(b.id(), new MetricSampleTable.Sample(at, 7, 0, 0, 0, 0, 0));
+      // an app that is not in the database is skipped, the others recorded
+      batch.put(UUID.randomUUID(), new MetricSampleTable.Sample(at, 1, 1, 1, 1, 1, 1));
+      db.inTransaction(
+          c -> {
+            MetricSampleTable.record(c, batch);
+            return null;
+          });
+    }
+    // bounded: the newest 20 of a's 50, oldest first, exactly as written
+    List<MetricSampleTable.Sample> newest = db.read(c -> MetricSampleTable.of(c, a.id(), t0, 20));
+    assertThat(newest).hasSize(20);
+    assertThat(newest.getFirst())
+        .isEqualTo(new MetricSampleTable.Sample(t0.plusSeconds(300), 30, 1.5, 2, 3000, 6000, 7.5));
+    assertThat(newest.getLast().at()).isEqualTo(t0.plusSeconds(490));
+    // since: only what was taken at or after it
+    List<MetricSampleTable.Sample> since =
+        db.read(c -> MetricSampleTable.of(c, a.id(), t0.plusSeconds(480), 100));
+    assertThat(since).extracting(MetricSampleTable.Sample::requests).containsExactly(48L, 49L);
+    // the purge forgets both apps' samples before the cut, and nothing after it
+    int purged = db.read(c -> MetricSampleTable.purge(c, t0.plusSeconds(100)));
+    assertThat(purged).isEqualTo(20);
+    List<MetricSampleTable.Sample> leftA = db.read(c -> MetricSampleTable.of(c, a.id(), t0, 1000));
+    List<MetricSampleTable.Sample> leftB = db.read(c -> MetricSampleTable.of(c, b.id(), t0, 1000));
+    assertThat(leftA).hasSize(40);
+    assertThat(leftB).hasSize(40);
   }
 
   @Test

@@ -1,8 +1,13 @@
 package dev.mse.operator.node.kubernetes;
 
 import dev.mse.operator.node.NodeAddress;
+import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
+import dev.mse.operator.node.runtime.NodeStatus;
+import dev.mse.operator.node.runtime.NodeStatusClient;
+import dev.mse.protocol.deploy.DeploymentConfig;
+import dev.mse.protocol.deploy.DeploymentConfigException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -14,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +40,22 @@ final class KubernetesNode {
   private final KubernetesNodeProvider provider;
   private final NodeSpec spec;
   private final NodeObjects objects;
+  // what the runtime's RA-TLS certificate must carry; empty: its status is not read
+  private final Optional<DeploymentConfig> config;
   private final ExecutorService queue =
       Executors.newSingleThreadExecutor(Thread.ofVirtual().name("k8s-node-", 0).factory());
   private volatile NodeState state = NodeState.SPAWNING;
   private volatile Optional<String> podIp = Optional.empty();
   private volatile Optional<String> pod = Optional.empty();
   private volatile boolean stopping;
+  private volatile NodeMetrics metrics = NodeMetrics.NONE;
+  // CPU seconds added up from the metrics API's usage; when it was last measured (nanoTime, or -1)
+  private volatile double cpuSeconds;
+  private long cpuMeasuredAt = -1;
+  // one status read at a time; the client is made again when the pod's address changes
+  private final ReentrantLock reading = new ReentrantLock();
+  private NodeStatusClient status;
+  private String statusHost;
   private ConfigMap anchor;
   private int generation;
   private int restarts;
@@ -49,6 +65,14 @@ final class KubernetesNode {
     this.provider = provider;
     this.spec = spec;
     this.objects = objects;
+    Optional<DeploymentConfig> parsed;
+    try {
+      parsed = Optional.of(DeploymentConfig.parse(spec.deploymentConfig()));
+    } catch (DeploymentConfigException e) {
+      LOG.warn("node of app {}: its status cannot be read: {}", spec.appId(), e.getMessage());
+      parsed = Optional.empty();
+    }
+    this.config = parsed;
   }
 
   UUID appId() {
@@ -310,8 +334,79 @@ final class KubernetesNode {
     }
     return Optional.of(
         new NodeAddress(
-            new InetSocketAddress(ip.get(), NodeObjects.ENCLAVE_PORT),
+            new InetSocketAddress(ip.get(), provider.statusReading().enclavePort()),
             new InetSocketAddress(ip.get(), NodeObjects.APP_PORT)));
+  }
+
+  /**
+   * Reads the runtime's status at the current pod's enclave port, over RA-TLS held to the node
+   * policy and to this app's deployment config, and keeps its counters and memory; skipped while a
+   * read is under way or the pod has no address.
+   */
+  void readStatus() {
+    Optional<NodeAddress> at = address();
+    if (at.isEmpty() || stopping || !reading.tryLock()) {
+      return;
+    }
+    try {
+      String host = at.get().enclave().getHostString();
+      if (config.isPresent() && (status == null || !host.equals(statusHost))) {
+        closeStatus();
+        status = provider.statusReading().client(host, config.get(), provider.settings().tee());
+        statusHost = host;
+      }
+      if (status != null) {
+        Optional<NodeStatus> s = status.status();
+        s.ifPresent(now -> metrics = now.metrics());
+      }
+      addCpu(pod.flatMap(provider::podCpuCores));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      reading.unlock();
+    }
+    if (stopping) {
+      // stopped or detached during the read, which it could not wait for
+      releaseStatus();
+    }
+  }
+
+  /**
+   * Adds the CPU used since the last measure, at the rate measured now (a usage, averaged over the
+   * metrics API's window, not a counter): an estimate of the pod's CPU time that charts as its
+   * usage. Nothing is added over a time without a measure.
+   */
+  private void addCpu(Optional<Double> cores) {
+    long now = System.nanoTime();
+    if (cores.isPresent() && cpuMeasuredAt >= 0) {
+      cpuSeconds += cores.get() * (now - cpuMeasuredAt) / 1e9;
+    }
+    cpuMeasuredAt = cores.isPresent() ? now : -1;
+  }
+
+  /**
+   * What the runtime last said of its counters and memory, with the CPU time added up; nothing once
+   * the node ended.
+   */
+  NodeMetrics metrics() {
+    if (state.isFinal()) {
+      return NodeMetrics.NONE;
+    }
+    NodeMetrics m = metrics;
+    return new NodeMetrics(
+        m.requests(),
+        m.averageLatencyMillis(),
+        m.activeConnections(),
+        cpuSeconds,
+        m.heapMaxBytes(),
+        m.directMaxBytes());
+  }
+
+  private void closeStatus() {
+    if (status != null) {
+      status.close();
+      status = null;
+    }
   }
 
   /** The current pod's output. */
@@ -339,6 +434,7 @@ final class KubernetesNode {
                 state.isFinal() ? "" : provider.podLog(p, KubernetesNodeProvider.KEPT_LOG_BYTES),
                 "stopped"));
     provider.deleteAll(spec.appId());
+    releaseStatus();
     if (!state.isFinal()) {
       state = NodeState.STOPPED;
       provider.listener().stateChanged(spec.appId(), NodeState.STOPPED, Optional.empty());
@@ -349,6 +445,21 @@ final class KubernetesNode {
   void detach() {
     stopping = true;
     queue.shutdownNow();
+    releaseStatus();
+  }
+
+  /**
+   * Closes the status client unless a read is under way (never waiting for one): that read closes
+   * it when it ends, as {@code stopping} is set before this is called.
+   */
+  private void releaseStatus() {
+    if (reading.tryLock()) {
+      try {
+        closeStatus();
+      } finally {
+        reading.unlock();
+      }
+    }
   }
 
   private int chunkCount() {

@@ -1,5 +1,6 @@
 package dev.mse.operator.node.kubernetes;
 
+import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.node.FoundNode;
 import dev.mse.operator.node.NodeAddress;
@@ -8,9 +9,14 @@ import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeProvider;
 import dev.mse.operator.node.NodeSpec;
+import dev.mse.operator.node.runtime.NodeStatusClient;
+import dev.mse.protocol.deploy.DeploymentConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetrics;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +26,10 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +39,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +50,48 @@ import org.slf4j.LoggerFactory;
  * docs/kubernetes.md). What each node is made of is {@link NodeObjects}; what its pod says is
  * {@link PodObservation}, learnt from one informer (a watch) over every pod this operator made, not
  * by polling. A pod that ends is made again (its next generation) from the sealed state on the
- * node's volume, a bounded number of times. Nodes outlive the operator: {@link #close()} stops
- * watching, {@link #resume} finds their pods again.
+ * node's volume, a bounded number of times. Every {@link #STATUS_PERIOD} the runtime's status is
+ * read at each pod's enclave port over RA-TLS, as the local provider reads its processes': its
+ * counters and the memory the app gets ({@link #metrics}); its CPU time is the cluster's metrics
+ * API's usage added up over time (a process's own CPU time, which the local provider reads, is not
+ * visible from outside a pod). Nodes outlive the operator: {@link #close()} stops watching, {@link
+ * #resume} finds their pods again.
  */
 public final class KubernetesNodeProvider implements NodeProvider {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesNodeProvider.class);
 
   /** The most of ended pods' output kept per node, for its logs. */
   static final int KEPT_LOG_BYTES = 256 * 1024;
+
+  /** How often the runtimes' status (counters, memory) is read. */
+  static final Duration STATUS_PERIOD = Duration.ofSeconds(5);
+
+  /**
+   * How the runtimes' status is read: the policy their evidence must meet (simulated evidence only
+   * from simulated nodes, as for local nodes), where missing collateral is fetched (through a cache
+   * in {@code cacheDir}), and the enclave port of the pods.
+   */
+  public record StatusReading(
+      AppraisalPolicy policy, Optional<URI> pccs, Path cacheDir, int enclavePort) {
+    /** The default policy for nodes of {@code tee}, no PCCS, the pods' enclave port. */
+    public static StatusReading defaults(String tee) {
+      return new StatusReading(
+          AppraisalPolicy.defaults().withAllowSimulation(tee.equals("simulation")),
+          Optional.empty(),
+          Path.of("collateral-cache"),
+          NodeObjects.ENCLAVE_PORT);
+    }
+
+    NodeStatusClient client(String host, DeploymentConfig config, String tee) {
+      return new NodeStatusClient(
+          host,
+          enclavePort,
+          config,
+          policy.withAllowSimulation(policy.allowSimulation() || tee.equals("simulation")),
+          pccs,
+          cacheDir);
+    }
+  }
 
   private final KubernetesClient client;
   private final boolean ownsClient;
@@ -55,6 +101,8 @@ public final class KubernetesNodeProvider implements NodeProvider {
   private final Map<UUID, KubernetesNode> nodes = new ConcurrentHashMap<>();
   private final Map<UUID, KeptLog> keptLogs = new ConcurrentHashMap<>();
   private final SharedIndexInformer<Pod> informer;
+  private final StatusReading statusReading;
+  private final ScheduledExecutorService statusTimer;
   private volatile NodeLease lease = NodeLease.ALONE;
 
   /** What is left of a node's ended pods: their output, and when the last one ended. */
@@ -73,7 +121,10 @@ public final class KubernetesNodeProvider implements NodeProvider {
    * @param frontConnectionsPerSource connections one source may hold at a node's enclave port
    */
   public static KubernetesNodeProvider connect(
-      OperatorConfig.Kubernetes settings, int frontConnectionsPerSource, NodeListener listener) {
+      OperatorConfig.Kubernetes settings,
+      int frontConnectionsPerSource,
+      StatusReading statusReading,
+      NodeListener listener) {
     Config config = Config.autoConfigure(null);
     if (settings.apiUrl().isPresent()) {
       config = new ConfigBuilder(config).withMasterUrl(settings.apiUrl().get()).build();
@@ -82,7 +133,7 @@ public final class KubernetesNodeProvider implements NodeProvider {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     try {
       return new KubernetesNodeProvider(
-          client, true, settings, frontConnectionsPerSource, listener);
+          client, true, settings, frontConnectionsPerSource, statusReading, listener);
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -96,13 +147,28 @@ public final class KubernetesNodeProvider implements NodeProvider {
     }
   }
 
-  /** A provider on {@code client}, which the caller closes. */
+  /** A provider on {@code client}, which the caller closes; status read by default. */
   public KubernetesNodeProvider(
       KubernetesClient client,
       OperatorConfig.Kubernetes settings,
       int frontConnectionsPerSource,
       NodeListener listener) {
-    this(client, false, settings, frontConnectionsPerSource, listener);
+    this(
+        client,
+        settings,
+        frontConnectionsPerSource,
+        StatusReading.defaults(settings.tee()),
+        listener);
+  }
+
+  /** A provider on {@code client}, which the caller closes. */
+  public KubernetesNodeProvider(
+      KubernetesClient client,
+      OperatorConfig.Kubernetes settings,
+      int frontConnectionsPerSource,
+      StatusReading statusReading,
+      NodeListener listener) {
+    this(client, false, settings, frontConnectionsPerSource, statusReading, listener);
   }
 
   private KubernetesNodeProvider(
@@ -110,8 +176,10 @@ public final class KubernetesNodeProvider implements NodeProvider {
       boolean ownsClient,
       OperatorConfig.Kubernetes settings,
       int frontConnectionsPerSource,
+      StatusReading statusReading,
       NodeListener listener) {
     this.client = client;
+    this.statusReading = statusReading;
     this.ownsClient = ownsClient;
     this.settings = settings;
     this.frontConnectionsPerSource = frontConnectionsPerSource;
@@ -139,6 +207,14 @@ public final class KubernetesNodeProvider implements NodeProvider {
               + " ([kubernetes] api_url, and the operator's RBAC: deploy/kubernetes/role.yaml)",
           e);
     }
+    this.statusTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("k8s-node-status").daemon().unstarted(r));
+    statusTimer.scheduleWithFixedDelay(
+        this::readStatuses,
+        STATUS_PERIOD.toMillis(),
+        STATUS_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
     LOG.info(
         "kubernetes node provider: namespace {}, tee {}, image {}",
         settings.namespace(),
@@ -196,6 +272,41 @@ public final class KubernetesNodeProvider implements NodeProvider {
 
   NodeLease lease() {
     return lease;
+  }
+
+  StatusReading statusReading() {
+    return statusReading;
+  }
+
+  /**
+   * The CPU a pod's containers use now, in cores, as the cluster's metrics API ({@code
+   * metrics.k8s.io}, served by metrics-server) last measured it; empty when it has no measure.
+   */
+  Optional<Double> podCpuCores(String pod) {
+    try {
+      PodMetrics m = client.top().pods().metrics(settings.namespace(), pod);
+      if (m == null || m.getContainers() == null) {
+        return Optional.empty();
+      }
+      double cores = 0;
+      for (ContainerMetrics c : m.getContainers()) {
+        Quantity cpu = c.getUsage() == null ? null : c.getUsage().get("cpu");
+        if (cpu != null) {
+          cores += cpu.getNumericalAmount().doubleValue();
+        }
+      }
+      return Optional.of(cores);
+    } catch (KubernetesClientException | ArithmeticException | IllegalArgumentException e) {
+      LOG.debug("no CPU measure of pod {}: {}", pod, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Each node's status read on a thread of its own: a pod that does not answer holds no other. */
+  private void readStatuses() {
+    for (KubernetesNode node : nodes.values()) {
+      Thread.ofVirtual().name("k8s-status-" + node.appId()).start(node::readStatus);
+    }
   }
 
   @Override
@@ -469,10 +580,12 @@ public final class KubernetesNodeProvider implements NodeProvider {
             });
   }
 
-  /** The runtime's counters are not read from pods (docs/kubernetes.md). */
+  /** What the node's runtime last said of itself (read every {@link #STATUS_PERIOD}). */
   @Override
   public NodeMetrics metrics(UUID appId) {
-    return NodeMetrics.NONE;
+    return Optional.ofNullable(nodes.get(appId))
+        .map(KubernetesNode::metrics)
+        .orElse(NodeMetrics.NONE);
   }
 
   /** Stops following the nodes (another instance leads); the watch stays, for a later lead. */
@@ -484,6 +597,7 @@ public final class KubernetesNodeProvider implements NodeProvider {
 
   @Override
   public void close() {
+    statusTimer.shutdownNow();
     informer.close();
     nodes.values().forEach(KubernetesNode::detach);
     nodes.clear();

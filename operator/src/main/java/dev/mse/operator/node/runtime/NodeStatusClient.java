@@ -80,6 +80,17 @@ public final class NodeStatusClient {
       AppraisalPolicy policy,
       Optional<URI> pccs,
       Path cacheDir) {
+    this("127.0.0.1", port, config, policy, pccs, cacheDir);
+  }
+
+  /** As above, for a node whose enclave port is at {@code host} (a pod's address). */
+  public NodeStatusClient(
+      String host,
+      int port,
+      DeploymentConfig config,
+      AppraisalPolicy policy,
+      Optional<URI> pccs,
+      Path cacheDir) {
     RaTlsOptions options =
         RaTlsOptions.none()
             .withAppId(config.appId())
@@ -101,7 +112,8 @@ public final class NodeStatusClient {
             .sslContext(RaTlsSslContexts.client(trust))
             .connectTimeout(TIMEOUT)
             .build();
-    this.uri = URI.create("https://127.0.0.1:" + port + "/.well-known/mse/status");
+    String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    this.uri = URI.create("https://" + authority + ":" + port + "/.well-known/mse/status");
   }
 
   /**

@@ -97,13 +97,13 @@ final class EcdsaCurve {
     this.maxDecoded = maxDecoded;
     this.combs = combs;
     try {
-      byte[] generator =
+      byte[] encodedG =
           new SubjectPublicKeyInfo(
                   new AlgorithmIdentifier(
                       X9ObjectIdentifiers.id_ecPublicKey, curveOids.iterator().next()),
                   domain.getG().getEncoded(false))
               .getEncoded(ASN1Encoding.DER);
-      this.spkiPrefix = Arrays.copyOf(generator, generator.length - (2 * component + 1));
+      this.spkiPrefix = Arrays.copyOf(encodedG, encodedG.length - (2 * component + 1));
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode a " + curveName + " key", e);
     }

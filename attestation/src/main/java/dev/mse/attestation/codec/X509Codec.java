@@ -7,6 +7,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,6 +46,25 @@ public final class X509Codec {
       throw new CertificateException("expected one certificate, found " + all.size());
     }
     return all.getFirst();
+  }
+
+  /**
+   * Exactly one DER certificate, {@code der} and nothing else. Read with the JDK's {@code
+   * generateCertificate}, which keeps the certificates it parsed by their encoding and returns the
+   * same immutable object for the same bytes (AWS's root, regional and zonal certificates are in
+   * every document of a region); whatever it does not read as exactly these bytes goes to {@link
+   * #certificate(byte[])}, so the accepted inputs and the errors are the same.
+   */
+  public static X509Certificate derCertificate(byte[] der) throws CertificateException {
+    try {
+      if (factory().generateCertificate(new ByteArrayInputStream(der)) instanceof X509Certificate c
+          && Arrays.equals(c.getEncoded(), der)) {
+        return c;
+      }
+    } catch (CertificateException | RuntimeException | StackOverflowError e) {
+      // The general reader below decides, and says why.
+    }
+    return certificate(der);
   }
 
   /** One CRL, PEM or DER. */

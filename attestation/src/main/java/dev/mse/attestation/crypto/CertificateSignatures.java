@@ -1,7 +1,9 @@
 package dev.mse.attestation.crypto;
 
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Optional;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Whether one certificate issued another, for the chains checked with the JDK's verifiers (AWS
@@ -12,7 +14,7 @@ public final class CertificateSignatures {
   private CertificateSignatures() {}
 
   public static boolean issuedBy(X509Certificate child, X509Certificate issuer) {
-    if (!child.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
+    if (!sameName(child.getIssuerX500Principal(), issuer.getSubjectX500Principal())
         || issuer.getBasicConstraints() < 0) {
       return false;
     }
@@ -28,5 +30,14 @@ public final class CertificateSignatures {
       // Any failure, including a provider's unchecked exception on hostile input, is "not issued".
       return false;
     }
+  }
+
+  /**
+   * X.500 name equality. Identical encodings (Intel's, AMD's and AWS's chains always) are equal
+   * without the JDK's canonical-form comparison, which builds RFC 2253 strings of both names and
+   * was a few percent of a full verification; different encodings get that comparison.
+   */
+  public static boolean sameName(X500Principal a, X500Principal b) {
+    return Arrays.equals(a.getEncoded(), b.getEncoded()) || a.equals(b);
   }
 }

@@ -28,7 +28,8 @@ public final class EcdsaP256 {
           "SHA-256",
           X9ObjectIdentifiers.ecdsa_with_SHA256,
           32,
-          4096);
+          4096,
+          false);
 
   public static final ECDomainParameters DOMAIN = CURVE.domain();
 

@@ -19,6 +19,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -32,6 +33,9 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERIA5String;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -41,7 +45,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * attestation reports in AMD's exact layout, signed with the VCEK over the report data asked for.
  * Verifiers classify its reports as SIMULATED by the ASK that issued the VCEK and reject them
  * unless a policy allows simulation. Its CPUID says Genoa, so a verifier asks a KDS for a Genoa
- * VCEK; the simulated KDS answers with this one. Thread-safe.
+ * VCEK; the simulated KDS answers with this one, and with a CRL of the simulated ASK ({@link
+ * #crl}). Thread-safe.
  */
 public final class SimulatedSnp {
   /** The TCB the simulated chip reports and its VCEK certifies (Genoa layout). */
@@ -89,6 +94,31 @@ public final class SimulatedSnp {
   /** This chip's VCEK at {@link #TCB}, as a KDS would serve it. */
   public X509Certificate vcek() {
     return vcek;
+  }
+
+  /**
+   * The CRL the simulated KDS serves for this chip's product ({@code /vcek/v1/Genoa/crl}): issued
+   * and signed by the simulated ASK, valid for a day from {@code now}, listing this chip's VCEK
+   * when {@code vcekRevoked}. AMD's CRL is signed by the ARK; the simulated ARK's private key does
+   * not exist, so the simulated ASK, which issues the VCEKs, signs this one.
+   */
+  public X509CRL crl(Instant now, boolean vcekRevoked) {
+    Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
+    X509Certificate ask = SimulatedAmdRoots.ask();
+    var builder =
+        new X509v2CRLBuilder(
+            X500Name.getInstance(ask.getSubjectX500Principal().getEncoded()),
+            Date.from(thisUpdate));
+    builder.setNextUpdate(Date.from(thisUpdate.plus(1, ChronoUnit.DAYS)));
+    if (vcekRevoked) {
+      builder.addCRLEntry(vcek.getSerialNumber(), Date.from(thisUpdate), CRLReason.keyCompromise);
+    }
+    try {
+      return new JcaX509CRLConverter()
+          .getCRL(builder.build(new JcaContentSignerBuilder("SHA384withECDSA").build(askKey())));
+    } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign the simulated CRL", e);
+    }
   }
 
   /** A version 3 report binding {@code reportData} (64 bytes), signed by the VCEK. */

@@ -1,6 +1,7 @@
 package dev.mse.attestation.trust;
 
 import dev.mse.attestation.codec.ByteString;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 
 /**
@@ -15,7 +16,17 @@ public final class NitroRoot {
   private static final X509Certificate ROOT =
       PinnedCertificates.load("aws_nitro_enclaves_root_G1.pem", SHA256);
 
+  private static final ByteString DER = der(ROOT);
+
   private NitroRoot() {}
+
+  private static ByteString der(X509Certificate cert) {
+    try {
+      return ByteString.of(cert.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("the pinned AWS Nitro root cannot be encoded", e);
+    }
+  }
 
   public static X509Certificate certificate() {
     return ROOT;
@@ -23,6 +34,14 @@ public final class NitroRoot {
 
   /** Whether {@code candidate} is byte for byte the pinned root. */
   public static boolean matches(X509Certificate candidate) {
-    return PinnedCertificates.sha256(candidate).equals(SHA256);
+    return candidate == ROOT || PinnedCertificates.sha256(candidate).equals(SHA256);
+  }
+
+  /**
+   * Whether {@code der} is byte for byte the pinned root's DER, so that the pinned copy can stand
+   * for it without parsing the same bytes again.
+   */
+  public static boolean isRoot(ByteString der) {
+    return DER.equals(der);
   }
 }

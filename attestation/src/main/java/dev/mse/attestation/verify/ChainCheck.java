@@ -30,12 +30,16 @@ final class ChainCheck {
       }
     }
     for (X509Certificate cert : chain) {
-      validity(cert, at, validity, "the certificate '" + cn(cert) + "'", f);
+      validity(cert, at, validity, f);
     }
   }
 
   /** Whether {@code issuer} issued {@code child}; cached by the digest of both encodings. */
   static boolean issuedBy(X509Certificate child, X509Certificate issuer, VerificationCache cache) {
+    if (!cache.remembers()) {
+      // No key needed: the encodings are not copied and remembered for certificates seen once.
+      return CertificateSignatures.issuedBy(child, issuer);
+    }
     List<ByteString> pair;
     try {
       pair = List.of(Encodings.of(child), Encodings.of(issuer));
@@ -46,14 +50,19 @@ final class ChainCheck {
         "cert-issued", () -> pair, () -> CertificateSignatures.issuedBy(child, issuer));
   }
 
-  static void validity(X509Certificate cert, Instant at, Check check, String what, Findings f) {
+  static void validity(X509Certificate cert, Instant at, Check check, Findings f) {
     Instant from = cert.getNotBefore().toInstant();
     Instant to = cert.getNotAfter().toInstant();
+    // The name is only built for a failure: rendering it costs more than the check.
     if (at.isBefore(from)) {
-      f.fail(check, what + " is not valid yet at " + at + " (valid from " + from + ")");
+      f.fail(check, what(cert) + " is not valid yet at " + at + " (valid from " + from + ")");
     } else if (at.isAfter(to)) {
-      f.fail(check, what + " expired at " + to + " (checked at " + at + ")");
+      f.fail(check, what(cert) + " expired at " + to + " (checked at " + at + ")");
     }
+  }
+
+  private static String what(X509Certificate cert) {
+    return "the certificate '" + cn(cert) + "'";
   }
 
   static String cn(X509Certificate cert) {

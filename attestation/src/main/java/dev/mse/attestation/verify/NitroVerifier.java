@@ -101,8 +101,13 @@ public final class NitroVerifier {
     List<ByteString> ders = new ArrayList<>(doc.caBundle());
     ders.add(doc.certificate());
     for (int i = 0; i < ders.size(); i++) {
+      if (i == 0 && NitroRoot.isRoot(ders.get(i))) {
+        // The same bytes as the pinned root: its parsed copy stands for them.
+        out.add(NitroRoot.certificate());
+        continue;
+      }
       try {
-        out.add(X509Codec.certificate(ders.get(i).toByteArray()));
+        out.add(X509Codec.derCertificate(ders.get(i).toByteArray()));
       } catch (CertificateException e) {
         f.fail(
             Check.NITRO_DOCUMENT_FORMAT,

@@ -9,6 +9,7 @@ import dev.mse.attestation.collateral.QeIdentityParser;
 import dev.mse.attestation.collateral.SignedJson;
 import dev.mse.attestation.collateral.TcbInfo;
 import dev.mse.attestation.collateral.TcbInfoParser;
+import dev.mse.attestation.crypto.CertificateSignatures;
 import dev.mse.attestation.crypto.EcdsaP256;
 import dev.mse.attestation.pck.PckExtensionException;
 import dev.mse.attestation.pck.PckExtensionParser;
@@ -37,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
@@ -312,7 +312,8 @@ public final class QuoteVerifier {
         "cert-signature",
         () -> pair,
         () ->
-            sameName(child.getIssuerX500Principal(), issuer.getSubjectX500Principal())
+            CertificateSignatures.sameName(
+                    child.getIssuerX500Principal(), issuer.getSubjectX500Principal())
                 && issuer.getBasicConstraints() >= 0
                 && EcdsaP256.verifyCertificate(child, issuerKey));
   }
@@ -322,7 +323,8 @@ public final class QuoteVerifier {
   private boolean checkRootCrl(
       X509CRL crl, Anchor anchor, ECPublicKeyParameters anchorKey, Instant at, Findings f) {
     boolean trusted =
-        sameName(crl.getIssuerX500Principal(), anchor.certificate().getSubjectX500Principal())
+        CertificateSignatures.sameName(
+                crl.getIssuerX500Principal(), anchor.certificate().getSubjectX500Principal())
             && crlSignedBy(crl, anchorKey);
     if (!trusted) {
       f.fail(
@@ -345,7 +347,8 @@ public final class QuoteVerifier {
       return;
     }
     X509Certificate ca = chain.intermediate().get();
-    boolean issuerMatches = sameName(crl.getIssuerX500Principal(), ca.getSubjectX500Principal());
+    boolean issuerMatches =
+        CertificateSignatures.sameName(crl.getIssuerX500Principal(), ca.getSubjectX500Principal());
     if (!issuerMatches) {
       f.fail(
           Check.PCK_CRL_ISSUER_MATCHES,
@@ -718,15 +721,6 @@ public final class QuoteVerifier {
     } else if (at.isAfter(to)) {
       f.fail(check, what + " expired at " + to + " (checked at " + at + ")");
     }
-  }
-
-  /**
-   * X.500 name equality. Identical encodings (Intel's chains always) are equal without the JDK's
-   * canonical-form comparison, which builds RFC 2253 strings of both names and was a few percent of
-   * a full verification; different encodings get that comparison.
-   */
-  private static boolean sameName(X500Principal a, X500Principal b) {
-    return Arrays.equals(a.getEncoded(), b.getEncoded()) || a.equals(b);
   }
 
   private static String cn(X509Certificate cert) {

@@ -106,6 +106,20 @@ public final class SnpVerifier {
           Check.VEK_CHAIN_VALIDITY,
           cache,
           f);
+      // The simulated KDS's CRL is signed by the simulated ASK (the simulated ARK's key does not
+      // exist) and lists revoked VCEKs directly; it is checked on the same road as AMD's.
+      endorsements
+          .crl()
+          .ifPresent(
+              c ->
+                  checkRevocation(
+                      c,
+                      SimulatedAmdRoots.ask(),
+                      "mse's simulated " + ChainCheck.cn(SimulatedAmdRoots.ask()),
+                      List.of(vek),
+                      at,
+                      cache,
+                      f));
       if (!policy.allowSimulation()) {
         f.fail(
             Check.SIMULATION,
@@ -113,7 +127,7 @@ public final class SnpVerifier {
                 + " proves nothing about confidentiality (allow it only for tests)");
       }
     }
-    boolean crlChecked = endorsements.crl().isPresent() && !simulated;
+    boolean crlChecked = endorsements.crl().isPresent();
     Optional<VekExtensions> ext = extensions(vek, f);
     boolean turin = product.map(p -> p == Product.TURIN).orElse(false);
     SnpTcb reported = SnpTcb.decode(report.reportedTcb(), turin);
@@ -165,27 +179,42 @@ public final class SnpVerifier {
     ChainCheck.check(
         List.of(p.ark(), signer, vek), at, Check.VEK_CHAIN, Check.VEK_CHAIN_VALIDITY, cache, f);
     crl.ifPresent(
-        c -> {
-          boolean issuedByArk =
-              c.getIssuerX500Principal().equals(p.ark().getSubjectX500Principal())
-                  && crlSignedBy(c, p.ark(), cache);
-          if (!issuedByArk) {
-            f.fail(
-                Check.VEK_REVOKED,
-                "the CRL is not issued and signed by AMD's " + ChainCheck.cn(p.ark()));
-            return;
-          }
-          if (c.getNextUpdate() == null
-              || at.isAfter(c.getNextUpdate().toInstant())
-              || at.isBefore(c.getThisUpdate().toInstant())) {
-            f.fail(Check.VEK_REVOKED, "the CRL is not valid at " + at);
-          }
-          for (X509Certificate cert : List.of(signer, vek)) {
-            if (c.isRevoked(cert)) {
-              f.fail(Check.VEK_REVOKED, "'" + ChainCheck.cn(cert) + "' is revoked by AMD's CRL");
-            }
-          }
-        });
+        c ->
+            checkRevocation(
+                c, p.ark(), "AMD's " + ChainCheck.cn(p.ark()), List.of(signer, vek), at, cache, f));
+  }
+
+  /**
+   * The CRL must be issued and signed by {@code issuer} and valid at {@code at}; none of {@code
+   * revocable} may be on it.
+   */
+  private static void checkRevocation(
+      X509CRL c,
+      X509Certificate issuer,
+      String issuerName,
+      List<X509Certificate> revocable,
+      Instant at,
+      VerificationCache cache,
+      Findings f) {
+    boolean issued =
+        c.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
+            && crlSignedBy(c, issuer, cache);
+    if (!issued) {
+      f.fail(Check.VEK_REVOKED, "the CRL is not issued and signed by " + issuerName);
+      return;
+    }
+    if (c.getNextUpdate() == null
+        || at.isAfter(c.getNextUpdate().toInstant())
+        || at.isBefore(c.getThisUpdate().toInstant())) {
+      f.fail(Check.VEK_REVOKED, "the CRL is not valid at " + at);
+    }
+    for (X509Certificate cert : revocable) {
+      if (c.isRevoked(cert)) {
+        f.fail(
+            Check.VEK_REVOKED,
+            "'" + ChainCheck.cn(cert) + "' is revoked by the CRL of " + issuerName);
+      }
+    }
   }
 
   private static boolean crlSignedBy(X509CRL crl, X509Certificate issuer, VerificationCache cache) {

@@ -35,6 +35,11 @@ public final class VerificationCache {
 
   private record Key(String kind, ByteString digest) {}
 
+  /** Whether this cache remembers anything (false for {@link #none()}). */
+  boolean remembers() {
+    return enabled;
+  }
+
   /**
    * The cached value of {@code kind} for the inputs {@code parts}, computing it on first use. The
    * key is the SHA-256 over the parts' SHA-256 digests, which {@link ByteString} computes once per

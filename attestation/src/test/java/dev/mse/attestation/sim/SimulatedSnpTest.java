@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.attestation.policy.PolicyParser;
 import dev.mse.attestation.snp.SnpReportParser;
 import dev.mse.attestation.trust.AmdRoots;
 import dev.mse.attestation.verify.Appraisal;
 import dev.mse.attestation.verify.Check;
+import dev.mse.attestation.verify.Reason;
 import dev.mse.attestation.verify.SnpEndorsements;
 import dev.mse.attestation.verify.SnpVerifier;
 import dev.mse.attestation.verify.TeeKind;
@@ -79,5 +81,51 @@ class SimulatedSnpTest {
             Optional.empty());
     assertThat(a.failed(Check.CHIP_ID_MATCHES)).isTrue();
     assertThat(a.failed(Check.SNP_REPORT_SIGNATURE)).isTrue();
+  }
+
+  @Test
+  void aVcekTheSimulatedKdsCrlRevokesIsRefusedAndSaysWhy() {
+    Instant now = Instant.now();
+    Appraisal a =
+        SnpVerifier.verify(
+            CHIP.report(DATA),
+            new SnpEndorsements(CHIP.vcek(), Optional.of(CHIP.crl(now, true))),
+            SIMULATION,
+            now,
+            Optional.empty());
+    assertThat(a.accepted()).isFalse();
+    assertThat(a.reasons()).extracting(Reason::check).containsExactly(Check.VEK_REVOKED);
+    assertThat(a.reasons().getFirst().message())
+        .contains("'SEV-VCEK' is revoked by the CRL of mse's simulated");
+    assertThat(a.measurements()).containsEntry("revocation", "checked");
+  }
+
+  @Test
+  void aCrlThatRevokesNothingPassesAndRevocationCountsAsChecked() throws Exception {
+    Instant now = Instant.now();
+    Appraisal a =
+        SnpVerifier.verify(
+            CHIP.report(DATA),
+            new SnpEndorsements(CHIP.vcek(), Optional.of(CHIP.crl(now, false))),
+            PolicyParser.parse("[snp]\nrequire_crl = true\n").withAllowSimulation(true),
+            now,
+            Optional.empty());
+    assertThat(a.reasons()).isEmpty();
+    assertThat(a.measurements()).containsEntry("revocation", "checked");
+  }
+
+  @Test
+  void anExpiredCrlIsRefused() {
+    Instant now = Instant.now();
+    Appraisal a =
+        SnpVerifier.verify(
+            CHIP.report(DATA),
+            new SnpEndorsements(
+                CHIP.vcek(), Optional.of(CHIP.crl(now.minusSeconds(3 * 86_400), false))),
+            SIMULATION,
+            now,
+            Optional.empty());
+    assertThat(a.reasons()).extracting(Reason::check).containsExactly(Check.VEK_REVOKED);
+    assertThat(a.reasons().getFirst().message()).contains("the CRL is not valid at");
   }
 }

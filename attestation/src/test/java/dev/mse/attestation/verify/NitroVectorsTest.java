@@ -131,6 +131,26 @@ class NitroVectorsTest {
   }
 
   /** Any byte of a document is covered by the signature, a certificate's or the root pin. */
+  /**
+   * The chain's and the document's keys get their own comb after a few verifications: the verdicts
+   * on the comb are the same as before it (accepted; a flipped signature byte refused).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vectors")
+  void repeatedVerificationsOnTheKeysCombsGiveTheSameVerdicts(Vector v) throws Exception {
+    for (int i = 0; i < 12; i++) {
+      assertThat(
+              NitroVerifier.verify(v.document(), allowDebug(), v.at(), NitroBinding.none())
+                  .reasons())
+          .as("verification %d", i)
+          .isEmpty();
+    }
+    byte[] flipped = v.document().clone();
+    flipped[flipped.length - 1] ^= 0x01; // the last byte of the COSE signature's s
+    Appraisal a = NitroVerifier.verify(flipped, allowDebug(), v.at(), NitroBinding.none());
+    assertThat(a.reasons()).extracting(Reason::check).containsExactly(Check.COSE_SIGNATURE);
+  }
+
   @ParameterizedTest(name = "{0} byte {1} ^ {2}")
   @MethodSource("flips")
   void anyByteFlipIsRejected(Vector v, int offset, int mask) throws Exception {

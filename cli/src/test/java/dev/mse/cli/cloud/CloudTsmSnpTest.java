@@ -19,7 +19,11 @@ import tools.jackson.databind.JsonNode;
  * the simulated SNP signer playing the firmware and the KDS (as in {@code HomeTsmSnpTest}): the
  * operator's status client verifies each node's SEV-SNP report with the VCEK from the KDS and
  * accepts it as SIMULATED because its node policy says so; the CLI does likewise with {@code
- * --allow-simulation}, provisions, and the app answers over its own TLS.
+ * --allow-simulation}, provisions, and the app answers over its own TLS. The simulated KDS serves a
+ * CRL of the simulated ASK, which every verifier checks: when it revokes the chip's VCEK, the
+ * deploy is refused and says so. An {@code --untrusted-ssl} app on such a node is served by the
+ * operator's proxy, which re-encrypts to the app only after fresh SEV-SNP evidence names the app's
+ * key.
  */
 class CloudTsmSnpTest {
   private static final String[] PROPERTIES = {"mse.tsm.root", "mse.kds.url", "mse.kds.cache"};
@@ -38,8 +42,11 @@ class CloudTsmSnpTest {
     }
   }
 
-  /** The signer, serving the first node the operator makes in {@code nodesDir}. */
-  private void startSigner(Path nodesDir) throws Exception {
+  /**
+   * The signer, serving the first node the operator makes in {@code nodesDir}; its KDS's CRL lists
+   * the chip's VCEK when {@code revoked}.
+   */
+  private void startSigner(Path nodesDir, boolean revoked) throws Exception {
     Path urlFile = work.resolve("kds.url");
     Path root = work.resolve("tsm");
     signer =
@@ -50,7 +57,8 @@ class CloudTsmSnpTest {
                 SimulatedSnpSigner.class.getName(),
                 root.toString(),
                 nodesDir.toString(),
-                urlFile.toString())
+                urlFile.toString(),
+                revoked ? "revoked" : "valid")
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("signer.log").toFile())
             .start();
@@ -70,16 +78,8 @@ class CloudTsmSnpTest {
 
   @Test
   void anOperatorOfTsmNodesDeploysVerifiesAndServesOnTheSimulatedSnpSigner() throws Exception {
-    Path nodePolicy = work.resolve("node-policy.toml");
-    Files.writeString(nodePolicy, "[tcb]\nallow_simulation = true\n");
-    // Runtimes as the operator's user: the signer's stand-in lives in this test's directory.
-    startSigner(work.resolve("operator").resolve("nodes"));
-    try (CloudFixture cloud =
-        new CloudFixture(
-            work,
-            "tsm",
-            c ->
-                c.withNodePolicy(nodePolicy).withIsolation(c.isolation().withPerAppUsers(false)))) {
+    startSigner(work.resolve("operator").resolve("nodes"), false);
+    try (CloudFixture cloud = tsmCloud()) {
       assertThat(cloud.operator.nodesDir()).isEqualTo(work.resolve("operator").resolve("nodes"));
       Path project = cloud.scaffold("snp");
       MseCli.Run deploy =
@@ -132,6 +132,74 @@ class CloudTsmSnpTest {
               work.resolve("refused.pem").toString());
       assertThat(refused.exitCode()).isNotZero();
       assertThat(refused.err()).contains("simulated SEV-SNP signer");
+    }
+  }
+
+  /**
+   * An operator of tsm nodes whose node policy accepts the simulated signer; runtimes as the
+   * operator's user, since the signer's stand-in lives in this test's directory.
+   */
+  private CloudFixture tsmCloud() throws Exception {
+    Path nodePolicy = work.resolve("node-policy.toml");
+    Files.writeString(nodePolicy, "[tcb]\nallow_simulation = true\n");
+    return new CloudFixture(
+        work,
+        "tsm",
+        c -> c.withNodePolicy(nodePolicy).withIsolation(c.isolation().withPerAppUsers(false)));
+  }
+
+  @Test
+  void aDeployOnANodeWhoseVcekTheKdsCrlRevokesIsRefusedAndSaysWhy() throws Exception {
+    startSigner(work.resolve("operator").resolve("nodes"), true);
+    try (CloudFixture cloud = tsmCloud()) {
+      Path project = cloud.scaffold("snp");
+      MseCli.Run refused =
+          cloud.cli(
+              "cloud",
+              "deploy",
+              "--path",
+              project.resolve("mse.toml").toString(),
+              "--allow-simulation",
+              "--timeout",
+              "3",
+              "--json");
+      assertThat(refused.exitCode()).isNotZero();
+      assertThat(refused.err()).contains("'SEV-VCEK' is revoked by the CRL of mse's simulated");
+      assertThat(refused.out()).doesNotContain("\"domain\"");
+    }
+  }
+
+  @Test
+  void anUntrustedSslAppOnATsmNodeIsServedByTheProxyAfterFreshSnpEvidence() throws Exception {
+    startSigner(work.resolve("operator").resolve("nodes"), false);
+    try (CloudFixture cloud = tsmCloud()) {
+      Path project = cloud.scaffold("snp");
+      MseCli.Run deploy =
+          cloud
+              .cli(
+                  "cloud",
+                  "deploy",
+                  "--path",
+                  project.resolve("mse.toml").toString(),
+                  "--allow-simulation",
+                  "--timeout",
+                  "3",
+                  "--json",
+                  "-y",
+                  "--untrusted-ssl")
+              .succeeded();
+      assertThat(deploy.err()).contains("--untrusted-ssl").contains("SIMULATED TEE");
+      JsonNode app = Json.MAPPER.readTree(deploy.out());
+      assertThat(app.path("ssl_origin").asString()).isEqualTo("operator");
+      // TLS ends at the proxy, which trusts the app port's certificate only once fresh SEV-SNP
+      // evidence from the enclave port names its key (verified with the simulated KDS's VCEK and
+      // CRL); without it the proxy would refuse to connect and curl would fail.
+      String url = "https://" + app.path("domain").asString() + ":" + cloud.proxyPort() + "/";
+      assertThat(
+              CloudFixture.curl("--cacert", cloud.operator.operatorCaFile().toString(), url)
+                  .succeeded()
+                  .out())
+          .contains("Hello from snp");
     }
   }
 }

@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -23,13 +25,15 @@ import java.util.stream.Stream;
  * configfs-tsm report entry ({@code provider} = {@code sev_guest}; {@code inblob}, {@code outblob}
  * and {@code generation} as FIFOs, so the runtime's unchanged blocking reads get each signed report
  * in turn), signs each report with a {@link SimulatedSnp} chip over the 64 bytes written, and
- * serves that chip's VCEK as a KDS does ({@code /vcek/v1/Genoa/{hwid}?…}).
+ * serves that chip's VCEK and the simulated ASK's CRL as a KDS does ({@code
+ * /vcek/v1/Genoa/{hwid}?…}, {@code /vcek/v1/Genoa/crl}).
  *
- * <p>{@code SimulatedSnpSigner ROOT CONFIG URLFILE}: waits for the deployment config {@code CONFIG}
- * to appear (or, when {@code CONFIG} is an operator's nodes directory, for the first node's), makes
- * the report entry {@code ROOT/mse-<app id>} that the runtime started with that config will open
- * (configfs makes its files on mkdir; a plain directory cannot, so they are made before the
- * runtime's JVM has started), and writes the KDS base URL to {@code URLFILE}. Runs until killed.
+ * <p>{@code SimulatedSnpSigner ROOT CONFIG URLFILE [revoked]}: waits for the deployment config
+ * {@code CONFIG} to appear (or, when {@code CONFIG} is an operator's nodes directory, for the first
+ * node's), makes the report entry {@code ROOT/mse-<app id>} that the runtime started with that
+ * config will open (configfs makes its files on mkdir; a plain directory cannot, so they are made
+ * before the runtime's JVM has started), and writes the KDS base URL to {@code URLFILE}. With
+ * {@code revoked}, its CRL lists the chip's VCEK. Runs until killed.
  */
 public final class SimulatedSnpSigner {
   /** The launch digest the simulated guest reports (SHA-384 of "mse simulated SEV-SNP guest"). */
@@ -43,8 +47,9 @@ public final class SimulatedSnpSigner {
     Path root = Path.of(args[0]);
     Path config = Path.of(args[1]);
     Path urlFile = Path.of(args[2]);
+    boolean revoked = args.length > 3 && args[3].equals("revoked");
     SimulatedSnp chip = SimulatedSnp.create(ByteString.fromHex(MEASUREMENT), Clock.systemUTC());
-    HttpServer kds = kds(chip);
+    HttpServer kds = kds(chip, revoked);
     Files.writeString(
         urlFile, "http://127.0.0.1:" + kds.getAddress().getPort(), StandardCharsets.US_ASCII);
     Path entry = root.resolve("mse-" + appIdOf(config));
@@ -110,18 +115,23 @@ public final class SimulatedSnpSigner {
     }
   }
 
-  private static HttpServer kds(SimulatedSnp chip) throws IOException {
+  private static HttpServer kds(SimulatedSnp chip, boolean revoked) throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     String vcekPath = "/vcek/v1/Genoa/" + chip.chipId().hex().toLowerCase(Locale.ROOT);
+    X509CRL crl = chip.crl(Instant.now(), revoked);
     server.createContext(
         "/",
         exchange -> {
           try (exchange) {
             byte[] body;
             int status;
-            if (exchange.getRequestURI().getPath().equals(vcekPath)) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals(vcekPath)) {
               body = chip.vcek().getEncoded();
+              status = 200;
+            } else if (path.equals("/vcek/v1/Genoa/crl")) {
+              body = crl.getEncoded();
               status = 200;
             } else {
               body = "not found".getBytes(StandardCharsets.US_ASCII);
@@ -131,7 +141,8 @@ public final class SimulatedSnpSigner {
             try (OutputStream out = exchange.getResponseBody()) {
               out.write(body);
             }
-          } catch (java.security.cert.CertificateEncodingException e) {
+          } catch (java.security.cert.CertificateEncodingException
+              | java.security.cert.CRLException e) {
             throw new UncheckedIOException(new IOException(e));
           }
         });

@@ -474,10 +474,21 @@ public final class AppService {
     }
   }
 
-  /** One of the caller's apps. */
+  /**
+   * One of the caller's apps. With several instances, the routes of this one follow the leader's
+   * changes by notification, which may arrive after a client read the app's new state here: a
+   * client that saw the app initializing and went straight to this instance's proxy got
+   * unrecognized_name. So an app that should be routed but is not yet is brought up to date before
+   * its state is answered (one row read, only while the route is missing).
+   */
   public AppRecord get(UUID accountId, UUID appId) throws OperatorException {
-    return db.read(c -> AppTable.byIdForMember(c, accountId, appId))
-        .orElseThrow(AppService::appNotFound);
+    AppRecord app =
+        db.read(c -> AppTable.byIdForMember(c, accountId, appId))
+            .orElseThrow(AppService::appNotFound);
+    if (coordination.shared() && app.status().isLive() && routes.domainOf(appId).isEmpty()) {
+      refreshRoute(appId);
+    }
+    return app;
   }
 
   /** The caller's apps, filtered, newest first, one page at a time. */

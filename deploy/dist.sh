@@ -47,7 +47,7 @@ if [ "$build" = 1 ]; then
   check_modules=1
   (cd "$here" && ./mvnw -B -q -ntp -pl cli,enclave -am package -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true)
 fi
-for f in "$cli/mse-cli-all.jar" "$cli/operator-lib" "$runtime/mse-enclave.jar"; do
+for f in "$cli/mse-cli-all.jar" "$cli/operator-lib" "$runtime/mse-enclave.jar" "$runtime/mse-enclave-launcher.jar"; do
   [ -e "$f" ] || { echo "dist.sh: $f is missing (run without --no-build)" >&2; exit 1; }
 done
 
@@ -63,12 +63,12 @@ dist="$stage/$name"
 # jdk.unsupported (sun.misc.Unsafe: Netty and others), crypto and naming providers, zipfs,
 # management extensions; and jdk.compiler, with which the CLI compiles plain projects in process
 # (javax.tools). Left out: jdk.localedata (formats for locales other than English, 10 MB), tools.
-jdeps_modules="java.base,java.compiler,java.desktop,java.management,java.naming,java.net.http,java.security.jgss,java.sql,jdk.httpserver,jdk.net,jdk.security.auth"
+jdeps_modules="java.base,java.compiler,java.desktop,java.instrument,java.management,java.naming,java.net.http,java.security.jgss,java.sql,jdk.httpserver,jdk.net,jdk.security.auth"
 modules="$jdeps_modules,java.se,jdk.compiler,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.unsupported,jdk.zipfs,jdk.management,jdk.naming.dns,jdk.charsets"
 if [ "$check_modules" = 1 ]; then
   found="$( ("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$cli/mse-cli-all.jar";
     "$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
-      --class-path "$runtime/lib/*" "$runtime/mse-enclave.jar") | tr ',' '\n' | sort -u)"
+      --class-path "$runtime/lib/*" "$runtime/mse-enclave.jar" "$runtime/mse-enclave-launcher.jar") | tr ',' '\n' | sort -u)"
   missing="$(comm -23 <(echo "$found") <(echo "$jdeps_modules" | tr ',' '\n' | sort -u))"
   if [ -n "$missing" ]; then
     echo "dist.sh: jdeps finds modules that are not in jdeps_modules: $missing" >&2

@@ -104,7 +104,7 @@ if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null && command -v jq >/dev/nul
   trap 'umount "$smoke/root/proc" 2>/dev/null || true' EXIT
   chroot --userspec=10001:10001 "$smoke/root" /opt/mse/jre/bin/java -jar /opt/mse/lib/mse-cli-all.jar --version
   usage="$(chroot --userspec=10001:10001 "$smoke/root" /opt/mse/jre/bin/java @/opt/mse/runtime/jvm.args \
-    -jar /opt/mse/runtime/mse-enclave.jar --help 2>&1 || true)"
+    -jar /opt/mse/runtime/mse-enclave-launcher.jar --help 2>&1 || true)"
   grep -q 'mse-runtime: usage' <<<"$usage" || { echo "images.sh: the runtime jar does not start: $usage" >&2; exit 1; }
   umount "$smoke/root/proc"
   trap - EXIT

@@ -140,7 +140,7 @@ class DistributionTest {
       String commandLine = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
       assertThat(commandLine)
           .startsWith(root.resolve("jre/bin/java").toString())
-          .contains(root.resolve("runtime/mse-enclave.jar").toString());
+          .contains(root.resolve("runtime/mse-enclave-launcher.jar").toString());
     } finally {
       mse("home", "stop", "hello", "--remove");
     }

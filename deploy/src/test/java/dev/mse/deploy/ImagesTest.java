@@ -37,13 +37,14 @@ class ImagesTest {
             "-XX:SharedArchiveFile=/opt/mse/runtime-cds/runtime.jsa",
             "@/opt/mse/runtime/jvm.args",
             "-jar",
-            "/opt/mse/runtime/mse-enclave.jar");
+            "/opt/mse/runtime/mse-enclave-launcher.jar");
     assertThat(strings(config.path("Cmd")))
         .containsSubsequence("--tee", "simulation")
         .containsSubsequence("--secrets-dir", "/secrets")
         .containsSubsequence("--state-dir", "/state");
     assertThat(strings(config.path("Env")))
         .contains("MSE_TLS_KEY=/secrets/tls/key.pem", "PORT=8443");
+    image.file("opt/mse/runtime/mse-enclave-launcher.jar");
     image.file("opt/mse/runtime/mse-enclave.jar");
     image.file("opt/mse/runtime/jvm.args");
     image.file("opt/mse/runtime-cds/runtime.jsa");

@@ -196,8 +196,7 @@ final class OperatorCluster implements AutoCloseable {
             h -> {
               String line = dev.mse.operator.node.runtime.RuntimeLaunch.commandLine(h);
               int at = line.indexOf(marker);
-              if (at >= 0
-                  && line.contains(dev.mse.operator.node.runtime.RuntimeLaunch.RUNTIME_JAR)) {
+              if (at >= 0 && dev.mse.operator.node.runtime.RuntimeLaunch.isRuntime(line)) {
                 String id = line.substring(at + marker.length(), at + marker.length() + 36);
                 found.computeIfAbsent(UUID.fromString(id), k -> new ArrayList<>()).add(h);
               }

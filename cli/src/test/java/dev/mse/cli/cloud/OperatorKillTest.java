@@ -286,7 +286,7 @@ class OperatorKillTest {
             h -> {
               String line = RuntimeLaunch.commandLine(h);
               int at = line.indexOf(marker);
-              if (at >= 0 && line.contains(RuntimeLaunch.RUNTIME_JAR)) {
+              if (at >= 0 && RuntimeLaunch.isRuntime(line)) {
                 String id = line.substring(at + marker.length(), at + marker.length() + 36);
                 found.computeIfAbsent(UUID.fromString(id), k -> new ArrayList<>()).add(h);
               }

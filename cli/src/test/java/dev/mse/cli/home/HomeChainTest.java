@@ -240,7 +240,7 @@ class HomeChainTest {
       }
     }
     byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pidOf(node)), "cmdline"));
-    assertThat(new String(cmdline, StandardCharsets.UTF_8)).contains("mse-enclave.jar");
+    assertThat(new String(cmdline, StandardCharsets.UTF_8)).contains("mse-enclave-launcher.jar");
     for (byte[] secret : secrets) {
       assertThat(Bytes.contains(cmdline, secret))
           .as("plaintext or key on the command line")

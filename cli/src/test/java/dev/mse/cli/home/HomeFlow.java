@@ -26,12 +26,23 @@ final class HomeFlow implements AutoCloseable {
   final Path packageFile;
   private final List<String> spawned = new ArrayList<>();
 
+  /** A change to the scaffolded project before it is packaged. */
+  interface ProjectEdit {
+    void apply(Path project) throws IOException;
+  }
+
   /** Scaffolds the app {@code name} in {@code work} and packages it. */
   HomeFlow(Path work, String name) throws IOException {
+    this(work, name, project -> {});
+  }
+
+  /** Scaffolds the app {@code name} in {@code work}, applies {@code edit} and packages it. */
+  HomeFlow(Path work, String name, ProjectEdit edit) throws IOException {
     this.work = work;
     this.conf = work.resolve("conf");
     cli("home", "scaffold", name, "--output", work.toString()).succeeded();
     this.project = work.resolve(name);
+    edit.apply(project);
     cli(
             "home",
             "package",

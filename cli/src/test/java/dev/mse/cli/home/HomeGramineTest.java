@@ -131,7 +131,7 @@ class HomeGramineTest {
             "-Xmx320m",
             "'@" + runtime.resolve("jvm.args") + "'",
             "-jar",
-            "'" + runtime.resolve("mse-enclave.jar") + "'",
+            "'" + runtime.resolve("mse-enclave-launcher.jar") + "'",
             "--config",
             "\"$PWD/deployment.json\"",
             "--package",

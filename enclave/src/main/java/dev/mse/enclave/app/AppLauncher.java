@@ -2,11 +2,13 @@ package dev.mse.enclave.app;
 
 import dev.mse.attestation.codec.ByteString;
 import java.io.IOException;
+import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -24,11 +27,12 @@ import java.util.stream.Stream;
 /**
  * Starts a Java app from its decrypted code archive, in this JVM. The archive is written to a
  * directory on a memory-backed file system inside the TEE (never persistent storage), and {@code
- * main} runs on its own thread with the app's jars on the {@link AppClassPath} (the JVM's system
- * class loader, which shows the app the JDK and its own jars, not the runtime's libraries). Real
- * jars on a real file system are what the launchers of packaged apps expect: a Spring Boot
- * executable jar (its {@code JarLauncher} opens its own jar through its code source), a Quarkus
- * fast-jar ({@code quarkus-app/quarkus-run.jar}), a shaded jar, or a plain jar with {@code lib/}.
+ * main} runs on its own thread with the app's jars on the JVM's application class loader, which
+ * shows the app the JDK, the runtime's one-class launcher and its own jars, never the runtime's
+ * classes or libraries (they have a loader of their own). Real jars on a real file system are what
+ * the launchers of packaged apps expect: a Spring Boot executable jar (its {@code JarLauncher}
+ * opens its own jar through its code source), a Quarkus fast-jar ({@code
+ * quarkus-app/quarkus-run.jar}), a shaded jar, or a plain jar with {@code lib/}.
  */
 public final class AppLauncher {
   private static final String QUARKUS_RUN = "quarkus-app/quarkus-run.jar";
@@ -40,7 +44,19 @@ public final class AppLauncher {
   private static final Set<PosixFilePermission> OWNER_FILE =
       PosixFilePermissions.fromString("rw-------");
 
+  // The JVM's, from the launcher: used once, to add the app's jars, then dropped.
+  private static final AtomicReference<Instrumentation> SYSTEM_CLASS_PATH = new AtomicReference<>();
+
   private AppLauncher() {}
+
+  /**
+   * Makes {@link #start} add the app's jars to the JVM's application class loader, where packaged
+   * launchers look things up as under {@code java -jar}: Spring Boot's {@code nested:} URL handler
+   * (the JDK finds it through {@code java.protocol.handler.pkgs}) and Quarkus's boot libraries.
+   */
+  public static void useSystemClassLoader(Instrumentation inst) {
+    SYSTEM_CLASS_PATH.set(inst);
+  }
 
   /**
    * What to run.
@@ -57,7 +73,7 @@ public final class AppLauncher {
   }
 
   /** A started app: {@link #exit()} completes when {@code main} returns or throws. */
-  public record RunningApp(Thread thread, AppClassPath loader, CompletableFuture<Void> exit) {}
+  public record RunningApp(Thread thread, ClassLoader loader, CompletableFuture<Void> exit) {}
 
   /**
    * Writes the archive's files under {@code dir} (made 0700; files 0600): paths are relative and
@@ -151,14 +167,22 @@ public final class AppLauncher {
         throw new AppLoadException("cannot name " + launch.classPath().get(i), e);
       }
     }
-    // The system class loader when the runtime was started as it should be (RuntimeLaunch); a
-    // loader of its own otherwise (tests in another JVM), where packaged launchers that need the
-    // system class loader (Spring Boot's, Quarkus's) do not work.
-    AppClassPath loader =
-        ClassLoader.getSystemClassLoader() instanceof AppClassPath system
-            ? system
-            : new AppClassPath(AppLauncher.class.getClassLoader());
-    loader.add(java.util.Arrays.asList(urls));
+    // The system class loader when started by the launcher; else (the runtime in a test's JVM) a
+    // loader of the app's own, where launchers that need the system class loader do not work.
+    Instrumentation inst = SYSTEM_CLASS_PATH.getAndSet(null);
+    ClassLoader loader;
+    if (inst != null) {
+      for (Path path : launch.classPath()) {
+        try (JarFile jar = new JarFile(path.toFile())) {
+          inst.appendToSystemClassLoaderSearch(jar);
+        } catch (IOException e) {
+          throw new AppLoadException(path.getFileName() + " is not a readable jar", e);
+        }
+      }
+      loader = ClassLoader.getSystemClassLoader();
+    } else {
+      loader = new URLClassLoader("mse-app", urls, ClassLoader.getPlatformClassLoader());
+    }
     String className = launch.mainClass();
     Method main;
     try {

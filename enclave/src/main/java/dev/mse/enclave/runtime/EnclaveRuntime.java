@@ -24,6 +24,7 @@ import dev.mse.protocol.provisioning.SecretSeal;
 import dev.mse.protocol.provisioning.X25519KeyPair;
 import dev.mse.protocol.provisioning.X25519PublicKey;
 import java.net.ServerSocket;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -518,7 +519,9 @@ public final class EnclaveRuntime implements AutoCloseable {
       appTls.get().close();
     }
     if (app.isPresent()) {
-      app.get().loader().close();
+      if (app.get().loader() instanceof URLClassLoader own) {
+        own.close(); // the app's own loader (the runtime in a test's JVM), not the system one
+      }
       Thread.setDefaultUncaughtExceptionHandler(previousHandler);
     }
     SecretsFiles.deleteTree(options.secretsDir().resolve("app"));

@@ -1,11 +1,13 @@
 package dev.mse.enclave.runtime;
 
 import dev.mse.attestation.codec.ByteString;
+import dev.mse.enclave.app.AppLauncher;
 import dev.mse.enclave.tee.TeeBackend;
 import dev.mse.enclave.tee.TeeBackends;
 import dev.mse.protocol.deploy.DeploymentConfig;
 import dev.mse.protocol.pkg.AppPackage;
 import dev.mse.protocol.runtime.RuntimeMeasurement;
+import java.lang.instrument.Instrumentation;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * {@code java -cp <runtime>/* dev.mse.enclave.runtime.RuntimeMain --config F --package F --port N
+ * {@code java @jvm.args -jar <runtime>/mse-enclave-launcher.jar --config F --package F --port N
  * --app-port N --state-dir D [--host H] [--tee simulation|gramine-sgx|tsm] [--secrets-dir D]
  * [--provisioning-timeout MINUTES] [--pccs URL]}. Started by {@code mse home spawn} (and by the
  * operator's node provider) as its own process, with {@code PORT}, {@code MSE_APP_PORT}, {@code
@@ -31,10 +33,13 @@ public final class RuntimeMain {
 
   private RuntimeMain() {}
 
-  public static void main(String[] args) throws Exception {
-    // The system class loader is the app's (AppClassPath); the runtime's threads, and the ones they
-    // start, look up services and resources in the runtime's own class path.
-    Thread.currentThread().setContextClassLoader(RuntimeMain.class.getClassLoader());
+  /**
+   * Called by {@code RuntimeLauncher}, in the runtime's own class loader.
+   *
+   * @param appClassPath the JVM's, to add the app's jars to its application class loader
+   */
+  public static void main(String[] args, Instrumentation appClassPath) throws Exception {
+    AppLauncher.useSystemClassLoader(appClassPath);
     Map<String, String> a;
     try {
       a = parse(args);

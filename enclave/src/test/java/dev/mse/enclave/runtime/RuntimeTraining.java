@@ -96,7 +96,7 @@ public final class RuntimeTraining {
                     "-Xlog:cds=error",
                     "@" + runtime.resolve("jvm.args"),
                     "-jar",
-                    runtime.resolve("mse-enclave.jar").toString(),
+                    runtime.resolve("mse-enclave-launcher.jar").toString(),
                     "--config",
                     work.resolve("deployment.json").toString(),
                     "--package",

@@ -209,7 +209,9 @@ public final class LocalNodeProvider implements NodeProvider {
    */
   private static Settings withReadableRuntime(Settings s) throws IOException {
     Path jar = s.runtimeDir().resolve(RuntimeLaunch.RUNTIME_JAR);
+    Path launcher = s.runtimeDir().resolve(RuntimeLaunch.LAUNCHER_JAR);
     if (NodeFiles.unreachableByOthers(jar, true).isEmpty()
+        && NodeFiles.unreachableByOthers(launcher, true).isEmpty()
         && NodeFiles.unreachableByOthers(s.runtimeDir().resolve("lib"), true).isEmpty()) {
       return s;
     }
@@ -261,6 +263,7 @@ public final class LocalNodeProvider implements NodeProvider {
       for (Path p :
           List.of(
               settings.nodesDir(),
+              settings.runtimeDir().resolve(RuntimeLaunch.LAUNCHER_JAR),
               settings.runtimeDir().resolve(RuntimeLaunch.RUNTIME_JAR),
               settings.runtimeDir().resolve("lib"),
               Path.of(System.getProperty("java.home"), "bin", "java"))) {
@@ -371,7 +374,7 @@ public final class LocalNodeProvider implements NodeProvider {
         .forEach(
             h -> {
               String line = RuntimeLaunch.commandLine(h);
-              boolean jvm = line.contains(marker) && line.contains(RuntimeLaunch.RUNTIME_JAR);
+              boolean jvm = line.contains(marker) && RuntimeLaunch.isRuntime(line);
               // a gramine-sgx runtime: its loader's command line names the node's manifest
               String m = jvm ? marker : gramineMarker;
               int at = line.indexOf(m);

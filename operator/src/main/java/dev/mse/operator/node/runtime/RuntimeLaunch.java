@@ -19,7 +19,8 @@ import java.util.Optional;
  * hold only paths and ports: the code key reaches the runtime sealed, over TLS. Used by {@code mse
  * home spawn} and by the operator's local node provider, so both start runtimes the same way.
  *
- * @param runtimeDir the runtime distribution ({@value #RUNTIME_JAR} and {@code lib/})
+ * @param runtimeDir the runtime distribution ({@value #LAUNCHER_JAR}, {@value #RUNTIME_JAR} and
+ *     {@code lib/})
  * @param configFile the deployment config
  * @param packageFile the encrypted package
  * @param host where both ports listen (the runtime's enclave port and the app's own TLS port)
@@ -121,6 +122,12 @@ public record RuntimeLaunch(
   /** The runtime jar, at the top of the distribution. */
   public static final String RUNTIME_JAR = "mse-enclave.jar";
 
+  /**
+   * The jar the JVM starts, at the top of the distribution: the one class on the class path, which
+   * loads the runtime from {@value #RUNTIME_JAR} in a class loader of its own.
+   */
+  public static final String LAUNCHER_JAR = "mse-enclave-launcher.jar";
+
   /** The runtime's JVM options file, at the top of the distribution ({@code java @file}). */
   public static final String JVM_ARGS = "jvm.args";
 
@@ -156,9 +163,8 @@ public record RuntimeLaunch(
     if (Files.isRegularFile(jvmArgs)) {
       command.add("@" + jvmArgs);
     }
-    // The jar's manifest names the main class and the libraries, and opens what the runtime needs.
     command.add("-jar");
-    command.add(runtimeDir.resolve(RUNTIME_JAR).toString());
+    command.add(runtimeDir.resolve(LAUNCHER_JAR).toString());
     command.addAll(
         List.of(
             "--config",
@@ -292,7 +298,15 @@ public record RuntimeLaunch(
 
   /** True when {@code commandLine} is that of a runtime started with {@code configFile}. */
   public static boolean isRuntimeOf(String commandLine, Path configFile) {
-    return commandLine.contains(RUNTIME_JAR) && commandLine.contains(configFile.toString());
+    return isRuntime(commandLine) && commandLine.contains(configFile.toString());
+  }
+
+  /**
+   * True when {@code commandLine} is that of a runtime JVM: started from its launcher, or from
+   * {@value #RUNTIME_JAR} itself by an mse before the launcher (a runtime still running).
+   */
+  public static boolean isRuntime(String commandLine) {
+    return commandLine.contains(LAUNCHER_JAR) || commandLine.contains(RUNTIME_JAR);
   }
 
   /** The process's command line, arguments separated by spaces. */

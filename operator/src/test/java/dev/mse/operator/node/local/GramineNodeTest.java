@@ -97,7 +97,7 @@ class GramineNodeTest {
           .contains("enclave: EINIT failed")
           .contains("restarting it (1 of 1)");
       // and never a JVM of its own
-      assertThat(log).doesNotContain("mse-enclave.jar");
+      assertThat(log).doesNotContain("mse-enclave-launcher.jar").doesNotContain("mse-enclave.jar");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.mse.cli.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mse.cli.MseCli;
 import dev.mse.cli.owner.LocalTls;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.protocol.config.MseToml;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The example apps under {@code examples/} (real frameworks from Maven Central), each built with
@@ -168,6 +170,25 @@ class ExampleAppsTest {
   }
 
   /** Builds {@code examples/<name>} as its README says, and prints how long it took. */
+  /**
+   * {@code mse home localtest}, as a code provider runs it: builds the example, starts it as the
+   * runtime would with a throwaway certificate, and runs the example's own {@code tests_cmd}
+   * against it, which must pass (and fails if the app answers another greeting or no health).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"spring-boot", "quarkus"})
+  void localtestRunsTheExampleAndItsOwnTests(String name) {
+    MseCli.Run run =
+        MseCli.run(
+                work.resolve("conf-" + name),
+                "home",
+                "localtest",
+                "--project",
+                EXAMPLES.resolve(name).toString())
+            .succeeded();
+    assertThat(run.out()).contains("runs at https://127.0.0.1:").contains("tests passed");
+  }
+
   private static Path build(String name) throws Exception {
     Path project = EXAMPLES.resolve(name);
     MseToml toml = MseToml.read(project.resolve(MseToml.FILE_NAME));

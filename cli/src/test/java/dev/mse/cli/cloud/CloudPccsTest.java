@@ -148,10 +148,18 @@ class CloudPccsTest {
       // A new deploy while the PCCS is still down: its runtime has no collateral cached, nor has
       // the operator, so the app fails once the runtime has asked twice, naming the PCCS and what
       // was missing, instead of waiting out the deploy's timeout.
-      MseCli.Run fresh = deploy(cloud, "fresh", "--allow-simulation");
+      // (The operator's patience shortened from 75 s, the runtime's retry plus 15 s, to keep CI
+      // short.)
+      System.setProperty("mse.node.collateralPatienceSeconds", "15");
+      MseCli.Run fresh;
+      try {
+        fresh = deploy(cloud, "fresh", "--allow-simulation");
+      } finally {
+        System.clearProperty("mse.node.collateralPatienceSeconds");
+      }
       assertThat(fresh.exitCode()).isNotZero();
       assertThat(fresh.err())
-          .contains("no collateral")
+          .contains("no collateral for the node's evidence after 15 s")
           .contains("PCCS " + pccs.url())
           .contains("/sgx/certification/v4/")
           .doesNotContain("after 3 min");

@@ -58,8 +58,8 @@ import tools.jackson.databind.JsonNode;
  * operator learned to close it cleanly once before opening it (Database, docs/operator.md).
  */
 class OperatorKillTest {
-  // 10 per engine in every build (CI's time); loops of 30-40 are -Dmse.killTest.rounds
-  private static final int ROUNDS = Integer.getInteger("mse.killTest.rounds", 10);
+  // 5 per engine in every build (CI's time); loops of 30-40 are -Dmse.killTest.rounds
+  private static final int ROUNDS = Integer.getInteger("mse.killTest.rounds", 5);
   private static final int DEPLOYS_PER_ROUND = 3; // the default quota of a project
   private static final Duration READY = Duration.ofSeconds(90);
   private static final String PG_SERVER = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";

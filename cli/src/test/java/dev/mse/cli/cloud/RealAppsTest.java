@@ -37,15 +37,20 @@ import tools.jackson.databind.JsonNode;
  * MseTls}; built from Maven Central by their own wrapper, staged by the CLI) and the scaffold. Each
  * is deployed with {@code mse cloud deploy}, verified with {@code mse cloud verify} (the
  * certificate the app serves at its name, vouched for by fresh evidence from its enclave name),
- * called with curl trusting only that certificate; then spawned, provisioned and verified with
- * {@code mse home} (the app's port and the runtime's port) and called the same way. Spring Boot
- * also answers over HTTP/2 and echoes on a WebSocket inside the runtime.
+ * called with curl trusting only that certificate; Spring Boot, Quarkus and the scaffold are then
+ * spawned, provisioned and verified with {@code mse home} (the app's port and the runtime's port)
+ * and called the same way. Spring Boot also answers over HTTP/2 and echoes on a WebSocket inside
+ * the runtime.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealAppsTest {
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
   // A name the JDK's HTTP client reaches without a resolver of its own (WebSocket, HTTP/2 below).
   private static final String SAN = "localhost";
+
+  /** The apps issue 13 names for both ways; the other frameworks go through mse cloud only. */
+  private static final java.util.Set<String> THROUGH_HOME =
+      java.util.Set.of("spring-boot", "quarkus", "scaffold");
 
   @TempDir static Path work;
   private CloudFixture cloud;
@@ -126,6 +131,9 @@ class RealAppsTest {
     assertThat(CloudFixture.curl("--cacert", cert.toString(), "https://" + hostPort + "/").out())
         .contains(greeting);
     cloud.cli("cloud", "stop", app.path("app_id").asString()).succeeded();
+    if (!THROUGH_HOME.contains(name)) {
+      return; // the runtime already ran it; mse home's path is the same for every app (CI's time)
+    }
 
     // mse home: package, spawn (the app's port and the runtime's), verify, seal, run, verify the
     // app's certificate, call it.

@@ -59,6 +59,17 @@ final class LocalNode {
    */
   static final Duration COLLATERAL_PATIENCE = CollateralKeeper.RETRY.plusSeconds(15);
 
+  /**
+   * Shortens {@link #COLLATERAL_PATIENCE} (whole seconds), for tests that show the failure without
+   * waiting for the runtime's second attempt; read when a node starts.
+   */
+  static final String COLLATERAL_PATIENCE_PROPERTY = "mse.node.collateralPatienceSeconds";
+
+  private static Duration collateralPatience() {
+    long seconds = Long.getLong(COLLATERAL_PATIENCE_PROPERTY, COLLATERAL_PATIENCE.toSeconds());
+    return Duration.ofSeconds(Math.max(1, Math.min(seconds, COLLATERAL_PATIENCE.toSeconds())));
+  }
+
   /** Both ports of a local node listen on loopback: the SNI proxy is the only way in. */
   private static final String HOST = "127.0.0.1";
 
@@ -329,6 +340,7 @@ final class LocalNode {
     NodeStatusClient client = statusClient();
     boolean answered = !newNode;
     Optional<Instant> collateralMissingSince = Optional.empty();
+    Duration patience = collateralPatience();
     try {
       while (!stopping) {
         LogRotation.capSize(logFile(), settings.logMaxBytes());
@@ -361,7 +373,7 @@ final class LocalNode {
         if (!answered && missing.isPresent()) {
           Instant now = Instant.now();
           collateralMissingSince = collateralMissingSince.or(() -> Optional.of(now));
-          if (now.isAfter(collateralMissingSince.get().plus(COLLATERAL_PATIENCE))) {
+          if (now.isAfter(collateralMissingSince.get().plus(patience))) {
             String why = noCollateral(missing.get());
             note(why);
             change(NodeState.FAILED, Optional.of(why));
@@ -397,7 +409,7 @@ final class LocalNode {
   /** Why a new node failed for want of collateral: which PCCS, and what the operator was told. */
   private String noCollateral(String reasons) {
     return "no collateral for the node's evidence after "
-        + COLLATERAL_PATIENCE.toSeconds()
+        + collateralPatience().toSeconds()
         + " s: "
         + settings
             .pccs()

@@ -20,7 +20,8 @@ core="${BENCH_CORE:-0}"
 if [ "${QUICK:-0}" = 1 ]; then jmh_args=(-wi 3 -w 2s -i 3 -r 2s); iterations=500; else jmh_args=(-wi 5 -w 3s -i 5 -r 3s); iterations=2000; fi
 
 echo "== building" >&2
-./mvnw -B -q -ntp -pl bench -am install -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true
+# package, not install: the reactor resolves the modules, and ~/.m2 stays untouched.
+./mvnw -B -q -ntp -pl bench -am package -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true
 
 echo "== mse (JMH, one core)" >&2
 # The forked JMH JVM is started as "java" from PATH: make it the JDK the benchmark was built for.

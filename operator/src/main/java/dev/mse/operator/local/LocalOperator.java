@@ -101,7 +101,7 @@ public final class LocalOperator implements AutoCloseable {
                     new KubernetesNodeProvider.StatusReading(
                         trust.policy(),
                         config.pccsUrl(),
-                        config.dataDir().resolve("collateral-cache"),
+                        NodeTrust.cacheDir(config),
                         NodeObjects.ENCLAVE_PORT),
                     listener);
               }

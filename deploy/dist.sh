@@ -7,8 +7,8 @@
 #                                      drivers, which the jar's manifest names)
 #   mse-<version>/runtime/             the enclave runtime distribution, byte for byte the one in
 #                                      enclave/target/runtime, so its measurement is the same
-#   mse-<version>/runtime-cds/         the runtime's class-data sharing archive, made for the bundled
-#                                      Java runtime (outside runtime/: not measured)
+#   mse-<version>/runtime-aot/         the runtime's ahead-of-time cache, made for the bundled Java
+#                                      runtime (outside runtime/: not measured)
 #
 # Usage: deploy/dist.sh [--no-build] [--check-modules] [--output DIR]
 #   --no-build  assemble from cli/target and enclave/target as they are (the deploy module's build
@@ -89,15 +89,15 @@ cp "$cli/mse-cli-all.jar" "$dist/lib/"
 cp -r "$cli/operator-lib" "$dist/lib/operator-lib"
 cp -r "$runtime" "$dist/runtime"
 
-# The runtime's CDS archive is tied to the JVM that made it: made again with the bundled one, by the
+# The runtime's ahead-of-time cache is tied to the JVM that made it: made again with the bundled one, by the
 # build's training run (enclave test classes), when they are there; a runtime without it starts
 # a little slower.
 training="$here/enclave/target/test-classes"
 if [ -f "$training/dev/mse/enclave/runtime/RuntimeTraining.class" ]; then
   "$dist/jre/bin/java" -cp "$training:$runtime/mse-enclave.jar:$runtime/lib/*" \
-    dev.mse.enclave.runtime.RuntimeTraining "$dist/runtime" "$dist/runtime-cds/runtime.jsa" >/dev/null
+    dev.mse.enclave.runtime.RuntimeTraining "$dist/runtime" "$dist/runtime-aot/runtime.aot" >/dev/null
 else
-  echo "dist.sh: no enclave test classes: the runtime's CDS archive is left out" >&2
+  echo "dist.sh: no enclave test classes: the runtime's ahead-of-time cache is left out" >&2
 fi
 
 cat >"$dist/bin/mse" <<'LAUNCHER'

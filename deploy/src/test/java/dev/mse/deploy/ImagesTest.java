@@ -34,7 +34,7 @@ class ImagesTest {
     assertThat(strings(config.path("Entrypoint")))
         .containsExactly(
             "/opt/mse/jre/bin/java",
-            "-XX:SharedArchiveFile=/opt/mse/runtime-cds/runtime.jsa",
+            "-XX:AOTCache=/opt/mse/runtime-aot/runtime.aot",
             "@/opt/mse/runtime/jvm.args",
             "-jar",
             "/opt/mse/runtime/mse-enclave-launcher.jar");
@@ -47,7 +47,7 @@ class ImagesTest {
     image.file("opt/mse/runtime/mse-enclave-launcher.jar");
     image.file("opt/mse/runtime/mse-enclave.jar");
     image.file("opt/mse/runtime/jvm.args");
-    image.file("opt/mse/runtime-cds/runtime.jsa");
+    image.file("opt/mse/runtime-aot/runtime.aot");
     for (String dir : List.of("state", "data", "secrets", "input")) {
       assertThat(image.file(dir).getLongUserId()).as(dir).isEqualTo(MSE_UID);
     }

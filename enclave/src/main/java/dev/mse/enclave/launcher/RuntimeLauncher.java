@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * The one class on the runtime JVM's class path ({@code mse-enclave-launcher.jar}, whose manifest
  * names it {@code Main-Class} and {@code Launcher-Agent-Class}). It loads the runtime from {@code
  * mse-enclave.jar} and the {@code lib/} its manifest names, in a class loader of their own whose
- * parent is the JDK's platform loader, and leaves the JVM's application class loader to the app. A
- * class-data sharing archive covers classes of such a loader; it does not when a custom system
+ * parent is the JDK's platform loader, and leaves the JVM's application class loader to the app.
+ * The JVM's ahead-of-time cache covers classes of such a loader; it does not when a custom system
  * class loader is set. The {@link Instrumentation} the JVM gives a launcher agent (it cannot
  * redefine classes: the manifest does not ask for that) goes to the runtime, which needs it once,
  * to add the app's jars to the application class loader, and is not kept here: the app sees this
@@ -31,9 +31,9 @@ public final class RuntimeLauncher {
   public static void main(String[] args) throws Throwable {
     Instrumentation inst = instrumentation;
     instrumentation = null;
-    Path dir =
-        Path.of(RuntimeLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .getParent();
+    // Started as java -jar: the class path is this jar alone. (Not this class's code source: taken
+    // from the ahead-of-time cache in a distribution moved since the cache was made, it has none.)
+    Path dir = Path.of(System.getProperty("java.class.path")).toAbsolutePath().getParent();
     URL runtimeJar = dir.resolve("mse-enclave.jar").toUri().toURL();
     ClassLoader runtime =
         new URLClassLoader(

@@ -32,17 +32,22 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The build's training run for the runtime's class-data sharing archive: starts the real runtime
- * distribution as a process with {@code -XX:ArchiveClassesAtExit}, a throw-away package and no app
- * (the archive must only ever hold the runtime's own classes), asks it for its status and evidence
- * over TLS, and stops it; the JVM writes the archive as it exits. A build tool in the tests' class
- * path: nothing of it is in the runtime's distribution.
+ * The build's training run for the runtime's ahead-of-time cache (JDK 25, JEP 483/514/515: classes
+ * loaded and linked, heap objects, method profiles): starts the real runtime distribution as a
+ * process with {@code -XX:AOTCacheOutput}, a throw-away package and no app (the cache must only
+ * ever hold the runtime's own classes), asks it for its status and evidence over TLS, and stops it;
+ * as it exits the JVM assembles the cache (in a child JVM it starts and waits for). A build tool in
+ * the tests' class path: nothing of it is in the runtime's distribution.
+ *
+ * <p>The training JVM uses the collector runtimes are started with ({@code RuntimeMemory} in the
+ * operator: Serial): the cache's heap objects and linked classes are made for it. Runtimes of other
+ * heap sizes use the same cache (the JVM relocates its heap objects).
  */
 public final class RuntimeTraining {
   private RuntimeTraining() {}
 
   /**
-   * @param args the runtime distribution's directory, and the archive to write
+   * @param args the runtime distribution's directory, and the cache to write
    */
   public static void main(String[] args) throws Exception {
     Path runtime = Path.of(args[0]);
@@ -92,8 +97,12 @@ public final class RuntimeTraining {
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:ArchiveClassesAtExit=" + archive,
-                    "-Xlog:cds=error",
+                    "-XX:AOTCacheOutput=" + archive,
+                    // what the JVM does not cache (BouncyCastle's signed jars, JFR event classes,
+                    // proxies) it says once per class: not the build's business
+                    "-Xlog:aot=error,cds=error",
+                    "-XX:+UseSerialGC",
+                    "-Xmx320m",
                     "@" + runtime.resolve("jvm.args"),
                     "-jar",
                     runtime.resolve("mse-enclave-launcher.jar").toString(),
@@ -127,7 +136,8 @@ public final class RuntimeTraining {
       }
     } finally {
       process.destroy();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      // the JVM assembles the cache as it exits: seconds, more on a busy machine
+      if (!process.waitFor(180, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException("the training runtime did not stop");
       }

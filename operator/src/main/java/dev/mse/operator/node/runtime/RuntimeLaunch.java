@@ -128,6 +128,12 @@ public record RuntimeLaunch(
    */
   public static final String LAUNCHER_JAR = "mse-enclave-launcher.jar";
 
+  /** The directory beside the runtime's distribution that holds its ahead-of-time cache. */
+  public static final String AOT_DIR = "runtime-aot";
+
+  /** The runtime's ahead-of-time cache, in {@link #AOT_DIR}. */
+  public static final String AOT_CACHE = "runtime.aot";
+
   /** The runtime's JVM options file, at the top of the distribution ({@code java @file}). */
   public static final String JVM_ARGS = "jvm.args";
 
@@ -151,12 +157,12 @@ public record RuntimeLaunch(
     if (frontConnectionsPerSource > 0) {
       command.add("-Dmse.front.connectionsPerSource=" + frontConnectionsPerSource);
     }
-    // The runtime's class-data sharing archive, made at build time by a training run without any
-    // app, mapped read-only (never written: an archive a runtime wrote could capture app classes).
-    // Under Gramine the measured manifest fixes the JVM's command line instead.
-    Path cds = runtimeDir.resolveSibling("runtime-cds").resolve("runtime.jsa");
-    if (!tee.equals("gramine-sgx") && Files.isRegularFile(cds)) {
-      command.add("-XX:SharedArchiveFile=" + cds);
+    // The runtime's ahead-of-time cache, made at build time by a training run without any app,
+    // only read (never written: a cache a runtime wrote could capture app classes). Under Gramine
+    // the measured manifest fixes the JVM's command line instead.
+    Path aot = runtimeDir.resolveSibling(AOT_DIR).resolve(AOT_CACHE);
+    if (!tee.equals("gramine-sgx") && Files.isRegularFile(aot)) {
+      command.add("-XX:AOTCache=" + aot);
     }
     // The runtime's own JVM options, from its distribution (measured with it).
     Path jvmArgs = runtimeDir.resolve(JVM_ARGS);

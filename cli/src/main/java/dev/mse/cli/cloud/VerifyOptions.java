@@ -1,8 +1,8 @@
 package dev.mse.cli.cloud;
 
 import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.cli.quote.PccsOption;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
@@ -46,13 +46,7 @@ public final class VerifyOptions {
 
   @Mixin PolicyOptions policyOptions;
 
-  @Option(
-      names = "--pccs",
-      paramLabel = "URL",
-      description =
-          "fetch the collateral from Intel PCS or this PCCS (v4 API), cached on disk, instead of"
-              + " using what the enclave sends (default when it sends none: Intel PCS)")
-  URI pccs;
+  @Mixin PccsOption pccs;
 
   @Option(
       names = "--enclave",
@@ -73,13 +67,7 @@ public final class VerifyOptions {
   public AppVerifier verifier(String target, Optional<String> connect, PrintWriter err) {
     AppraisalPolicy policy = policyOptions.policy(true, err);
     return AppVerifier.of(
-        target,
-        connect,
-        Optional.ofNullable(enclaveName),
-        expectation(),
-        policy,
-        Optional.ofNullable(pccs),
-        err);
+        target, connect, Optional.ofNullable(enclaveName), expectation(), policy, pccs.url(), err);
   }
 
   /** What the options say the user expects of the code. */

@@ -6,6 +6,7 @@ import dev.mse.attestation.collateral.TcbStatus;
 import dev.mse.attestation.sim.SimulatedPccs;
 import dev.mse.cli.Json;
 import dev.mse.cli.MseCli;
+import dev.mse.operator.node.runtime.EvidenceVerdict;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -150,12 +151,12 @@ class CloudPccsTest {
       // was missing, instead of waiting out the deploy's timeout.
       // (The operator's patience shortened from 75 s, the runtime's retry plus 15 s, to keep CI
       // short.)
-      System.setProperty("mse.node.collateralPatienceSeconds", "15");
+      System.setProperty(EvidenceVerdict.PATIENCE_PROPERTY, "15");
       MseCli.Run fresh;
       try {
         fresh = deploy(cloud, "fresh", "--allow-simulation");
       } finally {
-        System.clearProperty("mse.node.collateralPatienceSeconds");
+        System.clearProperty(EvidenceVerdict.PATIENCE_PROPERTY);
       }
       assertThat(fresh.exitCode()).isNotZero();
       assertThat(fresh.err())

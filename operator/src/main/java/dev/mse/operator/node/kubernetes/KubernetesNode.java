@@ -4,6 +4,7 @@ import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
+import dev.mse.operator.node.runtime.EvidenceVerdict;
 import dev.mse.operator.node.runtime.NodeStatus;
 import dev.mse.operator.node.runtime.NodeStatusClient;
 import dev.mse.protocol.deploy.DeploymentConfig;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +58,8 @@ final class KubernetesNode {
   private final ReentrantLock reading = new ReentrantLock();
   private NodeStatusClient status;
   private String statusHost;
+  // what the status reads say of the node's evidence; a node re-attached to answered before
+  private volatile EvidenceVerdict verdict;
   private ConfigMap anchor;
   private int generation;
   private int restarts;
@@ -107,6 +111,7 @@ final class KubernetesNode {
 
   /** Makes the first pod (the node's objects exist). */
   void create(ConfigMap anchor) {
+    this.verdict = new EvidenceVerdict(false, provider.statusReading().pccs());
     this.anchor = anchor;
     this.restarts = restartsOf(anchor);
     this.chunks = chunkCount();
@@ -118,6 +123,7 @@ final class KubernetesNode {
    * the sealed state when every pod ended while nobody watched.
    */
   void reattach(ConfigMap anchor, List<Pod> pods) {
+    this.verdict = new EvidenceVerdict(true, provider.statusReading().pccs());
     this.anchor = anchor;
     this.restarts = restartsOf(anchor);
     this.chunks = chunkCount();
@@ -358,6 +364,10 @@ final class KubernetesNode {
       if (status != null) {
         Optional<NodeStatus> s = status.status();
         s.ifPresent(now -> metrics = now.metrics());
+        EvidenceVerdict v = verdict;
+        Optional<String> failure =
+            v == null ? Optional.empty() : v.after(status, s.isPresent(), Instant.now());
+        failure.ifPresent(why -> run(() -> refuse(why)));
       }
       addCpu(pod.flatMap(provider::podCpuCores));
     } catch (InterruptedException e) {
@@ -369,6 +379,23 @@ final class KubernetesNode {
       // stopped or detached during the read, which it could not wait for
       releaseStatus();
     }
+  }
+
+  /**
+   * The node's evidence is refused, or its collateral still missing after the patience the local
+   * provider gives too: the app fails with the reason, and everything the node owned goes.
+   */
+  private void refuse(String why) {
+    if (stopping || state.isFinal()) {
+      return;
+    }
+    LOG.warn("node of app {}: {}", spec.appId(), why);
+    pod.ifPresent(
+        name ->
+            provider.keep(
+                spec.appId(), provider.podLog(name, KubernetesNodeProvider.KEPT_LOG_BYTES), why));
+    change(NodeState.FAILED, Optional.of(why));
+    release();
   }
 
   /**

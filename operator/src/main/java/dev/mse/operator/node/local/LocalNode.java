@@ -1,6 +1,5 @@
 package dev.mse.operator.node.local;
 
-import dev.mse.attestation.collateral.CollateralKeeper;
 import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.node.NodeAddress;
 import dev.mse.operator.node.NodeListener;
@@ -8,6 +7,7 @@ import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
 import dev.mse.operator.node.runtime.Confinement;
+import dev.mse.operator.node.runtime.EvidenceVerdict;
 import dev.mse.operator.node.runtime.GramineLaunch;
 import dev.mse.operator.node.runtime.LoopbackPorts;
 import dev.mse.operator.node.runtime.NodeStatus;
@@ -50,25 +50,6 @@ final class LocalNode {
   private static final Duration FAST_POLL = Duration.ofMillis(100);
   private static final Duration SLOW_POLL = Duration.ofSeconds(1);
   private static final Path TMPFS = Path.of("/dev/shm");
-
-  /**
-   * How long a new node may serve evidence without collateral the operator can appraise it with
-   * before its app fails: a little over {@link CollateralKeeper#RETRY}, so that the runtime has
-   * asked its PCCS twice. A node that answered once is never failed for that (its collateral ages
-   * while it runs, and a PCCS that is down must not stop the app).
-   */
-  static final Duration COLLATERAL_PATIENCE = CollateralKeeper.RETRY.plusSeconds(15);
-
-  /**
-   * Shortens {@link #COLLATERAL_PATIENCE} (whole seconds), for tests that show the failure without
-   * waiting for the runtime's second attempt; read when a node starts.
-   */
-  static final String COLLATERAL_PATIENCE_PROPERTY = "mse.node.collateralPatienceSeconds";
-
-  private static Duration collateralPatience() {
-    long seconds = Long.getLong(COLLATERAL_PATIENCE_PROPERTY, COLLATERAL_PATIENCE.toSeconds());
-    return Duration.ofSeconds(Math.max(1, Math.min(seconds, COLLATERAL_PATIENCE.toSeconds())));
-  }
 
   /** Both ports of a local node listen on loopback: the SNI proxy is the only way in. */
   private static final String HOST = "127.0.0.1";
@@ -338,9 +319,7 @@ final class LocalNode {
 
   private void watchLoop(boolean newNode) {
     NodeStatusClient client = statusClient();
-    boolean answered = !newNode;
-    Optional<Instant> collateralMissingSince = Optional.empty();
-    Duration patience = collateralPatience();
+    EvidenceVerdict verdict = new EvidenceVerdict(!newNode, settings.pccs());
     try {
       while (!stopping) {
         LogRotation.capSize(logFile(), settings.logMaxBytes());
@@ -358,33 +337,16 @@ final class LocalNode {
           continue;
         }
         Optional<NodeStatus> s = client.status();
-        Optional<String> refusal = client.refusal();
-        if (refusal.isPresent()) {
-          // The node answered with evidence the policy refuses (a revoked key, a TCB level it
-          // does not accept): waiting would not change that, so the app fails now, with the reason.
-          note("the runtime's evidence does not verify: " + refusal.get());
-          change(
-              NodeState.FAILED,
-              Optional.of("the node's evidence does not verify: " + refusal.get()));
+        Optional<String> failure = verdict.after(client, s.isPresent(), Instant.now());
+        if (failure.isPresent()) {
+          // A refusal (a revoked key, a TCB level the policy does not accept) or collateral missing
+          // for too long: waiting would not change that, so the app fails now, with the reason.
+          note(failure.get());
+          change(NodeState.FAILED, failure);
           release();
           return;
         }
-        Optional<String> missing = client.missingCollateral();
-        if (!answered && missing.isPresent()) {
-          Instant now = Instant.now();
-          collateralMissingSince = collateralMissingSince.or(() -> Optional.of(now));
-          if (now.isAfter(collateralMissingSince.get().plus(patience))) {
-            String why = noCollateral(missing.get());
-            note(why);
-            change(NodeState.FAILED, Optional.of(why));
-            release();
-            return;
-          }
-        } else {
-          collateralMissingSince = Optional.empty();
-        }
         if (s.isPresent()) {
-          answered = true;
           metrics = s.get().metrics();
           switch (s.get().state()) {
             case "waiting", "initializing" -> change(NodeState.WAITING, Optional.empty());
@@ -404,20 +366,6 @@ final class LocalNode {
     } finally {
       client.close();
     }
-  }
-
-  /** Why a new node failed for want of collateral: which PCCS, and what the operator was told. */
-  private String noCollateral(String reasons) {
-    return "no collateral for the node's evidence after "
-        + collateralPatience().toSeconds()
-        + " s: "
-        + settings
-            .pccs()
-            .map(url -> "neither its runtime nor the operator got it from the PCCS " + url)
-            .orElse("the runtime sent none valid now and operator.toml names no pccs_url")
-        + " ("
-        + reasons
-        + ")";
   }
 
   /**

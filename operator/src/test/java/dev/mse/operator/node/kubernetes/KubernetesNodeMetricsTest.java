@@ -3,6 +3,8 @@ package dev.mse.operator.node.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mse.attestation.codec.ByteString;
+import dev.mse.attestation.policy.AppraisalPolicy;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -57,31 +60,9 @@ class KubernetesNodeMetricsTest {
         .exists();
     Deployments.Deployment d = Deployments.selfMode("metrics", "apps.test");
     UUID id = d.appId();
-    Path config = Files.write(dir.resolve("deployment.json"), d.configBytes());
-    Path pkg = Files.write(dir.resolve("package.tar"), d.packageBytes());
-    for (String sub : List.of("state", "secrets", "data", "home")) {
-      Files.createDirectories(dir.resolve(sub));
-    }
+    Path pkg = dir.resolve("package.tar");
     int enclavePort = LoopbackPorts.free();
-    int appPort = LoopbackPorts.free();
-    Process runtime =
-        new RuntimeLaunch(
-                RUNTIME,
-                config,
-                pkg,
-                "127.0.0.1",
-                enclavePort,
-                appPort,
-                dir.resolve("state"),
-                dir.resolve("secrets"),
-                dir.resolve("data"),
-                "simulation",
-                1024,
-                5,
-                dir.resolve("home"),
-                dir.resolve("runtime.log"),
-                0)
-            .start("the pod's runtime");
+    Process runtime = startRuntime(d, enclavePort);
     List<NodeState> states = new CopyOnWriteArrayList<>();
     KubernetesNodeProvider.StatusReading reading =
         new KubernetesNodeProvider.StatusReading(
@@ -132,24 +113,7 @@ class KubernetesNodeMetricsTest {
                         != null);
         assertThat(provider.metrics(id)).isEqualTo(NodeMetrics.NONE);
 
-        // the kubelet's part: the pod runs, not ready (its runtime waits for its owner)
-        client
-            .pods()
-            .inNamespace(KubernetesNodeProviderTest.NS)
-            .withName(pod)
-            .editStatus(
-                p -> {
-                  KubernetesNodeProviderTest.status(p).setPhase("Running");
-                  p.getStatus().setPodIP("127.0.0.1");
-                  p.getStatus()
-                      .setConditions(
-                          List.of(
-                              new PodConditionBuilder()
-                                  .withType("Ready")
-                                  .withStatus("False")
-                                  .build()));
-                  return p;
-                });
+        podRunsNotReady(pod);
         await().atMost(Duration.ofSeconds(20)).until(() -> states.contains(NodeState.WAITING));
 
         // read from the runtime's status within a few periods: the memory its JVM gives the app
@@ -178,6 +142,133 @@ class KubernetesNodeMetricsTest {
         provider.close();
       }
     }
+  }
+
+  /**
+   * Evidence the node policy refuses (here an MRENCLAVE pinned to another value) fails the app with
+   * the reason, as the local provider does, although the pod itself runs: the pod's readiness is
+   * the kubelet's word, the evidence is the TEE's.
+   */
+  @Test
+  void evidenceThePolicyRefusesFailsTheAppWithTheReason() throws Exception {
+    Deployments.Deployment d = Deployments.selfMode("refused", "apps.test");
+    UUID id = d.appId();
+    int enclavePort = LoopbackPorts.free();
+    Process runtime = startRuntime(d, enclavePort);
+    AppraisalPolicy any = AppraisalPolicy.defaults();
+    AppraisalPolicy pinned =
+        new AppraisalPolicy(
+            new AppraisalPolicy.Sgx(
+                List.of(ByteString.of(new byte[32])),
+                List.of(),
+                OptionalInt.empty(),
+                OptionalInt.empty()),
+            any.tdx(),
+            any.snp(),
+            any.nitro(),
+            any.acceptedStatuses(),
+            any.acceptedAdvisories(),
+            any.gracePeriod(),
+            any.allowDebug(),
+            any.allowSimulation());
+    List<NodeState> states = new CopyOnWriteArrayList<>();
+    List<String> failures = new CopyOnWriteArrayList<>();
+    KubernetesNodeProvider.StatusReading reading =
+        new KubernetesNodeProvider.StatusReading(
+            pinned, Optional.empty(), dir.resolve("collateral-cache"), enclavePort);
+    try (var closing = new Closing(runtime)) {
+      KubernetesNodeProvider provider =
+          new KubernetesNodeProvider(
+              client,
+              KubernetesNodeProviderTest.settings(1),
+              2000,
+              reading,
+              (app, state, failure) -> {
+                states.add(state);
+                failure.ifPresent(failures::add);
+              });
+      try {
+        String pod = NodeObjects.podName(id, 0);
+        provider.start(
+            new NodeSpec(
+                id, d.configBytes(), dir.resolve("package.tar"), 1024, 1, d.config().expires()));
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    client.pods().inNamespace(KubernetesNodeProviderTest.NS).withName(pod).get()
+                        != null);
+        podRunsNotReady(pod);
+
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> states.contains(NodeState.FAILED));
+        assertThat(failures)
+            .anySatisfy(
+                f ->
+                    assertThat(f)
+                        .contains("the node's evidence does not verify")
+                        .contains("MRENCLAVE"));
+        // everything the node owned goes, as for any failed node
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    client.pods().inNamespace(KubernetesNodeProviderTest.NS).withName(pod).get()
+                        == null);
+        assertThat(provider.metrics(id)).isEqualTo(NodeMetrics.NONE);
+      } finally {
+        provider.close();
+      }
+    }
+  }
+
+  /** The pod's runtime, as the kubelet would start it, on loopback. */
+  private Process startRuntime(Deployments.Deployment d, int enclavePort) throws Exception {
+    assertThat(RUNTIME.resolve("mse-enclave.jar"))
+        .as("the runtime distribution (./mvnw -pl enclave -am package -DskipTests)")
+        .exists();
+    Path config = Files.write(dir.resolve("deployment.json"), d.configBytes());
+    Path pkg = Files.write(dir.resolve("package.tar"), d.packageBytes());
+    for (String sub : List.of("state", "secrets", "data", "home")) {
+      Files.createDirectories(dir.resolve(sub));
+    }
+    return new RuntimeLaunch(
+            RUNTIME,
+            config,
+            pkg,
+            "127.0.0.1",
+            enclavePort,
+            LoopbackPorts.free(),
+            dir.resolve("state"),
+            dir.resolve("secrets"),
+            dir.resolve("data"),
+            "simulation",
+            1024,
+            5,
+            dir.resolve("home"),
+            dir.resolve("runtime.log"),
+            0)
+        .start("the pod's runtime");
+  }
+
+  /** The kubelet's part: the pod runs at 127.0.0.1, not ready (its runtime waits for its owner). */
+  private void podRunsNotReady(String pod) {
+    client
+        .pods()
+        .inNamespace(KubernetesNodeProviderTest.NS)
+        .withName(pod)
+        .editStatus(
+            p -> {
+              KubernetesNodeProviderTest.status(p).setPhase("Running");
+              p.getStatus().setPodIP("127.0.0.1");
+              p.getStatus()
+                  .setConditions(
+                      List.of(
+                          new PodConditionBuilder().withType("Ready").withStatus("False").build()));
+              return p;
+            });
   }
 
   /** Ends the runtime the test started, as the operator stops one. */

@@ -156,7 +156,11 @@ class LeaderLeaseTest {
                       Jdbc.one(
                               c,
                               "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                  + " AND query LIKE 'UPDATE cluster_lease%'",
+                                  + " AND query LIKE 'UPDATE cluster_lease%'"
+                                  // this test's sessions only (another JVM may test a lease too)
+                                  + " AND application_name = '"
+                                  + pg.schema()
+                                  + "'",
                               rs -> rs.getLong(1))
                           .orElse(0L))
               > 0;

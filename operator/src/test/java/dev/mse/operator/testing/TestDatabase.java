@@ -63,7 +63,13 @@ public final class TestDatabase implements AutoCloseable {
               + ". Start it, or set MSE_SKIP_POSTGRES=1 to skip the PostgreSQL tests.",
           e);
     }
-    return new TestDatabase(Kind.POSTGRES, PG_SERVER + "&currentSchema=" + schema, schema);
+    // The schema also names the sessions (application_name): pg_stat_activity is database-wide,
+    // and a test that looks there must see only its own sessions, not those of a test running in
+    // another JVM at the same time.
+    return new TestDatabase(
+        Kind.POSTGRES,
+        PG_SERVER + "&currentSchema=" + schema + "&ApplicationName=" + schema,
+        schema);
   }
 
   public Kind kind() {
@@ -72,6 +78,11 @@ public final class TestDatabase implements AutoCloseable {
 
   public String url() {
     return url;
+  }
+
+  /** The PostgreSQL schema (also every session's application_name); null for H2. */
+  public String schema() {
+    return schema;
   }
 
   @Override

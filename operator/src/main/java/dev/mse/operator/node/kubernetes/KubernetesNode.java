@@ -98,6 +98,13 @@ final class KubernetesNode {
             try {
               step.run();
             } catch (Exception e) {
+              if (stopping) {
+                // stopped or detached meanwhile (detach interrupts the step): not a failure of the
+                // node, and what it made is stop's or discard's to delete, or stays (shutdown)
+                LOG.info(
+                    "node of app {}: a step ended as it stopped: {}", spec.appId(), e.getMessage());
+                return;
+              }
               LOG.error("node of app {}: {}", spec.appId(), e.getMessage());
               change(
                   NodeState.FAILED, Optional.of("the node cannot be started: " + e.getMessage()));

@@ -105,12 +105,7 @@ class KubernetesNodeMetricsTest {
             .always();
         long started = System.nanoTime();
         provider.start(new NodeSpec(id, d.configBytes(), pkg, 1024, 1, d.config().expires()));
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .until(
-                () ->
-                    client.pods().inNamespace(KubernetesNodeProviderTest.NS).withName(pod).get()
-                        != null);
+        awaitPodMade(pod);
         assertThat(provider.metrics(id)).isEqualTo(NodeMetrics.NONE);
 
         podRunsNotReady(pod);
@@ -192,12 +187,7 @@ class KubernetesNodeMetricsTest {
         provider.start(
             new NodeSpec(
                 id, d.configBytes(), dir.resolve("package.tar"), 1024, 1, d.config().expires()));
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .until(
-                () ->
-                    client.pods().inNamespace(KubernetesNodeProviderTest.NS).withName(pod).get()
-                        != null);
+        awaitPodMade(pod);
         podRunsNotReady(pod);
 
         await()
@@ -251,6 +241,16 @@ class KubernetesNodeMetricsTest {
             dir.resolve("runtime.log"),
             0)
         .start("the pod's runtime");
+  }
+
+  /** The provider made the pod (the API server has it). */
+  private void awaitPodMade(String pod) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                client.pods().inNamespace(KubernetesNodeProviderTest.NS).withName(pod).get()
+                    != null);
   }
 
   /** The kubelet's part: the pod runs at 127.0.0.1, not ready (its runtime waits for its owner). */

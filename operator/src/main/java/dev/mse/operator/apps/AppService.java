@@ -475,17 +475,20 @@ public final class AppService {
   }
 
   /**
-   * One of the caller's apps. With several instances, the routes of this one follow the leader's
-   * changes by notification, which may arrive after a client read the app's new state here: a
-   * client that saw the app initializing and went straight to this instance's proxy got
-   * unrecognized_name. So an app that should be routed but is not yet is brought up to date before
-   * its state is answered (one row read, only while the route is missing).
+   * One of the caller's apps. A client that reads the app's new state here may go straight to the
+   * proxy, and the routes follow the database a moment later: with several instances, by the
+   * leader's notification; with one, right after the node's state is written (a loaded machine can
+   * hold the writing thread between the two, as a CI run saw: "initializing" read here, then
+   * unrecognized_name at the enclave name 0.1 s later). So an app that should be routed but is not
+   * yet is brought up to date before its state is answered (one row read, only while the route is
+   * missing).
    */
   public AppRecord get(UUID accountId, UUID appId) throws OperatorException {
     AppRecord app =
         db.read(c -> AppTable.byIdForMember(c, accountId, appId))
             .orElseThrow(AppService::appNotFound);
-    if (coordination.shared() && app.status().isLive() && routes.domainOf(appId).isEmpty()) {
+    boolean routed = app.status() == AppStatus.INITIALIZING || app.status() == AppStatus.RUNNING;
+    if (routed && routes.domainOf(appId).isEmpty()) {
       refreshRoute(appId);
     }
     return app;

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two operators on one PostgreSQL: a client that reads an app's state through the follower and goes
- * straight to the follower's proxy must find the route there, even when the notification of the
- * leader's change has not reached the follower yet (the race OperatorClusterTest lost at load 20:
- * "initializing" read through the follower, then unrecognized_name from its proxy).
+ * A client that reads an app's state and goes straight to the proxy must find the route there: with
+ * two operators on one PostgreSQL, even when the notification of the leader's change has not
+ * reached the follower yet (the race OperatorClusterTest lost at load 20: "initializing" read
+ * through the follower, then unrecognized_name from its proxy); with one, even when the route lags
+ * the state's write (the race RealAppsTest lost in CI).
  */
 class SharedRouteReadTest {
   @TempDir Path dir;
@@ -57,6 +58,49 @@ class SharedRouteReadTest {
           assertThat(b.routes().route(AppRouteTable.enclaveDomain(id, b.config().appsDomain())))
               .isPresent();
         }
+      }
+    }
+  }
+
+  /**
+   * One operator: the node's new state is written, then its route added, by the same thread; a
+   * client that reads the state in between (a loaded machine holds that thread) must find the route
+   * at the proxy all the same.
+   */
+  @Test
+  void readingAnInitializingAppOfASingleOperatorBringsItsRoute() throws Exception {
+    try (TestDatabase h2 = TestDatabase.h2(dir.resolve("h2"))) {
+      RecordingNodeProvider[] nodes = new RecordingNodeProvider[1];
+      OperatorConfig config =
+          OperatorConfig.defaults(dir.resolve("single"))
+              .withDatabaseUrl(h2.url())
+              .withApi("127.0.0.1", 0);
+      try (Operator op =
+          Operator.start(
+              config,
+              listener -> {
+                nodes[0] = new RecordingNodeProvider(listener);
+                return nodes[0];
+              })) {
+        Account owner = op.accounts().createAccount("owner@example.test", "correct horse battery");
+        Deployments.Deployment d = Deployments.selfMode("single", op.config().appsDomain());
+        Path upload = op.apps().uploadDirectory().resolve("upload.tar");
+        Files.write(upload, d.packageBytes());
+        AppRecord app =
+            op.apps()
+                .deploy(owner.id(), new DeployRequest("default", "4g", d.configBytes(), upload));
+        UUID id = app.id();
+        nodes[0].report(id, NodeState.WAITING, Optional.empty());
+        String enclave = AppRouteTable.enclaveDomain(id, op.config().appsDomain());
+        await(() -> op.routes().route(enclave).isPresent(), "the enclave name is routed");
+
+        // the state written, the route not yet: as between the two on a loaded machine
+        ((AppRouteTable) op.routes()).update(id, Optional.empty(), x -> Optional.empty());
+        assertThat(op.routes().route(enclave)).isEmpty();
+
+        assertThat(op.apps().get(owner.id(), id).status()).isEqualTo(AppStatus.INITIALIZING);
+        assertThat(op.routes().route(enclave)).isPresent();
+        assertThat(op.routes().route(app.domain())).isPresent();
       }
     }
   }

@@ -102,7 +102,7 @@ public final class RuntimeTraining {
                     // proxies) it says once per class: not the build's business
                     "-Xlog:aot=error,cds=error",
                     "-XX:+UseSerialGC",
-                    "-Xmx320m",
+                    "-Xmx320m", // the heap of the smallest offer (1024 MB)
                     "@" + runtime.resolve("jvm.args"),
                     "-jar",
                     runtime.resolve("mse-enclave-launcher.jar").toString(),

@@ -95,7 +95,8 @@ public final class AppRouteTable implements RouteTable {
     t.routes().remove(enclaveDomain(appId, appsDomain));
   }
 
-  private static boolean serving(AppRecord app) {
+  /** Whether {@code app} is routed while its node has an address: initializing or running. */
+  static boolean serving(AppRecord app) {
     return app.status() == AppStatus.INITIALIZING || app.status() == AppStatus.RUNNING;
   }
 

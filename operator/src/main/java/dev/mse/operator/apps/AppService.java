@@ -487,8 +487,7 @@ public final class AppService {
     AppRecord app =
         db.read(c -> AppTable.byIdForMember(c, accountId, appId))
             .orElseThrow(AppService::appNotFound);
-    boolean routed = app.status() == AppStatus.INITIALIZING || app.status() == AppStatus.RUNNING;
-    if (routed && routes.domainOf(appId).isEmpty()) {
+    if (AppRouteTable.serving(app) && routes.domainOf(appId).isEmpty()) {
       refreshRoute(appId);
     }
     return app;

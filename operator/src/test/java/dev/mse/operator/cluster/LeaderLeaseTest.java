@@ -158,10 +158,9 @@ class LeaderLeaseTest {
                               "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
                                   + " AND query LIKE 'UPDATE cluster_lease%'"
                                   // this test's sessions only (another JVM may test a lease too)
-                                  + " AND application_name = '"
-                                  + pg.schema()
-                                  + "'",
-                              rs -> rs.getLong(1))
+                                  + " AND application_name = ?",
+                              rs -> rs.getLong(1),
+                              pg.schema())
                           .orElse(0L))
               > 0;
       if (waiting) {

@@ -205,12 +205,8 @@ final class KubernetesNode {
         change(NodeState.RUNNING, Optional.empty());
       }
       case PodObservation.Ended e -> ended(name, e.reason());
-      case PodObservation.Broken b -> {
-        provider.keep(
-            spec.appId(), provider.podLog(name, KubernetesNodeProvider.KEPT_LOG_BYTES), b.reason());
-        change(NodeState.FAILED, Optional.of("the node's pod cannot start: " + b.reason()));
-        release();
-      }
+      case PodObservation.Broken b ->
+          fail(name, b.reason(), "the node's pod cannot start: " + b.reason());
       case PodObservation.Leaving l -> {}
     }
   }
@@ -390,18 +386,25 @@ final class KubernetesNode {
 
   /**
    * The node's evidence is refused, or its collateral still missing after the patience the local
-   * provider gives too: the app fails with the reason, and everything the node owned goes.
+   * provider gives too: the app fails with the reason.
    */
   private void refuse(String why) {
-    if (stopping || state.isFinal()) {
+    // (a status read needs the pod's address, so the pod is known)
+    if (stopping || state.isFinal() || pod.isEmpty()) {
       return;
     }
     LOG.warn("node of app {}: {}", spec.appId(), why);
-    pod.ifPresent(
-        name ->
-            provider.keep(
-                spec.appId(), provider.podLog(name, KubernetesNodeProvider.KEPT_LOG_BYTES), why));
-    change(NodeState.FAILED, Optional.of(why));
+    fail(pod.get(), why, why);
+  }
+
+  /**
+   * The app fails with {@code failure}: the output of pod {@code podName} is kept with {@code
+   * note}, and everything the node owned goes.
+   */
+  private void fail(String podName, String note, String failure) {
+    provider.keep(
+        spec.appId(), provider.podLog(podName, KubernetesNodeProvider.KEPT_LOG_BYTES), note);
+    change(NodeState.FAILED, Optional.of(failure));
     release();
   }
 

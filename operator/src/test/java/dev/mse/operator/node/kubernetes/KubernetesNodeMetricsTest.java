@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.attestation.policy.AppraisalPolicy;
+import dev.mse.operator.node.NodeListener;
 import dev.mse.operator.node.NodeMetrics;
 import dev.mse.operator.node.NodeSpec;
 import dev.mse.operator.node.NodeState;
@@ -72,12 +73,7 @@ class KubernetesNodeMetricsTest {
             enclavePort);
     try (var closing = new Closing(runtime)) {
       KubernetesNodeProvider provider =
-          new KubernetesNodeProvider(
-              client,
-              KubernetesNodeProviderTest.settings(1),
-              2000,
-              reading,
-              (app, state, failure) -> states.add(state));
+          provider(reading, (app, state, failure) -> states.add(state));
       try {
         String pod = NodeObjects.podName(id, 0);
         // metrics-server's part: the pod uses half a core
@@ -173,10 +169,7 @@ class KubernetesNodeMetricsTest {
             pinned, Optional.empty(), dir.resolve("collateral-cache"), enclavePort);
     try (var closing = new Closing(runtime)) {
       KubernetesNodeProvider provider =
-          new KubernetesNodeProvider(
-              client,
-              KubernetesNodeProviderTest.settings(1),
-              2000,
+          provider(
               reading,
               (app, state, failure) -> {
                 states.add(state);
@@ -241,6 +234,13 @@ class KubernetesNodeMetricsTest {
             dir.resolve("runtime.log"),
             0)
         .start("the pod's runtime");
+  }
+
+  /** The provider under test, on the mock server, one restart allowed. */
+  private KubernetesNodeProvider provider(
+      KubernetesNodeProvider.StatusReading reading, NodeListener listener) {
+    return new KubernetesNodeProvider(
+        client, KubernetesNodeProviderTest.settings(1), 2000, reading, listener);
   }
 
   /** The provider made the pod (the API server has it). */

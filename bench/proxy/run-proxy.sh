@@ -7,6 +7,11 @@
 # Usage: bench/proxy/run-proxy.sh
 #   env: DURATION=10s CONNECTIONS="50 200 1000" THREADS=2 TARGETS="direct nginx mse" ROUNDS=1
 #        WARMUP=5s (per target and connection count, before the rounds)
+#        WARMUP_CLOSE=10s (per target, before those: 50 connections, a new one per request, so
+#          the proxies' new-connection path is as warm as in a proxy that has been up a while)
+#        WRK_TIMEOUT=10s (wrk drops a request slower than this from its latencies and counts it
+#          as a timeout; its own default, 2 s, hid the slowest requests of the 5,000-connection
+#          ramp-up, where the backend makes 5,000 TLS handshakes on the 2 cores)
 #        PROXY_JAVA_OPTS (JVM options for our proxy) SKIP_BUILD=1 (reuse bench/target)
 #        PROXY_CLASSES (a class directory put before the jar: proxy changes without a rebuild)
 #        BASELINE_JAR (another build's benchmarks.jar: adds target "base", our proxy from it,
@@ -27,6 +32,8 @@ THREADS="${THREADS:-2}"
 TARGETS="${TARGETS:-direct nginx mse}"
 ROUNDS="${ROUNDS:-1}"
 WARMUP="${WARMUP:-5s}"
+WARMUP_CLOSE="${WARMUP_CLOSE:-10s}"
+WRK_TIMEOUT="${WRK_TIMEOUT:-10s}"
 NAME=app.bench.localhost
 # free ports chosen now: fixed ones collide with other benchmarks on a shared machine
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -40,6 +47,7 @@ WRK_CLOSE=()
 need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
+command -v nstat >/dev/null || need+=(iproute2)
 [ -z "${STRACE:-}" ] || command -v strace >/dev/null || need+=(strace)
 [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
 if [ ${#need[@]} -gt 0 ]; then
@@ -54,6 +62,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  [ -z "${restore_somaxconn:-}" ] || sysctl -q -w net.core.somaxconn="$restore_somaxconn" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -62,6 +71,19 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -keyout "$work/key.pem" -out "$work/cert.pem" -subj "/CN=$NAME" \
   -addext "subjectAltName=DNS:$NAME" 2>/dev/null
 
+# The backend's accept queue holds every connection a proxy opens at once: at 5,000 connections a
+# queue of 4,096 (the kernel's somaxconn here) overflowed in some rounds, and each dropped SYN
+# waits 1 s to be sent again; which proxy that hit was chance, and it measured the kernel. So the
+# backend's queue is larger than the largest count (somaxconn raised for it when it is lower);
+# the two proxies keep 4,096 each. Overflows per run are printed (ListenOverflows, all sockets).
+max_c=0
+for c in $CONNECTIONS; do [ "$c" -gt "$max_c" ] && max_c=$c; done
+BACKEND_BACKLOG=$(( max_c * 2 > 4096 ? max_c * 2 : 4096 ))
+somaxconn=$(cat /proc/sys/net/core/somaxconn)
+if [ "$somaxconn" -lt "$BACKEND_BACKLOG" ]; then
+  sysctl -q -w net.core.somaxconn="$BACKEND_BACKLOG" && restore_somaxconn=$somaxconn \
+    || echo "cannot raise net.core.somaxconn to $BACKEND_BACKLOG: the backend's queue stays shorter" >&2
+fi
 mkdir -p "$work/backend" "$work/stream"
 cat > "$work/backend.conf" <<CONF
 daemon off;
@@ -75,7 +97,7 @@ http {
   fastcgi_temp_path $work/backend; uwsgi_temp_path $work/backend; scgi_temp_path $work/backend;
   keepalive_requests 1000000;
   server {
-    listen 127.0.0.1:$DIRECT ssl backlog=4096;
+    listen 127.0.0.1:$DIRECT ssl backlog=$BACKEND_BACKLOG;
     ssl_certificate $work/cert.pem;
     ssl_certificate_key $work/key.pem;
     location / { default_type text/plain; return 200 "hello, world\n"; }
@@ -104,6 +126,7 @@ CONF
 # 5,000 connections through a proxy hold 10,000 descriptors in it: take the hard limit
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nginx -p "$work/backend" -c "$work/backend.conf" & pids+=($!)
+backend_pid=$!
 nginx -p "$work/stream" -c "$work/stream.conf" & pids+=($!)
 stream_pid=$!
 "$JAVA_HOME/bin/java" ${PROXY_JAVA_OPTS:-} -cp "${PROXY_CLASSES:+$PROXY_CLASSES:}bench/target/benchmarks.jar" dev.mse.bench.ProxyBench \
@@ -124,6 +147,11 @@ cpu_ticks() {
     total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
   done
   echo "$total"
+}
+# the whole machine's busy and idle clock ticks (user, nice, system, irq, softirq; idle, iowait)
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; }
+per_request() {
+  awk -v t="$1" -v u="$tick_us" -v n="$2" 'BEGIN { if (t > 0 && n > 0) printf "%.1fus", t * u / n; else print "-" }'
 }
 for port in $DIRECT $NGINX $MSE ${base_pid:+$BASE}; do
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
@@ -177,7 +205,10 @@ out=bench/results/proxy.txt
 {
   echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "# $(nginx -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $(wrk -v 2>&1 | head -1)"
-  echo "# wrk -t$THREADS -c<C> -d$DURATION ${WRK_CLOSE[*]} https://$NAME:<port>/"
+  echo "# wrk -t$THREADS -c<C> -d$DURATION --timeout $WRK_TIMEOUT ${WRK_CLOSE[*]} https://$NAME:<port>/; backend backlog $BACKEND_BACKLOG (somaxconn $(cat /proc/sys/net/core/somaxconn)), proxies 4096"
+  for label in $TARGETS; do
+    [ "$label" = direct ] || run_wrk "-t$THREADS -c50 -d$WARMUP_CLOSE -H 'Connection: close' https://$NAME:$(port_of "$label")/" >/dev/null
+  done
   # warm-up, the same for every target at every connection count: the JIT for our proxy (the
   # new-connection path only runs hot at the larger counts), session caches for everyone
   for c in $CONNECTIONS; do
@@ -187,23 +218,36 @@ out=bench/results/proxy.txt
     done
   done
   tick_us=$((1000000 / $(getconf CLK_TCK)))
-  printf '%-8s %6s %12s %10s %10s %12s  %s\n' target conns req/s p50 p99 proxy-cpu/req errors
+  # with the proxies' CPU per request level, the rest of the machine says where a lower rate went:
+  # the backend's CPU per request, everything else's (wrk, the kernel's threads) and the idle share
+  printf '%-8s %6s %12s %10s %10s %12s %12s %12s %6s  %s\n' target conns req/s p50 p99 proxy-cpu/req \
+    backend/req others/req idle 'errors (listen overflows)'
   for round in $(seq "$ROUNDS"); do
   for c in $CONNECTIONS; do
     for label in $TARGETS; do
       port=$(port_of "$label")
       cpu_pid=$(pid_of "$label")
       before=$([ -n "$cpu_pid" ] && cpu_ticks "$cpu_pid" || echo 0)
-      r="$(run_wrk "-t$THREADS -c$c -d$DURATION --latency ${WRK_CLOSE[*]} https://$NAME:$port/")"
+      backend_before=$(cpu_ticks "$backend_pid")
+      read -r busy_before idle_before < <(machine_ticks)
+      overflows=$(nstat -az TcpExtListenOverflows | awk '/ListenOverflows/ {print $2}')
+      r="$(run_wrk "-t$THREADS -c$c -d$DURATION --timeout $WRK_TIMEOUT --latency ${WRK_CLOSE[*]} https://$NAME:$port/")"
+      overflows=$(( $(nstat -az TcpExtListenOverflows | awk '/ListenOverflows/ {print $2}') - overflows ))
       after=$([ -n "$cpu_pid" ] && cpu_ticks "$cpu_pid" || echo 0)
+      backend_after=$(cpu_ticks "$backend_pid")
+      read -r busy_after idle_after < <(machine_ticks)
       requests=$(echo "$r" | awk '/requests in/ {print $1}')
+      backend_per=$(per_request $((backend_after - backend_before)) "$requests")
+      others_per=$(per_request $((busy_after - busy_before - (after - before) - (backend_after - backend_before))) "$requests")
+      idle=$(awk -v i=$((idle_after - idle_before)) -v b=$((busy_after - busy_before)) 'BEGIN { printf "%.0f%%", 100 * i / (i + b) }')
       per=$(awk -v t=$((after - before)) -v u="$tick_us" -v n="$requests" 'BEGIN { if (t > 0 && n > 0) printf "%.1fus", t * u / n; else print "-" }')
       rps=$(echo "$r" | awk '/Requests\/sec/ {print $2}')
       p50=$(echo "$r" | awk '$1=="50%" {print $2}')
       p99=$(echo "$r" | awk '$1=="99%" {print $2}')
       errs=$(echo "$r" | awk '/Socket errors/ {gsub(",",""); print "connect="$4",read="$6",write="$8",timeout="$10}')
       non2xx=$(echo "$r" | awk '/Non-2xx/ {print "non2xx="$4}')
-      printf '%-8s %6s %12s %10s %10s %12s  %s %s\n' "$label" "$c" "$rps" "$p50" "$p99" "$per" "${errs:-0}" "$non2xx"
+      printf '%-8s %6s %12s %10s %10s %12s %12s %12s %6s  %s %s (%s)\n' "$label" "$c" "$rps" "$p50" "$p99" "$per" \
+        "$backend_per" "$others_per" "$idle" "${errs:-0}" "$non2xx" "$overflows"
     done
   done
   done

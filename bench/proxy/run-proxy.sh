@@ -8,7 +8,8 @@
 #   env: DURATION=10s CONNECTIONS="50 200 1000" THREADS=2 TARGETS="direct nginx mse" ROUNDS=1
 #        WARMUP=5s (per target and connection count, before the rounds)
 #        WARMUP_CLOSE=10s (per target, before those: 50 connections, a new one per request, so
-#          the proxies' new-connection path is as warm as in a proxy that has been up a while)
+#          the proxies' new-connection path is as warm as in a proxy that has been up a while;
+#          0 for none)
 #        WRK_TIMEOUT=10s (wrk drops a request slower than this from its latencies and counts it
 #          as a timeout; its own default, 2 s, hid the slowest requests of the 5,000-connection
 #          ramp-up, where the backend makes 5,000 TLS handshakes on the 2 cores)
@@ -207,7 +208,7 @@ out=bench/results/proxy.txt
   echo "# $(nginx -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $(wrk -v 2>&1 | head -1)"
   echo "# wrk -t$THREADS -c<C> -d$DURATION --timeout $WRK_TIMEOUT ${WRK_CLOSE[*]} https://$NAME:<port>/; backend backlog $BACKEND_BACKLOG (somaxconn $(cat /proc/sys/net/core/somaxconn)), proxies 4096"
   for label in $TARGETS; do
-    [ "$label" = direct ] || run_wrk "-t$THREADS -c50 -d$WARMUP_CLOSE -H 'Connection: close' https://$NAME:$(port_of "$label")/" >/dev/null
+    [ "$label" = direct ] || [ "$WARMUP_CLOSE" = 0 ] || run_wrk "-t$THREADS -c50 -d$WARMUP_CLOSE -H 'Connection: close' https://$NAME:$(port_of "$label")/" >/dev/null
   done
   # warm-up, the same for every target at every connection count: the JIT for our proxy (the
   # new-connection path only runs hot at the larger counts), session caches for everyone

@@ -109,7 +109,7 @@ root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 MSE_RUNTIME_DIR="${MSE_RUNTIME_DIR:-$root/runtime}"
 export MSE_RUNTIME_DIR
 # shellcheck disable=SC2086
-exec "$root/jre/bin/java" ${MSE_JAVA_OPTS:-} -jar "$root/lib/mse-cli-all.jar" "$@"
+exec "$root/jre/bin/java" ${MSE_JAVA_OPTS:-} -Dmse.invokedAs="$0" -jar "$root/lib/mse-cli-all.jar" "$@"
 LAUNCHER
 chmod 755 "$dist/bin/mse"
 

@@ -271,7 +271,9 @@ public final class DemoCommand implements Callable<Integer> {
       out.println(
           "  MSE_CONF_PATH="
               + work.resolve("cli")
-              + " ./mse cloud status "
+              + " "
+              + invokedAs()
+              + " cloud status "
               + appId.get()
               + "   # the operator's view");
       out.flush();
@@ -385,5 +387,23 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot trust " + cert + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The command that ran this CLI as the user typed it ({@code ./mse}, a path, or {@code mse} from
+   * PATH; the launchers pass it), so that a printed command works from where the user is.
+   */
+  private static String invokedAs() {
+    return asTyped(System.getProperty("mse.invokedAs", ""));
+  }
+
+  /** {@code invoked} as one shell word ({@code mse} when unknown), quoted when it must be. */
+  static String asTyped(String invoked) {
+    if (invoked.isBlank()) {
+      return "mse";
+    }
+    return invoked.matches("[A-Za-z0-9_./+-]+")
+        ? invoked
+        : "'" + invoked.replace("'", "'\\''") + "'";
   }
 }

@@ -106,7 +106,12 @@ final class LocalNode {
         found = found.withUid(host.users().get().allocate());
       } else if (found.uid() > 0) {
         int uid = found.uid();
-        host.users().ifPresent(u -> u.reserve(uid));
+        if (host.users().isPresent() && !host.users().get().reserve(uid)) {
+          LOG.warn(
+              "the node of app {} runs as user {}, which another operator of this host claims",
+              spec.appId(),
+              uid);
+        }
       }
       record = found;
     } else {

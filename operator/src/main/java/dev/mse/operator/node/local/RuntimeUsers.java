@@ -1,11 +1,19 @@
 package dev.mse.operator.node.local;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,18 +25,38 @@ import java.util.stream.Stream;
  * when no account of this host ({@code /etc/passwd}, {@code /etc/group}) has it and no process runs
  * as it, so a runtime never shares a user with anything else; the runtime users need no entry of
  * their own ({@code setpriv} takes numbers).
+ *
+ * <p>Every operator on the host (and every test JVM) shares the ids of overlapping ranges, so an id
+ * is also claimed host-wide before it is used: a lock on {@code <claims>/<id>.lock}, held while
+ * this operator uses the id and dropped by the kernel when its process dies (kill -9 included).
+ * Without it two operators could both find an id free before either started a runtime under it, and
+ * two tenants' runtimes would then share a user (each could signal, trace or read the other, and
+ * stopping one would kill the other).
  */
 final class RuntimeUsers {
+  /** Where operators on this host claim runtime user ids; root's only. */
+  static final Path HOST_CLAIMS = Path.of("/run/mse/runtime-users");
+
   private final int first;
   private final int count;
+  private final Path claims;
   private final Set<Integer> taken = new HashSet<>();
+  // the host-wide claims this operator holds, by id
+  private final Map<Integer, FileChannel> held = new HashMap<>();
   private final Set<Integer> hostIds;
   private int next;
 
   RuntimeUsers(int first, int count) throws IOException {
+    this(first, count, HOST_CLAIMS);
+  }
+
+  RuntimeUsers(int first, int count, Path claims) throws IOException {
     this.first = first;
     this.count = count;
     this.next = first;
+    this.claims = claims;
+    Files.createDirectories(
+        claims, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     this.hostIds = new HashSet<>();
     for (Path db : List.of(Path.of("/etc/passwd"), Path.of("/etc/group"))) {
       if (Files.isReadable(db)) {
@@ -47,9 +75,24 @@ final class RuntimeUsers {
     return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
   }
 
-  /** Marks the id of a node found again after a restart as used. */
-  synchronized void reserve(int uid) {
+  /**
+   * Marks the id of a node found again after a restart as used, and claims it host-wide.
+   *
+   * @return false when another operator of this host holds the id, or its claim cannot be made (the
+   *     node is kept, with its id)
+   */
+  synchronized boolean reserve(int uid) {
     taken.add(uid);
+    if (held.containsKey(uid)) {
+      return true;
+    }
+    try {
+      Optional<FileChannel> claim = claim(uid);
+      claim.ifPresent(c -> held.put(uid, c));
+      return claim.isPresent();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -60,11 +103,22 @@ final class RuntimeUsers {
   synchronized int allocate() throws IOException {
     for (int i = 0; i < count; i++) {
       int id = first + (next - first + i) % count;
-      if (!taken.contains(id) && !hostIds.contains(id) && processesOf(id).isEmpty()) {
-        taken.add(id);
-        next = first + (id - first + 1) % count;
-        return id;
+      if (taken.contains(id) || hostIds.contains(id)) {
+        continue;
       }
+      Optional<FileChannel> claim = claim(id);
+      if (claim.isEmpty()) {
+        continue; // another operator's
+      }
+      // checked once claimed: a process that started before the claim is seen now
+      if (!processesOf(id).isEmpty()) {
+        closeQuietly(claim.get());
+        continue;
+      }
+      taken.add(id);
+      held.put(id, claim.get());
+      next = first + (id - first + 1) % count;
+      return id;
     }
     throw new IOException(
         "every runtime user id from " + first + " to " + (first + count - 1) + " is in use");
@@ -72,6 +126,41 @@ final class RuntimeUsers {
 
   synchronized void release(int uid) {
     taken.remove(uid);
+    FileChannel claim = held.remove(uid);
+    if (claim != null) {
+      closeQuietly(claim); // the lock goes with the channel
+    }
+  }
+
+  /**
+   * The host-wide claim of {@code id}: its lock file, locked; empty when another process (or
+   * another operator in this JVM) holds it. The files stay: removing one could race with a claim.
+   */
+  private Optional<FileChannel> claim(int id) throws IOException {
+    FileChannel channel =
+        FileChannel.open(
+            claims.resolve(id + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return Optional.of(channel);
+      }
+    } catch (OverlappingFileLockException e) {
+      // held by another RuntimeUsers of this JVM (tests run several operators in one)
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+    closeQuietly(channel);
+    return Optional.empty();
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // a closed or broken channel holds no lock either way
+    }
   }
 
   /** The processes whose real or effective user is {@code uid} (from {@code /proc}). */

@@ -2,6 +2,7 @@ package dev.mse.operator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mse.operator.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +25,7 @@ class H2KillTest {
   @Test
   void everyConfirmedCommitSurvivesAKillRightAfter() throws Exception {
     Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                CommitsThenWaits.class.getName(),
-                data.toString(),
-                Integer.toString(COMMITS))
-            .redirectErrorStream(true)
-            .start();
+        ChildJvm.start(CommitsThenWaits.class, data.toString(), Integer.toString(COMMITS));
     List<String> confirmed = new ArrayList<>();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

@@ -3,6 +3,7 @@ package dev.mse.operator.node.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mse.operator.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -62,15 +63,7 @@ class RuntimeUsersTest {
 
   @Test
   void anIdAnotherProcessClaimsIsSkippedUntilThatProcessIsKilled() throws Exception {
-    Process holder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Holder.class.getName(),
-                claims.toString())
-            .redirectErrorStream(true)
-            .start();
+    Process holder = ChildJvm.start(Holder.class, claims.toString());
     try (BufferedReader out =
         new BufferedReader(
             new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {

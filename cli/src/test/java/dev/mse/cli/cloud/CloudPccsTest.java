@@ -173,13 +173,17 @@ class CloudPccsTest {
 
   /**
    * Runs {@code verify} until it succeeds: a restarted node is routed again a moment after it
-   * reports running (until then the proxy does not know its name); any other failure is final.
+   * reports running (until then the proxy does not know its name), and its claims name the app's
+   * code only once the app runs again (the operator's "running" can be the one from before the
+   * kill, until its next status poll sees the process gone); any other failure is final.
    */
   private static void awaitVerified(CloudFixture cloud, String[] verify) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     MseCli.Run last = cloud.cli(verify);
     while (last.exitCode() != 0
-        && last.err().contains("cannot be reached")
+        && (last.err().contains("cannot be reached")
+            || last.err().contains("code-sha256 mismatch: expected")
+                && last.err().contains("the claims have none"))
         && Instant.now().isBefore(deadline)) {
       Thread.sleep(200);
       last = cloud.cli(verify);

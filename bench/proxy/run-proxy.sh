@@ -151,6 +151,7 @@ cpu_ticks() {
 }
 # the whole machine's busy and idle clock ticks (user, nice, system, irq, softirq; idle, iowait)
 machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; }
+# clock ticks $1 spent over $2 requests, in µs per request
 per_request() {
   awk -v t="$1" -v u="$tick_us" -v n="$2" 'BEGIN { if (t > 0 && n > 0) printf "%.1fus", t * u / n; else print "-" }'
 }
@@ -241,7 +242,7 @@ out=bench/results/proxy.txt
       backend_per=$(per_request $((backend_after - backend_before)) "$requests")
       others_per=$(per_request $((busy_after - busy_before - (after - before) - (backend_after - backend_before))) "$requests")
       idle=$(awk -v i=$((idle_after - idle_before)) -v b=$((busy_after - busy_before)) 'BEGIN { printf "%.0f%%", 100 * i / (i + b) }')
-      per=$(awk -v t=$((after - before)) -v u="$tick_us" -v n="$requests" 'BEGIN { if (t > 0 && n > 0) printf "%.1fus", t * u / n; else print "-" }')
+      per=$(per_request $((after - before)) "$requests")
       rps=$(echo "$r" | awk '/Requests\/sec/ {print $2}')
       p50=$(echo "$r" | awk '$1=="50%" {print $2}')
       p99=$(echo "$r" | awk '$1=="99%" {print $2}')

@@ -2,7 +2,6 @@ package dev.mse.operator.node.local;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -141,8 +140,7 @@ final class RuntimeUsers {
         FileChannel.open(
             claims.resolve(id + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
-      FileLock lock = channel.tryLock();
-      if (lock != null) {
+      if (channel.tryLock() != null) {
         return Optional.of(channel);
       }
     } catch (OverlappingFileLockException e) {

@@ -27,15 +27,24 @@ final class ExpectationCheck {
         "package-sha256",
         expected.packageSha256(),
         Optional.of(claims.packageSha256()),
+        "",
         reasons);
-    digest(RaTlsCheck.CODE, "code-sha256", expected.codeSha256(), claims.codeSha256(), reasons);
+    digest(
+        RaTlsCheck.CODE,
+        "code-sha256",
+        expected.codeSha256(),
+        claims.codeSha256(),
+        // an enclave names its code once the owner's key has opened the package
+        " (the enclave is " + claims.state().wireName() + " and has loaded no code yet)",
+        reasons);
     digest(
         RaTlsCheck.CONFIG,
         "config-sha256",
         expected.configSha256(),
         Optional.of(claims.configSha256()),
+        "",
         reasons);
-    digest(RaTlsCheck.NONCE, "nonce", expected.nonce(), claims.nonce(), reasons);
+    digest(RaTlsCheck.NONCE, "nonce", expected.nonce(), claims.nonce(), "", reasons);
     if (!expected.states().isEmpty() && !expected.states().contains(claims.state())) {
       reasons.add(
           new RaTlsReason(
@@ -55,6 +64,7 @@ final class ExpectationCheck {
       String name,
       Optional<ByteString> expected,
       Optional<ByteString> actual,
+      String whyNone,
       List<RaTlsReason> reasons) {
     if (expected.isEmpty()) {
       return;
@@ -62,7 +72,8 @@ final class ExpectationCheck {
     if (actual.isEmpty()) {
       reasons.add(
           new RaTlsReason(
-              check, name + " mismatch: expected " + expected.get() + ", the claims have none"));
+              check,
+              name + " mismatch: expected " + expected.get() + ", the claims have none" + whyNone));
     } else if (!expected.get().equals(actual.get())) {
       reasons.add(
           new RaTlsReason(

@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,12 +67,13 @@ final class LocalNode {
   private volatile boolean stopping;
 
   /**
-   * Wakes the watcher when the node stops. Not an interrupt: the watcher is the thread that reports
-   * states to the listener, which writes them to the database, and an interrupt during H2's file
-   * I/O closes its FileChannel and with it the whole database (OperatorKillTest saw every later
-   * request answer 500).
+   * Wakes the watcher from its pause when the node stops or its process exits, so that a runtime
+   * that died is restarted (and no longer reported running) at once rather than at the next poll.
+   * Not an interrupt: the watcher is the thread that reports states to the listener, which writes
+   * them to the database, and an interrupt during H2's file I/O closes its FileChannel and with it
+   * the whole database (OperatorKillTest saw every later request answer 500).
    */
-  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final Semaphore wake = new Semaphore(0);
 
   private int restarts;
   private boolean released;
@@ -245,6 +246,8 @@ final class LocalNode {
                   return RuntimeLaunch.isRuntimeOf(line, configFile())
                       || GramineLaunch.isRuntimeOf(line, gramineApp);
                 });
+    // Not watched for its exit: the JDK sees a process that is not its child end only by polling
+    // it, from a thread of its own per process; the watcher's own poll does as well.
     process = found;
     return found.isPresent();
   }
@@ -309,7 +312,7 @@ final class LocalNode {
             Math.max(1, spec.cores()));
     record = record.withPid(p.pid());
     record.write(dir.resolve("node.json"));
-    process = Optional.of(p.toHandle());
+    watchProcess(p.toHandle());
   }
 
   /**
@@ -334,7 +337,9 @@ final class LocalNode {
             return;
           }
           if (!restart()) {
-            release();
+            if (!stopping) {
+              release();
+            }
             return;
           }
           client.close();
@@ -398,21 +403,37 @@ final class LocalNode {
     restarts++;
     note("the runtime stopped; restarting it (" + restarts + " of " + settings.maxRestarts() + ")");
     LOG.warn("node of app {} stopped; restart {}", spec.appId(), restarts);
+    wake.drainPermits(); // the exit that brought us here
     pause(Duration.ofMillis(250L * restarts));
-    try {
-      // SPAWNING until it answers again: the operator then routes to wherever it now listens.
-      change(NodeState.SPAWNING, Optional.empty());
-      launch();
-      return true;
-    } catch (IOException e) {
-      change(NodeState.FAILED, Optional.of("the runtime cannot be restarted: " + e.getMessage()));
-      return false;
+    // With release(): a node stopped during the pause gets no new process (it would outlive the
+    // stop, under a user id given back to the pool).
+    synchronized (this) {
+      if (stopping || released) {
+        return false;
+      }
+      try {
+        // SPAWNING until it answers again: the operator then routes to wherever it now listens.
+        change(NodeState.SPAWNING, Optional.empty());
+        launch();
+        return true;
+      } catch (IOException e) {
+        change(NodeState.FAILED, Optional.of("the runtime cannot be restarted: " + e.getMessage()));
+        return false;
+      }
     }
   }
 
-  /** Waits {@code d}, or less when the node stops. */
+  /** Waits {@code d}, or less when the node stops or its process exits. */
   private void pause(Duration d) throws InterruptedException {
-    stopSignal.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    if (wake.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS)) {
+      wake.drainPermits();
+    }
+  }
+
+  /** The node's process from now on, a child of this JVM: its exit wakes the watcher. */
+  private void watchProcess(ProcessHandle h) {
+    process = Optional.of(h);
+    h.onExit().thenRun(wake::release);
   }
 
   private void change(NodeState next, Optional<String> failure) {
@@ -465,7 +486,7 @@ final class LocalNode {
    */
   void stop() {
     stopping = true;
-    stopSignal.countDown();
+    wake.release();
     release();
     note("stopped");
     change(NodeState.STOPPED, Optional.empty());
@@ -499,7 +520,7 @@ final class LocalNode {
   /** Stops watching without touching the process (operator shutdown). */
   void detach() {
     stopping = true;
-    stopSignal.countDown();
+    wake.release();
   }
 
   private void terminate() {

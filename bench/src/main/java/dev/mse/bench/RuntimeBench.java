@@ -212,11 +212,35 @@ public final class RuntimeBench {
             "runtime",
             "https://localhost:" + enclave.appPort() + app.path(),
             List.of(enclave.process().pid()));
+    // BASELINE_RUNTIME: another runtime distribution (with its runtime-aot/ beside it) on the
+    // other side instead of the standalone app, for a before/after of the runtime in one run.
+    Optional<Path> baselineDir =
+        Optional.ofNullable(System.getenv("BASELINE_RUNTIME"))
+            .filter(v -> !v.isBlank())
+            .map(v -> Path.of(v).toAbsolutePath());
+    Optional<Enclave> baseline = Optional.empty();
+    if (baselineDir.isPresent()) {
+      baseline = Optional.of(startAndProvision(app, baselineDir.get(), dir.resolve("baseline")));
+      System.out.printf(
+          Locale.ROOT,
+          "  the other side: the runtime of %s, not the standalone app%n",
+          baselineDir.get());
+    }
+    Standalone measured = alone;
     Side standalone =
-        new Side(
-            "standalone",
-            "https://localhost:" + alone.port() + app.path(),
-            List.of(alone.process().pid()));
+        baseline
+            .map(
+                b ->
+                    new Side(
+                        "baseline",
+                        "https://localhost:" + b.appPort() + app.path(),
+                        List.of(b.process().pid())))
+            .orElseGet(
+                () ->
+                    new Side(
+                        "standalone",
+                        "https://localhost:" + measured.port() + app.path(),
+                        List.of(measured.process().pid())));
     int warmups = Integer.parseInt(env("WARMUP", "3"));
     int pairs = Integer.parseInt(env("PAIRS", "3"));
     int pacedPairs = Integer.parseInt(env("PACED_PAIRS", Integer.toString(pairs)));
@@ -228,6 +252,9 @@ public final class RuntimeBench {
     long runtimeRssAfter = rssMb(enclave.process().pid());
     long standaloneRssAfter = rssMb(alone.process().pid());
     stop(alone.process());
+    if (baseline.isPresent()) {
+      stop(baseline.get().process());
+    }
 
     List<String> summary = new ArrayList<>();
     summary.add(
@@ -256,7 +283,12 @@ public final class RuntimeBench {
             runtimeRssAfter,
             WrkPairs.median(standaloneRss),
             standaloneRssAfter));
-    summary.add(ratios(app.key() + " runtime/standalone", saturated, paced, pace));
+    summary.add(
+        ratios(
+            app.key() + " runtime/" + (baseline.isPresent() ? "baseline" : "standalone"),
+            saturated,
+            paced,
+            pace));
     if (app.key().equals("jdk") && !env("PROXY", "1").equals("0")) {
       summary.add(throughProxy(app, enclave, dir, warmups, pairs, pacedPairs, pace));
     }

@@ -98,6 +98,11 @@ public final class RuntimeTraining {
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:AOTCacheOutput=" + archive,
+                    // no method profiles: a run without any app profiles the JDK's TLS and NIO code
+                    // as the runtime alone uses it, and replayed at run time they made a Spring
+                    // Boot app's compiled code 6 % slower (docs/benchmarks.md, session 14)
+                    "-XX:+UnlockDiagnosticVMOptions",
+                    "-XX:-AOTRecordTraining",
                     // what the JVM does not cache (BouncyCastle's signed jars, JFR event classes,
                     // proxies) it says once per class: not the build's business
                     "-Xlog:aot=error,cds=error",

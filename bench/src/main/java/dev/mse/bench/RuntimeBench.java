@@ -214,41 +214,37 @@ public final class RuntimeBench {
             List.of(enclave.process().pid()));
     // BASELINE_RUNTIME: another runtime distribution (with its runtime-aot/ beside it) on the
     // other side instead of the standalone app, for a before/after of the runtime in one run.
-    Optional<Path> baselineDir =
-        Optional.ofNullable(System.getenv("BASELINE_RUNTIME"))
-            .filter(v -> !v.isBlank())
-            .map(v -> Path.of(v).toAbsolutePath());
+    String baselineDir = env("BASELINE_RUNTIME", "");
     Optional<Enclave> baseline = Optional.empty();
-    if (baselineDir.isPresent()) {
-      baseline = Optional.of(startAndProvision(app, baselineDir.get(), dir.resolve("baseline")));
+    Side otherSide;
+    if (baselineDir.isEmpty()) {
+      otherSide =
+          new Side(
+              "standalone",
+              "https://localhost:" + alone.port() + app.path(),
+              List.of(alone.process().pid()));
+    } else {
+      Path baselineRuntime = Path.of(baselineDir).toAbsolutePath();
+      Enclave b = startAndProvision(app, baselineRuntime, dir.resolve("baseline"));
+      baseline = Optional.of(b);
       System.out.printf(
           Locale.ROOT,
           "  the other side: the runtime of %s, not the standalone app%n",
-          baselineDir.get());
+          baselineRuntime);
+      otherSide =
+          new Side(
+              "baseline",
+              "https://localhost:" + b.appPort() + app.path(),
+              List.of(b.process().pid()));
     }
-    Standalone measured = alone;
-    Side standalone =
-        baseline
-            .map(
-                b ->
-                    new Side(
-                        "baseline",
-                        "https://localhost:" + b.appPort() + app.path(),
-                        List.of(b.process().pid())))
-            .orElseGet(
-                () ->
-                    new Side(
-                        "standalone",
-                        "https://localhost:" + measured.port() + app.path(),
-                        List.of(measured.process().pid())));
     int warmups = Integer.parseInt(env("WARMUP", "3"));
     int pairs = Integer.parseInt(env("PAIRS", "3"));
     int pacedPairs = Integer.parseInt(env("PACED_PAIRS", Integer.toString(pairs)));
     String pace = env("PACE_MS", "3");
-    WrkPairs.warmUp(warmups, inRuntime, standalone);
+    WrkPairs.warmUp(warmups, inRuntime, otherSide);
     Ratios saturated =
-        WrkPairs.compare(app.key() + " saturated", pairs, null, inRuntime, standalone);
-    Ratios paced = WrkPairs.compare(app.key() + " paced", pacedPairs, pace, inRuntime, standalone);
+        WrkPairs.compare(app.key() + " saturated", pairs, null, inRuntime, otherSide);
+    Ratios paced = WrkPairs.compare(app.key() + " paced", pacedPairs, pace, inRuntime, otherSide);
     long runtimeRssAfter = rssMb(enclave.process().pid());
     long standaloneRssAfter = rssMb(alone.process().pid());
     stop(alone.process());

@@ -27,7 +27,6 @@ final class ExpectationCheck {
         "package-sha256",
         expected.packageSha256(),
         Optional.of(claims.packageSha256()),
-        "",
         reasons);
     digest(
         RaTlsCheck.CODE,
@@ -42,9 +41,8 @@ final class ExpectationCheck {
         "config-sha256",
         expected.configSha256(),
         Optional.of(claims.configSha256()),
-        "",
         reasons);
-    digest(RaTlsCheck.NONCE, "nonce", expected.nonce(), claims.nonce(), "", reasons);
+    digest(RaTlsCheck.NONCE, "nonce", expected.nonce(), claims.nonce(), reasons);
     if (!expected.states().isEmpty() && !expected.states().contains(claims.state())) {
       reasons.add(
           new RaTlsReason(
@@ -59,6 +57,16 @@ final class ExpectationCheck {
     }
   }
 
+  private static void digest(
+      RaTlsCheck check,
+      String name,
+      Optional<ByteString> expected,
+      Optional<ByteString> actual,
+      List<RaTlsReason> reasons) {
+    digest(check, name, expected, actual, "", reasons);
+  }
+
+  /** As above, {@code whyNone} saying why the claims may lack the value. */
   private static void digest(
       RaTlsCheck check,
       String name,

@@ -49,6 +49,15 @@ public final class TlsFront implements AutoCloseable {
    */
   public static TlsFront start(String host, int port, ServerIdentity identity, Handler handler)
       throws Exception {
+    return prepare(host, port).start(identity, handler);
+  }
+
+  /**
+   * Makes Jetty's objects for a port on {@code host:port} without binding it: most of a port's
+   * start-up is the class initialization done here, which the runtime does on another core while
+   * its TEE makes the identity the port will serve.
+   */
+  public static Unstarted prepare(String host, int port) {
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("front");
     pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -68,7 +77,6 @@ public final class TlsFront implements AutoCloseable {
     http.addCustomizer(secure);
 
     SslContextFactory.Server tls = new SslContextFactory.Server();
-    tls.setSslContext(sslContext(identity));
     tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
     HttpConnectionFactory http11 = new HttpConnectionFactory(http);
     HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
@@ -86,10 +94,24 @@ public final class TlsFront implements AutoCloseable {
     connector.setPort(port);
     connector.setIdleTimeout(60_000);
     server.addConnector(connector);
-    server.setHandler(handler);
     server.setStopTimeout(5_000);
-    server.start();
-    return new TlsFront(server, connector);
+    return (identity, handler) -> {
+      tls.setSslContext(sslContext(identity));
+      server.setHandler(handler);
+      server.start();
+      return new TlsFront(server, connector);
+    };
+  }
+
+  /** A port made by {@link #prepare}, to be started once. */
+  @FunctionalInterface
+  public interface Unstarted {
+    /**
+     * Binds the port and serves {@code handler} as {@code identity}.
+     *
+     * @throws Exception when the port cannot be bound or TLS cannot be set up
+     */
+    TlsFront start(ServerIdentity identity, Handler handler) throws Exception;
   }
 
   private static SSLContext sslContext(ServerIdentity identity) throws Exception {

@@ -93,7 +93,8 @@ public final class EnclaveRuntime implements AutoCloseable {
       X25519KeyPair hpkeKey,
       ProvisioningGate gate,
       Optional<StateSealer> sealer,
-      Optional<X509Certificate> sealedCertificate)
+      Optional<X509Certificate> sealedCertificate,
+      Callable<TlsFront.Unstarted> front)
       throws Exception {
     this.options = options;
     // A restart from sealed state initializes straight away; a first start waits for the owner.
@@ -136,7 +137,7 @@ public final class EnclaveRuntime implements AutoCloseable {
               + ": the runtime would reach the app over loopback, which the untrusted host carries;"
               + " the app must serve its own TLS");
     }
-    this.front = TlsFront.start(options.host(), options.port(), attested, new RuntimeHandler(this));
+    this.front = front.call().start(attested, new RuntimeHandler(this));
   }
 
   /**
@@ -146,20 +147,28 @@ public final class EnclaveRuntime implements AutoCloseable {
   public static EnclaveRuntime start(
       RuntimeOptions options, TeeBackend tee, DeploymentConfig config, AppPackage appPackage)
       throws Exception {
-    return start(options, tee, config, appPackage, EnclaveRuntime::newTlsKey);
+    return start(
+        options,
+        tee,
+        config,
+        appPackage,
+        EnclaveRuntime::newTlsKey,
+        () -> TlsFront.prepare(options.host(), options.port()));
   }
 
   /**
    * As {@link #start(RuntimeOptions, TeeBackend, DeploymentConfig, AppPackage)}, with the TLS key
-   * pair of a first start from {@code freshTlsKey} (which the runtime's main makes on another
-   * thread meanwhile); a restart from sealed state never asks for it.
+   * pair of a first start from {@code freshTlsKey} and the enclave port's server from {@code front}
+   * (which the runtime's main makes on another thread meanwhile); a restart from sealed state never
+   * asks for the key.
    */
   public static EnclaveRuntime start(
       RuntimeOptions options,
       TeeBackend tee,
       DeploymentConfig config,
       AppPackage appPackage,
-      Callable<KeyPair> freshTlsKey)
+      Callable<KeyPair> freshTlsKey,
+      Callable<TlsFront.Unstarted> front)
       throws Exception {
     Optional<StateSealer> sealer =
         tee.sealingKey()
@@ -187,7 +196,8 @@ public final class EnclaveRuntime implements AutoCloseable {
               hpke,
               gate,
               sealer,
-              Optional.of(X509Codec.certificate(s.certificateDer().toByteArray())));
+              Optional.of(X509Codec.certificate(s.certificateDer().toByteArray())),
+              front);
       LOG.info("{}restarting from sealed state", runtime.simulatedPrefix());
       Provisioned restored =
           new Provisioned(
@@ -204,7 +214,7 @@ public final class EnclaveRuntime implements AutoCloseable {
       ProvisioningGate gate = ProvisioningGate.open(hpke, owner, config.appId(), config.sha256());
       runtime =
           new EnclaveRuntime(
-              options, tee, config, appPackage, tls, hpke, gate, sealer, Optional.empty());
+              options, tee, config, appPackage, tls, hpke, gate, sealer, Optional.empty(), front);
       runtime.timers.schedule(
           runtime::provisioningTimedOut,
           options.provisioningTimeout().toMillis(),

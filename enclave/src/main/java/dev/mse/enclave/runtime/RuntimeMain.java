@@ -2,6 +2,7 @@ package dev.mse.enclave.runtime;
 
 import dev.mse.attestation.codec.ByteString;
 import dev.mse.enclave.app.AppLauncher;
+import dev.mse.enclave.front.TlsFront;
 import dev.mse.enclave.tee.TeeBackend;
 import dev.mse.enclave.tee.TeeBackends;
 import dev.mse.protocol.deploy.DeploymentConfig;
@@ -50,17 +51,23 @@ public final class RuntimeMain {
     }
     try {
       // On another core, while the config and the package are parsed and the TEE opened: the
-      // distribution's digest (the simulated measurement), then a TLS key pair for a first start
-      // (the JDK's EC classes load and warm up there). About 0.2 s of start-up.
+      // distribution's digest (the simulated measurement), a TLS key pair for a first start (the
+      // JDK's EC classes load and warm up there), then Jetty's objects for the enclave port. About
+      // 0.2 s of start-up for the first two, as much again for the third (docs/benchmarks.md).
+      String host = a.getOrDefault("host", "0.0.0.0");
+      int port = Integer.parseInt(require(a, "port"));
       FutureTask<ByteString> measuring =
           new FutureTask<>(() -> RuntimeMeasurement.of(distribution()));
       FutureTask<KeyPair> tlsKey = new FutureTask<>(EnclaveRuntime::newTlsKey);
+      FutureTask<TlsFront.Unstarted> enclavePort =
+          new FutureTask<>(() -> TlsFront.prepare(host, port));
       Thread.ofPlatform()
           .name("mse-start")
           .start(
               () -> {
                 measuring.run();
                 tlsKey.run();
+                enclavePort.run();
               });
       DeploymentConfig config =
           DeploymentConfig.parse(Files.readAllBytes(Path.of(require(a, "config"))));
@@ -73,8 +80,8 @@ public final class RuntimeMain {
               teeName, measurement, stateDir.resolve("simulation.key"), "mse-" + config.appId());
       RuntimeOptions options =
           new RuntimeOptions(
-              a.getOrDefault("host", "0.0.0.0"),
-              Integer.parseInt(require(a, "port")),
+              host,
+              port,
               Integer.parseInt(require(a, "app-port")),
               stateDir,
               Path.of(a.getOrDefault("secrets-dir", "/dev/shm/mse-" + config.appId())),
@@ -85,7 +92,8 @@ public final class RuntimeMain {
               RuntimeOptions.DEFAULT_HEALTH_TIMEOUT,
               Optional.ofNullable(a.get("pccs")).map(URI::create));
       EnclaveRuntime runtime =
-          EnclaveRuntime.start(options, tee, config, appPackage, () -> result(tlsKey));
+          EnclaveRuntime.start(
+              options, tee, config, appPackage, () -> result(tlsKey), () -> result(enclavePort));
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(

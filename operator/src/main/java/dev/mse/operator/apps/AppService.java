@@ -74,8 +74,12 @@ public final class AppService {
   /** How often the live apps' counters are recorded for the console's charts. */
   public static final Duration METRICS_SAMPLE_PERIOD = Duration.ofSeconds(10);
 
-  /** How long those samples are kept. */
-  public static final Duration METRICS_RETENTION = Duration.ofHours(24);
+  /**
+   * How long those samples are kept: the charts read the last hour ({@code MetricsHistory.WINDOW})
+   * and nothing reads older ones. At 10,000 live apps an hour is 3.6 million rows; the 24 hours
+   * kept before were 86 million, written and purged every day for nothing.
+   */
+  public static final Duration METRICS_RETENTION = Duration.ofMinutes(65);
 
   private static final Logger LOG = LoggerFactory.getLogger(AppService.class);
   private static final String PACKAGE_SUFFIX = ".tar";

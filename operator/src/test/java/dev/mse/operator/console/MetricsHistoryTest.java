@@ -53,4 +53,11 @@ class MetricsHistoryTest {
   void oneSampleMakesNoPoint() {
     assertThat(MetricsHistory.points(List.of(sample(0, 1, 1, 1, 1, 1, 1)))).isEmpty();
   }
+
+  @Test
+  void samplesAreKeptAsLongAsAChartReadsThem() {
+    assertThat(AppService.METRICS_RETENTION).isGreaterThan(MetricsHistory.WINDOW);
+    assertThat(AppService.METRICS_RETENTION)
+        .isLessThan(MetricsHistory.WINDOW.plus(AppService.METRICS_SAMPLE_PERIOD.multipliedBy(60)));
+  }
 }

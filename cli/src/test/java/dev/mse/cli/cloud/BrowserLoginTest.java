@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import dev.mse.cli.Chromium;
 import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.local.LocalOperator;
 import dev.mse.operator.node.runtime.LoopbackPorts;
+import dev.mse.operator.testing.Chromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
 import dev.mse.attestation.policy.AppraisalPolicy;
-import dev.mse.cli.Chromium;
 import dev.mse.cli.Json;
 import dev.mse.cli.ProxyProcess;
 import dev.mse.operator.Operator;
@@ -14,6 +13,7 @@ import dev.mse.operator.proxy.ProxyConfig;
 import dev.mse.operator.proxy.RaTlsUpstreamTrust;
 import dev.mse.operator.proxy.RouteTable;
 import dev.mse.operator.proxy.SniProxy;
+import dev.mse.operator.testing.Chromium;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

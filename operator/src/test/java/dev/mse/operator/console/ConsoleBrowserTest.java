@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.mse.attestation.ratls.AppTls;
@@ -17,6 +15,7 @@ import dev.mse.operator.OperatorConfig;
 import dev.mse.operator.node.local.LocalNodeProvider;
 import dev.mse.operator.store.Account;
 import dev.mse.operator.testing.ApiClient;
+import dev.mse.operator.testing.Chromium;
 import dev.mse.operator.testing.Deployments;
 import dev.mse.operator.testing.OperatorFixture;
 import dev.mse.operator.testing.TestDatabase;
@@ -24,10 +23,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,14 +60,15 @@ class ConsoleBrowserTest {
   private static Account alice;
   private static ApiClient api;
   private static UUID appId;
-  private static Playwright playwright;
-  private static Browser browser;
+  private static Chromium chromium;
   private static BrowserContext context;
   private static Page page;
   private static final List<String> consoleErrors = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
+    // first: skipped (MSE_SKIP_BROWSER=1) or failed before an operator starts, without Chromium
+    chromium = Chromium.start();
     assertThat(RUNTIME.resolve("mse-enclave.jar"))
         .as("the runtime distribution (./mvnw -pl enclave -am package -DskipTests)")
         .exists();
@@ -111,27 +109,7 @@ class ConsoleBrowserTest {
         .as(api.get("/api/v1/apps/" + appId + "/logs").body())
         .isEqualTo("initializing");
 
-    playwright =
-        Playwright.create(
-            new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser =
-        playwright
-            .chromium()
-            .launch(
-                new BrowserType.LaunchOptions()
-                    .setExecutablePath(Paths.get("/usr/bin/chromium"))
-                    .setHeadless(true)
-                    .setArgs(
-                        List.of(
-                            "--headless",
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync",
-                            "--no-first-run",
-                            "--disable-quic")));
-    context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+    context = chromium.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
     page = context.newPage();
     page.setDefaultTimeout(30_000);
     page.onConsoleMessage(
@@ -149,11 +127,8 @@ class ConsoleBrowserTest {
   @AfterAll
   static void stop() throws Exception {
     try {
-      if (browser != null) {
-        browser.close();
-      }
-      if (playwright != null) {
-        playwright.close();
+      if (chromium != null) {
+        chromium.close();
       }
     } finally {
       try {
@@ -249,7 +224,7 @@ class ConsoleBrowserTest {
 
     // a phone-sized screen: the same page, no horizontal scrolling of the whole page
     BrowserContext phone =
-        browser.newContext(
+        chromium.newContext(
             new Browser.NewContextOptions()
                 .setViewportSize(390, 844)
                 .setDeviceScaleFactor(2)

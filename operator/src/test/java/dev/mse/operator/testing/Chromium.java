@@ -1,9 +1,10 @@
-package dev.mse.cli;
+package dev.mse.operator.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -67,6 +68,11 @@ public final class Chromium implements AutoCloseable {
   /** A new page in a fresh context (no cookies shared with other pages). */
   public Page newPage() {
     return browser.newContext().newPage();
+  }
+
+  /** A fresh context with {@code options} (a viewport, a device's settings). */
+  public BrowserContext newContext(Browser.NewContextOptions options) {
+    return browser.newContext(options);
   }
 
   /** Saves a full-page screenshot as {@code target/screenshots/NAME.png}. */

@@ -13,8 +13,8 @@ class JvmArgsTest {
   @Test
   void theJitDoesNotTreatAppMethodsAsTrainedWhenTheCacheIsUsed() throws Exception {
     // With any AOT cache, JDK 25 keeps the C2-queue feedback on for every method (JDK-8386852):
-    // a Spring Boot app served 0.51-0.70 of its throughput on 2 cores (docs/benchmarks.md,
-    // session 15). The option comes after the unlock it needs.
+    // a Spring Boot app served 0.55-0.71 of what the same runtime without a cache serves, on 2
+    // cores (docs/benchmarks.md, session 15). The option comes after the unlock it needs.
     assertThat(Files.readAllLines(JVM_ARGS))
         .containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
   }

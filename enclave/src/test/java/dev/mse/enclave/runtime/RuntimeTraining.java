@@ -99,8 +99,9 @@ public final class RuntimeTraining {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:AOTCacheOutput=" + archive,
                     // no method profiles: a run without any app profiles the JDK's TLS and NIO code
-                    // as the runtime alone uses it, and replayed at run time they made a Spring
-                    // Boot app's compiled code 6 % slower (docs/benchmarks.md, session 14)
+                    // as the runtime alone uses it (replayed, they made a Spring Boot app's
+                    // compiled
+                    // code 6 % slower, session 14), and runtimes do not replay any (jvm.args)
                     "-XX:+UnlockDiagnosticVMOptions",
                     "-XX:-AOTRecordTraining",
                     // what the JVM does not cache (BouncyCastle's signed jars, JFR event classes,

@@ -7,6 +7,7 @@
 # Usage: bench/run-runtime.sh
 #   env: ROUNDS=5 WARMUP=3 PAIRS=3 PACED_PAIRS=$PAIRS PACE_MS=3 DURATION=10s APPS="jdk spring"
 #        SIZE_MB=1024 PROXY=1 PROXY_JAVA_OPTS= SKIP_BUILD=1 (reuse the built jars) KEEP_WORK=1
+#        STARTS_ONLY=1 (the start and provisioning rounds only, no load pairs)
 #        BASELINE_RUNTIME=<dir> (another runtime distribution, its runtime-aot/ beside it, in place
 #          of the standalone app on the pairs' other side: a before/after of the runtime in one run)
 #        BOOT_LAYOUT=extracted|executable: the Spring Boot app as Boot's extracted layout (the thin

@@ -103,6 +103,7 @@ public final class RuntimeBench {
       Path secretsDir,
       HttpClient client,
       long toWaitingMs,
+      long waitingCpuMs,
       long toServingMs,
       long toRunningMs,
       long waitingRssMb) {}
@@ -157,6 +158,7 @@ public final class RuntimeBench {
         enclave.toServingMs(),
         enclave.toRunningMs());
     List<Long> toWaiting = new ArrayList<>();
+    List<Long> waitingCpu = new ArrayList<>();
     List<Long> toServing = new ArrayList<>();
     List<Long> toRunning = new ArrayList<>();
     List<Long> runtimeRss = new ArrayList<>();
@@ -165,17 +167,20 @@ public final class RuntimeBench {
       stop(enclave.process());
       enclave = startAndProvision(app, runtime, dir.resolve("runtime-" + round));
       toWaiting.add(enclave.toWaitingMs());
+      waitingCpu.add(enclave.waitingCpuMs());
       toServing.add(enclave.toServingMs());
       toRunning.add(enclave.toRunningMs());
       runtimeRss.add(rssMb(enclave.process().pid()));
       waitingRss.add(enclave.waitingRssMb());
       System.out.printf(
           Locale.ROOT,
-          "  runtime start %d (load %s): start -> waiting %d ms, provision -> serving %d ms, ->"
+          "  runtime start %d (load %s): start -> waiting %d ms (CPU %d ms), provision -> serving %d"
+              + " ms, ->"
               + " running %d ms, RSS waiting %d MB, with the app %d MB%n",
           round + 1,
           WrkPairs.loadAverage(),
           enclave.toWaitingMs(),
+          enclave.waitingCpuMs(),
           enclave.toServingMs(),
           enclave.toRunningMs(),
           enclave.waitingRssMb(),
@@ -207,6 +212,29 @@ public final class RuntimeBench {
           standaloneRss.getLast());
     }
 
+    String starts =
+        String.format(
+            Locale.ROOT,
+            "%s: runtime start -> waiting median %.0f ms %s (CPU median %.0f ms); provision ->"
+                + " serving median %.0f ms"
+                + " %s (-> running %.0f ms); standalone start -> serving median %.0f ms %s;"
+                + " provision -> serving minus standalone start %+.0f ms",
+            app.key(),
+            WrkPairs.median(toWaiting),
+            toWaiting,
+            WrkPairs.median(waitingCpu),
+            WrkPairs.median(toServing),
+            toServing,
+            WrkPairs.median(toRunning),
+            WrkPairs.median(standaloneStart),
+            standaloneStart,
+            WrkPairs.median(toServing) - WrkPairs.median(standaloneStart));
+    if (env("STARTS_ONLY", "0").equals("1")) {
+      // Start times alone, without the load pairs: a quick before/after of start-up changes.
+      stop(alone.process());
+      stop(enclave.process());
+      return List.of(starts);
+    }
     Side inRuntime =
         new Side(
             "runtime",
@@ -253,21 +281,7 @@ public final class RuntimeBench {
     }
 
     List<String> summary = new ArrayList<>();
-    summary.add(
-        String.format(
-            Locale.ROOT,
-            "%s: runtime start -> waiting median %.0f ms %s; provision -> serving median %.0f ms"
-                + " %s (-> running %.0f ms); standalone start -> serving median %.0f ms %s;"
-                + " provision -> serving minus standalone start %+.0f ms",
-            app.key(),
-            WrkPairs.median(toWaiting),
-            toWaiting,
-            WrkPairs.median(toServing),
-            toServing,
-            WrkPairs.median(toRunning),
-            WrkPairs.median(standaloneStart),
-            standaloneStart,
-            WrkPairs.median(toServing) - WrkPairs.median(standaloneStart)));
+    summary.add(starts);
     summary.add(
         String.format(
             Locale.ROOT,
@@ -424,6 +438,13 @@ public final class RuntimeBench {
     Process p = started(launch.start("bench"));
     awaitState(client, port, "waiting", p);
     long toWaiting = (System.nanoTime() - t0) / 1_000_000;
+    long waitingCpu = WrkPairs.cpuMs(List.of(p.pid()));
+    if (env("STARTS_ONLY", "0").equals("1")) {
+      // Which threads took that CPU (main, mse-start, the JIT's, GC): what a start-up change moves.
+      Map<String, Long> threads = WrkPairs.threadCpuMs(List.of(p.pid()));
+      threads.values().removeIf(ms -> ms < 30);
+      System.out.printf(Locale.ROOT, "    CPU at waiting by thread (ms): %s%n", threads);
+    }
     long waitingRss = rssMb(p.pid());
 
     var evidence = JSON.readTree(get(client, port, "/.well-known/mse/evidence").body());
@@ -462,6 +483,7 @@ public final class RuntimeBench {
         dir.resolve("secrets"),
         client,
         toWaiting,
+        waitingCpu,
         toServing,
         toRunning,
         waitingRss);

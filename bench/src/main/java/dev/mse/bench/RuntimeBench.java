@@ -81,6 +81,9 @@ public final class RuntimeBench {
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
   private static final int SIZE_MB = Integer.parseInt(env("SIZE_MB", "1024"));
 
+  /** The start and provisioning rounds only, without the load pairs: before/after of start-up. */
+  private static final boolean STARTS_ONLY = env("STARTS_ONLY", "0").equals("1");
+
   /** Every process started, for the shutdown hook: a failed run leaves nothing listening. */
   private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
 
@@ -174,9 +177,8 @@ public final class RuntimeBench {
       waitingRss.add(enclave.waitingRssMb());
       System.out.printf(
           Locale.ROOT,
-          "  runtime start %d (load %s): start -> waiting %d ms (CPU %d ms), provision -> serving %d"
-              + " ms, ->"
-              + " running %d ms, RSS waiting %d MB, with the app %d MB%n",
+          "  runtime start %d (load %s): start -> waiting %d ms (CPU %d ms), provision -> serving"
+              + " %d ms, -> running %d ms, RSS waiting %d MB, with the app %d MB%n",
           round + 1,
           WrkPairs.loadAverage(),
           enclave.toWaitingMs(),
@@ -216,8 +218,8 @@ public final class RuntimeBench {
         String.format(
             Locale.ROOT,
             "%s: runtime start -> waiting median %.0f ms %s (CPU median %.0f ms); provision ->"
-                + " serving median %.0f ms"
-                + " %s (-> running %.0f ms); standalone start -> serving median %.0f ms %s;"
+                + " serving median %.0f ms %s (-> running %.0f ms); standalone start -> serving"
+                + " median %.0f ms %s;"
                 + " provision -> serving minus standalone start %+.0f ms",
             app.key(),
             WrkPairs.median(toWaiting),
@@ -229,8 +231,7 @@ public final class RuntimeBench {
             WrkPairs.median(standaloneStart),
             standaloneStart,
             WrkPairs.median(toServing) - WrkPairs.median(standaloneStart));
-    if (env("STARTS_ONLY", "0").equals("1")) {
-      // Start times alone, without the load pairs: a quick before/after of start-up changes.
+    if (STARTS_ONLY) {
       stop(alone.process());
       stop(enclave.process());
       return List.of(starts);
@@ -439,7 +440,7 @@ public final class RuntimeBench {
     awaitState(client, port, "waiting", p);
     long toWaiting = (System.nanoTime() - t0) / 1_000_000;
     long waitingCpu = WrkPairs.cpuMs(List.of(p.pid()));
-    if (env("STARTS_ONLY", "0").equals("1")) {
+    if (STARTS_ONLY) {
       // Which threads took that CPU (main, mse-start, the JIT's, GC): what a start-up change moves.
       Map<String, Long> threads = WrkPairs.threadCpuMs(List.of(p.pid()));
       threads.values().removeIf(ms -> ms < 30);

@@ -100,12 +100,11 @@ public final class RuntimeTraining {
                     "-XX:AOTCacheOutput=" + archive,
                     // no method profiles: a run without any app profiles the JDK's TLS and NIO code
                     // as the runtime alone uses it (replayed, they made a Spring Boot app's
-                    // compiled
-                    // code 6 % slower, session 14), and runtimes do not replay any (jvm.args)
+                    // compiled code 6 % slower, session 14), and runtimes replay none (jvm.args)
                     "-XX:+UnlockDiagnosticVMOptions",
                     "-XX:-AOTRecordTraining",
-                    // what the JVM does not cache (BouncyCastle's signed jars, JFR event classes,
-                    // proxies) it says once per class: not the build's business
+                    // what the JVM does not cache (JFR event classes, proxies, lambda forms) it
+                    // says once per class: not the build's business
                     "-Xlog:aot=error,cds=error",
                     "-XX:+UseSerialGC",
                     "-Xmx320m", // the heap of the smallest offer (1024 MB)

@@ -47,7 +47,7 @@ public final class UnsignedJars {
   }
 
   /** A jar signature's file: {@code META-INF/*.SF}, its block ({@code .RSA .DSA .EC}), SIG-*. */
-  public static boolean isSignatureFile(String entryName) {
+  private static boolean isSignatureFile(String entryName) {
     String name = entryName.toUpperCase(Locale.ROOT);
     if (!name.startsWith("META-INF/") || name.indexOf('/', "META-INF/".length()) >= 0) {
       return false;
@@ -59,7 +59,7 @@ public final class UnsignedJars {
         || name.startsWith("META-INF/SIG-");
   }
 
-  static boolean signed(Path jar) throws IOException {
+  private static boolean signed(Path jar) throws IOException {
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       return zip.stream().anyMatch(e -> isSignatureFile(e.getName()));
     }

@@ -2,6 +2,7 @@ package dev.mse.operator.node.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -117,7 +118,7 @@ class RuntimeDistributionTest {
   }
 
   private static Optional<Path> onClassPath(String fileName) {
-    return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+    return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(Path::of)
         .filter(p -> p.getFileName() != null && p.getFileName().toString().equals(fileName))
         .findFirst();
